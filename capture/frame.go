@@ -1,0 +1,45 @@
+package capture
+
+import (
+	"fmt"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Frame is one packet record as a Reader found it.
+type Frame struct {
+	// Offset is where the packet bytes start in the Store's byte space.
+	Offset int64
+	// Time is the capture time in nanoseconds since the Unix epoch.
+	Time int64
+	// CapLen is the number of bytes captured; OrigLen the length on the wire.
+	CapLen, OrigLen uint32
+	// Iface indexes Reader.Interfaces (always 0 for pcap).
+	Iface uint16
+	// Data holds the captured bytes. It is valid only until the next call
+	// to Reader.Next; copy it to keep it.
+	Data []byte
+}
+
+// Interface describes one capture interface: pcap has exactly one, pcapng
+// one per Interface Description Block across all sections.
+type Interface struct {
+	LinkType layers.LinkType
+	Name     string
+	Snaplen  uint32
+}
+
+// TruncatedError reports a capture that ends inside a record. Every packet
+// before Offset was delivered.
+type TruncatedError struct {
+	// Offset is the byte offset where the damaged or incomplete record starts.
+	Offset int64
+	// Packets is the number of packets delivered before the cut.
+	Packets int
+	// Reason says what was wrong ("record header cut short", ...).
+	Reason string
+}
+
+func (e *TruncatedError) Error() string {
+	return fmt.Sprintf("capture cut short at byte %d after packet %d: %s", e.Offset, e.Packets, e.Reason)
+}
