@@ -29,8 +29,9 @@ type Interface struct {
 	Snaplen  uint32
 }
 
-// TruncatedError reports a capture that ends inside a record. Every packet
-// before Offset was delivered.
+// TruncatedError reports a capture that ends or breaks inside a record (cut
+// short, or a record header that makes no sense). Every packet before
+// Offset was delivered.
 type TruncatedError struct {
 	// Offset is the byte offset where the damaged or incomplete record starts.
 	Offset int64
@@ -41,5 +42,5 @@ type TruncatedError struct {
 }
 
 func (e *TruncatedError) Error() string {
-	return fmt.Sprintf("capture cut short at byte %d after packet %d: %s", e.Offset, e.Packets, e.Reason)
+	return fmt.Sprintf("capture stops at byte %d after packet %d: %s", e.Offset, e.Packets, e.Reason)
 }
