@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Env is what a command may touch: its arguments and standard streams.
+type Env struct {
+	Args   []string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// Command is one headless subcommand.
+type Command struct {
+	Name  string
+	Usage string // one line: arguments and what it does
+	Run   func(env Env) error
+}
+
+// Commands lists every headless command, in help order.
+func Commands() []Command {
+	return []Command{
+		{"packets", "FILE [--json]  list packets as rows, like the packet list", runPackets},
+		{"flows", "FILE [--json]  list TCP/UDP/ICMP conversations and who closed them", runFlows},
+	}
+}
+
+// Lookup returns the command with the given name.
+func Lookup(name string) (Command, bool) {
+	for _, c := range Commands() {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Command{}, false
+}
+
+// Run runs the named command and returns the process exit code: 0 on
+// success, 1 when the input was bad, 2 on a usage error.
+func Run(name string, env Env) int {
+	c, ok := Lookup(name)
+	if !ok {
+		fmt.Fprintf(env.Stderr, "thingsniff: unknown command %q\n", name)
+		return 2
+	}
+	err := c.Run(env)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(env.Stderr, "usage: thingsniff %s %s\n", c.Name, c.Usage)
+		return 2
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	}
+	fmt.Fprintf(env.Stderr, "thingsniff %s: %v\n", name, err)
+	return 1
+}
+
+// Help writes the list of commands.
+func Help(w io.Writer) {
+	fmt.Fprintln(w, "usage: thingsniff [FILE | -]            open the window (a file, or a capture on stdin)")
+	cmds := Commands()
+	sort.SliceStable(cmds, func(i, j int) bool { return false })
+	for _, c := range cmds {
+		fmt.Fprintf(w, "       thingsniff %s %s\n", c.Name, c.Usage)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// newFlags returns a flag set that reports errors to env.Stderr and does
+// not exit the process.
+func newFlags(name string, env Env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+// parse parses flags that may come before or after positional arguments
+// and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, errUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+		if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+			continue
+		}
+	}
+}

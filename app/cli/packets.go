@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"thingsniff/app"
+	"thingsniff/decode"
+)
+
+// packetJSON is one line of `thingsniff packets --json`.
+type packetJSON struct {
+	No        uint32 `json:"no"`
+	Time      string `json:"time"`
+	Len       uint32 `json:"len"`
+	CapLen    uint32 `json:"caplen"`
+	Src       string `json:"src"`
+	Dst       string `json:"dst"`
+	Proto     string `json:"proto"`
+	Info      string `json:"info"`
+	Malformed bool   `json:"malformed"`
+	Flow      uint32 `json:"flow,omitempty"`
+}
+
+func runPackets(env Env) error {
+	fs := newFlags("packets", env)
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	pos, err := parse(fs, env.Args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errUsage
+	}
+	c, err := openInput(env, pos[0])
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	w := bufio.NewWriterSize(env.Stdout, 1<<16)
+	defer w.Flush()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	var first int64
+	_, err = app.Scan(c, nil, func(ix decode.Index, p *decode.Packet, f *decode.Flow) error {
+		s := app.Describe(p, f)
+		if p.Num == 1 {
+			first = ix.Time
+		}
+		if *asJSON {
+			return enc.Encode(packetJSON{No: p.Num, Time: time.Unix(0, ix.Time).UTC().Format(time.RFC3339Nano),
+				Len: ix.OrigLen, CapLen: ix.CapLen, Src: s.Source, Dst: s.Destination, Proto: s.Protocol,
+				Info: s.Info, Malformed: ix.Flags.Has(decode.FlagMalformed), Flow: ix.Flow})
+		}
+		_, err := fmt.Fprintf(w, "%6d %12.6f %-22s %-22s %-8s %5d %s\n", p.Num,
+			float64(ix.Time-first)/1e9, s.Source, s.Destination, s.Protocol, ix.OrigLen, s.Info)
+		return err
+	})
+	return err
+}

@@ -1,0 +1,54 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"thingsniff/capture"
+	"thingsniff/decode"
+)
+
+// ScanFunc sees each packet of a Scan in order, with its index entry, the
+// decoded packet (valid only during the call) and its flow (nil if none).
+type ScanFunc func(ix decode.Index, p *decode.Packet, f *decode.Flow) error
+
+// Scan reads a whole capture through the decode engine without keeping an
+// index: the headless commands use it. It returns the engine, for its
+// flows, and the reason the capture ended early, if it did (a
+// *capture.TruncatedError: every packet before the cut was seen).
+func Scan(c *capture.Capture, observers []decode.Observer, fn ScanFunc) (*decode.Engine, error) {
+	eng := decode.NewEngine(observers...)
+	for {
+		fr, err := c.Next()
+		if errors.Is(err, io.EOF) {
+			return eng, nil
+		}
+		if err != nil {
+			return eng, fmt.Errorf("read %s: %w", c.Name(), err)
+		}
+		ix := addFrame(eng, c, &fr)
+		if fn != nil {
+			p := eng.Last()
+			if err := fn(ix, p, eng.Flow(p.Flow)); err != nil {
+				return eng, err
+			}
+		}
+	}
+}
+
+// noLink stands for the link type of a record whose interface was never
+// described: the engine marks such a packet malformed instead of dropping it.
+const noLink = layers.LinkType(0xffff)
+
+// addFrame runs one frame through the engine with its interface's link type.
+func addFrame(eng *decode.Engine, c *capture.Capture, fr *capture.Frame) decode.Index {
+	link := noLink
+	if ifs := c.Interfaces(); int(fr.Iface) < len(ifs) {
+		link = ifs[fr.Iface].LinkType
+	}
+	return eng.Add(fr.Data, link, decode.Meta{
+		Offset: fr.Offset, Time: fr.Time, CapLen: fr.CapLen, OrigLen: fr.OrigLen, Iface: fr.Iface})
+}

@@ -1,0 +1,242 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"thingsniff/capture"
+	"thingsniff/decode"
+)
+
+// Options configure a Session. Zero values get sensible defaults.
+type Options struct {
+	// Dispatch runs f on the UI goroutine (fyne.Do in the program, a
+	// direct call in tests).
+	Dispatch func(f func())
+	// Now is the clock; tests inject their own.
+	Now func() time.Time
+	// Interval is the least time between two batches (default 80 ms).
+	Interval time.Duration
+	// FirstRows is how many packets make the first batch go out early, so
+	// the first rows show at once on any file size (default 500).
+	FirstRows int
+	// SpoolDir holds spools of streams and decompressed files.
+	SpoolDir string
+	// Observers, when set, makes the observers for each new load (device
+	// timelines and other event builders); they run on the load goroutine.
+	Observers func() []decode.Observer
+}
+
+// Batch is one delivery of news about the current load to the UI.
+type Batch struct {
+	// Gen identifies the load; batches of an older load are never delivered.
+	Gen uint64
+	// Packets is how many index entries are now readable.
+	Packets int
+	// Flows are copies of the flows that changed since the last batch.
+	Flows []decode.Flow
+	// Interfaces is set when the capture's interfaces changed.
+	Interfaces []capture.Interface
+	// Read and Size give progress in bytes (Size -1 when unknown).
+	Read, Size int64
+	// Done is set on the last batch of a load; Err says why it stopped
+	// early (a *capture.TruncatedError for a cut file), nil at a clean end.
+	Done bool
+	Err  error
+}
+
+// Session owns at most one loaded capture at a time and the goroutine
+// that loads it.
+type Session struct {
+	opts    Options
+	gen     atomic.Uint64
+	mu      sync.Mutex
+	cancel  context.CancelFunc
+	done    chan struct{}
+	current *Loaded
+	onBatch func(Batch)
+}
+
+// NewSession returns a session that reports to onBatch through
+// opts.Dispatch.
+func NewSession(opts Options, onBatch func(Batch)) *Session {
+	if opts.Dispatch == nil {
+		opts.Dispatch = func(f func()) { f() }
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Interval == 0 {
+		opts.Interval = 80 * time.Millisecond
+	}
+	if opts.FirstRows == 0 {
+		opts.FirstRows = 500
+	}
+	if onBatch == nil {
+		onBatch = func(Batch) {}
+	}
+	return &Session{opts: opts, onBatch: onBatch}
+}
+
+// Loaded is one opened capture: its packet index and the bytes behind it.
+// Index entries below the last batch's Packets and the Store are safe to
+// read from any goroutine.
+type Loaded struct {
+	Gen       uint64
+	Name      string
+	Format    string
+	Index     *PacketIndex
+	Store     *capture.Store
+	capture   *capture.Capture
+	observers []decode.Observer
+	finished  chan struct{}
+	engine    *decode.Engine
+}
+
+// Observers returns the observers attached to this load.
+func (l *Loaded) Observers() []decode.Observer { return l.observers }
+
+// Wait blocks until the load has finished.
+func (l *Loaded) Wait() { <-l.finished }
+
+// Engine returns the load's engine; only safe to use after Wait.
+func (l *Loaded) Engine() *decode.Engine { return l.engine }
+
+// Current returns the capture being shown, or nil.
+func (s *Session) Current() *Loaded {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.current
+}
+
+// Open opens a capture file and starts loading it in the background.
+func (s *Session) Open(path string) (*Loaded, error) {
+	c, err := capture.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return s.start(c), nil
+}
+
+// OpenStream starts loading a capture that arrives on r (stdin, a pipe).
+func (s *Session) OpenStream(r io.Reader, name string) (*Loaded, error) {
+	c, err := capture.OpenStream(r, name, s.opts.SpoolDir)
+	if err != nil {
+		return nil, err
+	}
+	return s.start(c), nil
+}
+
+// Close stops any load and releases the current capture.
+func (s *Session) Close() {
+	s.stop()
+	s.mu.Lock()
+	cur := s.current
+	s.current = nil
+	s.mu.Unlock()
+	if cur != nil {
+		cur.capture.Close()
+	}
+}
+
+func (s *Session) stop() {
+	s.mu.Lock()
+	cancel, done := s.cancel, s.done
+	s.cancel, s.done = nil, nil
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+}
+
+func (s *Session) start(c *capture.Capture) *Loaded {
+	s.stop()
+	gen := s.gen.Add(1)
+	var obs []decode.Observer
+	if s.opts.Observers != nil {
+		obs = s.opts.Observers()
+	}
+	l := &Loaded{Gen: gen, Name: c.Name(), Format: c.Format(), Index: NewPacketIndex(),
+		Store: c.Store(), capture: c, observers: obs, finished: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	s.mu.Lock()
+	old := s.current
+	s.current, s.cancel, s.done = l, cancel, done
+	s.mu.Unlock()
+	if old != nil {
+		old.capture.Close()
+	}
+	go func() {
+		defer close(done)
+		defer close(l.finished)
+		s.load(ctx, l)
+	}()
+	return l
+}
+
+// deliver sends b to the UI unless a newer load has started by the time
+// the UI goroutine runs it.
+func (s *Session) deliver(b Batch) {
+	s.opts.Dispatch(func() {
+		if b.Gen == s.gen.Load() {
+			s.onBatch(b)
+		}
+	})
+}
+
+func (s *Session) load(ctx context.Context, l *Loaded) {
+	c := l.capture
+	eng := decode.NewEngine(l.observers...)
+	l.engine = eng
+	pending := make([]decode.Index, 0, 4096)
+	var flows []decode.Flow
+	nIfaces := 0
+	last := s.opts.Now()
+	first := true
+	send := func(done bool, err error) {
+		l.Index.Append(pending...)
+		pending = pending[:0]
+		flows = flows[:0]
+		eng.TakeDirty(func(f *decode.Flow) { flows = append(flows, *f) })
+		b := Batch{Gen: l.Gen, Packets: l.Index.Len(), Flows: append([]decode.Flow(nil), flows...),
+			Read: c.Offset(), Size: c.Size(), Done: done, Err: err}
+		if ifs := c.Interfaces(); len(ifs) != nIfaces {
+			nIfaces = len(ifs)
+			b.Interfaces = append([]capture.Interface(nil), ifs...)
+		}
+		s.deliver(b)
+	}
+	for {
+		fr, err := c.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			send(true, err)
+			return
+		}
+		pending = append(pending, addFrame(eng, c, &fr))
+		if len(pending) == cap(pending) {
+			l.Index.Append(pending...)
+			pending = pending[:0]
+		}
+		if n := eng.Count(); n&255 == 0 || (first && n >= s.opts.FirstRows) {
+			if ctx.Err() != nil {
+				send(true, fmt.Errorf("loading %s: %w", l.Name, context.Canceled))
+				return
+			}
+			if now := s.opts.Now(); now.Sub(last) >= s.opts.Interval || (first && n >= s.opts.FirstRows) {
+				first = false
+				last = now
+				send(false, nil)
+			}
+		}
+	}
+}

@@ -1,0 +1,271 @@
+package decode
+
+import (
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Meta is what the capture reader knows about a packet before decoding.
+type Meta struct {
+	Offset  int64
+	Time    int64
+	CapLen  uint32
+	OrigLen uint32
+	Iface   uint16
+}
+
+// Observer receives every decoded packet together with its flow (nil when
+// it has none), on the engine's goroutine. It must not keep p or its
+// slices past the call: they are reused for the next packet.
+type Observer interface {
+	Observe(p *Packet, f *Flow)
+}
+
+// Engine turns a capture's packets, in order, into index entries and
+// flows, and hands each decoded packet to its observers. One goroutine owns
+// an Engine; nothing in it is safe for concurrent use.
+type Engine struct {
+	parser    *Parser
+	flows     []*Flow
+	byKey     map[flowKey]uint32
+	clientIsA []bool // per flow ID: whether the key's a side is the client
+	observers []Observer
+	pkt       Packet
+	count     uint32
+	dirty     []uint32
+	isDirty   []bool
+}
+
+// NewEngine returns an engine that reports decoded packets to observers.
+func NewEngine(observers ...Observer) *Engine {
+	return &Engine{
+		parser:    NewParser(),
+		byKey:     make(map[flowKey]uint32),
+		flows:     []*Flow{nil}, // flow IDs start at 1; 0 means none
+		clientIsA: []bool{false},
+		isDirty:   []bool{false},
+		observers: observers,
+	}
+}
+
+// Add decodes one packet and returns its index entry. data is the
+// captured bytes; it is not kept.
+func (e *Engine) Add(data []byte, link layers.LinkType, m Meta) Index {
+	e.count++
+	p := &e.pkt
+	p.Num, p.Time, p.OrigLen = e.count, m.Time, int(m.OrigLen)
+	e.parser.Decode(data, link, p)
+	ix := Index{Offset: m.Offset, Time: m.Time, CapLen: m.CapLen, OrigLen: m.OrigLen, Iface: m.Iface, Proto: p.Proto}
+	if p.Err != nil {
+		ix.Flags |= FlagMalformed
+	}
+	ix.Flags |= castFlags(p)
+	var f *Flow
+	if p.HasIP {
+		f = e.track(p, &ix)
+	}
+	for _, o := range e.observers {
+		o.Observe(p, f)
+	}
+	return ix
+}
+
+// Count is the number of packets added so far.
+func (e *Engine) Count() int { return int(e.count) }
+
+// Flow returns the flow with the given ID, or nil.
+func (e *Engine) Flow(id uint32) *Flow {
+	if id == 0 || int(id) >= len(e.flows) {
+		return nil
+	}
+	return e.flows[id]
+}
+
+// Flows returns every flow so far, in order of first packet. The slice
+// and the flows are owned by the engine.
+func (e *Engine) Flows() []*Flow { return e.flows[1:] }
+
+// TakeDirty calls fn for each flow changed since the last call, in ID
+// order of first change, and forgets them. Callers use it to send copies
+// of changed flows to another goroutine.
+func (e *Engine) TakeDirty(fn func(*Flow)) {
+	for _, id := range e.dirty {
+		e.isDirty[id] = false
+		fn(e.flows[id])
+	}
+	e.dirty = e.dirty[:0]
+}
+
+func castFlags(p *Packet) Flags {
+	var f Flags
+	if p.TCPFlags.Has(TCPSyn) {
+		f |= FlagTCPSyn
+	}
+	if p.TCPFlags.Has(TCPFin) {
+		f |= FlagTCPFin
+	}
+	if p.TCPFlags.Has(TCPRst) {
+		f |= FlagTCPRst
+	}
+	if len(p.Payload) > 0 && (p.Proto != ProtoEthernet && p.Proto != ProtoUnknown) {
+		f |= FlagPayload
+	}
+	switch {
+	case p.HasMAC && len(p.DstMAC) == 6 && isBroadcastMAC(p.DstMAC):
+		f |= FlagBroadcast
+	case p.HasMAC && len(p.DstMAC) == 6 && p.DstMAC[0]&1 == 1:
+		f |= FlagMulticast
+	case p.HasIP && p.Dst.Is4() && p.Dst.As4() == [4]byte{255, 255, 255, 255}:
+		f |= FlagBroadcast
+	case p.HasIP && p.Dst.IsMulticast():
+		f |= FlagMulticast
+	}
+	return f
+}
+
+func isBroadcastMAC(m []byte) bool {
+	return m[0]&m[1]&m[2]&m[3]&m[4]&m[5] == 0xff
+}
+
+// track finds or creates p's flow and updates its counters.
+func (e *Engine) track(p *Packet, ix *Index) *Flow {
+	key, srcIsA, ok := keyOf(p)
+	if !ok {
+		return nil
+	}
+	id := e.byKey[key]
+	var f *Flow
+	if id != 0 {
+		f = e.flows[id]
+		// A fresh SYN on a finished connection starts a new one (port reuse).
+		if f.Proto == ProtoTCP && (f.State == StateClosed || f.State == StateReset) &&
+			p.TCPFlags&(TCPSyn|TCPAck) == TCPSyn {
+			id = 0
+		}
+	}
+	if id == 0 {
+		f = e.newFlow(p, srcIsA)
+		id = f.ID
+		e.byKey[key] = id
+	}
+	p.Flow = id
+	ix.Flow = id
+	toServer := srcIsA == e.clientIsA[id]
+	p.ToServer = toServer
+	d := 1
+	if toServer {
+		d = 0
+	}
+	f.Packets[d]++
+	f.Bytes[d] += uint64(p.OrigLen)
+	f.Payload[d] += uint64(len(p.Payload))
+	f.Last = p.Time
+	f.LastPacket = p.Num
+	if p.Proto > f.App && p.Proto >= ProtoDNS {
+		f.App = p.Proto
+	}
+	if f.Proto == ProtoTCP {
+		e.trackTCP(f, p, d, ix)
+	} else if len(p.Payload) > 0 {
+		f.LastData = p.Time
+	}
+	if !e.isDirty[id] {
+		e.isDirty[id] = true
+		e.dirty = append(e.dirty, id)
+	}
+	return f
+}
+
+func (e *Engine) newFlow(p *Packet, srcIsA bool) *Flow {
+	f := &Flow{
+		ID:          uint32(len(e.flows)),
+		Proto:       transportProto(p),
+		First:       p.Time,
+		LastData:    p.Time,
+		FirstPacket: p.Num,
+	}
+	src := netipPort(p, true)
+	dst := netipPort(p, false)
+	clientIsSrc := true
+	if f.Proto == ProtoTCP && p.TCPFlags&(TCPSyn|TCPAck) == TCPSyn|TCPAck {
+		clientIsSrc = false // we missed the SYN; the SYN-ACK goes to the client
+	}
+	if (f.Proto == ProtoICMP || f.Proto == ProtoICMPv6) && isEchoReply(p) {
+		clientIsSrc = false
+	}
+	if clientIsSrc {
+		f.Client, f.Server = src, dst
+	} else {
+		f.Client, f.Server = dst, src
+	}
+	e.flows = append(e.flows, f)
+	e.clientIsA = append(e.clientIsA, srcIsA == clientIsSrc)
+	e.isDirty = append(e.isDirty, false)
+	return f
+}
+
+func isEchoReply(p *Packet) bool {
+	return p.ICMPType == layers.ICMPv4TypeEchoReply && p.Proto == ProtoICMP ||
+		p.ICMPType == layers.ICMPv6TypeEchoReply && p.Proto == ProtoICMPv6
+}
+
+func (e *Engine) trackTCP(f *Flow, p *Packet, d int, ix *Index) {
+	fl := p.TCPFlags
+	n := uint32(len(p.Payload))
+	if fl.Has(TCPSyn) {
+		f.sawSyn = true
+		if !fl.Has(TCPAck) && f.State == StateNone {
+			f.State = StateSynSent
+		} else if fl.Has(TCPAck) && f.State <= StateSynSent {
+			f.State = StateSynReceived
+		}
+	} else if f.State < StateEstablished && (fl.Has(TCPAck) || n > 0) {
+		f.State = StateEstablished
+	}
+
+	// Retransmission: payload that starts before data already seen in
+	// this direction. SYN and FIN occupy one sequence number each.
+	end := p.Seq + n
+	if fl.Has(TCPSyn) || fl.Has(TCPFin) {
+		end++
+	}
+	if f.seqKnown[d] && n > 0 && seqAfter(f.nextSeq[d], p.Seq) && !fl.Has(TCPRst) {
+		f.Retransmissions++
+		ix.Flags |= FlagRetransmission
+	}
+	if !f.seqKnown[d] {
+		f.BaseSeq[d] = p.Seq
+	}
+	if !f.seqKnown[d] || seqAfter(end, f.nextSeq[d]) {
+		f.nextSeq[d], f.seqKnown[d] = end, true
+	}
+
+	if n > 0 && f.Close == CloseNone {
+		f.LastData = p.Time
+	}
+	side := SideServer
+	if d == 0 {
+		side = SideClient
+	}
+	switch {
+	case fl.Has(TCPRst):
+		if f.Close == CloseNone {
+			f.Close, f.ClosedBy, f.CloseTime, f.ClosePacket = CloseRST, side, p.Time, p.Num
+		}
+		f.State = StateReset
+	case fl.Has(TCPFin):
+		if f.Close == CloseNone {
+			f.Close, f.ClosedBy, f.CloseTime, f.ClosePacket = CloseFIN, side, p.Time, p.Num
+		}
+		f.finSent[d] = true
+		if f.State != StateReset {
+			if f.finSent[0] && f.finSent[1] {
+				f.State = StateClosed
+			} else {
+				f.State = StateHalfClosed
+			}
+		}
+	}
+}
+
+// Last returns the packet most recently added, valid until the next Add.
+func (e *Engine) Last() *Packet { return &e.pkt }

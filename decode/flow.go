@@ -1,0 +1,198 @@
+package decode
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Side names one end of a flow.
+type Side uint8
+
+// Flow ends. The client is the side that sent the first SYN; without one,
+// the side that sent the first packet.
+const (
+	SideNone Side = iota
+	SideClient
+	SideServer
+)
+
+func (s Side) String() string {
+	switch s {
+	case SideClient:
+		return "client"
+	case SideServer:
+		return "server"
+	}
+	return ""
+}
+
+// CloseKind says how a TCP connection ended.
+type CloseKind uint8
+
+// Ways a TCP connection ends, as the first closing segment shows.
+const (
+	CloseNone CloseKind = iota
+	CloseFIN
+	CloseRST
+)
+
+func (c CloseKind) String() string {
+	switch c {
+	case CloseFIN:
+		return "fin"
+	case CloseRST:
+		return "rst"
+	}
+	return ""
+}
+
+// TCPState is a coarse connection state as seen from the wire.
+type TCPState uint8
+
+// Connection states. Half-closed means one side has sent FIN.
+const (
+	StateNone TCPState = iota
+	StateSynSent
+	StateSynReceived
+	StateEstablished
+	StateHalfClosed
+	StateClosed
+	StateReset
+)
+
+var stateNames = [...]string{"", "SYN sent", "SYN received", "established", "half-closed", "closed", "reset"}
+
+func (s TCPState) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return ""
+}
+
+// Flow is one bidirectional conversation: a TCP connection, a UDP
+// exchange between two endpoints, or an ICMP echo session (keyed by id).
+// Index 0 of the two-element arrays is client to server.
+type Flow struct {
+	ID      uint32
+	Proto   Proto // ProtoTCP, ProtoUDP, ProtoICMP or ProtoICMPv6
+	Client  netip.AddrPort
+	Server  netip.AddrPort
+	Packets [2]uint32
+	Bytes   [2]uint64 // frame bytes on the wire, as Wireshark's conversation table counts
+	Payload [2]uint64 // transport payload bytes
+	First   int64     // Unix nanoseconds
+	Last    int64
+	// FirstPacket and LastPacket are 1-based packet numbers.
+	FirstPacket, LastPacket uint32
+
+	State    TCPState
+	ClosedBy Side
+	Close    CloseKind
+	// CloseTime is when the first FIN or RST was seen; LastData when the
+	// last packet carrying payload was seen before it (First if none).
+	CloseTime, LastData int64
+	ClosePacket         uint32
+	Retransmissions     uint32
+	// App is the application protocol seen on the flow (HTTP, TLS, DNS...).
+	App Proto
+	// BaseSeq is the first TCP sequence number seen in each direction, for
+	// relative sequence numbers as Wireshark shows them.
+	BaseSeq [2]uint32
+
+	// Sequence tracking for retransmission detection, per direction.
+	nextSeq  [2]uint32
+	seqKnown [2]bool
+	finSent  [2]bool
+	sawSyn   bool
+}
+
+// Duration is the time between the flow's first and last packet.
+func (f *Flow) Duration() time.Duration { return time.Duration(f.Last - f.First) }
+
+// IdleBeforeClose is how long the flow carried no data before the first FIN
+// or RST; zero when it has not closed.
+func (f *Flow) IdleBeforeClose() time.Duration {
+	if f.Close == CloseNone {
+		return 0
+	}
+	return time.Duration(f.CloseTime - f.LastData)
+}
+
+// TotalPackets is the packet count in both directions.
+func (f *Flow) TotalPackets() uint32 { return f.Packets[0] + f.Packets[1] }
+
+// TotalBytes is the frame byte count in both directions.
+func (f *Flow) TotalBytes() uint64 { return f.Bytes[0] + f.Bytes[1] }
+
+// Encrypted reports whether the flow carried TLS.
+func (f *Flow) Encrypted() bool { return f.App == ProtoTLS }
+
+// flowKey is a canonical (smaller endpoint first) five-tuple.
+type flowKey struct {
+	a, b   [16]byte
+	pa, pb uint16
+	proto  uint8
+}
+
+func endpointLess(a [16]byte, pa uint16, b [16]byte, pb uint16) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return pa < pb
+}
+
+// keyOf returns the flow key of p and whether p's source is the key's a side.
+func keyOf(p *Packet) (flowKey, bool, bool) {
+	var k flowKey
+	var sp, dp uint16
+	switch p.Proto {
+	case ProtoICMP, ProtoICMPv6:
+		if !isEcho(p) {
+			return k, false, false
+		}
+		sp, dp = p.ICMPID, p.ICMPID
+		k.proto = uint8(p.IPProto)
+	default:
+		if p.IPProto != layers.IPProtocolTCP && p.IPProto != layers.IPProtocolUDP || p.Fragment {
+			return k, false, false
+		}
+		if p.SrcPort == 0 && p.DstPort == 0 && len(p.Payload) == 0 && p.TCPFlags == 0 {
+			return k, false, false
+		}
+		sp, dp = p.SrcPort, p.DstPort
+		k.proto = uint8(p.IPProto)
+	}
+	s, d := p.Src.As16(), p.Dst.As16()
+	if endpointLess(s, sp, d, dp) {
+		k.a, k.pa, k.b, k.pb = s, sp, d, dp
+		return k, true, true
+	}
+	k.a, k.pa, k.b, k.pb = d, dp, s, sp
+	return k, false, true
+}
+
+func isEcho(p *Packet) bool {
+	if p.Proto == ProtoICMP {
+		return p.ICMPType == layers.ICMPv4TypeEchoRequest || p.ICMPType == layers.ICMPv4TypeEchoReply
+	}
+	return p.ICMPType == layers.ICMPv6TypeEchoRequest || p.ICMPType == layers.ICMPv6TypeEchoReply
+}
+
+func transportProto(p *Packet) Proto {
+	switch p.IPProto {
+	case layers.IPProtocolTCP:
+		return ProtoTCP
+	case layers.IPProtocolUDP:
+		return ProtoUDP
+	case layers.IPProtocolICMPv4:
+		return ProtoICMP
+	}
+	return ProtoICMPv6
+}
+
+// seqAfter reports whether a comes after b in TCP's modular sequence space.
+func seqAfter(a, b uint32) bool { return int32(a-b) > 0 }

@@ -1,0 +1,130 @@
+package decode
+
+// Proto is the highest protocol a packet was recognised as, for the
+// Protocol column and for quick filtering. It fits in one byte of Index.
+type Proto uint8
+
+// Protocols in rough layer order. Values are stored in indexes held in
+// memory only, so the order may change between versions.
+const (
+	ProtoUnknown Proto = iota
+	ProtoEthernet
+	ProtoARP
+	ProtoIPv4
+	ProtoIPv6
+	ProtoICMP
+	ProtoICMPv6
+	ProtoTCP
+	ProtoUDP
+	ProtoDNS
+	ProtoMDNS
+	ProtoLLMNR
+	ProtoNBNS
+	ProtoDHCP
+	ProtoDHCPv6
+	ProtoSSDP
+	ProtoHTTP
+	ProtoTLS
+	ProtoNTP
+	ProtoIGMP
+	ProtoVXLAN
+	ProtoFragment
+	ProtoLLC
+	protoCount
+)
+
+var protoNames = [protoCount]string{
+	ProtoUnknown:  "Unknown",
+	ProtoEthernet: "Ethernet",
+	ProtoARP:      "ARP",
+	ProtoIPv4:     "IPv4",
+	ProtoIPv6:     "IPv6",
+	ProtoICMP:     "ICMP",
+	ProtoICMPv6:   "ICMPv6",
+	ProtoTCP:      "TCP",
+	ProtoUDP:      "UDP",
+	ProtoDNS:      "DNS",
+	ProtoMDNS:     "MDNS",
+	ProtoLLMNR:    "LLMNR",
+	ProtoNBNS:     "NBNS",
+	ProtoDHCP:     "DHCP",
+	ProtoDHCPv6:   "DHCPv6",
+	ProtoSSDP:     "SSDP",
+	ProtoHTTP:     "HTTP",
+	ProtoTLS:      "TLS",
+	ProtoNTP:      "NTP",
+	ProtoIGMP:     "IGMP",
+	ProtoVXLAN:    "VXLAN",
+	ProtoFragment: "IP fragment",
+	ProtoLLC:      "LLC",
+}
+
+// String returns the protocol's display name, as in the Protocol column.
+func (p Proto) String() string {
+	if p < protoCount {
+		return protoNames[p]
+	}
+	return "Unknown"
+}
+
+// ParseProto returns the protocol with the given display name (any case).
+func ParseProto(name string) (Proto, bool) {
+	for p, n := range protoNames {
+		if equalFold(n, name) {
+			return Proto(p), true
+		}
+	}
+	return ProtoUnknown, false
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// Flags are per-packet marks kept in the index.
+type Flags uint8
+
+// Packet marks. Malformed means decoding stopped early on bad or truncated
+// bytes; the packet is still listed and counted.
+const (
+	FlagMalformed Flags = 1 << iota
+	FlagTCPSyn
+	FlagTCPFin
+	FlagTCPRst
+	FlagRetransmission
+	FlagBroadcast
+	FlagMulticast
+	FlagPayload
+)
+
+// Has reports whether all bits of g are set in f.
+func (f Flags) Has(g Flags) bool { return f&g == g }
+
+// Index is what thingsniff keeps in memory for one packet: 32 bytes. The
+// packet's bytes stay in the capture file at Offset; everything shown
+// beyond these fields is decoded again from there when needed.
+type Index struct {
+	Offset  int64  // where the packet's bytes start in the capture's store
+	Time    int64  // capture time, Unix nanoseconds
+	CapLen  uint32 // bytes captured
+	OrigLen uint32 // bytes on the wire
+	Flow    uint32 // flow ID, 0 when the packet belongs to no flow
+	Iface   uint16 // capture interface, which gives the link type
+	Proto   Proto
+	Flags   Flags
+}

@@ -1,0 +1,340 @@
+package decode
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Packet is one packet decoded by a Parser: the fields the index, the flow
+// table and the protocol events need. Slices point into the bytes given to
+// Parser.Decode and into the parser's layers, so a Packet is valid only
+// until the next Decode; callers copy what they keep.
+type Packet struct {
+	Num     uint32 // 1-based packet number in the capture
+	Time    int64  // Unix nanoseconds
+	Link    layers.LinkType
+	CapLen  int
+	OrigLen int
+
+	HasMAC         bool
+	SrcMAC, DstMAC []byte
+	VLAN           uint16 // innermost 802.1Q tag, 0 when untagged
+
+	HasIP          bool
+	Src, Dst       netip.Addr
+	IPProto        layers.IPProtocol
+	Fragment       bool // a non-first IP fragment or one still to be joined
+	SrcPort        uint16
+	DstPort        uint16
+	TCPFlags       TCPFlags
+	Seq, Ack       uint32
+	Window         uint16
+	ICMPType       uint8
+	ICMPCode       uint8
+	ICMPID, ICMPSq uint16
+
+	ARP *layers.ARP // non-nil for ARP packets
+
+	Payload []byte // transport payload (TCP, UDP) or the rest after the last known layer
+	Proto   Proto
+	// Err is why decoding stopped early; the packet is then malformed.
+	Err error
+
+	// Filled by the Engine after flow tracking.
+	Flow   uint32
+	ToServer bool // direction within Flow: client to server
+}
+
+// TCPFlags holds the TCP header flags in wire order (FIN is bit 0).
+type TCPFlags uint16
+
+// TCP flag bits, as on the wire.
+const (
+	TCPFin TCPFlags = 1 << iota
+	TCPSyn
+	TCPRst
+	TCPPsh
+	TCPAck
+	TCPUrg
+	TCPEce
+	TCPCwr
+	TCPNs
+)
+
+// Has reports whether all bits of g are set.
+func (f TCPFlags) Has(g TCPFlags) bool { return f&g == g }
+
+// Parser decodes packets with gopacket's DecodingLayerParser over one set of
+// preallocated layers, so decoding allocates nothing per packet. It is not
+// safe for concurrent use: each goroutine that decodes owns one.
+type Parser struct {
+	eth     layers.Ethernet
+	dot1q   layers.Dot1Q
+	sll     layers.LinuxSLL
+	sll2    layers.LinuxSLL2
+	loop    layers.Loopback
+	ip4     layers.IPv4
+	ip6     layers.IPv6
+	ip6frag layers.IPv6Fragment
+	ip6ext  layers.IPv6ExtensionSkipper
+	arp     layers.ARP
+	icmp4   layers.ICMPv4
+	icmp6   layers.ICMPv6
+	tcp     layers.TCP
+	udp     layers.UDP
+	llc     layers.LLC
+
+	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
+	decoded []gopacket.LayerType
+}
+
+// NewParser returns a Parser ready for any supported link type.
+func NewParser() *Parser {
+	p := &Parser{parsers: map[gopacket.LayerType]*gopacket.DecodingLayerParser{}, decoded: make([]gopacket.LayerType, 0, 16)}
+	return p
+}
+
+// firstLayer maps a capture link type to the layer its bytes start with.
+func firstLayer(link layers.LinkType) (gopacket.LayerType, bool) {
+	switch link {
+	case layers.LinkTypeEthernet:
+		return layers.LayerTypeEthernet, true
+	case layers.LinkTypeLinuxSLL:
+		return layers.LayerTypeLinuxSLL, true
+	case layers.LinkTypeLinuxSLL2:
+		return layers.LayerTypeLinuxSLL2, true
+	case layers.LinkTypeNull, layers.LinkTypeLoop:
+		return layers.LayerTypeLoopback, true
+	case layers.LinkTypeRaw, layers.LinkTypeIPv4, 12, 14:
+		// DLT_RAW (12 and 14 on some BSDs, 101 in files) may hold IPv4 or
+		// IPv6; the version nibble decides in parserFor.
+		return layers.LayerTypeIPv4, true
+	case layers.LinkTypeIPv6:
+		return layers.LayerTypeIPv6, true
+	}
+	return 0, false
+}
+
+func (p *Parser) parserFor(first gopacket.LayerType) *gopacket.DecodingLayerParser {
+	if dlp, ok := p.parsers[first]; ok {
+		return dlp
+	}
+	dlp := gopacket.NewDecodingLayerParser(first,
+		// The extension skipper claims every IPv6 extension header; the
+		// fragment layer, added after it, takes fragments back.
+		&p.eth, &p.dot1q, &p.sll, &p.sll2, &p.loop, &p.ip4, &p.ip6, &p.ip6ext,
+		&p.ip6frag, &p.arp, &p.icmp4, &p.icmp6, &p.tcp, &p.udp, &p.llc)
+	dlp.IgnoreUnsupported = true
+	p.parsers[first] = dlp
+	return dlp
+}
+
+// Decode fills out from data captured on a link of the given type. It never
+// panics: a panic inside a layer decoder is turned into out.Err.
+func (p *Parser) Decode(data []byte, link layers.LinkType, out *Packet) {
+	*out = Packet{Num: out.Num, Time: out.Time, Link: link, CapLen: len(data), OrigLen: out.OrigLen}
+	defer func() {
+		if r := recover(); r != nil {
+			out.Err = fmt.Errorf("decoder failed: %v", r)
+		}
+	}()
+	first, ok := firstLayer(link)
+	if !ok {
+		out.Err = fmt.Errorf("link type %d (%s) is not supported", int(link), link)
+		out.Payload = data
+		return
+	}
+	if first == layers.LayerTypeIPv4 && len(data) > 0 && data[0]>>4 == 6 {
+		first = layers.LayerTypeIPv6
+	}
+	dlp := p.parserFor(first)
+	p.decoded = p.decoded[:0]
+	err := dlp.DecodeLayers(data, &p.decoded)
+	p.fill(out)
+	if err != nil && out.Err == nil {
+		out.Err = err
+	}
+}
+
+func (p *Parser) fill(out *Packet) {
+	out.Proto = ProtoUnknown
+	for _, t := range p.decoded {
+		switch t {
+		case layers.LayerTypeEthernet:
+			out.HasMAC, out.SrcMAC, out.DstMAC = true, p.eth.SrcMAC, p.eth.DstMAC
+			out.Proto = ProtoEthernet
+		case layers.LayerTypeLinuxSLL:
+			if p.sll.AddrType == 1 && p.sll.AddrLen == 6 { // Ethernet sender address
+				out.HasMAC, out.SrcMAC = true, p.sll.Addr
+			}
+		case layers.LayerTypeLinuxSLL2:
+			if p.sll2.ARPHardwareType == 1 && p.sll2.AddrLength == 6 {
+				out.HasMAC, out.SrcMAC = true, p.sll2.Addr
+			}
+		case layers.LayerTypeDot1Q:
+			out.VLAN = p.dot1q.VLANIdentifier
+		case layers.LayerTypeLLC:
+			out.Proto = ProtoLLC
+		case layers.LayerTypeARP:
+			out.ARP = &p.arp
+			out.Proto = ProtoARP
+		case layers.LayerTypeIPv4:
+			out.HasIP = true
+			out.Src = addr4(p.ip4.SrcIP)
+			out.Dst = addr4(p.ip4.DstIP)
+			out.IPProto = p.ip4.Protocol
+			out.Proto = ProtoIPv4
+			if p.ip4.FragOffset != 0 || p.ip4.Flags&layers.IPv4MoreFragments != 0 {
+				out.Fragment = true
+				out.Proto = ProtoFragment
+				out.Payload = p.ip4.Payload
+			} else if p.ip4.Protocol == layers.IPProtocolIGMP {
+				out.Proto = ProtoIGMP
+			}
+		case layers.LayerTypeIPv6:
+			out.HasIP = true
+			out.Src = addr16(p.ip6.SrcIP)
+			out.Dst = addr16(p.ip6.DstIP)
+			out.IPProto = p.ip6.NextHeader
+			out.Proto = ProtoIPv6
+		case layers.LayerTypeIPv6Fragment:
+			out.IPProto = p.ip6frag.NextHeader
+			if p.ip6frag.FragmentOffset != 0 || p.ip6frag.MoreFragments {
+				out.Fragment = true
+				out.Proto = ProtoFragment
+				out.Payload = p.ip6frag.Payload
+			}
+		case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Destination, layers.LayerTypeIPv6Routing:
+			out.IPProto = p.ip6ext.NextHeader
+		case layers.LayerTypeICMPv4:
+			out.Proto = ProtoICMP
+			out.IPProto = layers.IPProtocolICMPv4
+			out.ICMPType, out.ICMPCode = p.icmp4.TypeCode.Type(), p.icmp4.TypeCode.Code()
+			out.ICMPID, out.ICMPSq = p.icmp4.Id, p.icmp4.Seq
+			out.Payload = p.icmp4.Payload
+		case layers.LayerTypeICMPv6:
+			out.Proto = ProtoICMPv6
+			out.IPProto = layers.IPProtocolICMPv6
+			out.ICMPType, out.ICMPCode = p.icmp6.TypeCode.Type(), p.icmp6.TypeCode.Code()
+			out.Payload = p.icmp6.Payload
+			if (out.ICMPType == layers.ICMPv6TypeEchoRequest || out.ICMPType == layers.ICMPv6TypeEchoReply) && len(out.Payload) >= 4 {
+				out.ICMPID = uint16(out.Payload[0])<<8 | uint16(out.Payload[1])
+				out.ICMPSq = uint16(out.Payload[2])<<8 | uint16(out.Payload[3])
+			}
+		case layers.LayerTypeTCP:
+			out.Proto = ProtoTCP
+			out.IPProto = layers.IPProtocolTCP
+			out.SrcPort, out.DstPort = uint16(p.tcp.SrcPort), uint16(p.tcp.DstPort)
+			out.Seq, out.Ack, out.Window = p.tcp.Seq, p.tcp.Ack, p.tcp.Window
+			out.TCPFlags = tcpFlags(&p.tcp)
+			out.Payload = p.tcp.Payload
+		case layers.LayerTypeUDP:
+			out.Proto = ProtoUDP
+			out.IPProto = layers.IPProtocolUDP
+			out.SrcPort, out.DstPort = uint16(p.udp.SrcPort), uint16(p.udp.DstPort)
+			out.Payload = p.udp.Payload
+		}
+	}
+	if out.Proto == ProtoTCP || out.Proto == ProtoUDP {
+		out.Proto = appProto(out)
+	}
+}
+
+func tcpFlags(t *layers.TCP) TCPFlags {
+	var f TCPFlags
+	set := func(b bool, v TCPFlags) {
+		if b {
+			f |= v
+		}
+	}
+	set(t.FIN, TCPFin)
+	set(t.SYN, TCPSyn)
+	set(t.RST, TCPRst)
+	set(t.PSH, TCPPsh)
+	set(t.ACK, TCPAck)
+	set(t.URG, TCPUrg)
+	set(t.ECE, TCPEce)
+	set(t.CWR, TCPCwr)
+	set(t.NS, TCPNs)
+	return f
+}
+
+func addr4(b []byte) netip.Addr {
+	if len(b) != 4 {
+		return netip.Addr{}
+	}
+	return netip.AddrFrom4([4]byte{b[0], b[1], b[2], b[3]})
+}
+
+func addr16(b []byte) netip.Addr {
+	if len(b) != 16 {
+		return netip.Addr{}
+	}
+	var a [16]byte
+	copy(a[:], b)
+	return netip.AddrFrom16(a)
+}
+
+// appProto names the application protocol of a TCP or UDP packet from its
+// ports and, where ports are ambiguous, its first payload bytes.
+func appProto(p *Packet) Proto {
+	either := func(port uint16) bool { return p.SrcPort == port || p.DstPort == port }
+	if p.Proto == ProtoUDP {
+		switch {
+		case either(67) || either(68):
+			return ProtoDHCP
+		case either(546) || either(547):
+			return ProtoDHCPv6
+		case either(5353):
+			return ProtoMDNS
+		case either(5355):
+			return ProtoLLMNR
+		case either(53):
+			return ProtoDNS
+		case either(137):
+			return ProtoNBNS
+		case either(1900):
+			return ProtoSSDP
+		case either(123):
+			return ProtoNTP
+		case either(4789):
+			return ProtoVXLAN
+		}
+		return ProtoUDP
+	}
+	if len(p.Payload) == 0 {
+		return ProtoTCP
+	}
+	if LooksLikeHTTP(p.Payload) {
+		return ProtoHTTP
+	}
+	if looksLikeTLSRecord(p.Payload) {
+		return ProtoTLS
+	}
+	if either(53) {
+		return ProtoDNS
+	}
+	return ProtoTCP
+}
+
+// LooksLikeHTTP reports whether b starts an HTTP/1.x request or response.
+func LooksLikeHTTP(b []byte) bool {
+	if len(b) >= 5 && string(b[:5]) == "HTTP/" {
+		return true
+	}
+	for _, m := range httpMethods {
+		if len(b) > len(m) && string(b[:len(m)]) == m && b[len(m)] == ' ' {
+			return true
+		}
+	}
+	return false
+}
+
+var httpMethods = [...]string{"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "NOTIFY", "M-SEARCH", "SUBSCRIBE", "PROPFIND"}
+
+func looksLikeTLSRecord(b []byte) bool {
+	return len(b) >= 5 && b[0] >= 20 && b[0] <= 24 && b[1] == 3 && b[2] <= 4
+}

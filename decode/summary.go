@@ -1,0 +1,155 @@
+package decode
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Summary is one row of the packet list, formatted for display.
+type Summary struct {
+	Source, Destination string
+	Protocol            string
+	Info                string
+}
+
+// Summarize formats a decoded packet as a packet-list row. f is the
+// packet's flow (nil if none); it gives relative TCP sequence numbers.
+// Describers may add application-level text (DNS names, HTTP lines).
+func Summarize(p *Packet, f *Flow) Summary {
+	s := Summary{Protocol: p.Proto.String()}
+	switch {
+	case p.HasIP:
+		s.Source, s.Destination = p.Src.String(), p.Dst.String()
+	case p.HasMAC:
+		s.Source = macString(p.SrcMAC)
+		if len(p.DstMAC) == 6 {
+			s.Destination = macString(p.DstMAC)
+			if isBroadcastMAC(p.DstMAC) {
+				s.Destination = "Broadcast"
+			}
+		}
+	}
+	var b strings.Builder
+	switch {
+	case p.ARP != nil:
+		arpInfo(&b, p.ARP)
+	case p.Fragment:
+		fmt.Fprintf(&b, "Fragmented IP protocol (proto=%s %d)", p.IPProto, int(p.IPProto))
+	case p.IPProto == layers.IPProtocolTCP && p.Proto != ProtoIPv4 && p.Proto != ProtoIPv6:
+		tcpInfo(&b, p, f)
+	case p.IPProto == layers.IPProtocolUDP && p.Proto != ProtoIPv4 && p.Proto != ProtoIPv6:
+		fmt.Fprintf(&b, "%d → %d Len=%d", p.SrcPort, p.DstPort, len(p.Payload))
+	case p.Proto == ProtoICMP || p.Proto == ProtoICMPv6:
+		icmpInfo(&b, p)
+	case p.Proto == ProtoIGMP:
+		b.WriteString("IGMP")
+	case p.Proto == ProtoLLC:
+		b.WriteString("Logical-Link Control")
+	case p.HasIP:
+		fmt.Fprintf(&b, "IP protocol %d", int(p.IPProto))
+	case p.Proto == ProtoEthernet:
+		b.WriteString("Ethernet frame")
+	}
+	if p.Err != nil {
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "[Malformed: %v]", p.Err)
+	}
+	s.Info = b.String()
+	return s
+}
+
+func macString(m []byte) string {
+	if len(m) != 6 {
+		return net.HardwareAddr(m).String()
+	}
+	return net.HardwareAddr(m).String()
+}
+
+func arpInfo(b *strings.Builder, a *layers.ARP) {
+	sip, tip := ipString(a.SourceProtAddress), ipString(a.DstProtAddress)
+	switch a.Operation {
+	case layers.ARPRequest:
+		switch {
+		case sip == "0.0.0.0":
+			fmt.Fprintf(b, "Who has %s? (ARP Probe)", tip)
+		case sip == tip:
+			fmt.Fprintf(b, "ARP Announcement for %s", sip)
+		default:
+			fmt.Fprintf(b, "Who has %s? Tell %s", tip, sip)
+		}
+	case layers.ARPReply:
+		if sip == tip {
+			fmt.Fprintf(b, "Gratuitous ARP for %s (Reply)", sip)
+		} else {
+			fmt.Fprintf(b, "%s is at %s", sip, net.HardwareAddr(a.SourceHwAddress))
+		}
+	default:
+		fmt.Fprintf(b, "ARP opcode %d", a.Operation)
+	}
+}
+
+func ipString(b []byte) string {
+	if a, ok := netip.AddrFromSlice(b); ok {
+		return a.String()
+	}
+	return fmt.Sprintf("%x", b)
+}
+
+func tcpInfo(b *strings.Builder, p *Packet, f *Flow) {
+	fmt.Fprintf(b, "%d → %d [%s]", p.SrcPort, p.DstPort, flagString(p.TCPFlags))
+	seq, ack := p.Seq, p.Ack
+	if f != nil {
+		d, o := 1, 0
+		if p.ToServer {
+			d, o = 0, 1
+		}
+		seq -= f.BaseSeq[d]
+		if f.seqKnownFor(o) {
+			ack -= f.BaseSeq[o]
+		}
+	}
+	fmt.Fprintf(b, " Seq=%d", seq)
+	if p.TCPFlags.Has(TCPAck) {
+		fmt.Fprintf(b, " Ack=%d", ack)
+	}
+	fmt.Fprintf(b, " Win=%d Len=%d", p.Window, len(p.Payload))
+}
+
+func (f *Flow) seqKnownFor(d int) bool { return f.seqKnown[d] }
+
+var flagNames = [...]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"}
+
+func flagString(f TCPFlags) string {
+	// Wireshark's order: SYN, FIN, RST, PSH, ACK, URG, ECE, CWR, NS.
+	order := [...]int{1, 0, 2, 3, 4, 5, 6, 7, 8}
+	var parts []string
+	for _, i := range order {
+		if f&(1<<i) != 0 {
+			parts = append(parts, flagNames[i])
+		}
+	}
+	if len(parts) == 0 {
+		return "<None>"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func icmpInfo(b *strings.Builder, p *Packet) {
+	var name string
+	if p.Proto == ProtoICMP {
+		name = layers.CreateICMPv4TypeCode(p.ICMPType, p.ICMPCode).String()
+	} else {
+		name = layers.CreateICMPv6TypeCode(p.ICMPType, p.ICMPCode).String()
+	}
+	b.WriteString(name)
+	if isEcho(p) {
+		b.WriteString("  id=0x" + strconv.FormatUint(uint64(p.ICMPID), 16) + ", seq=" + strconv.Itoa(int(p.ICMPSq)))
+	}
+}
