@@ -44,7 +44,7 @@ type Packet struct {
 	Err error
 
 	// Filled by the Engine after flow tracking.
-	Flow   uint32
+	Flow     uint32
 	ToServer bool // direction within Flow: client to server
 }
 
