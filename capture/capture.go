@@ -275,12 +275,12 @@ func (c *Capture) Next() (Frame, error) {
 	} else {
 		f, err = c.nextPcap()
 	}
+	c.offset.Store(c.pos)
 	if err != nil {
 		c.err = err
 		return Frame{}, err
 	}
 	c.packets.Add(1)
-	c.offset.Store(c.pos)
 	return f, nil
 }
 
