@@ -9,8 +9,6 @@ import (
 	"github.com/gopacket/gopacket/layers"
 )
 
-var le = binary.LittleEndian
-
 // PcapngWriter writes one pcapng section: a section header, an interface
 // description per interface (nanosecond timestamps), then enhanced packet
 // blocks. Output is buffered; call Flush.
@@ -25,13 +23,13 @@ type PcapngWriter struct {
 func NewPcapngWriter(w io.Writer, ifaces []Interface) (*PcapngWriter, error) {
 	pw := &PcapngWriter{w: bufio.NewWriterSize(w, 256<<10), ifaces: len(ifaces)}
 	var shb [28]byte
-	le.PutUint32(shb[0:], blockSHB)
-	le.PutUint32(shb[4:], 28)
-	le.PutUint32(shb[8:], bomMagic)
-	le.PutUint16(shb[12:], 1)
-	le.PutUint16(shb[14:], 0)
-	le.PutUint64(shb[16:], ^uint64(0)) // section length unknown
-	le.PutUint32(shb[24:], 28)
+	binary.LittleEndian.PutUint32(shb[0:], blockSHB)
+	binary.LittleEndian.PutUint32(shb[4:], 28)
+	binary.LittleEndian.PutUint32(shb[8:], bomMagic)
+	binary.LittleEndian.PutUint16(shb[12:], 1)
+	binary.LittleEndian.PutUint16(shb[14:], 0)
+	binary.LittleEndian.PutUint64(shb[16:], ^uint64(0)) // section length unknown
+	binary.LittleEndian.PutUint32(shb[24:], 28)
 	pw.w.Write(shb[:])
 	for _, ifc := range ifaces {
 		pw.writeIDB(ifc)
@@ -54,24 +52,24 @@ func (pw *PcapngWriter) writeIDB(ifc Interface) {
 	opts += 4 // ... and opt_endofopt
 	length := 20 + opts
 	var b [24]byte
-	le.PutUint32(b[0:], blockIDB)
-	le.PutUint32(b[4:], uint32(length))
-	le.PutUint16(b[8:], uint16(ifc.LinkType))
-	le.PutUint32(b[12:], ifc.Snaplen)
+	binary.LittleEndian.PutUint32(b[0:], blockIDB)
+	binary.LittleEndian.PutUint32(b[4:], uint32(length))
+	binary.LittleEndian.PutUint16(b[8:], uint16(ifc.LinkType))
+	binary.LittleEndian.PutUint32(b[12:], ifc.Snaplen)
 	pw.w.Write(b[:16])
 	if name != "" {
-		le.PutUint16(b[0:], optIfName)
-		le.PutUint16(b[2:], uint16(len(name)))
+		binary.LittleEndian.PutUint16(b[0:], optIfName)
+		binary.LittleEndian.PutUint16(b[2:], uint16(len(name)))
 		pw.w.Write(b[:4])
 		pw.w.WriteString(name)
 		pw.w.Write(make([]byte, pad4(len(name))-len(name)))
 	}
 	clear(b[:])
-	le.PutUint16(b[0:], optTSResol)
-	le.PutUint16(b[2:], 1)
+	binary.LittleEndian.PutUint16(b[0:], optTSResol)
+	binary.LittleEndian.PutUint16(b[2:], 1)
 	b[4] = 9 // nanoseconds
 	// b[8:12] is opt_endofopt, then the trailing block length.
-	le.PutUint32(b[12:], uint32(length))
+	binary.LittleEndian.PutUint32(b[12:], uint32(length))
 	pw.w.Write(b[:16])
 }
 
@@ -91,17 +89,17 @@ func (pw *PcapngWriter) WritePacket(iface uint16, timeNs int64, data []byte, ori
 	length := 32 + padded
 	ts := uint64(max(timeNs, 0))
 	h := pw.hdr[:]
-	le.PutUint32(h[0:], blockEPB)
-	le.PutUint32(h[4:], uint32(length))
-	le.PutUint32(h[8:], uint32(iface))
-	le.PutUint32(h[12:], uint32(ts>>32))
-	le.PutUint32(h[16:], uint32(ts))
-	le.PutUint32(h[20:], uint32(n))
-	le.PutUint32(h[24:], max(origLen, uint32(n)))
+	binary.LittleEndian.PutUint32(h[0:], blockEPB)
+	binary.LittleEndian.PutUint32(h[4:], uint32(length))
+	binary.LittleEndian.PutUint32(h[8:], uint32(iface))
+	binary.LittleEndian.PutUint32(h[12:], uint32(ts>>32))
+	binary.LittleEndian.PutUint32(h[16:], uint32(ts))
+	binary.LittleEndian.PutUint32(h[20:], uint32(n))
+	binary.LittleEndian.PutUint32(h[24:], max(origLen, uint32(n)))
 	pw.w.Write(h)
 	pw.w.Write(data)
 	var tail [8]byte // up to 3 bytes of padding, then the trailing length
-	le.PutUint32(tail[padded-n:], uint32(length))
+	binary.LittleEndian.PutUint32(tail[padded-n:], uint32(length))
 	if _, err := pw.w.Write(tail[:padded-n+4]); err != nil {
 		return fmt.Errorf("write packet: %w", err)
 	}
@@ -132,11 +130,11 @@ func NewPcapWriter(w io.Writer, link layers.LinkType, snaplen uint32) (*PcapWrit
 	}
 	pw := &PcapWriter{w: bufio.NewWriterSize(w, 256<<10), snaplen: snaplen}
 	var h [24]byte
-	le.PutUint32(h[0:], magicNano)
-	le.PutUint16(h[4:], 2)
-	le.PutUint16(h[6:], 4)
-	le.PutUint32(h[16:], snaplen)
-	le.PutUint32(h[20:], uint32(link))
+	binary.LittleEndian.PutUint32(h[0:], magicNano)
+	binary.LittleEndian.PutUint16(h[4:], 2)
+	binary.LittleEndian.PutUint16(h[6:], 4)
+	binary.LittleEndian.PutUint32(h[16:], snaplen)
+	binary.LittleEndian.PutUint32(h[20:], uint32(link))
 	if _, err := pw.w.Write(h[:]); err != nil {
 		return nil, fmt.Errorf("write pcap header: %w", err)
 	}
@@ -144,8 +142,10 @@ func NewPcapWriter(w io.Writer, link layers.LinkType, snaplen uint32) (*PcapWrit
 }
 
 // WritePacket writes one record. timeNs is Unix nanoseconds (times before
-// 1970 are written as 1970); origLen below the captured length is raised.
+// 1970 are written as 1970); origLen below len(data) is raised to it, and
+// data beyond the snaplen is cut off.
 func (pw *PcapWriter) WritePacket(timeNs int64, data []byte, origLen uint32) error {
+	origLen = max(origLen, uint32(len(data)))
 	if uint32(len(data)) > pw.snaplen {
 		data = data[:pw.snaplen]
 	}
@@ -155,10 +155,10 @@ func (pw *PcapWriter) WritePacket(timeNs int64, data []byte, origLen uint32) err
 		return fmt.Errorf("write packet: time %d is past what pcap can hold (year 2106)", timeNs)
 	}
 	h := pw.hdr[:]
-	le.PutUint32(h[0:], uint32(sec))
-	le.PutUint32(h[4:], uint32(t%1e9))
-	le.PutUint32(h[8:], uint32(len(data)))
-	le.PutUint32(h[12:], max(origLen, uint32(len(data))))
+	binary.LittleEndian.PutUint32(h[0:], uint32(sec))
+	binary.LittleEndian.PutUint32(h[4:], uint32(t%1e9))
+	binary.LittleEndian.PutUint32(h[8:], uint32(len(data)))
+	binary.LittleEndian.PutUint32(h[12:], origLen)
 	pw.w.Write(h)
 	if _, err := pw.w.Write(data); err != nil {
 		return fmt.Errorf("write packet: %w", err)

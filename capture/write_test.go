@@ -1,0 +1,170 @@
+package capture
+
+import (
+	"bytes"
+	"encoding/binary"
+	"testing"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// testPackets is a mix of sizes (odd lengths exercise pcapng padding).
+func testPackets() [][]byte {
+	var out [][]byte
+	for i, n := range []int{60, 61, 62, 63, 1514, 1, 0, 9000, 342, 77} {
+		out = append(out, pkt(n, byte(i)))
+	}
+	return out
+}
+
+func TestPcapngWriterRoundTrip(t *testing.T) {
+	ifaces := []Interface{
+		{LinkType: layers.LinkTypeEthernet, Name: "eth0", Snaplen: 262144},
+		{LinkType: layers.LinkTypeLinuxSLL2, Name: "any", Snaplen: 65535},
+		{LinkType: layers.LinkTypeRaw, Name: "", Snaplen: 0},
+	}
+	var buf bytes.Buffer
+	w, err := NewPcapngWriter(&buf, ifaces)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkts := testPackets()
+	const base = int64(1_700_000_000_123_456_789)
+	for i, p := range pkts {
+		if err := w.WritePacket(uint16(i%3), base+int64(i)*1_000_000_007, p, uint32(len(p)+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.WritePacket(3, 0, nil, 0); err == nil {
+		t.Error("WritePacket to an undescribed interface succeeded")
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(writeTemp(t, "rt.pcapng", buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	frames, err := drain(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frames) != len(pkts) {
+		t.Fatalf("%d frames, wrote %d", len(frames), len(pkts))
+	}
+	for i, f := range frames {
+		if f.Iface != uint16(i%3) || f.Time != base+int64(i)*1_000_000_007 || f.OrigLen != uint32(len(pkts[i])+i) || !bytes.Equal(f.bytes, pkts[i]) {
+			t.Errorf("frame %d: iface %d time %d orig %d (%d bytes) differs from what was written", i, f.Iface, f.Time, f.OrigLen, len(f.bytes))
+		}
+	}
+	got := c.Interfaces()
+	if len(got) != len(ifaces) {
+		t.Fatalf("interfaces %+v", got)
+	}
+	for i := range ifaces {
+		if got[i] != ifaces[i] {
+			t.Errorf("interface %d = %+v, want %+v", i, got[i], ifaces[i])
+		}
+	}
+}
+
+func TestPcapWriterRoundTrip(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewPcapWriter(&buf, layers.LinkTypeLinuxSLL, 4000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkts := testPackets()
+	const base = int64(1_600_000_000_000_000_001)
+	for i, p := range pkts {
+		if err := w.WritePacket(base+int64(i)*999_999_999, p, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(writeTemp(t, "rt.cap", buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Format() != "pcap (little-endian, nanoseconds)" {
+		t.Errorf("Format = %q", c.Format())
+	}
+	if ifs := c.Interfaces(); len(ifs) != 1 || ifs[0].LinkType != layers.LinkTypeLinuxSLL || ifs[0].Snaplen != 4000 {
+		t.Errorf("Interfaces = %+v", ifs)
+	}
+	frames, err := drain(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frames) != len(pkts) {
+		t.Fatalf("%d frames, wrote %d", len(frames), len(pkts))
+	}
+	for i, f := range frames {
+		want := pkts[i]
+		if len(want) > 4000 {
+			want = want[:4000] // cut to the snaplen, as a capture would be
+		}
+		if f.Time != base+int64(i)*999_999_999 || f.OrigLen != uint32(len(pkts[i])) || !bytes.Equal(f.bytes, want) {
+			t.Errorf("frame %d: time %d orig %d (%d bytes) differs from what was written", i, f.Time, f.OrigLen, len(f.bytes))
+		}
+	}
+}
+
+// TestPcapVariants reads pcap headers in every byte order and resolution.
+func TestPcapVariants(t *testing.T) {
+	for _, tc := range []struct {
+		magic  uint32
+		big    bool
+		recHdr int
+		format string
+		frac   uint32
+		want   int64
+	}{
+		{magicMicro, false, 16, "pcap (little-endian, microseconds)", 250_000, 7_250_000_000},
+		{magicMicro, true, 16, "pcap (big-endian, microseconds)", 250_000, 7_250_000_000},
+		{magicNano, false, 16, "pcap (little-endian, nanoseconds)", 5, 7_000_000_005},
+		{magicNano, true, 16, "pcap (big-endian, nanoseconds)", 5, 7_000_000_005},
+		{magicKuznetzov, false, 24, "pcap (little-endian, microseconds, Kuznetzov)", 1, 7_000_001_000},
+	} {
+		b := ng{o: binary.LittleEndian}
+		if tc.big {
+			b.o = binary.BigEndian
+		}
+		var f []byte
+		f = b.o.AppendUint32(f, tc.magic)
+		f = b.o.AppendUint16(f, 2)
+		f = b.o.AppendUint16(f, 4)
+		f = append(f, make([]byte, 8)...)
+		f = b.o.AppendUint32(f, 65535)
+		f = b.o.AppendUint32(f, 0x04000001) // Ethernet, with the FCS flag bits set
+		data := pkt(33, 9)
+		for range 2 {
+			f = b.o.AppendUint32(f, 7)
+			f = b.o.AppendUint32(f, tc.frac)
+			f = b.o.AppendUint32(f, 33)
+			f = b.o.AppendUint32(f, 90)
+			f = append(f, make([]byte, tc.recHdr-16)...)
+			f = append(f, data...)
+		}
+		c, err := Open(writeTemp(t, "v.pcap", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		frames, err := drain(t, c)
+		c.Close()
+		if err != nil || len(frames) != 2 {
+			t.Fatalf("%s: %d frames, err %v", tc.format, len(frames), err)
+		}
+		if c.Format() != tc.format || c.Interfaces()[0].LinkType != layers.LinkTypeEthernet {
+			t.Errorf("Format %q link %v, want %q", c.Format(), c.Interfaces()[0].LinkType, tc.format)
+		}
+		fr := frames[1]
+		if fr.Time != tc.want || fr.OrigLen != 90 || fr.Offset != int64(24+2*tc.recHdr+33) || !bytes.Equal(fr.bytes, data) {
+			t.Errorf("%s: frame %+v", tc.format, fr.Frame)
+		}
+	}
+}
