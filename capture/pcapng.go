@@ -2,6 +2,7 @@ package capture
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 
@@ -36,6 +37,10 @@ func (c *Capture) startPcapng() error {
 	}
 	if err == nil {
 		err = c.handle(start, typ, body)
+	}
+	var te *TruncatedError
+	if errors.As(err, &te) {
+		return fmt.Errorf("open capture %q: %s", c.name, te.Reason)
 	}
 	if err != nil {
 		return fmt.Errorf("open capture %q: %w", c.name, err)
