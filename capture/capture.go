@@ -100,7 +100,7 @@ func Open(path string) (*Capture, error) {
 		}
 	}
 	if err := c.start(); err != nil {
-		c.Close()
+		c.abort()
 		return nil, err
 	}
 	return c, nil
@@ -135,7 +135,7 @@ func OpenStream(r io.Reader, name, dir string) (*Capture, error) {
 		return nil, err
 	}
 	if err := c.start(); err != nil {
-		c.Close()
+		c.abort()
 		return nil, err
 	}
 	if rc, ok := r.(io.Closer); ok {
@@ -233,6 +233,15 @@ func (c *Capture) SpoolPath() string {
 func (c *Capture) KeepSpool() {
 	if c.spool != nil {
 		c.spool.setKeep()
+	}
+}
+
+// abort undoes a failed open: nobody got the Store, so close it too, and
+// with it goes the spool.
+func (c *Capture) abort() {
+	c.Close()
+	if c.store != nil {
+		c.store.Close()
 	}
 }
 

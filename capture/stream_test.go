@@ -1,0 +1,227 @@
+package capture
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+func writtenPcapng(t testing.TB, n int) ([]byte, [][]byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := NewPcapngWriter(&buf, []Interface{{LinkType: layers.LinkTypeEthernet, Name: "eth0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkts [][]byte
+	for i := range n {
+		p := pkt(40+i%1400, byte(i))
+		pkts = append(pkts, p)
+		w.WritePacket(0, int64(i)*1000, p, 0)
+	}
+	w.Flush()
+	return buf.Bytes(), pkts
+}
+
+func gzipped(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func samePackets(t *testing.T, frames []got, pkts [][]byte) {
+	t.Helper()
+	if len(frames) > len(pkts) {
+		t.Fatalf("%d frames, only %d written", len(frames), len(pkts))
+	}
+	for i, f := range frames {
+		if !bytes.Equal(f.bytes, pkts[i]) {
+			t.Fatalf("frame %d differs from the packet written", i)
+		}
+	}
+}
+
+func TestOpenGzip(t *testing.T) {
+	data, pkts := writtenPcapng(t, 500)
+	gz := gzipped(t, data)
+	c, err := Open(writeTemp(t, "x.pcapng.gz", gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Format() != "pcapng, gzip" || c.Size() != int64(len(gz)) {
+		t.Errorf("Format %q Size %d", c.Format(), c.Size())
+	}
+	spool := c.SpoolPath()
+	if spool == "" || c.Store().Path() != spool {
+		t.Fatalf("spool %q, store %q", spool, c.Store().Path())
+	}
+	frames, err := drain(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frames) != len(pkts) {
+		t.Fatalf("%d frames, want %d", len(frames), len(pkts))
+	}
+	samePackets(t, frames, pkts)
+	if c.Offset() != c.Size() {
+		t.Errorf("Offset %d at the end, Size %d", c.Offset(), c.Size())
+	}
+	spooled, err := os.ReadFile(spool)
+	if err != nil || !bytes.Equal(spooled, data) {
+		t.Errorf("spool does not hold the decompressed capture byte for byte (err %v)", err)
+	}
+	c.Close()
+	if _, err := c.Store().ReadPacket(frames[3].Offset, frames[3].CapLen, nil); err != nil {
+		t.Errorf("Store unusable after Capture.Close: %v", err)
+	}
+	c.Store().Close()
+	if _, err := os.Stat(spool); !os.IsNotExist(err) {
+		t.Errorf("spool left behind after both closed: %v", err)
+	}
+}
+
+func TestKeepSpool(t *testing.T) {
+	data, _ := writtenPcapng(t, 3)
+	c, err := OpenStream(bytes.NewReader(data), "stdin", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, c)
+	c.KeepSpool()
+	c.Store().Close()
+	c.Close()
+	if b, err := os.ReadFile(c.SpoolPath()); err != nil || !bytes.Equal(b, data) {
+		t.Errorf("kept spool: %v", err)
+	}
+}
+
+func TestTruncatedGzip(t *testing.T) {
+	data, pkts := writtenPcapng(t, 300)
+	gz := gzipped(t, data)
+	for _, n := range []int{len(gz) - 1, len(gz) - 9, len(gz) / 2, len(gz) / 3} {
+		c, err := Open(writeTemp(t, "cut.gz", gz[:n]))
+		if err != nil {
+			t.Fatalf("cut at %d: %v", n, err)
+		}
+		frames, err := drain(t, c)
+		c.Close()
+		c.Store().Close()
+		samePackets(t, frames, pkts)
+		var te *TruncatedError
+		if !errors.As(err, &te) || te.Packets != len(frames) {
+			t.Errorf("cut at %d of %d: %d frames, err %v", n, len(gz), len(frames), err)
+		}
+	}
+}
+
+// TestOpenStreamLockstep feeds a pipe one record at a time and checks each
+// packet arrives, and can be re-read from the spool, before the next one
+// is even written.
+func TestOpenStreamLockstep(t *testing.T) {
+	data, pkts := writtenPcapng(t, 40)
+	layout := pcapngLayout(data)
+	pr, pw := io.Pipe()
+	next := make(chan struct{})
+	go func() {
+		defer pw.Close()
+		pw.Write(data[:layout[1].end]) // section and interface header
+		for _, r := range layout[2:] {
+			if _, err := pw.Write(data[r.start:r.end]); err != nil {
+				return
+			}
+			if _, ok := <-next; !ok {
+				return
+			}
+		}
+	}()
+	c, err := OpenStream(pr, "stdin", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Store().Close()
+	defer c.Close()
+	if c.Name() != "stdin" || c.Size() != -1 || c.Format() != "pcapng" {
+		t.Errorf("Name %q Size %d Format %q", c.Name(), c.Size(), c.Format())
+	}
+	var buf []byte
+	for i := range pkts {
+		f, err := c.Next()
+		if err != nil {
+			t.Fatalf("packet %d: %v", i, err)
+		}
+		buf, err = c.Store().ReadPacket(f.Offset, f.CapLen, buf)
+		if err != nil || !bytes.Equal(buf, pkts[i]) {
+			t.Fatalf("packet %d not re-readable while streaming: %v", i, err)
+		}
+		next <- struct{}{}
+	}
+	close(next)
+	if _, err := c.Next(); err != io.EOF {
+		t.Errorf("end of stream: %v", err)
+	}
+	if c.Offset() != int64(len(data)) {
+		t.Errorf("Offset %d, want %d", c.Offset(), len(data))
+	}
+}
+
+func TestOpenStreamGzip(t *testing.T) {
+	data, pkts := writtenPcapng(t, 200)
+	gz := gzipped(t, data)
+	pr, pw := io.Pipe()
+	go func() {
+		for i := 0; i < len(gz); i += 100 {
+			if _, err := pw.Write(gz[i:min(i+100, len(gz))]); err != nil {
+				return
+			}
+		}
+		pw.Close()
+	}()
+	c, err := OpenStream(pr, "stdin", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Store().Close()
+	defer c.Close()
+	frames, err := drain(t, c)
+	if err != nil || len(frames) != len(pkts) || c.Format() != "pcapng, gzip" {
+		t.Fatalf("%d frames, format %q, err %v", len(frames), c.Format(), err)
+	}
+	samePackets(t, frames, pkts)
+}
+
+func TestOpenStreamErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		data []byte
+		want string
+	}{
+		{nil, `open capture "stdin": the stream is empty`},
+		{[]byte("GET / HTTP/1.1\r\n"), `open capture "stdin": not a pcap or pcapng file (starts with 0x47455420)`},
+		{gzipped(t, []byte("text")), `not a pcap or pcapng file inside the gzip data (starts with 0x74657874)`},
+		{gzipped(t, nil), `the file is empty`},
+	} {
+		c, err := OpenStream(bytes.NewReader(tc.data), "stdin", dir)
+		if err == nil {
+			c.Close()
+			t.Errorf("%q opened", tc.data)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q", err)
+		}
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("failed opens left %d spool files", len(left))
+	}
+}
