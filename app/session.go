@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gopacket/gopacket/layers"
+
 	"thingsniff/capture"
 	"thingsniff/decode"
 )
@@ -96,6 +98,25 @@ type Loaded struct {
 	observers []decode.Observer
 	finished  chan struct{}
 	engine    *decode.Engine
+
+	ifMu   sync.RWMutex
+	ifaces []capture.Interface
+}
+
+// Interfaces returns the capture interfaces seen so far.
+func (l *Loaded) Interfaces() []capture.Interface {
+	l.ifMu.RLock()
+	defer l.ifMu.RUnlock()
+	return l.ifaces
+}
+
+func (l *Loaded) linkType(iface uint16) layers.LinkType {
+	l.ifMu.RLock()
+	defer l.ifMu.RUnlock()
+	if int(iface) < len(l.ifaces) {
+		return l.ifaces[iface].LinkType
+	}
+	return noLink
 }
 
 // Observers returns the observers attached to this load.
@@ -200,17 +221,30 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 	nIfaces := 0
 	last := s.opts.Now()
 	first := true
-	send := func(done bool, err error) {
+	// publish makes pending entries readable, interfaces first so that
+	// every readable entry's link type is known.
+	publish := func() (newIfaces []capture.Interface) {
+		if ifs := c.Interfaces(); len(ifs) != nIfaces {
+			nIfaces = len(ifs)
+			newIfaces = append([]capture.Interface(nil), ifs...)
+			l.ifMu.Lock()
+			l.ifaces = newIfaces
+			l.ifMu.Unlock()
+		}
 		l.Index.Append(pending...)
 		pending = pending[:0]
+		return newIfaces
+	}
+	var ifaceNews []capture.Interface
+	send := func(done bool, err error) {
+		if ifs := publish(); ifs != nil {
+			ifaceNews = ifs
+		}
 		flows = flows[:0]
 		eng.TakeDirty(func(f *decode.Flow) { flows = append(flows, *f) })
 		b := Batch{Gen: l.Gen, Packets: l.Index.Len(), Flows: append([]decode.Flow(nil), flows...),
-			Read: c.Offset(), Size: c.Size(), Done: done, Err: err}
-		if ifs := c.Interfaces(); len(ifs) != nIfaces {
-			nIfaces = len(ifs)
-			b.Interfaces = append([]capture.Interface(nil), ifs...)
-		}
+			Interfaces: ifaceNews, Read: c.Offset(), Size: c.Size(), Done: done, Err: err}
+		ifaceNews = nil
 		s.deliver(b)
 	}
 	for {
@@ -224,8 +258,9 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 		}
 		pending = append(pending, addFrame(eng, c, &fr))
 		if len(pending) == cap(pending) {
-			l.Index.Append(pending...)
-			pending = pending[:0]
+			if ifs := publish(); ifs != nil {
+				ifaceNews = ifs
+			}
 		}
 		if n := eng.Count(); n&255 == 0 || (first && n >= s.opts.FirstRows) {
 			if ctx.Err() != nil {

@@ -1,0 +1,65 @@
+# thingsniff: `make run` opens the window, `make test` runs every test.
+# Both install what a fresh Debian machine lacks first (see deps).
+
+GO       ?= go
+BIN      ?= bin/thingsniff
+CORPUS   ?= ../shared/corpus
+BENCHDIR ?= testdata/gen
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian packages: the C toolchain and GL/X11 headers for Fyne's cgo build,
+# libpcap for live capture, Xvfb and ImageMagick for headless window tests
+# and screenshots, dnsmasq/iproute2/isc-dhcp-client/tcpdump for the live
+# test network.
+DEB_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libpcap-dev \
+	xvfb xauth imagemagick iproute2 dnsmasq isc-dhcp-client tcpdump busybox libcap2-bin
+
+.PHONY: all deps build run test test-short bench accuracy fuzz dist install clean demo
+
+all: build
+
+# deps installs the missing Debian packages (once) and the Go modules.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go 1.24 or newer (https://go.dev/dl)"; exit 1; }
+	$(GO) mod download
+
+build: deps
+	$(GO) build -o $(BIN) .
+
+run: build
+	./$(BIN) $(FILE)
+
+# test runs every test; the window tests run against Fyne's test driver,
+# and the real-window smoke test under Xvfb.
+test: deps
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 40m ./...
+
+test-short: deps
+	$(GO) test -short ./...
+
+# bench prints ratios measured in one run (see bench/README in the issue notes).
+bench: deps
+	$(GO) run ./app/bench -dir $(BENCHDIR)
+
+fuzz: deps
+	@for t in $$(grep -rhoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' . | sed 's/func //' | sort -u); do \
+		pkg=$$(grep -rlE "^func $$t\(" --include='*_test.go' . | head -1 | xargs dirname); \
+		echo "== $$t ($$pkg)"; $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=20s $$pkg || exit 1; \
+	done
+
+demo:
+	$(GO) generate ./assets
+
+# dist builds a Linux package (binary, icon, .desktop with file types).
+dist: deps
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux -release -icon assets/icon.png
+	mkdir -p dist && mv -f thingsniff.tar.xz dist/
+
+clean:
+	rm -rf bin dist $(BENCHDIR)
