@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -306,15 +307,21 @@ func (c *Capture) take(n int) ([]byte, error) {
 		c.pos += int64(n)
 		return b, nil
 	}
-	if cap(c.big) < n {
-		c.big = make([]byte, n)
+	// Grow as the bytes arrive: a damaged length must not allocate
+	// megabytes for a record whose data is not there.
+	b := c.big[:0]
+	for len(b) < n {
+		chunk := min(n-len(b), readBufSize)
+		b = slices.Grow(b, chunk)
+		m, err := io.ReadFull(c.br, b[len(b):len(b)+chunk])
+		b = b[:len(b)+m]
+		c.pos += int64(m)
+		if err != nil {
+			c.big = b[:0]
+			return b, err
+		}
 	}
-	b := c.big[:n]
-	m, err := io.ReadFull(c.br, b)
-	c.pos += int64(m)
-	if err != nil {
-		return b[:m], err
-	}
+	c.big = b[:0]
 	return b, nil
 }
 

@@ -1,0 +1,78 @@
+package capture
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// benchFile writes a capture of mixed packet sizes (about 45 MB) with the
+// package's own writers.
+func benchFile(b *testing.B, ng bool) string {
+	b.Helper()
+	sizes := []int{60, 66, 1514, 590, 1514, 80, 342, 1514}
+	pkts := make([][]byte, len(sizes))
+	for i, n := range sizes {
+		pkts[i] = pkt(n, byte(i))
+	}
+	var buf bytes.Buffer
+	const count = 60_000
+	if ng {
+		w, _ := NewPcapngWriter(&buf, []Interface{{LinkType: layers.LinkTypeEthernet}})
+		for i := range count {
+			w.WritePacket(0, int64(i)*1e6, pkts[i%len(pkts)], 0)
+		}
+		w.Flush()
+	} else {
+		w, _ := NewPcapWriter(&buf, layers.LinkTypeEthernet, 0)
+		for i := range count {
+			w.WritePacket(int64(i)*1e6, pkts[i%len(pkts)], 0)
+		}
+		w.Flush()
+	}
+	p := filepath.Join(b.TempDir(), "bench")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+func BenchmarkReadPcap(b *testing.B)   { drainBench(b, benchFile(b, false)) }
+func BenchmarkReadPcapng(b *testing.B) { drainBench(b, benchFile(b, true)) }
+
+// BenchmarkReadCorpusPerf reads the corpus' 64 MB merged IoT capture.
+func BenchmarkReadCorpusPerf(b *testing.B) {
+	drainBench(b, filepath.Join(corpusDir(b), "perf", "iot-sentinel-all-devices-merged.pcap"))
+}
+
+// drainBench reads path to its end b.N times; allocs/op stays flat however
+// many packets the file has, because Next allocates nothing per packet.
+func drainBench(b *testing.B, path string) {
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Skip(err)
+	}
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		c, err := Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := c.Next(); err != nil {
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				break
+			}
+		}
+		c.Close()
+		c.Store().Close()
+	}
+}
