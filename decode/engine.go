@@ -25,6 +25,7 @@ type Observer interface {
 // an Engine; nothing in it is safe for concurrent use.
 type Engine struct {
 	parser    *Parser
+	defrag    defragmenter
 	flows     []*Flow
 	byKey     map[flowKey]uint32
 	clientIsA []bool // per flow ID: whether the key's a side is the client
@@ -54,6 +55,9 @@ func (e *Engine) Add(data []byte, link layers.LinkType, m Meta) Index {
 	p := &e.pkt
 	p.Num, p.Time, p.OrigLen = e.count, m.Time, int(m.OrigLen)
 	e.parser.Decode(data, link, p)
+	if p.Fragment {
+		e.joinFragment(p)
+	}
 	ix := Index{Offset: m.Offset, Time: m.Time, CapLen: m.CapLen, OrigLen: m.OrigLen, Iface: m.Iface, Proto: p.Proto}
 	if p.Err != nil {
 		ix.Flags |= FlagMalformed
@@ -269,3 +273,21 @@ func (e *Engine) trackTCP(f *Flow, p *Packet, d int, ix *Index) {
 
 // Last returns the packet most recently added, valid until the next Add.
 func (e *Engine) Last() *Packet { return &e.pkt }
+
+// joinFragment feeds a fragment to the defragmenter; the fragment that
+// completes a datagram becomes a packet of its transport protocol. A first
+// fragment cut short by the snapshot length cannot be joined; its transport
+// header is decoded as it stands, as Wireshark does.
+func (e *Engine) joinFragment(p *Packet) {
+	key, offset, more, payload, ok := e.parser.fragmentInfo(p)
+	if !ok {
+		return
+	}
+	if offset == 0 && p.CapLen < p.OrigLen {
+		e.parser.decodeTransport(payload, key.proto, p)
+		return
+	}
+	if whole, done := e.defrag.add(key, offset, more, payload); done {
+		e.parser.decodeTransport(whole, key.proto, p)
+	}
+}

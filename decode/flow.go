@@ -196,3 +196,8 @@ func transportProto(p *Packet) Proto {
 
 // seqAfter reports whether a comes after b in TCP's modular sequence space.
 func seqAfter(a, b uint32) bool { return int32(a-b) > 0 }
+
+// FromClient reports whether p, a packet of this flow, was sent by the client.
+func (f *Flow) FromClient(p *Packet) bool {
+	return netipPort(p, true) == f.Client
+}

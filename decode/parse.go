@@ -73,7 +73,8 @@ func (f TCPFlags) Has(g TCPFlags) bool { return f&g == g }
 type Parser struct {
 	eth     layers.Ethernet
 	dot1q   layers.Dot1Q
-	sll     layers.LinuxSLL
+	sll     linuxSLL
+	nflog   nflog
 	sll2    layers.LinuxSLL2
 	loop    layers.Loopback
 	ip4     layers.IPv4
@@ -114,6 +115,8 @@ func firstLayer(link layers.LinkType) (gopacket.LayerType, bool) {
 		return layers.LayerTypeIPv4, true
 	case layers.LinkTypeIPv6:
 		return layers.LayerTypeIPv6, true
+	case LinkTypeNFLOG:
+		return layerTypeNFLOG, true
 	}
 	return 0, false
 }
@@ -126,7 +129,7 @@ func (p *Parser) parserFor(first gopacket.LayerType) *gopacket.DecodingLayerPars
 		// The extension skipper claims every IPv6 extension header; the
 		// fragment layer, added after it, takes fragments back.
 		&p.eth, &p.dot1q, &p.sll, &p.sll2, &p.loop, &p.ip4, &p.ip6, &p.ip6ext,
-		&p.ip6frag, &p.arp, &p.icmp4, &p.icmp6, &p.tcp, &p.udp, &p.llc)
+		&p.ip6frag, &p.nflog, &p.arp, &p.icmp4, &p.icmp6, &p.tcp, &p.udp, &p.llc)
 	dlp.IgnoreUnsupported = true
 	p.parsers[first] = dlp
 	return dlp

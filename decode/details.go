@@ -1,0 +1,225 @@
+package decode
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"reflect"
+	"strings"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Node is one line of a packet's details tree. Start and End are the
+// byte range of the packet it describes (End 0 when it has none).
+type Node struct {
+	Title      string
+	Start, End int
+	Children   []Node
+}
+
+// Details decodes one packet fully (gopacket.NewPacket, every layer gopacket
+// knows) into a tree for the details pane. It is for the one packet on
+// screen, not the hot path, and never panics.
+func Details(data []byte, link layers.LinkType) (nodes []Node) {
+	defer func() {
+		if r := recover(); r != nil {
+			nodes = append(nodes, Node{Title: fmt.Sprintf("[Malformed: decoder failed: %v]", r)})
+		}
+	}()
+	var dec gopacket.Decoder = link
+	off := 0
+	if link == LinkTypeNFLOG {
+		// gopacket has no NFLOG decoder: show the header, then decode the
+		// carried IP packet.
+		var n nflog
+		if err := n.DecodeFromBytes(data, gopacket.NilDecodeFeedback); err != nil {
+			return []Node{{Title: "NFLOG [Malformed: " + err.Error() + "]", End: len(data)}}
+		}
+		nodes = append(nodes, Node{Title: fmt.Sprintf("Linux netfilter log (NFLOG), family %d", n.Family), End: len(n.Contents)})
+		off = len(n.Contents)
+		dec = n.NextLayerType()
+	}
+	pkt := gopacket.NewPacket(data[off:], dec, gopacket.DecodeOptions{NoCopy: true})
+	for _, l := range pkt.Layers() {
+		contents := l.LayerContents()
+		start := off
+		if i := indexOf(data, contents, off); i >= 0 {
+			start = i
+		}
+		end := start + len(contents)
+		off = end
+		switch l := l.(type) {
+		case *gopacket.DecodeFailure:
+			nodes = append(nodes, Node{Title: "[Malformed: " + l.Error().Error() + "]", Start: start, End: len(data)})
+			continue
+		case *gopacket.Payload:
+			nodes = append(nodes, payloadNode(l.Payload(), start))
+			continue
+		}
+		n := Node{Title: layerTitle(l), Start: start, End: end}
+		n.Children = fieldNodes(reflect.ValueOf(l), start, end, 0)
+		nodes = append(nodes, n)
+	}
+	return nodes
+}
+
+// indexOf finds where sub lies inside data at or after from, by identity
+// of the backing array when possible.
+func indexOf(data, sub []byte, from int) int {
+	if len(sub) == 0 || len(data) == 0 {
+		return -1
+	}
+	base := reflect.ValueOf(data).Pointer()
+	p := reflect.ValueOf(sub).Pointer()
+	if p >= base && p < base+uintptr(len(data)) {
+		return int(p - base)
+	}
+	if from <= len(data) {
+		if i := bytes.Index(data[from:], sub); i >= 0 {
+			return from + i
+		}
+	}
+	return -1
+}
+
+func layerTitle(l gopacket.Layer) string {
+	name := l.LayerType().String()
+	switch v := l.(type) {
+	case *layers.Ethernet:
+		return fmt.Sprintf("Ethernet II, Src: %s, Dst: %s", v.SrcMAC, v.DstMAC)
+	case *layers.IPv4:
+		return fmt.Sprintf("Internet Protocol Version 4, Src: %s, Dst: %s", v.SrcIP, v.DstIP)
+	case *layers.IPv6:
+		return fmt.Sprintf("Internet Protocol Version 6, Src: %s, Dst: %s", v.SrcIP, v.DstIP)
+	case *layers.TCP:
+		return fmt.Sprintf("Transmission Control Protocol, Src Port: %d, Dst Port: %d, Seq: %d, Ack: %d, Len: %d",
+			v.SrcPort, v.DstPort, v.Seq, v.Ack, len(v.Payload))
+	case *layers.UDP:
+		return fmt.Sprintf("User Datagram Protocol, Src Port: %d, Dst Port: %d", v.SrcPort, v.DstPort)
+	case *layers.ARP:
+		return "Address Resolution Protocol (" + map[uint16]string{1: "request", 2: "reply"}[v.Operation] + ")"
+	case *layers.DNS:
+		return "Domain Name System (" + map[bool]string{false: "query", true: "response"}[v.QR] + ")"
+	case *layers.DHCPv4:
+		return "Dynamic Host Configuration Protocol (" + dhcpType(v) + ")"
+	case *layers.Dot1Q:
+		return fmt.Sprintf("802.1Q Virtual LAN, ID: %d", v.VLANIdentifier)
+	}
+	return name
+}
+
+func dhcpType(d *layers.DHCPv4) string {
+	for _, o := range d.Options {
+		if o.Type == layers.DHCPOptMessageType && len(o.Data) == 1 {
+			return layers.DHCPMsgType(o.Data[0]).String()
+		}
+	}
+	return d.Operation.String()
+}
+
+// payloadNode shows application bytes; text protocols (HTTP, SSDP) get a
+// line per header line.
+func payloadNode(b []byte, start int) Node {
+	n := Node{Title: fmt.Sprintf("Data (%d bytes)", len(b)), Start: start, End: start + len(b)}
+	if LooksLikeHTTP(b) {
+		n.Title = "Hypertext Transfer Protocol"
+		pos := start
+		for _, line := range strings.SplitAfter(string(b), "\n") {
+			if strings.TrimSpace(line) == "" {
+				break
+			}
+			n.Children = append(n.Children, Node{Title: strings.TrimRight(line, "\r\n"), Start: pos, End: pos + len(line)})
+			pos += len(line)
+			if len(n.Children) > 200 {
+				break
+			}
+		}
+	}
+	return n
+}
+
+var skipFields = map[string]bool{"BaseLayer": true, "Contents": true, "Payload": true}
+
+// fieldNodes lists a layer's exported fields, recursing into structs and
+// slices a few levels deep.
+func fieldNodes(v reflect.Value, start, end, depth int) []Node {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct || depth > 3 {
+		return nil
+	}
+	var out []Node
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if !sf.IsExported() || skipFields[sf.Name] {
+			continue
+		}
+		out = append(out, valueNode(sf.Name, v.Field(i), start, end, depth))
+		if len(out) > 500 {
+			break
+		}
+	}
+	return out
+}
+
+func valueNode(name string, f reflect.Value, start, end, depth int) Node {
+	n := Node{Title: name, Start: start, End: end}
+	switch x := f.Interface().(type) {
+	case net.IP:
+		n.Title += ": " + x.String()
+		return n
+	case net.HardwareAddr:
+		n.Title += ": " + x.String()
+		return n
+	case []byte:
+		if len(x) <= 32 {
+			n.Title += fmt.Sprintf(": %x", x)
+		} else {
+			n.Title += fmt.Sprintf(": %d bytes", len(x))
+		}
+		if isPrintable(x) && len(x) > 0 {
+			n.Title = fmt.Sprintf("%s: %q", name, truncate(string(x), 200))
+		}
+		return n
+	case fmt.Stringer:
+		if f.Kind() != reflect.Struct {
+			n.Title += ": " + x.String()
+			return n
+		}
+	}
+	switch f.Kind() {
+	case reflect.Slice, reflect.Array:
+		n.Title += fmt.Sprintf(" (%d)", f.Len())
+		for j := 0; j < f.Len() && j < 200; j++ {
+			n.Children = append(n.Children, valueNode(fmt.Sprintf("[%d]", j), f.Index(j), start, end, depth+1))
+		}
+	case reflect.Struct, reflect.Pointer:
+		n.Children = fieldNodes(f, start, end, depth+1)
+	default:
+		n.Title += fmt.Sprintf(": %v", f.Interface())
+	}
+	return n
+}
+
+func isPrintable(b []byte) bool {
+	for _, c := range b {
+		if (c < 0x20 || c > 0x7e) && c != '\r' && c != '\n' && c != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
