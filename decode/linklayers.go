@@ -76,4 +76,3 @@ func (s *linuxSLL) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) erro
 	s.BaseLayer = layers.BaseLayer{Contents: data[:16], Payload: data[16:]}
 	return nil
 }
-
