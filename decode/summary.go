@@ -40,6 +40,8 @@ func Summarize(p *Packet, f *Flow) Summary {
 		arpInfo(&b, p.ARP)
 	case p.Fragment:
 		fmt.Fprintf(&b, "Fragmented IP protocol (proto=%s %d)", p.IPProto, int(p.IPProto))
+	case p.Proto == ProtoHTTP || p.Proto == ProtoSSDP && LooksLikeHTTP(p.Payload):
+		b.WriteString(firstLine(p.Payload))
 	case p.IPProto == layers.IPProtocolTCP && p.Proto != ProtoIPv4 && p.Proto != ProtoIPv6:
 		tcpInfo(&b, p, f)
 	case p.IPProto == layers.IPProtocolUDP && p.Proto != ProtoIPv4 && p.Proto != ProtoIPv6:
@@ -152,4 +154,17 @@ func icmpInfo(b *strings.Builder, p *Packet) {
 	if isEcho(p) {
 		b.WriteString("  id=0x" + strconv.FormatUint(uint64(p.ICMPID), 16) + ", seq=" + strconv.Itoa(int(p.ICMPSq)))
 	}
+}
+
+// firstLine returns the first line of a text protocol message, at most
+// 200 bytes of it.
+func firstLine(b []byte) string {
+	end := len(b)
+	for i, c := range b {
+		if c == '\r' || c == '\n' {
+			end = i
+			break
+		}
+	}
+	return truncate(string(b[:min(end, 200)]), 199)
 }
