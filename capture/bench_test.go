@@ -76,3 +76,37 @@ func drainBench(b *testing.B, path string) {
 		c.Store().Close()
 	}
 }
+
+// TestNextDoesNotAllocate holds Next to no allocation per packet, for
+// both formats (a count, not a timing).
+func TestNextDoesNotAllocate(t *testing.T) {
+	for _, ng := range []bool{false, true} {
+		var buf bytes.Buffer
+		ifc := Interface{LinkType: layers.LinkTypeEthernet}
+		var write func(p []byte)
+		if ng {
+			w, _ := NewPcapngWriter(&buf, []Interface{ifc})
+			write = func(p []byte) { w.WritePacket(0, 1, p, 0); w.Flush() }
+		} else {
+			w, _ := NewPcapWriter(&buf, ifc.LinkType, 0)
+			write = func(p []byte) { w.WritePacket(1, p, 0); w.Flush() }
+		}
+		for i := range 300 {
+			write(pkt(60+i, byte(i)))
+		}
+		c, err := Open(writeTemp(t, "a", buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		allocs := testing.AllocsPerRun(200, func() {
+			if _, err := c.Next(); err != nil {
+				t.Fatal(err)
+			}
+		})
+		c.Close()
+		c.Store().Close()
+		if allocs != 0 {
+			t.Errorf("pcapng %v: %v allocations per packet", ng, allocs)
+		}
+	}
+}

@@ -6,7 +6,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 )
 
-// Frame is one packet record as a Reader found it.
+// Frame is one packet record as a Capture found it.
 type Frame struct {
 	// Offset is where the packet bytes start in the Store's byte space.
 	Offset int64
@@ -14,10 +14,10 @@ type Frame struct {
 	Time int64
 	// CapLen is the number of bytes captured; OrigLen the length on the wire.
 	CapLen, OrigLen uint32
-	// Iface indexes Reader.Interfaces (always 0 for pcap).
+	// Iface indexes Capture.Interfaces (always 0 for pcap).
 	Iface uint16
 	// Data holds the captured bytes. It is valid only until the next call
-	// to Reader.Next; copy it to keep it.
+	// to Capture.Next; copy it to keep it.
 	Data []byte
 }
 
@@ -27,6 +27,10 @@ type Interface struct {
 	LinkType layers.LinkType
 	Name     string
 	Snaplen  uint32
+	// FCSLen is the number of frame check sequence bytes at the end of
+	// every packet when the file says so (the FCS bits of a pcap link
+	// type, pcapng's if_fcslen); 0 when absent or unknown.
+	FCSLen uint8
 }
 
 // TruncatedError reports a capture that ends or breaks inside a record (cut

@@ -68,7 +68,11 @@ func (c *Capture) startPcap(order binary.ByteOrder, nano, kuz bool) error {
 	if snaplen > c.maxCap {
 		c.maxCap = min(snaplen, maxRecord)
 	}
-	c.ifaces = []Interface{{LinkType: layers.LinkType(c.linkType & 0xffff), Snaplen: snaplen}}
+	ifc := Interface{LinkType: layers.LinkType(c.linkType & 0xffff), Snaplen: snaplen}
+	if c.linkType&0x04000000 != 0 { // LT_FCS_LENGTH_PRESENT: length in 16-bit words in bits 28-31
+		ifc.FCSLen = uint8(c.linkType>>28) * 2
+	}
+	c.ifaces = []Interface{ifc}
 	c.format = fmt.Sprintf("pcap (%s, %s)%s", endian, unit, c.gzipSuffix())
 	c.br.Discard(24)
 	c.pos = 24

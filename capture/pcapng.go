@@ -24,6 +24,7 @@ const (
 	optEnd      = 0
 	optIfName   = 2
 	optTSResol  = 9
+	optFCSLen   = 13
 	optTSOffset = 14
 )
 
@@ -158,6 +159,8 @@ func (c *Capture) addInterface(start int64, body []byte) error {
 			ifc.Name = string(v)
 		case code == optTSResol && n >= 1:
 			conv = resolution(v[0])
+		case code == optFCSLen && n >= 1:
+			ifc.FCSLen = v[0]
 		case code == optTSOffset && n >= 8:
 			conv.offset = int64(c.order.Uint64(v))
 		}

@@ -17,9 +17,9 @@ func TestPcapngSectionsAndInterfaces(t *testing.T) {
 	const sec = 1_700_000_000
 	le := &ng{o: binary.LittleEndian}
 	le.shb()
-	le.idb(1, 65535, le.opt(optIfName, []byte("eth0")))                                 // microseconds by default
-	le.block(4, le.u16(1), le.u16(8), []byte{10, 0, 0, 1, 'a', '.', 'b', 0}, le.u32(0)) // NRB
-	le.idb(113, 128, le.opt(optTSResol, []byte{9}), le.opt(optIfName, []byte("any")))   // nanoseconds, SLL
+	le.idb(1, 65535, le.opt(optIfName, []byte("eth0")))                                                             // microseconds by default
+	le.block(4, le.u16(1), le.u16(8), []byte{10, 0, 0, 1, 'a', '.', 'b', 0}, le.u32(0))                             // NRB
+	le.idb(113, 128, le.opt(optTSResol, []byte{9}), le.opt(optIfName, []byte("any")), le.opt(optFCSLen, []byte{4})) // nanoseconds, SLL
 	le.epb(0, sec*1_000_000+250_000, pkt(60, 1), 60)
 	le.block(0x00000bad, le.u32(32473), []byte("custom block, skip me"))
 	le.epb(1, sec*1_000_000_000+7, pkt(100, 2), 1500)
@@ -73,7 +73,11 @@ func TestPcapngSectionsAndInterfaces(t *testing.T) {
 		}
 	}
 	ifs := c.Interfaces()
-	wantIfs := []Interface{{layers.LinkTypeEthernet, "eth0", 65535}, {layers.LinkTypeLinuxSLL, "any", 128}, {layers.LinkTypeRaw, "", 0}}
+	wantIfs := []Interface{
+		{LinkType: layers.LinkTypeEthernet, Name: "eth0", Snaplen: 65535},
+		{LinkType: layers.LinkTypeLinuxSLL, Name: "any", Snaplen: 128, FCSLen: 4},
+		{LinkType: layers.LinkTypeRaw},
+	}
 	if len(ifs) != len(wantIfs) {
 		t.Fatalf("Interfaces = %+v", ifs)
 	}

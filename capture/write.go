@@ -49,6 +49,9 @@ func (pw *PcapngWriter) writeIDB(ifc Interface) {
 	if name != "" {
 		opts += 4 + pad4(len(name))
 	}
+	if ifc.FCSLen != 0 {
+		opts += 8
+	}
 	opts += 4 // ... and opt_endofopt
 	length := 20 + opts
 	var b [24]byte
@@ -65,6 +68,13 @@ func (pw *PcapngWriter) writeIDB(ifc Interface) {
 		pw.w.Write(make([]byte, pad4(len(name))-len(name)))
 	}
 	clear(b[:])
+	if ifc.FCSLen != 0 {
+		binary.LittleEndian.PutUint16(b[0:], optFCSLen)
+		binary.LittleEndian.PutUint16(b[2:], 1)
+		b[4] = ifc.FCSLen
+		pw.w.Write(b[:8])
+		clear(b[:])
+	}
 	binary.LittleEndian.PutUint16(b[0:], optTSResol)
 	binary.LittleEndian.PutUint16(b[2:], 1)
 	b[4] = 9 // nanoseconds

@@ -20,7 +20,7 @@ func testPackets() [][]byte {
 func TestPcapngWriterRoundTrip(t *testing.T) {
 	ifaces := []Interface{
 		{LinkType: layers.LinkTypeEthernet, Name: "eth0", Snaplen: 262144},
-		{LinkType: layers.LinkTypeLinuxSLL2, Name: "any", Snaplen: 65535},
+		{LinkType: layers.LinkTypeLinuxSLL2, Name: "any", Snaplen: 65535, FCSLen: 4},
 		{LinkType: layers.LinkTypeRaw, Name: "", Snaplen: 0},
 	}
 	var buf bytes.Buffer
@@ -140,7 +140,7 @@ func TestPcapVariants(t *testing.T) {
 		f = b.o.AppendUint16(f, 4)
 		f = append(f, make([]byte, 8)...)
 		f = b.o.AppendUint32(f, 65535)
-		f = b.o.AppendUint32(f, 0x04000001) // Ethernet, with the FCS flag bits set
+		f = b.o.AppendUint32(f, 0x24000001) // Ethernet with a 2-word FCS, as the upper bits say
 		data := pkt(33, 9)
 		for range 2 {
 			f = b.o.AppendUint32(f, 7)
@@ -159,7 +159,7 @@ func TestPcapVariants(t *testing.T) {
 		if err != nil || len(frames) != 2 {
 			t.Fatalf("%s: %d frames, err %v", tc.format, len(frames), err)
 		}
-		if c.Format() != tc.format || c.Interfaces()[0].LinkType != layers.LinkTypeEthernet {
+		if c.Format() != tc.format || c.Interfaces()[0].LinkType != layers.LinkTypeEthernet || c.Interfaces()[0].FCSLen != 4 {
 			t.Errorf("Format %q link %v, want %q", c.Format(), c.Interfaces()[0].LinkType, tc.format)
 		}
 		fr := frames[1]
