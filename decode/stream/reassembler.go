@@ -9,13 +9,13 @@ import (
 // ErrClosed is returned by Add after Close.
 var ErrClosed = errors.New("reassembler closed")
 
-// frag is buffered out-of-order data. The fragments of a direction are
-// sorted by offset and never overlap.
+// frag is one buffered out-of-order segment. Fragments may overlap; a
+// direction keeps them sorted by offset, then by arrival.
 type frag struct {
-	off         int64
-	data        []byte
-	first, last uint64
-	conflict    bool
+	off     int64
+	data    []byte
+	pkt     uint64
+	arrival uint64
 }
 
 func (f *frag) end() int64 { return f.off + int64(len(f.data)) }
@@ -26,6 +26,7 @@ type half struct {
 	base    uint32 // sequence number of offset 0
 	next    int64  // offset of the next byte to deliver
 	finOff  int64
+	truncAt int64 // where the last segment cut by the snap length ended; -1 if none
 	frags   []frag
 	hist    history
 	stats   DirStats
@@ -40,15 +41,20 @@ func (h *half) offset(seq uint32) int64 {
 // Reassembler rebuilds the two byte streams of one TCP flow from its
 // segments in capture order and hands them to an Emit callback.
 //
-// Rules, chosen to match tshark's "follow tcp": the first sequence number
-// seen (plus one after a SYN) starts a direction; bytes already delivered
-// are dropped (the first delivered copy wins, and a differing copy is
-// flagged as a conflict); a segment beyond the next expected byte is
-// buffered until the hole before it is filled, or skipped as a gap once the
-// other side acknowledges past it. Unlike tshark, data still buffered at
-// Close is delivered after a gap instead of being dropped, the part of a
-// segment cut off by the snap length is reported as a gap, and the memory
-// caps of Config give up the oldest hole as a gap marked GivenUp.
+// Rules, chosen to match tshark's "follow tcp" byte for byte: the first
+// sequence number seen (plus one after a SYN) starts a direction; bytes
+// already delivered are dropped (the delivered copy wins, and a differing
+// copy is flagged as a conflict); a segment that starts at the next
+// expected byte is delivered whole; a segment beyond it is buffered as is.
+// When the stream reaches buffered segments, the earliest-arrived of those
+// starting at or before the next byte goes first, trimmed to what is new.
+// A hole is skipped as a gap once the other side acknowledges past it.
+//
+// Where it differs from tshark, on purpose: data still buffered at Close is
+// delivered after a gap instead of being dropped, a FIN beyond the last
+// byte closes with a gap up to it, a hole left by a segment cut short by
+// the snap length is marked Truncated, and the memory caps of Config give
+// up the oldest hole as a gap marked GivenUp.
 //
 // A Reassembler is not safe for concurrent use.
 type Reassembler struct {
@@ -56,6 +62,7 @@ type Reassembler struct {
 	emit     Emit
 	half     [2]half
 	buffered int64
+	arrivals uint64
 	err      error
 	closed   bool
 }
@@ -63,8 +70,10 @@ type Reassembler struct {
 // NewReassembler returns a reassembler that hands its output to emit.
 func NewReassembler(cfg Config, emit Emit) *Reassembler {
 	r := &Reassembler{cfg: cfg.withDefaults(), emit: emit}
-	r.half[0].hist.max = r.cfg.History
-	r.half[1].hist.max = r.cfg.History
+	for d := range r.half {
+		r.half[d].hist.max = r.cfg.History
+		r.half[d].truncAt = -1
+	}
 	return r
 }
 
@@ -165,9 +174,6 @@ func (r *Reassembler) deliver(d Dir, start int64, payload []byte, end int64, pkt
 			conflict = true
 		}
 	}
-	if len(data) > 0 && r.overlapsDiffer(h, h.next, data) {
-		conflict = true
-	}
 	if conflict {
 		h.stats.Conflicts++
 	}
@@ -176,52 +182,47 @@ func (r *Reassembler) deliver(d Dir, start int64, payload []byte, end int64, pkt
 	} else if conflict {
 		r.out(Chunk{Dir: d, Offset: h.next, Conflict: true, FirstPacket: pkt, LastPacket: pkt})
 	}
-	if len(h.frags) > 0 {
-		// Buffered bytes beat a hole the snap length made.
-		end = min(end, max(h.frags[0].off, h.next))
-	}
 	if end > h.next {
-		r.out(Chunk{Dir: d, Offset: h.next, Gap: end - h.next, Truncated: true, FirstPacket: pkt, LastPacket: pkt})
+		// The capture cut the segment short (snap length): the rest is a
+		// hole like any other, which a retransmission may still fill.
+		h.truncAt = h.next
 	}
 	r.drain(d)
 }
 
-// overlapsDiffer reports whether data at off disagrees with buffered
-// fragments it overlaps (which are then dropped by drain: the in-order copy
-// is delivered whole, as tshark does).
-func (r *Reassembler) overlapsDiffer(h *half, off int64, data []byte) bool {
-	end := off + int64(len(data))
-	for i := range h.frags {
-		f := &h.frags[i]
-		if f.off >= end {
-			break
-		}
-		lo, hi := max(off, f.off), min(end, f.end())
-		if lo < hi && string(f.data[lo-f.off:hi-f.off]) != string(data[lo-off:hi-off]) {
-			return true
-		}
-	}
-	return false
-}
-
-// drain delivers the buffered fragments that the stream has reached.
+// drain delivers the buffered segments that the stream has reached, in
+// tshark's order: among the fragments that start at or before the next
+// byte, the one that arrived first goes next, trimmed to its new bytes.
 func (r *Reassembler) drain(d Dir) {
 	h := &r.half[d]
-	k := 0
-	for k < len(h.frags) && h.frags[k].off <= h.next && r.err == nil {
-		f := &h.frags[k]
-		if f.end() > h.next {
-			r.out(Chunk{Dir: d, Data: f.data[h.next-f.off:], Offset: h.next, Conflict: f.conflict,
-				FirstPacket: f.first, LastPacket: f.last})
-		} else {
-			h.stats.Duplicate += int64(len(f.data))
+	for r.err == nil {
+		k := 0 // fragments [0,k) start at or before next
+		best := -1
+		for k < len(h.frags) && h.frags[k].off <= h.next {
+			if best < 0 || h.frags[k].arrival < h.frags[best].arrival {
+				best = k
+			}
+			k++
 		}
+		if best < 0 {
+			return
+		}
+		f := h.frags[best]
+		h.frags = append(h.frags[:best], h.frags[best+1:]...)
 		r.free(int64(cap(f.data)) + fragOverhead)
-		f.data = nil
-		k++
-	}
-	if k > 0 {
-		h.frags = append(h.frags[:0], h.frags[k:]...)
+		skip := min(h.next-f.off, int64(len(f.data)))
+		old, data := f.data[:skip], f.data[skip:]
+		h.stats.Duplicate += int64(len(old))
+		conflict := !h.hist.matches(f.off, old)
+		if conflict {
+			h.stats.Conflicts++
+		}
+		switch {
+		case len(data) > 0:
+			r.out(Chunk{Dir: d, Data: data, Offset: h.next, Conflict: conflict, FirstPacket: f.pkt, LastPacket: f.pkt})
+		case conflict:
+			r.out(Chunk{Dir: d, Offset: f.off, Conflict: true, FirstPacket: f.pkt, LastPacket: f.pkt})
+		}
 	}
 }
 
@@ -230,7 +231,8 @@ func (r *Reassembler) drain(d Dir) {
 func (r *Reassembler) skipTo(d Dir, off int64, pkt uint64, givenUp bool) {
 	h := &r.half[d]
 	if off > h.next {
-		r.out(Chunk{Dir: d, Offset: h.next, Gap: off - h.next, GivenUp: givenUp, FirstPacket: pkt, LastPacket: pkt})
+		r.out(Chunk{Dir: d, Offset: h.next, Gap: off - h.next, GivenUp: givenUp, Truncated: h.truncAt == h.next,
+			FirstPacket: pkt, LastPacket: pkt})
 	}
 	r.drain(d)
 }
@@ -245,7 +247,7 @@ func (r *Reassembler) giveUpOldest(pkt uint64) bool {
 		return false
 	case len(a.frags) == 0:
 		d = 1
-	case len(b.frags) > 0 && b.frags[0].first < a.frags[0].first:
+	case len(b.frags) > 0 && b.frags[0].arrival < a.frags[0].arrival:
 		d = 1
 	}
 	r.skipTo(d, r.half[d].frags[0].off, pkt, true)
@@ -260,100 +262,31 @@ const (
 	cannot                // nothing left to give up and still no room
 )
 
-// piece is a part of a new segment not yet covered by buffered data.
-type piece struct {
-	at       int // index in frags where it goes
-	lo, hi   int64
-	coalesce bool // appended to frags[at-1]
-	grow     int  // capacity growth when coalescing
-}
-
-// buffer keeps the parts of an out-of-order segment that no buffered
-// fragment covers yet (the first copy wins; differing overlaps are
-// flagged).
+// buffer keeps a copy of an out-of-order segment's captured bytes.
 func (r *Reassembler) buffer(d Dir, start int64, data []byte, pkt uint64) bufferResult {
 	h := &r.half[d]
 	if len(data) == 0 {
 		return buffered // only a hole the capture cut off
 	}
-	end := start + int64(len(data))
-	i := sort.Search(len(h.frags), func(i int) bool { return h.frags[i].end() > start })
-	var pieces []piece
-	var cost int64
-	newFrags := 0
-	conflict := false
-	for cur := start; cur < end; {
-		if i < len(h.frags) && h.frags[i].off <= cur {
-			f := &h.frags[i]
-			hi := min(f.end(), end)
-			if string(f.data[cur-f.off:hi-f.off]) != string(data[cur-start:hi-start]) {
-				f.conflict, conflict = true, true
-			}
-			h.stats.Duplicate += hi - cur
-			cur = hi
-			i++
-			continue
-		}
-		hi := end
-		if i < len(h.frags) {
-			hi = min(hi, h.frags[i].off)
-		}
-		p := piece{at: i, lo: cur, hi: hi}
-		if i > 0 && h.frags[i-1].end() == cur {
-			f := &h.frags[i-1]
-			p.coalesce = true
-			if need := len(f.data) + int(hi-cur); need > cap(f.data) {
-				p.grow = growCap(cap(f.data), need) - cap(f.data)
-			}
-			cost += int64(p.grow)
-		} else {
-			newFrags++
-			cost += hi - cur + fragOverhead
-		}
-		pieces = append(pieces, p)
-		cur = hi
-	}
-	if conflict {
-		h.stats.Conflicts++
-	}
-	if len(pieces) == 0 {
-		return buffered
-	}
-	if len(r.half[0].frags)+len(r.half[1].frags)+newFrags > r.cfg.MaxFragments || !r.reserve(cost) {
+	cost := int64(len(data)) + fragOverhead
+	if len(r.half[0].frags)+len(r.half[1].frags) >= r.cfg.MaxFragments || !r.reserve(cost) {
 		if r.giveUpOldest(pkt) {
 			return retry
 		}
 		return cannot
 	}
-	// Insert from the back so that the indexes stay valid.
-	for k := len(pieces) - 1; k >= 0; k-- {
-		p := pieces[k]
-		src := data[p.lo-start : p.hi-start]
-		if p.coalesce {
-			f := &h.frags[p.at-1]
-			if p.grow > 0 {
-				nb := make([]byte, len(f.data), cap(f.data)+p.grow)
-				copy(nb, f.data)
-				f.data = nb
-			}
-			f.data = append(f.data, src...)
-			f.last = pkt
-			continue
-		}
-		buf := make([]byte, len(src))
-		copy(buf, src)
-		h.frags = append(h.frags, frag{})
-		copy(h.frags[p.at+1:], h.frags[p.at:])
-		h.frags[p.at] = frag{off: p.lo, data: buf, first: pkt, last: pkt}
+	r.arrivals++
+	f := frag{off: start, data: make([]byte, len(data)), pkt: pkt, arrival: r.arrivals}
+	copy(f.data, data)
+	// Out-of-order data mostly arrives in rising order: append then.
+	i := len(h.frags)
+	if i > 0 && h.frags[i-1].off > start {
+		i = sort.Search(len(h.frags), func(j int) bool { return h.frags[j].off > start })
 	}
+	h.frags = append(h.frags, frag{})
+	copy(h.frags[i+1:], h.frags[i:])
+	h.frags[i] = f
 	return buffered
-}
-
-// growCap picks the capacity of a fragment that grows by appending:
-// doubling, but at most 64 KiB over what is needed, so that the charge stays
-// close to the bytes held.
-func growCap(old, need int) int {
-	return max(need, min(2*old, need+64<<10))
 }
 
 func (r *Reassembler) reserve(n int64) bool {
@@ -409,7 +342,7 @@ func (r *Reassembler) Close() error {
 	for d := range Dir(2) {
 		h := &r.half[d]
 		for len(h.frags) > 0 && r.err == nil {
-			r.skipTo(d, h.frags[0].off, h.frags[0].first, false)
+			r.skipTo(d, h.frags[0].off, h.frags[0].pkt, false)
 		}
 		if h.stats.FIN && h.finOff > h.next && h.finOff-h.next < 1<<31 {
 			r.skipTo(d, h.finOff, h.stats.FINPacket, false)

@@ -132,19 +132,24 @@ func TestReassembler(t *testing.T) {
 			want: `C"abc"#4 C"def"#3 C"ghi"#2`,
 		},
 		{
-			name: "adjacent out of order segments coalesce",
+			name: "buffered segments stay separate chunks, like tshark's records",
 			segs: []Segment{cli(1, 100, "", SYN), cli(2, 104, "def"), cli(3, 107, "ghi"), cli(4, 101, "abc")},
-			want: `C"abc"#4 C"defghi"#3`,
+			want: `C"abc"#4 C"def"#2 C"ghi"#3`,
 		},
 		{
-			name: "overlapping buffered copies: first wins, conflict flagged",
+			name: "overlapping buffered copies: the one the stream reaches goes whole, the other is checked",
 			segs: []Segment{cli(1, 100, "", SYN), cli(2, 104, "def"), cli(3, 103, "XYZWV"), cli(4, 101, "ab")},
-			want: `C"ab"#4 C"X"#3 C"defV"#3!`,
+			want: `C"ab"#4 C"XYZWV"#3 C<dup>!`,
 		},
 		{
 			name: "in-order copy overlapping buffered bytes is delivered whole (as tshark)",
 			segs: []Segment{cli(1, 100, "", SYN), cli(2, 104, "dXf"), cli(3, 101, "abcdef"), cli(4, 107, "g")},
-			want: `C"abcdef"#3! C"g"#4`,
+			want: `C"abcdef"#3 C<dup>! C"g"#4`,
+		},
+		{
+			name: "buffered copies at one offset: the earlier arrival wins",
+			segs: []Segment{cli(1, 100, "", SYN), cli(2, 104, "def"), cli(3, 104, "dXfg"), cli(4, 101, "abc")},
+			want: `C"abc"#4 C"def"#2 C"g"#3!`,
 		},
 		{
 			name: "hole acknowledged by the receiver becomes a gap",
@@ -259,7 +264,7 @@ func TestReassemblerStats(t *testing.T) {
 func TestReassemblerTruncated(t *testing.T) {
 	s := cli(2, 101, "abc")
 	s.WireLen = 10
-	got, _ := collect(t, Config{}, cli(1, 100, "", SYN), s, cli(3, 111, "z"))
+	got, _ := collect(t, Config{}, cli(1, 100, "", SYN), s, cli(3, 111, "z"), acking(srv(4, 900, ""), 112))
 	if g, w := show(got), `C"abc"#2 C<gap 7>^ C"z"#3`; g != w {
 		t.Errorf("got %s, want %s", g, w)
 	}

@@ -75,8 +75,8 @@ type Chunk struct {
 	// GivenUp says the gap was forced by the memory caps, not by loss
 	// acknowledged by the receiver or by the end of the capture.
 	GivenUp bool
-	// Truncated says the gap is the part of a segment the capture did not
-	// keep (snap length).
+	// Truncated says the gap starts where a segment cut short by the
+	// capture's snap length ended: those bytes were sent, just not kept.
 	Truncated bool
 	// Conflict says an overlapping copy of some of these bytes had
 	// different content; the first copy won.
