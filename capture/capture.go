@@ -74,6 +74,14 @@ func Open(path string) (*Capture, error) {
 		f.Close()
 		return nil, fmt.Errorf("open capture %q: it is a folder, not a file", path)
 	}
+	if !st.Mode().IsRegular() {
+		// A named pipe or a device (/dev/stdin) cannot be re-read: spool it.
+		c, err := OpenStream(f, path, "")
+		if err != nil {
+			f.Close()
+		}
+		return c, err
+	}
 	c := &Capture{name: path, size: st.Size(), file: f}
 	var magic [2]byte
 	n, _ := f.ReadAt(magic[:], 0)
