@@ -254,3 +254,64 @@ func firstDiff(a, b []byte) int {
 	}
 	return min(len(a), len(b))
 }
+
+// TestCorpusPrinterMatchesTshark checks the ascii, hex and raw-hex writers
+// against tshark's own output of the same streams, below tshark's header.
+func TestCorpusPrinterMatchesTshark(t *testing.T) {
+	dir := corpusDir(t)
+	if _, err := exec.LookPath("tshark"); err != nil {
+		t.Skip("tshark not installed")
+	}
+	files := []string{
+		"zeek/testing/btest/Traces/http/pipelined-requests.pcap",
+		"zeek/testing/btest/Traces/tcp/reassembly.pcap",
+		"wireshark/test/captures/http-ooo.pcap",
+	}
+	for _, name := range files {
+		path := filepath.Join(dir, name)
+		if _, err := os.Stat(path); err != nil {
+			t.Skipf("%s: %v", name, err)
+		}
+		streams := readTCPStreams(t, path)
+		for _, mode := range []struct {
+			name string
+			f    Format
+		}{{"ascii", ASCII}, {"hex", Hex}, {"raw", HexRaw}} {
+			out, err := exec.Command("tshark", "-n", "-r", path, "-q", "-z", "follow,tcp,"+mode.name+",0").Output()
+			if err != nil {
+				t.Fatalf("tshark %s: %v", name, err)
+			}
+			// Drop tshark's header (blank, separator, Follow, Filter, Node 0,
+			// Node 1) and closing separator.
+			lines := strings.SplitAfter(string(out), "\n")
+			if len(lines) < 8 {
+				t.Fatalf("tshark %s: short output %q", name, out)
+			}
+			want := strings.Join(lines[6:len(lines)-2], "")
+			var b strings.Builder
+			p := NewPrinter(&b, mode.f, Both)
+			var seen [2]int64
+			_, err = FollowTCP(func(yield func(Segment) bool) {
+				for _, s := range streams[0].segs {
+					if !yield(s) {
+						return
+					}
+				}
+			}, Config{}, func(c Chunk) error {
+				seen[c.Dir] += c.Len()
+				return p.Write(c)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Flush()
+			if got := b.String(); got != want {
+				t.Errorf("%s %s: output differs from tshark at byte %d of %d", name, mode.name,
+					firstDiff([]byte(got), []byte(want)), len(want))
+			}
+			if c := p.Counts(); c.Bytes[0]+c.GapBytes[0] != seen[0] || c.Bytes[1]+c.GapBytes[1] != seen[1] {
+				t.Errorf("%s: counts %+v disagree with chunks %v", name, c, seen)
+			}
+		}
+	}
+}
