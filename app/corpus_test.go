@@ -101,19 +101,23 @@ func scanFile(t testing.TB, path string) (*scanned, error) {
 	return s, nil
 }
 
-// knownOpenFailures are corpus files that do not open, with the reason.
-// tshark cannot read them either (their frames.tsv is empty or missing).
-var knownOpenFailures = map[string]string{
-	"tcpdump/tests/empty.pcap":                     "a zero-byte file: nothing to read",
-	"wireshark/test/captures/empty.pcap":           "a zero-byte file: nothing to read",
-	"tcpdump/tests/unsupported-link-type-160.pcap": "",
+// tsharkCustomBlockFrames are frames tshark 4.0 lists that are pcapng
+// custom blocks (0xBAD, 0x40000BAD), not packets: we do not count them.
+var tsharkCustomBlockFrames = map[string]map[string]bool{
+	"gopacket/pcapgo/tests/le/test202.pcapng": {"1": true, "7": true, "10": true},
+	"gopacket/pcapgo/tests/be/test202.pcapng": {"1": true, "7": true, "10": true},
 }
 
 func TestCorpusFramesMatchTshark(t *testing.T) {
 	dir := corpusDir(t)
 	for _, rel := range corpusFiles(t, dir) {
 		t.Run(rel, func(t *testing.T) {
-			want := readTSV(t, filepath.Join(dir, "expected", rel+".tshark", "frames.tsv"))
+			var want []map[string]string
+			for _, r := range readTSV(t, filepath.Join(dir, "expected", rel+".tshark", "frames.tsv")) {
+				if !tsharkCustomBlockFrames[rel][r["frame.number"]] {
+					want = append(want, r)
+				}
+			}
 			got, err := scanFile(t, filepath.Join(dir, rel))
 			if err != nil {
 				if len(want) > 0 {

@@ -119,6 +119,12 @@ func (l *Loaded) linkType(iface uint16) layers.LinkType {
 	return noLink
 }
 
+// close releases the capture and its store (and so a spool it made).
+func (l *Loaded) close() {
+	l.capture.Close()
+	l.Store.Close()
+}
+
 // Observers returns the observers attached to this load.
 func (l *Loaded) Observers() []decode.Observer { return l.observers }
 
@@ -161,7 +167,7 @@ func (s *Session) Close() {
 	s.current = nil
 	s.mu.Unlock()
 	if cur != nil {
-		cur.capture.Close()
+		cur.close()
 	}
 }
 
@@ -192,7 +198,7 @@ func (s *Session) start(c *capture.Capture) *Loaded {
 	s.current, s.cancel, s.done = l, cancel, done
 	s.mu.Unlock()
 	if old != nil {
-		old.capture.Close()
+		old.close()
 	}
 	go func() {
 		defer close(done)
