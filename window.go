@@ -1,8 +1,37 @@
 package main
 
-import "errors"
+import (
+	"fmt"
+	"os"
 
-// runWindow opens the window; the ui package provides it.
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"thingsniff/ui"
+)
+
+// runWindow opens the window, and the capture named by args[0] if any
+// ("-" reads standard input).
 func runWindow(args []string) error {
-	return errors.New("the window is not built yet")
+	if len(args) > 1 {
+		return fmt.Errorf("open %q: the window opens one capture at a time; try `thingsniff help`", args[1])
+	}
+	a := fyneapp.NewWithID("io.thingsniff.app")
+	w := a.NewWindow("thingsniff")
+	w.Resize(fyne.NewSize(1360, 860))
+	w.SetMaster()
+	u := ui.Create(a, w, ui.Config{})
+	w.SetCloseIntercept(func() {
+		u.Shutdown()
+		w.Close()
+	})
+	if len(args) == 1 {
+		if args[0] == "-" {
+			u.OpenStream(os.Stdin, "stdin")
+		} else {
+			u.Open(args[0])
+		}
+	}
+	w.ShowAndRun()
+	return nil
 }

@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"thingsniff/decode"
+)
+
+// detailsView is the selected packet's layers as a tree, beside its
+// bytes. Choosing a tree line marks its bytes in the hex dump.
+type detailsView struct {
+	tree  *widget.Tree
+	nodes map[widget.TreeNodeID]*decode.Node
+	kids  map[widget.TreeNodeID][]widget.TreeNodeID
+	hex   *hexView
+	where *widget.Label
+	hint  *widget.Label
+	split *container.Split
+
+	content fyne.CanvasObject
+}
+
+func newDetailsView() *detailsView {
+	d := &detailsView{hex: newHexView(), where: widget.NewLabel(""),
+		hint: widget.NewLabel("Select a packet to see its layers and bytes.")}
+	d.hint.Alignment = fyne.TextAlignCenter
+	d.hint.Importance = widget.LowImportance
+	d.where.Importance = widget.LowImportance
+	d.where.Truncation = fyne.TextTruncateEllipsis
+	d.tree = widget.NewTree(d.childUIDs, d.isBranch, d.createNode, d.updateNode)
+	d.tree.OnSelected = d.selected
+	d.clear()
+	hexPane := container.NewBorder(nil, d.where, nil, nil, d.hex.grid)
+	d.split = container.NewHSplit(container.NewStack(d.tree, container.NewCenter(d.hint)), hexPane)
+	d.split.Offset = 0.55
+	d.content = d.split
+	return d
+}
+
+func (d *detailsView) childUIDs(id widget.TreeNodeID) []widget.TreeNodeID { return d.kids[id] }
+
+func (d *detailsView) isBranch(id widget.TreeNodeID) bool { return len(d.kids[id]) > 0 }
+
+func (d *detailsView) createNode(bool) fyne.CanvasObject {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+func (d *detailsView) updateNode(id widget.TreeNodeID, branch bool, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	n := d.nodes[id]
+	if n == nil {
+		l.SetText("")
+		return
+	}
+	l.TextStyle.Bold = branch && !strings.Contains(id, "/")
+	l.SetText(n.Title)
+}
+
+func (d *detailsView) selected(id widget.TreeNodeID) {
+	n := d.nodes[id]
+	if n == nil || n.End <= n.Start {
+		d.hex.highlight(0, 0)
+		d.where.SetText("")
+		return
+	}
+	d.hex.highlight(n.Start, n.End)
+	d.where.SetText(fmt.Sprintf("Bytes %d–%d (%s)", n.Start, n.End-1, plural(n.End-n.Start, "byte", "bytes")))
+}
+
+// show puts one packet's tree and bytes on screen.
+func (d *detailsView) show(nodes []decode.Node, data []byte, err error) {
+	d.nodes = map[widget.TreeNodeID]*decode.Node{}
+	d.kids = map[widget.TreeNodeID][]widget.TreeNodeID{}
+	d.tree.UnselectAll()
+	if err != nil {
+		nodes = []decode.Node{{Title: "Cannot read this packet: " + err.Error()}}
+	}
+	d.add("", nodes)
+	d.hint.Hide()
+	d.hex.set(data)
+	d.where.SetText(plural(len(data), "byte", "bytes") + " captured")
+	d.tree.Refresh()
+	// The top line (the frame) and the last layer are what one looks at first.
+	if kids := d.kids[""]; len(kids) > 0 {
+		d.tree.CloseAllBranches()
+		d.tree.OpenBranch(kids[len(kids)-1])
+		d.tree.ScrollToTop()
+	}
+}
+
+func (d *detailsView) add(parent widget.TreeNodeID, nodes []decode.Node) {
+	ids := make([]widget.TreeNodeID, len(nodes))
+	for i := range nodes {
+		id := strconv.Itoa(i)
+		if parent != "" {
+			id = parent + "/" + id
+		}
+		ids[i] = id
+		d.nodes[id] = &nodes[i]
+		if len(nodes[i].Children) > 0 {
+			d.add(id, nodes[i].Children)
+		}
+	}
+	d.kids[parent] = ids
+}
+
+// clear empties the tree and the hex dump.
+func (d *detailsView) clear() {
+	d.nodes = map[widget.TreeNodeID]*decode.Node{}
+	d.kids = map[widget.TreeNodeID][]widget.TreeNodeID{}
+	d.tree.UnselectAll()
+	d.tree.Refresh()
+	d.hex.set(nil)
+	d.where.SetText("")
+	d.hint.Show()
+}

@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2/widget"
+
+	"thingsniff/app"
+)
+
+// Columns of app.HexDump's lines: a 4-digit offset and two spaces, 16
+// bytes of "xx " with one more space after the eighth, a space, then the
+// bytes as ASCII.
+const (
+	hexFirstCol   = 6
+	hexASCIICol   = hexFirstCol + 16*3 + 1 + 1
+	hexBytesALine = 16
+)
+
+// hexView shows one packet's bytes in a monospaced grid and highlights
+// the byte range of the chosen details node.
+type hexView struct {
+	grid *widget.TextGrid
+	data []byte
+	mark widget.TextGridStyle
+	// start and end are the highlighted range, for tests.
+	start, end int
+}
+
+func newHexView() *hexView {
+	h := &hexView{grid: widget.NewTextGrid()}
+	h.mark = &widget.CustomTextGridStyle{BGColor: tintSelected.color()}
+	return h
+}
+
+func (h *hexView) set(data []byte) {
+	h.data = data
+	h.start, h.end = 0, 0
+	h.grid.SetText(app.HexDump(data))
+}
+
+// hexCols returns the grid columns of byte i of a line: its two hex
+// digits start at hex, its character is at ascii.
+func hexCols(i int) (hex, ascii int) {
+	hex = hexFirstCol + 3*i
+	if i >= 8 {
+		hex++
+	}
+	return hex, hexASCIICol + i
+}
+
+// highlight marks bytes [start, end) and clears any earlier mark.
+func (h *hexView) highlight(start, end int) {
+	h.paint(h.start, h.end, nil)
+	start, end = max(start, 0), min(end, len(h.data))
+	if start >= end {
+		h.start, h.end = 0, 0
+		h.grid.Refresh()
+		return
+	}
+	h.start, h.end = start, end
+	h.paint(start, end, h.mark)
+	h.grid.Refresh()
+}
+
+func (h *hexView) paint(start, end int, style widget.TextGridStyle) {
+	for b := start; b < end; b++ {
+		row := b / hexBytesALine
+		if row >= len(h.grid.Rows) {
+			return
+		}
+		cells := h.grid.Rows[row].Cells
+		hex, ascii := hexCols(b % hexBytesALine)
+		for _, c := range []int{hex, hex + 1, ascii} {
+			if c < len(cells) {
+				cells[c].Style = style
+			}
+		}
+		// Join the marks of neighbouring bytes on one line.
+		if b+1 < end && (b+1)%hexBytesALine != 0 && hex+2 < len(cells) {
+			cells[hex+2].Style = style
+			if b%hexBytesALine == 7 && hex+3 < len(cells) {
+				cells[hex+3].Style = style
+			}
+		}
+	}
+}

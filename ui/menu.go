@@ -1,0 +1,283 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"thingsniff/app"
+)
+
+// shortcut is Ctrl (Cmd on macOS) with key.
+func shortcut(key fyne.KeyName) *desktop.CustomShortcut {
+	return &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+}
+
+// shortcuts lists the keys the window knows, for the menu and for help.
+func (u *UI) shortcuts() []struct {
+	key  fyne.KeyName
+	what string
+	do   func()
+} {
+	return []struct {
+		key  fyne.KeyName
+		what string
+		do   func()
+	}{
+		{fyne.KeyO, "Open a capture", u.openDialog},
+		{fyne.KeyS, "Save as pcapng or pcap", u.saveDialog},
+		{fyne.KeyW, "Close the capture", u.CloseCapture},
+		{fyne.KeyG, "Go to packet", u.goToDialog},
+		{fyne.KeyF, "Filter packets", u.focusFilter},
+		{fyne.KeyT, "Light or dark theme", func() { toggleTheme(u.app) }},
+		{fyne.KeyQ, "Quit", u.quit},
+	}
+}
+
+func (u *UI) addShortcuts() {
+	for _, s := range u.shortcuts() {
+		do := s.do
+		u.win.Canvas().AddShortcut(shortcut(s.key), func(fyne.Shortcut) { do() })
+	}
+}
+
+func (u *UI) newMainMenu() *fyne.MainMenu {
+	item := func(label string, key fyne.KeyName, icon fyne.Resource, do func()) *fyne.MenuItem {
+		m := fyne.NewMenuItemWithIcon(label, icon, do)
+		if key != "" {
+			m.Shortcut = shortcut(key)
+		}
+		return m
+	}
+	recent := fyne.NewMenuItem("Open recent", nil)
+	for _, path := range u.recent.list() {
+		recent.ChildMenu = appendItem(recent.ChildMenu, fyne.NewMenuItem(path, func() { u.Open(path) }))
+	}
+	if recent.ChildMenu == nil {
+		recent.Disabled = true
+	} else {
+		recent.ChildMenu.Items = append(recent.ChildMenu.Items, fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Clear the list", func() {
+				u.recent.clear()
+				u.refreshRecent()
+			}))
+	}
+	quit := item("Quit", fyne.KeyQ, nil, u.quit)
+	quit.IsQuit = true
+	file := fyne.NewMenu("File",
+		item("Open…", fyne.KeyO, theme.FolderOpenIcon(), u.openDialog),
+		recent,
+		item("Open the demo capture", "", theme.MediaPlayIcon(), u.OpenDemo),
+		fyne.NewMenuItemSeparator(),
+		item("Save as…", fyne.KeyS, theme.DocumentSaveIcon(), u.saveDialog),
+		item("Export displayed packets…", "", nil, u.exportDialog),
+		item("Close", fyne.KeyW, theme.CancelIcon(), u.CloseCapture),
+		fyne.NewMenuItemSeparator(),
+		quit,
+	)
+	view := fyne.NewMenu("View",
+		item("Go to packet…", fyne.KeyG, theme.NavigateNextIcon(), u.goToDialog),
+		item("Filter packets", fyne.KeyF, theme.SearchIcon(), u.focusFilter),
+		item("Light or dark theme", fyne.KeyT, theme.ColorPaletteIcon(), func() { toggleTheme(u.app) }),
+	)
+	help := fyne.NewMenu("Help",
+		item("Keyboard shortcuts", "", theme.HelpIcon(), u.shortcutsDialog),
+		item("About thingsniff", "", theme.InfoIcon(), u.aboutDialog),
+	)
+	return fyne.NewMainMenu(file, view, help)
+}
+
+func appendItem(m *fyne.Menu, it *fyne.MenuItem) *fyne.Menu {
+	if m == nil {
+		return fyne.NewMenu("", it)
+	}
+	m.Items = append(m.Items, it)
+	return m
+}
+
+func (u *UI) newToolbar() fyne.CanvasObject {
+	return widget.NewToolbar(
+		widget.NewToolbarAction(theme.FolderOpenIcon(), u.openDialog),
+		widget.NewToolbarAction(theme.DocumentSaveIcon(), u.saveDialog),
+		widget.NewToolbarAction(theme.CancelIcon(), u.CloseCapture),
+		widget.NewToolbarSeparator(),
+		widget.NewToolbarAction(theme.NavigateNextIcon(), u.goToDialog),
+		widget.NewToolbarAction(theme.SearchIcon(), u.focusFilter),
+		widget.NewToolbarSpacer(),
+		widget.NewToolbarAction(theme.ColorPaletteIcon(), func() { toggleTheme(u.app) }),
+		widget.NewToolbarAction(theme.HelpIcon(), u.shortcutsDialog),
+	)
+}
+
+// refreshRecent updates the places that list recent files.
+func (u *UI) refreshRecent() {
+	u.welcome.refreshRecent()
+	u.win.SetMainMenu(u.newMainMenu())
+}
+
+func (u *UI) quit() {
+	u.Shutdown()
+	u.app.Quit()
+}
+
+func (u *UI) focusFilter() {
+	if u.loaded == nil {
+		return
+	}
+	u.tabs.SelectIndex(0)
+	u.win.Canvas().Focus(u.packets.filter)
+}
+
+// OpenDemo opens the capture that comes with thingsniff.
+func (u *UI) OpenDemo() {
+	if u.cfg.Demo == nil {
+		u.showError(fmt.Errorf("open the demo capture: this build has none"))
+		return
+	}
+	u.OpenStream(bytes.NewReader(u.cfg.Demo()), "thing-phones-home.pcapng")
+}
+
+func (u *UI) openDialog() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		u.Open(path)
+	}, u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pcap", ".pcapng", ".cap", ".gz", ".pcapng.gz", ".pcap.gz"}))
+	if list := u.recent.list(); len(list) > 0 {
+		if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(list[0]))); err == nil {
+			d.SetLocation(dir)
+		}
+	}
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+func (u *UI) saveDialog()   { u.save(nil) }
+func (u *UI) exportDialog() { u.save(u.packets.shown) }
+
+// save asks where to write the packets (all of them when which is nil)
+// and writes them in the background; the extension picks the format.
+func (u *UI) save(which []int) {
+	l := u.loaded
+	if l == nil {
+		u.status.setMessage("Open a capture first.")
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		format := "pcapng"
+		if strings.EqualFold(filepath.Ext(path), ".pcap") || strings.EqualFold(filepath.Ext(path), ".cap") {
+			format = "pcap"
+		}
+		u.status.setMessage("Saving " + filepath.Base(path) + "…")
+		u.background(func() func() {
+			err := app.SaveAs(l, path, format, which)
+			return func() {
+				if err != nil {
+					u.showError(err)
+					return
+				}
+				n := l.Index.Len()
+				if which != nil {
+					n = len(which)
+				}
+				u.status.setMessage(fmt.Sprintf("Saved %s to %s (%s).", plural(n, "packet", "packets"), path, format))
+			}
+		})
+	}, u.win)
+	base := strings.TrimSuffix(l.Name, filepath.Ext(l.Name))
+	if which != nil {
+		base += "-filtered"
+	}
+	d.SetFileName(base + ".pcapng")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pcapng", ".pcap"}))
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+func (u *UI) goToDialog() {
+	if u.loaded == nil {
+		return
+	}
+	e := widget.NewEntry()
+	e.SetPlaceHolder(fmt.Sprintf("1 to %d", u.packets.n))
+	d := dialog.NewForm("Go to packet", "Go", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("Packet number", e)}, func(ok bool) {
+			if !ok {
+				return
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(e.Text))
+			if err != nil {
+				u.status.setError(fmt.Sprintf("Go to packet: %q is not a packet number.", e.Text))
+				return
+			}
+			u.tabs.SelectIndex(0)
+			if err := u.packets.goTo(n); err != nil {
+				u.status.setError(err.Error())
+			}
+		}, u.win)
+	e.OnSubmitted = func(string) { d.Submit() }
+	d.Show()
+	u.win.Canvas().Focus(e)
+}
+
+func (u *UI) shortcutsDialog() {
+	grid := container.NewGridWithColumns(2)
+	mod := "Ctrl+"
+	if fyne.CurrentDevice().IsMobile() {
+		mod = ""
+	}
+	for _, s := range u.shortcuts() {
+		grid.Add(widget.NewLabelWithStyle(mod+string(s.key), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+		grid.Add(widget.NewLabel(s.what))
+	}
+	grid.Add(widget.NewLabelWithStyle("↑ ↓", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+	grid.Add(widget.NewLabel("Move through the packet list"))
+	dialog.ShowCustom("Keyboard shortcuts", "Close", grid, u.win)
+}
+
+func (u *UI) aboutDialog() {
+	text := widget.NewLabel("thingsniff opens packet captures (pcap, pcapng, gzip, standard input) and tells what the devices on a network say: " +
+		"their packets, their conversations, and who closed each connection, after how long idle.\n\n" +
+		"Built with Fyne and gopacket.")
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom("About thingsniff", "Close", text, u.win)
+	d.Resize(fyne.NewSize(480, 260))
+	d.Show()
+}
+
+// dropped opens the first file dropped onto the window.
+func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
+	for _, uri := range uris {
+		if uri.Scheme() == "file" {
+			u.Open(uri.Path())
+			return
+		}
+	}
+}

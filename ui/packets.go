@@ -1,0 +1,386 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"thingsniff/app"
+	"thingsniff/decode"
+)
+
+// column is one column of a table: its title, width and alignment.
+type column struct {
+	title string
+	width float32
+	align fyne.TextAlign
+}
+
+// packetColumns are Wireshark's packet-list columns.
+func packetColumns() []column {
+	return []column{
+		{"No.", 72, fyne.TextAlignTrailing},
+		{"Time", 104, fyne.TextAlignTrailing},
+		{"Source", 190, fyne.TextAlignLeading},
+		{"Destination", 190, fyne.TextAlignLeading},
+		{"Protocol", 84, fyne.TextAlignLeading},
+		{"Length", 70, fyne.TextAlignTrailing},
+		{"Info", 500, fyne.TextAlignLeading},
+	}
+}
+
+// packetsView is the packet list with its filter bar above and the
+// selected packet's details below.
+type packetsView struct {
+	u       *UI
+	cols    []column
+	table   *widget.Table
+	filter  *widget.Entry
+	count   *widget.Label
+	follow  *widget.Check
+	details *detailsView
+	content fyne.CanvasObject
+
+	n        int    // packets readable
+	shown    []int  // packet indexes the filter let through; nil shows all
+	expr     string // the filter behind shown
+	exprN    int    // how many packets the filter looked at
+	selected int    // packet index on show in the details, -1 for none
+	cancel   context.CancelFunc
+	seq      uint64 // filter runs, so a late result of an older run is dropped
+	// probeMax is the highest row drawn during a probe: it tells whether
+	// the bottom row was on screen before new rows came.
+	probeMax int
+	probing  bool
+}
+
+func newPacketsView(u *UI) *packetsView {
+	p := &packetsView{u: u, cols: packetColumns(), selected: -1}
+	p.table = widget.NewTable(p.length, newTintedCell, p.updateCell)
+	p.table.ShowHeaderRow = true
+	p.table.CreateHeader = newHeaderCell
+	p.table.UpdateHeader = p.updateHeader
+	p.table.OnSelected = func(id widget.TableCellID) { p.selectRow(id.Row) }
+	for i, c := range p.cols {
+		p.table.SetColumnWidth(i, c.width)
+	}
+
+	p.filter = widget.NewEntry()
+	p.filter.SetPlaceHolder("Filter: tcp, dns, host 10.0.0.1, port 80, flow 12, rst, retrans, !arp, or any text; Enter applies")
+	p.filter.OnSubmitted = p.applyFilter
+	p.filter.ActionItem = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { p.setFilter("") })
+	apply := widget.NewButtonWithIcon("Apply", theme.SearchIcon(), func() { p.applyFilter(p.filter.Text) })
+	p.count = widget.NewLabel("")
+	p.follow = widget.NewCheck("Follow new packets", nil)
+	p.follow.SetChecked(true)
+	bar := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()),
+		container.NewHBox(apply, p.count, p.follow), p.filter)
+
+	p.details = newDetailsView()
+	list := container.NewThemeOverride(container.New(&fillColumn{table: p.table, col: len(p.cols) - 1, cols: p.cols}, p.table), denseTheme{})
+	split := container.NewVSplit(list, container.NewThemeOverride(p.details.content, denseTheme{}))
+	split.Offset = 0.55
+	p.content = container.NewBorder(container.NewPadded(bar), nil, nil, nil, split)
+	return p
+}
+
+// newTintedCell is a table cell: a label over a background that marks
+// the row.
+func newTintedCell() fyne.CanvasObject {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	return container.NewStack(canvas.NewRectangle(color.Transparent), l)
+}
+
+func setCell(o fyne.CanvasObject, text string, align fyne.TextAlign, bg color.Color, style fyne.TextStyle) {
+	c := o.(*fyne.Container)
+	r := c.Objects[0].(*canvas.Rectangle)
+	if r.FillColor != bg {
+		r.FillColor = bg
+		r.Refresh()
+	}
+	l := c.Objects[1].(*widget.Label)
+	if l.Text == text && l.Alignment == align && l.TextStyle == style {
+		return
+	}
+	l.Alignment, l.TextStyle = align, style
+	l.SetText(text)
+}
+
+func newHeaderCell() fyne.CanvasObject { return newHeaderButton() }
+
+func (p *packetsView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*headerButton).label
+	if id.Col >= 0 && id.Col < len(p.cols) {
+		l.Alignment = p.cols[id.Col].align
+		l.SetText(p.cols[id.Col].title)
+	}
+}
+
+func (p *packetsView) length() (int, int) {
+	if p.shown != nil {
+		return len(p.shown), len(p.cols)
+	}
+	return p.n, len(p.cols)
+}
+
+// packetAt maps a table row to a packet index.
+func (p *packetsView) packetAt(row int) int {
+	if p.shown != nil {
+		if row < len(p.shown) {
+			return p.shown[row]
+		}
+		return -1
+	}
+	if row < p.n {
+		return row
+	}
+	return -1
+}
+
+// rowOf maps a packet index to its table row, -1 when filtered out.
+func (p *packetsView) rowOf(i int) int {
+	if p.shown == nil {
+		if i < p.n {
+			return i
+		}
+		return -1
+	}
+	k := sort.SearchInts(p.shown, i)
+	if k < len(p.shown) && p.shown[k] == i {
+		return k
+	}
+	return -1
+}
+
+func (p *packetsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	if p.probing && id.Row > p.probeMax {
+		p.probeMax = id.Row
+	}
+	i := p.packetAt(id.Row)
+	if i < 0 || p.u.rows == nil {
+		setCell(o, "", fyne.TextAlignLeading, color.Transparent, fyne.TextStyle{})
+		return
+	}
+	row := p.u.rows.Row(i)
+	var text string
+	switch id.Col {
+	case 0:
+		text = row.No
+	case 1:
+		text = row.Time
+	case 2:
+		text = row.Source
+	case 3:
+		text = row.Destination
+	case 4:
+		text = row.Protocol
+	case 5:
+		text = row.Length
+	case 6:
+		text = row.Info
+	}
+	setCell(o, text, p.cols[id.Col].align, p.rowTint(i, row.Flags).color(), fyne.TextStyle{})
+}
+
+func (p *packetsView) rowTint(i int, f decode.Flags) tint {
+	switch {
+	case i == p.selected:
+		return tintSelected
+	case f.Has(decode.FlagMalformed):
+		return tintMalformed
+	case f.Has(decode.FlagTCPRst):
+		return tintReset
+	case f.Has(decode.FlagRetransmission):
+		return tintRetrans
+	}
+	return tintNone
+}
+
+func (p *packetsView) selectRow(row int) {
+	i := p.packetAt(row)
+	if i < 0 || p.u.rows == nil {
+		return
+	}
+	p.selected = i
+	p.follow.SetChecked(false)
+	nodes, data, err := p.u.rows.Details(i)
+	p.details.show(nodes, data, err)
+	p.table.Refresh()
+}
+
+// goTo selects packet number no (1-based), clearing a filter that hides it.
+func (p *packetsView) goTo(no int) error {
+	i := no - 1
+	if i < 0 || i >= p.n {
+		return fmt.Errorf("there is no packet %d: this capture has %s", no, plural(p.n, "packet", "packets"))
+	}
+	if p.rowOf(i) < 0 {
+		p.setFilter("")
+	}
+	row := p.rowOf(i)
+	p.table.Select(widget.TableCellID{Row: row, Col: 0})
+	p.table.ScrollTo(widget.TableCellID{Row: row, Col: 0})
+	return nil
+}
+
+// reset empties the view for a new capture (or none).
+func (p *packetsView) reset() {
+	p.cancelFilter()
+	p.n, p.shown, p.expr, p.exprN, p.selected = 0, nil, "", 0, -1
+	p.filter.SetText("")
+	p.follow.SetChecked(true)
+	p.table.UnselectAll()
+	p.details.clear()
+	p.table.ScrollToTop()
+	p.table.Refresh()
+	p.updateCount()
+}
+
+// grow takes the news that n packets are readable.
+func (p *packetsView) grow(n int, done bool) {
+	old := p.n
+	p.n = n
+	if p.shown != nil {
+		if done && p.exprN < n {
+			p.runFilter(p.expr)
+		}
+		p.updateCount()
+		return
+	}
+	p.updateCount()
+	if n == old {
+		return
+	}
+	// Draw the rows at the current scroll position: if the last old row
+	// is among them, the user has not scrolled up, so keep following.
+	p.probing, p.probeMax = true, -1
+	p.table.Refresh()
+	p.probing = false
+	if p.follow.Checked && p.probeMax >= old-1 {
+		p.table.ScrollToBottom()
+	}
+}
+
+func (p *packetsView) updateCount() {
+	switch {
+	case p.u.loaded == nil:
+		p.count.SetText("")
+	case p.shown != nil:
+		p.count.SetText(fmt.Sprintf("%s of %s", thousands(len(p.shown)), plural(p.n, "packet", "packets")))
+	default:
+		p.count.SetText(plural(p.n, "packet", "packets"))
+	}
+}
+
+// setFilter shows expr in the filter entry and applies it.
+func (p *packetsView) setFilter(expr string) {
+	p.filter.SetText(expr)
+	p.applyFilter(expr)
+}
+
+// applyFilter shows the packets that match expr; an empty expr shows all.
+func (p *packetsView) applyFilter(expr string) {
+	expr = strings.TrimSpace(expr)
+	p.cancelFilter()
+	if expr == "" {
+		p.show(nil, "", 0)
+		return
+	}
+	p.runFilter(expr)
+}
+
+// runFilter filters the readable packets off the UI goroutine.
+func (p *packetsView) runFilter(expr string) {
+	l := p.u.loaded
+	if l == nil {
+		return
+	}
+	p.cancelFilter()
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	p.seq++
+	seq, n := p.seq, p.n
+	p.count.SetText("Filtering…")
+	p.u.background(func() func() {
+		found, err := app.Filter(ctx, l, expr, n)
+		return func() {
+			if seq != p.seq || p.u.loaded != l {
+				return
+			}
+			p.cancel = nil
+			cancel()
+			if err != nil {
+				if ctx.Err() == nil {
+					p.u.status.setError(err.Error())
+					p.updateCount()
+				}
+				return
+			}
+			if found == nil {
+				found = []int{}
+			}
+			p.show(found, expr, n)
+		}
+	})
+}
+
+func (p *packetsView) cancelFilter() {
+	if p.cancel != nil {
+		p.cancel()
+		p.cancel = nil
+	}
+	p.seq++
+}
+
+// show puts a filter's result on screen, keeping the selected packet
+// selected when it passed.
+func (p *packetsView) show(shown []int, expr string, n int) {
+	p.table.UnselectAll()
+	p.shown, p.expr, p.exprN = shown, expr, n
+	p.updateCount()
+	p.table.Refresh()
+	if p.selected >= 0 {
+		if row := p.rowOf(p.selected); row >= 0 {
+			p.table.Select(widget.TableCellID{Row: row, Col: 0})
+			p.table.ScrollTo(widget.TableCellID{Row: row, Col: 0})
+			return
+		}
+	}
+	p.table.ScrollToTop()
+}
+
+// fillColumn lays out a table and widens its last column to fill the
+// width the other columns leave, so Info is as long as the window allows.
+type fillColumn struct {
+	table *widget.Table
+	col   int
+	cols  []column
+	width float32
+}
+
+func (f *fillColumn) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+func (f *fillColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	used := float32(0)
+	for i, c := range f.cols {
+		if i != f.col {
+			used += c.width + 2 // column and separator
+		}
+	}
+	w := max(f.cols[f.col].width, size.Width-used-24)
+	if w != f.width {
+		f.width = w
+		f.table.SetColumnWidth(f.col, w)
+	}
+	objs[0].Resize(size)
+	objs[0].Move(fyne.NewPos(0, 0))
+}

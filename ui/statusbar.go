@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"thingsniff/app"
+	"thingsniff/capture"
+)
+
+// statusBar is the line at the bottom: which file, how many packets, how
+// far the load has come, and what went wrong.
+type statusBar struct {
+	file     *widget.Label
+	packets  *widget.Label
+	progress *widget.ProgressBar
+	errIcon  *widget.Icon
+	message  *widget.Label
+	content  fyne.CanvasObject
+}
+
+func newStatusBar() *statusBar {
+	s := &statusBar{
+		file:     widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		packets:  widget.NewLabel(""),
+		progress: widget.NewProgressBar(),
+		errIcon:  widget.NewIcon(theme.NewErrorThemedResource(theme.WarningIcon())),
+		message:  widget.NewLabel(""),
+	}
+	s.message.Truncation = fyne.TextTruncateEllipsis
+	s.progress.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", s.progress.Value*100) }
+	bar := container.NewBorder(nil, nil,
+		container.NewHBox(s.file, widget.NewSeparator(), s.packets, container.NewGridWrap(fyne.NewSize(180, s.progress.MinSize().Height), s.progress)),
+		nil,
+		container.NewBorder(nil, nil, s.errIcon, nil, s.message))
+	s.content = container.NewVBox(widget.NewSeparator(), bar)
+	s.reset()
+	return s
+}
+
+func (s *statusBar) reset() {
+	s.file.SetText("No capture open")
+	s.packets.SetText("")
+	s.progress.Hide()
+	s.clearMessage()
+}
+
+func (s *statusBar) start(l *app.Loaded) {
+	s.file.SetText(filepath.Base(l.Name) + " · " + l.Format)
+	s.packets.SetText("Loading…")
+	s.progress.SetValue(0)
+	s.progress.Show()
+	s.clearMessage()
+}
+
+func (s *statusBar) update(b app.Batch) {
+	s.packets.SetText(plural(b.Packets, "packet", "packets"))
+	if b.Done {
+		s.progress.Hide()
+		return
+	}
+	if b.Size > 0 {
+		s.progress.SetValue(float64(b.Read) / float64(b.Size))
+	}
+}
+
+func (s *statusBar) setMessage(msg string) {
+	s.errIcon.Hide()
+	s.message.Importance = widget.MediumImportance
+	s.message.SetText(msg)
+}
+
+func (s *statusBar) setError(msg string) {
+	s.errIcon.Show()
+	s.message.Importance = widget.DangerImportance
+	s.message.SetText(msg)
+}
+
+func (s *statusBar) clearMessage() {
+	s.errIcon.Hide()
+	s.message.SetText("")
+}
+
+// loadError words a load's error for the status bar.
+func loadError(err error) string {
+	var te *capture.TruncatedError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("Capture cut short at byte %d after packet %d (%s); every packet before the cut is shown.",
+			te.Offset, te.Packets, te.Reason)
+	}
+	return err.Error()
+}
+
+// plural formats n with its noun and thousands separators.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n) + " " + many
+}
+
+// thousands formats n with thin spaces between groups of three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	out := make([]byte, 0, len(s)+len(s)/3)
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}

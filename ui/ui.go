@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+
+	"thingsniff/app"
+)
+
+// UI is one thingsniff window: the session it shows and the views that
+// show it. Its methods must be called on the UI goroutine.
+type UI struct {
+	app      fyne.App
+	win      fyne.Window
+	cfg      Config
+	session  *app.Session
+	dispatch func(func())
+	// work counts background jobs (filter, sort, save) so tests can wait
+	// for their results to be dispatched.
+	work sync.WaitGroup
+
+	loaded *app.Loaded
+	rows   *app.Rows
+
+	welcome *welcomeView
+	packets *packetsView
+	flows   *flowsView
+	status  *statusBar
+	recent  *recentFiles
+
+	tabs    *container.AppTabs
+	main    fyne.CanvasObject
+	toolbar fyne.CanvasObject
+
+	onLoad  []func(*app.Loaded)
+	onBatch []func(app.Batch)
+}
+
+// Config is what the window needs from outside the ui package.
+type Config struct {
+	// Session configures the session; a nil Dispatch means fyne.Do.
+	Session app.Options
+	// Demo returns the bytes of the demo capture (assets.Demo).
+	Demo func() []byte
+	// Icon is the application icon shown on the welcome page.
+	Icon fyne.Resource
+}
+
+// Create builds thingsniff's content into w and returns its UI.
+func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
+	opts := cfg.Session
+	if opts.Dispatch == nil {
+		opts.Dispatch = fyne.Do
+	}
+	u := &UI{app: a, win: w, cfg: cfg, dispatch: opts.Dispatch}
+	u.session = app.NewSession(opts, u.batch)
+	u.recent = newRecentFiles(a.Preferences())
+	applyThemePreference(a)
+
+	u.status = newStatusBar()
+	u.packets = newPacketsView(u)
+	u.flows = newFlowsView(u)
+	u.welcome = newWelcomeView(u)
+	u.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Packets", iconPackets(), u.packets.content),
+		container.NewTabItemWithIcon("Flows", iconFlows(), u.flows.content),
+	)
+	u.main = u.tabs
+	u.toolbar = u.newToolbar()
+
+	w.SetMainMenu(u.newMainMenu())
+	u.addShortcuts()
+	w.SetOnDropped(u.dropped)
+	w.SetContent(container.NewBorder(u.toolbar, u.status.content, nil, nil,
+		container.NewStack(u.welcome.content, u.main)))
+	u.showWelcome()
+	return u
+}
+
+// AddTab adds a view to the window's tabs, after Packets and Flows. It is
+// how the Devices tab and the Follow stream view plug in.
+func (u *UI) AddTab(item *container.TabItem) { u.tabs.Append(item) }
+
+// SelectTab brings item to the front.
+func (u *UI) SelectTab(item *container.TabItem) { u.tabs.Select(item) }
+
+// OnLoad registers fn to be called (on the UI goroutine) whenever a new
+// capture starts loading.
+func (u *UI) OnLoad(fn func(*app.Loaded)) { u.onLoad = append(u.onLoad, fn) }
+
+// OnBatch registers fn to be called (on the UI goroutine) with every batch
+// of the current load, after the built-in views have taken it.
+func (u *UI) OnBatch(fn func(app.Batch)) { u.onBatch = append(u.onBatch, fn) }
+
+// Loaded returns the capture being shown, or nil.
+func (u *UI) Loaded() *app.Loaded { return u.loaded }
+
+// Window returns the window the UI lives in.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// ShowPackets switches to the packet list filtered by expr ("" for all).
+func (u *UI) ShowPackets(expr string) {
+	u.tabs.SelectIndex(0)
+	u.packets.setFilter(expr)
+}
+
+// Open opens the capture file at path and starts loading it. Errors are
+// shown in a dialog and returned.
+func (u *UI) Open(path string) error {
+	l, err := u.session.Open(path)
+	if err != nil {
+		u.showError(fmt.Errorf("open %s: %w", path, err))
+		return err
+	}
+	u.recent.add(path)
+	u.refreshRecent()
+	u.adopt(l)
+	return nil
+}
+
+// OpenStream reads a capture from r (standard input, a pipe) in the
+// background; name is what the window calls it.
+func (u *UI) OpenStream(r io.Reader, name string) {
+	u.status.setMessage("Waiting for " + name + "…")
+	u.work.Add(1)
+	go func() {
+		defer u.work.Done()
+		l, err := u.session.OpenStream(r, name)
+		u.dispatch(func() {
+			if err != nil {
+				u.showError(fmt.Errorf("read %s: %w", name, err))
+				return
+			}
+			u.adopt(l)
+		})
+	}()
+}
+
+// CloseCapture stops loading and shows the welcome page.
+func (u *UI) CloseCapture() {
+	u.packets.cancelFilter()
+	u.session.Close()
+	u.loaded, u.rows = nil, nil
+	u.packets.reset()
+	u.flows.reset()
+	u.status.reset()
+	u.win.SetTitle("thingsniff")
+	u.showWelcome()
+}
+
+// Shutdown stops any load; call it when the window closes.
+func (u *UI) Shutdown() {
+	u.packets.cancelFilter()
+	u.session.Close()
+}
+
+// adopt makes l the capture on screen, once per load.
+func (u *UI) adopt(l *app.Loaded) {
+	if u.loaded != nil && u.loaded.Gen == l.Gen {
+		return
+	}
+	u.packets.cancelFilter()
+	u.loaded = l
+	u.rows = app.NewRows(l)
+	u.packets.reset()
+	u.flows.reset()
+	u.status.start(l)
+	u.win.SetTitle(filepath.Base(l.Name) + " — thingsniff")
+	u.showMain()
+	for _, fn := range u.onLoad {
+		fn(l)
+	}
+}
+
+// batch takes one delivery from the session. A batch can overtake the
+// code that opened its load (OpenStream), so it adopts its load itself.
+func (u *UI) batch(b app.Batch) {
+	if u.loaded == nil || u.loaded.Gen != b.Gen {
+		l := u.session.Current()
+		if l == nil || l.Gen != b.Gen {
+			return
+		}
+		u.adopt(l)
+	}
+	if b.Interfaces != nil {
+		u.rows.SetInterfaces(b.Interfaces)
+	}
+	for _, f := range b.Flows {
+		u.rows.SetFlow(f)
+	}
+	u.flows.update(b.Flows, b.Done)
+	u.packets.grow(b.Packets, b.Done)
+	u.status.update(b)
+	if b.Err != nil && !errors.Is(b.Err, context.Canceled) {
+		u.status.setError(loadError(b.Err))
+	}
+	for _, fn := range u.onBatch {
+		fn(b)
+	}
+}
+
+func (u *UI) showWelcome() {
+	u.main.Hide()
+	u.welcome.content.Show()
+	u.welcome.refreshRecent()
+}
+
+func (u *UI) showMain() {
+	u.welcome.content.Hide()
+	u.main.Show()
+}
+
+func (u *UI) showError(err error) {
+	u.status.setError(err.Error())
+	dialog.ShowError(err, u.win)
+}
+
+// background runs job off the UI goroutine and then done on it.
+func (u *UI) background(job func() func()) {
+	u.work.Add(1)
+	go func() {
+		defer u.work.Done()
+		done := job()
+		if done != nil {
+			u.dispatch(done)
+		}
+	}()
+}
