@@ -1,0 +1,38 @@
+package httpmsg
+
+const (
+	// DefaultMaxHead caps a message head (request or status line and
+	// headers).
+	DefaultMaxHead = 64 << 10
+	// DefaultMaxBody caps the body bytes kept per message, before and
+	// after decompression.
+	DefaultMaxBody = 16 << 20
+	// maxPending caps the requests waiting for their responses.
+	maxPending = 1024
+	// maxChunkLine caps a chunk-size or trailer line.
+	maxChunkLine = 4 << 10
+)
+
+// Config sets the limits of a Conversation. The zero value uses the
+// defaults.
+type Config struct {
+	// MaxHead caps a message head; a longer one stops the direction.
+	MaxHead int
+	// MaxBody caps the body bytes kept per message (the encoded bytes and
+	// the decoded bytes each); 0 means DefaultMaxBody, < 0 keeps no body
+	// (sizes are still counted).
+	MaxBody int64
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxHead <= 0 {
+		c.MaxHead = DefaultMaxHead
+	}
+	switch {
+	case c.MaxBody == 0:
+		c.MaxBody = DefaultMaxBody
+	case c.MaxBody < 0:
+		c.MaxBody = 0
+	}
+	return c
+}

@@ -1,0 +1,366 @@
+package httpmsg
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"thingsniff/decode/stream"
+)
+
+type state uint8
+
+const (
+	sHead       state = iota // reading a head
+	sResync                  // after a gap: looking for the next message start
+	sBody                    // reading remain body bytes
+	sChunkSize               // reading a chunk-size line
+	sChunkData               // reading remain chunk bytes
+	sChunkEnd                // reading the CRLF after chunk data
+	sTrailer                 // reading trailer lines
+	sUntilClose              // body runs to the end of the stream
+	sDead                    // stopped
+)
+
+// ErrTunnel says the connection switched protocols (101 or CONNECT) and
+// is no longer HTTP.
+var ErrTunnel = errors.New("connection switched to another protocol")
+
+// side parses one direction.
+type side struct {
+	conv    *Conversation
+	dir     stream.Dir
+	request bool
+	st      state
+	head    []byte
+	headOff int64
+	headPkt uint64
+	line    []byte
+	cur     *Message
+	remain  int64
+	raw     []byte
+	count   int
+	err     error
+}
+
+// feed consumes one chunk of this direction.
+func (s *side) feed(c stream.Chunk) {
+	if s.st == sDead {
+		return
+	}
+	if c.Data == nil {
+		if c.Gap > 0 {
+			s.gap(c.Gap, c.LastPacket)
+		}
+		return
+	}
+	p, off := c.Data, c.Offset
+	for len(p) > 0 && s.st != sDead && s.conv.err == nil {
+		n := s.step(p, off, c.FirstPacket, c.LastPacket)
+		p, off = p[n:], off+int64(n)
+	}
+}
+
+// step consumes a prefix of p and returns its length.
+func (s *side) step(p []byte, off int64, first, last uint64) int {
+	switch s.st {
+	case sHead:
+		return s.readHead(p, off, first, last)
+	case sResync:
+		return s.resync(p)
+	case sBody, sChunkData:
+		n := int(min(int64(len(p)), s.remain))
+		s.body(p[:n], off, first, last)
+		s.remain -= int64(n)
+		if s.remain == 0 {
+			if s.st == sBody {
+				s.finish(off + int64(n))
+			} else {
+				s.st = sChunkEnd
+			}
+		}
+		return n
+	case sUntilClose:
+		s.body(p, off, first, last)
+		return len(p)
+	case sChunkEnd:
+		switch p[0] {
+		case '\r':
+			return 1
+		case '\n':
+			s.st = sChunkSize
+			return 1
+		}
+		s.stop(fmt.Errorf("chunked body: no line end after chunk data at offset %d", off))
+		return len(p)
+	case sChunkSize, sTrailer:
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			s.line = append(s.line, p...)
+			if len(s.line) > maxChunkLine {
+				s.stop(fmt.Errorf("chunked body: line too long at offset %d", off))
+			}
+			return len(p)
+		}
+		s.line = append(s.line, p[:i]...)
+		l := strings.TrimSpace(string(s.line))
+		s.line = s.line[:0]
+		if s.st == sChunkSize {
+			s.chunkSize(l, off)
+		} else if l == "" {
+			s.finish(off + int64(i+1))
+		} else if name, v, ok := strings.Cut(l, ":"); ok {
+			s.cur.Headers = append(s.cur.Headers, Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(v)})
+		}
+		return i + 1
+	}
+	return len(p)
+}
+
+func (s *side) chunkSize(l string, off int64) {
+	if i := strings.IndexByte(l, ';'); i >= 0 {
+		l = strings.TrimSpace(l[:i])
+	}
+	n, err := strconv.ParseInt(l, 16, 64)
+	if err != nil || n < 0 {
+		s.stop(fmt.Errorf("chunked body: bad chunk size %q at offset %d", l, off))
+		return
+	}
+	if n == 0 {
+		s.st = sTrailer
+		return
+	}
+	s.remain, s.st = n, sChunkData
+}
+
+// readHead gathers head bytes until the empty line.
+func (s *side) readHead(p []byte, off int64, first, last uint64) int {
+	if len(s.head) == 0 {
+		// Blank lines between messages are allowed (RFC 9112 2.2).
+		k := 0
+		for k < len(p) && (p[k] == '\r' || p[k] == '\n') {
+			k++
+		}
+		if k > 0 {
+			return k
+		}
+		s.headOff, s.headPkt = off, first
+	}
+	scanFrom := max(0, len(s.head)-3)
+	// Take no more than a head can hold: the rest is body or later
+	// messages, read again once the head is parsed.
+	p = p[:min(len(p), s.conv.cfg.MaxHead+4-len(s.head))]
+	s.head = append(s.head, p...)
+	if !plausibleStart(s.head[:min(len(s.head), maxMethod+1)], s.request) {
+		s.stop(fmt.Errorf("%w at offset %d", errNotHTTP, s.headOff))
+		return len(p)
+	}
+	end, bodyAt := headEnd(s.head, scanFrom)
+	if end < 0 {
+		if len(s.head) > s.conv.cfg.MaxHead {
+			s.stop(fmt.Errorf("head longer than %d bytes at offset %d", s.conv.cfg.MaxHead, s.headOff))
+		}
+		return len(p)
+	}
+	used := bodyAt - (len(s.head) - len(p))
+	m := &Message{Index: s.count, HeadOffset: s.headOff, HeadFirstPacket: s.headPkt, HeadLastPacket: last}
+	err := parseHead(m, s.head[:end], s.request)
+	s.head = s.head[:0]
+	if err != nil {
+		s.stop(fmt.Errorf("%w at offset %d", err, m.HeadOffset))
+		return len(p)
+	}
+	s.count++
+	m.BodyOffset = off + int64(used)
+	s.cur, s.raw = m, nil
+	s.startBody(m)
+	return used
+}
+
+// headEnd finds the empty line ending a head in b (searching from from):
+// it returns the end of the head proper and where the body starts, or -1.
+func headEnd(b []byte, from int) (int, int) {
+	for i := from; i < len(b); i++ {
+		if b[i] != '\n' {
+			continue
+		}
+		switch {
+		case i+1 < len(b) && b[i+1] == '\n':
+			return i, i + 2
+		case i+2 < len(b) && b[i+1] == '\r' && b[i+2] == '\n':
+			return i, i + 3
+		}
+	}
+	return -1, -1
+}
+
+// startBody picks how the body of a freshly parsed head is delimited.
+func (s *side) startBody(m *Message) {
+	tunnel := false
+	if s.request {
+		s.conv.pushRequest(m)
+	} else {
+		req := s.conv.pairResponse(m)
+		m.Request = req
+		noBody := m.StatusCode < 200 || m.StatusCode == 204 || m.StatusCode == 304 ||
+			(req != nil && strings.EqualFold(req.Method, "HEAD"))
+		if m.StatusCode == 101 || (req != nil && strings.EqualFold(req.Method, "CONNECT") && m.StatusCode/100 == 2) {
+			noBody, tunnel = true, true
+		}
+		if noBody {
+			s.finish(m.BodyOffset)
+			if tunnel {
+				s.conv.tunnel()
+			}
+			return
+		}
+	}
+	switch {
+	case m.Chunked:
+		s.st = sChunkSize
+	case m.ContentLength > 0:
+		s.st, s.remain = sBody, m.ContentLength
+	case m.ContentLength == 0, s.request:
+		s.finish(m.BodyOffset)
+	default:
+		s.st = sUntilClose
+	}
+}
+
+// body takes body bytes of the current message.
+func (s *side) body(p []byte, off int64, first, last uint64) {
+	m := s.cur
+	if m.BodyFirstPacket == 0 {
+		m.BodyFirstPacket = first
+	}
+	m.BodyLastPacket = last
+	m.BodySize += int64(len(p))
+	if keep := s.conv.cfg.MaxBody - int64(len(s.raw)); keep > 0 {
+		s.raw = append(s.raw, p[:min(int64(len(p)), keep)]...)
+	}
+	if m.BodySize > int64(len(s.raw)) {
+		m.BodyTruncated = true
+	}
+}
+
+// gap handles bytes missing from the stream.
+func (s *side) gap(n int64, pkt uint64) {
+	switch s.st {
+	case sBody, sUntilClose:
+		m := s.cur
+		k := n
+		if s.st == sBody {
+			k = min(n, s.remain)
+			s.remain -= k
+		}
+		m.BodyMissing += k
+		m.BodySize += k
+		m.BodyTruncated = true
+		m.BodyLastPacket = pkt
+		if s.st == sBody && s.remain == 0 {
+			s.finish(m.BodyOffset + m.BodySize)
+			if k < n {
+				s.st = sResync
+			}
+		}
+	case sHead:
+		if len(s.head) > 0 {
+			s.head = s.head[:0]
+		}
+		s.st = sResync
+	case sResync, sDead:
+	default: // lost inside a chunked body
+		s.cur.Incomplete, s.cur.BodyTruncated = true, true
+		s.cur.BodyMissing += n
+		s.finish(s.cur.BodyOffset + s.cur.BodySize)
+		s.st = sResync
+	}
+}
+
+var requestStarts = [][]byte{
+	[]byte("GET "), []byte("POST "), []byte("HEAD "), []byte("PUT "), []byte("DELETE "),
+	[]byte("OPTIONS "), []byte("PATCH "), []byte("CONNECT "), []byte("TRACE "),
+}
+
+// resync skips bytes after a gap up to what looks like the start of the
+// next message at the start of a line.
+func (s *side) resync(p []byte) int {
+	best := -1
+	if s.request {
+		for _, m := range requestStarts {
+			if i := lineStartIndex(p, m); i >= 0 && (best < 0 || i < best) {
+				best = i
+			}
+		}
+	} else {
+		best = lineStartIndex(p, []byte("HTTP/1."))
+	}
+	if best < 0 {
+		// Keep a possible partial match at the end for the next chunk?
+		// Messages rarely straddle that way; skipping is safe.
+		return len(p)
+	}
+	s.st = sHead
+	return best
+}
+
+func lineStartIndex(p, pat []byte) int {
+	for from := 0; ; {
+		i := bytes.Index(p[from:], pat)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		if i == 0 || p[i-1] == '\n' {
+			return i
+		}
+		from = i + 1
+	}
+}
+
+// finish completes the current message and hands it on.
+func (s *side) finish(end int64) {
+	m := s.cur
+	s.cur = nil
+	if s.st != sDead {
+		s.st = sHead
+	}
+	if m == nil {
+		return
+	}
+	m.EndOffset = end
+	if m.BodySize == 0 {
+		m.BodyOffset = min(m.BodyOffset, end)
+	}
+	decodeBody(m, s.raw, s.conv.cfg.MaxBody)
+	s.raw = nil
+	s.conv.out(m)
+}
+
+// stop gives up this direction; a message in progress is handed on as
+// incomplete.
+func (s *side) stop(err error) {
+	if s.st == sDead {
+		return
+	}
+	s.st = sDead
+	s.err = fmt.Errorf("parse HTTP %s: %w", s.dir, err)
+	s.head, s.line = nil, nil
+	if s.cur != nil {
+		s.cur.Incomplete = true
+		s.finish(s.cur.BodyOffset + s.cur.BodySize)
+	}
+}
+
+// end is called when the stream closes.
+func (s *side) end() {
+	if s.cur == nil {
+		return
+	}
+	if s.st != sUntilClose {
+		s.cur.Incomplete = true
+	}
+	s.finish(s.cur.BodyOffset + s.cur.BodySize)
+}
