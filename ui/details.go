@@ -31,7 +31,6 @@ func newDetailsView() *detailsView {
 		hint: widget.NewLabel("Select a packet to see its layers and bytes.")}
 	d.hint.Alignment = fyne.TextAlignCenter
 	d.hint.Importance = widget.LowImportance
-	d.where.Importance = widget.LowImportance
 	d.where.Truncation = fyne.TextTruncateEllipsis
 	d.tree = widget.NewTree(d.childUIDs, d.isBranch, d.createNode, d.updateNode)
 	d.tree.OnSelected = d.selected

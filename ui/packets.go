@@ -317,14 +317,16 @@ func (p *packetsView) runFilter(expr string) {
 				return
 			}
 			p.cancel = nil
-			cancel()
 			if err != nil {
 				if ctx.Err() == nil {
 					p.u.status.setError(err.Error())
-					p.updateCount()
 				}
+				cancel()
+				p.updateCount()
 				return
 			}
+			cancel()
+			p.u.status.clearMessageUnlessError()
 			if found == nil {
 				found = []int{}
 			}

@@ -22,7 +22,12 @@ type statusBar struct {
 	progress *widget.ProgressBar
 	errIcon  *widget.Icon
 	message  *widget.Label
+	left     *fyne.Container
+	bar      *fyne.Container
 	content  fyne.CanvasObject
+	// loadErr is the load's error; it comes back when a passing message
+	// (a filter's mistake, a save) is cleared.
+	loadErr string
 }
 
 func newStatusBar() *statusBar {
@@ -35,11 +40,10 @@ func newStatusBar() *statusBar {
 	}
 	s.message.Truncation = fyne.TextTruncateEllipsis
 	s.progress.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", s.progress.Value*100) }
-	bar := container.NewBorder(nil, nil,
-		container.NewHBox(s.file, widget.NewSeparator(), s.packets, container.NewGridWrap(fyne.NewSize(180, s.progress.MinSize().Height), s.progress)),
-		nil,
-		container.NewBorder(nil, nil, s.errIcon, nil, s.message))
-	s.content = container.NewVBox(widget.NewSeparator(), bar)
+	s.left = container.NewHBox(s.file, widget.NewSeparator(), s.packets,
+		container.NewGridWrap(fyne.NewSize(180, s.progress.MinSize().Height), s.progress))
+	s.bar = container.NewBorder(nil, nil, s.left, nil, container.NewBorder(nil, nil, s.errIcon, nil, s.message))
+	s.content = container.NewVBox(widget.NewSeparator(), s.bar)
 	s.reset()
 	return s
 }
@@ -49,6 +53,13 @@ func (s *statusBar) reset() {
 	s.packets.SetText("")
 	s.progress.Hide()
 	s.clearMessage()
+	s.relayout()
+}
+
+// relayout fits the bar to labels whose text changed length.
+func (s *statusBar) relayout() {
+	s.left.Refresh()
+	s.bar.Refresh()
 }
 
 func (s *statusBar) start(l *app.Loaded) {
@@ -57,12 +68,14 @@ func (s *statusBar) start(l *app.Loaded) {
 	s.progress.SetValue(0)
 	s.progress.Show()
 	s.clearMessage()
+	s.relayout()
 }
 
 func (s *statusBar) update(b app.Batch) {
 	s.packets.SetText(plural(b.Packets, "packet", "packets"))
 	if b.Done {
 		s.progress.Hide()
+		s.relayout()
 		return
 	}
 	if b.Size > 0 {
@@ -83,6 +96,24 @@ func (s *statusBar) setError(msg string) {
 }
 
 func (s *statusBar) clearMessage() {
+	s.loadErr = ""
+	s.errIcon.Hide()
+	s.message.SetText("")
+}
+
+// setLoadError shows the load's error and keeps it.
+func (s *statusBar) setLoadError(msg string) {
+	s.loadErr = msg
+	s.setError(msg)
+}
+
+// clearMessageUnlessError clears a passing message, showing the load's
+// error again if it had one.
+func (s *statusBar) clearMessageUnlessError() {
+	if s.loadErr != "" {
+		s.setError(s.loadErr)
+		return
+	}
 	s.errIcon.Hide()
 	s.message.SetText("")
 }

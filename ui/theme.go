@@ -87,9 +87,9 @@ const (
 func (t tint) color() color.Color {
 	switch t {
 	case tintMalformed:
-		return color.NRGBA{R: 0xe5, G: 0x39, B: 0x35, A: 0x60}
+		return color.NRGBA{R: 0xab, G: 0x47, B: 0xbc, A: 0x60}
 	case tintReset:
-		return color.NRGBA{R: 0xef, G: 0x6c, B: 0x00, A: 0x58}
+		return color.NRGBA{R: 0xe5, G: 0x39, B: 0x35, A: 0x60}
 	case tintRetrans:
 		return color.NRGBA{R: 0x9e, G: 0x9e, B: 0x9e, A: 0x50}
 	case tintServer:

@@ -200,7 +200,7 @@ func (u *UI) batch(b app.Batch) {
 	u.packets.grow(b.Packets, b.Done)
 	u.status.update(b)
 	if b.Err != nil && !errors.Is(b.Err, context.Canceled) {
-		u.status.setError(loadError(b.Err))
+		u.status.setLoadError(loadError(b.Err))
 	}
 	for _, fn := range u.onBatch {
 		fn(b)

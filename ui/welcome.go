@@ -32,9 +32,7 @@ func newWelcomeView(u *UI) *welcomeView {
 	story := widget.NewLabel("A “thing” phones home: it takes a DHCP lease, asks ARP for the gateway, looks up its update server, " +
 		"checks for updates over clear-text HTTP with a cookie that expired years ago, and the server hangs up.")
 	story.Wrapping = fyne.TextWrapWord
-	story.Importance = widget.LowImportance
 	drop := widget.NewLabelWithStyle("or drop a capture file onto this window", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	drop.Importance = widget.LowImportance
 
 	var head []fyne.CanvasObject
 	if u.cfg.Icon != nil {
@@ -46,9 +44,12 @@ func newWelcomeView(u *UI) *welcomeView {
 	head = append(head, container.NewCenter(title))
 	top := container.NewHBox(layout.NewSpacer(), container.NewHBox(head...), layout.NewSpacer())
 	buttons := container.NewGridWithColumns(2, open, demo)
-	recentCard := widget.NewCard("Recent captures", "", v.recent)
-	demoCard := widget.NewCard("New here?", "", story)
-	body := container.NewVBox(top, tagline, container.NewPadded(buttons), drop, demoCard, recentCard)
+	heading := func(s string) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	body := container.NewVBox(top, tagline, container.NewPadded(buttons), drop,
+		heading("New here?"), widget.NewCard("", "", story),
+		heading("Recent captures"), widget.NewCard("", "", v.recent))
 	v.content = container.NewCenter(container.New(fixedWidth(660), body))
 	return v
 }
@@ -58,8 +59,7 @@ func (v *welcomeView) refreshRecent() {
 	v.recent.RemoveAll()
 	list := v.u.recent.list()
 	if len(list) == 0 {
-		none := widget.NewLabel("Files you open will be listed here.")
-		none.Importance = widget.LowImportance
+		none := widget.NewLabelWithStyle("Files you open will be listed here.", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 		v.recent.Add(none)
 	}
 	for _, path := range list {

@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+func TestWelcomeGolden(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1000, 700))
+	test.AssertRendersToMarkup(t, "welcome.xml", h.w.Canvas())
+}
+
+func TestPacketsGolden(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1000, 700))
+	h.open(writeCapture(t, false))
+	h.u.packets.table.ScrollToTop()
+	h.u.packets.table.Select(widget.TableCellID{Row: 6, Col: 0})
+	test.AssertRendersToMarkup(t, "packets.xml", h.w.Canvas())
+}
+
+func TestFlowsGolden(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1000, 700))
+	h.open(writeCapture(t, false))
+	h.u.tabs.SelectIndex(1)
+	test.AssertRendersToMarkup(t, "flows.xml", h.w.Canvas())
+}
+
+// TestSnapshots draws the main views with the real theme into PNG files
+// in $THINGSNIFF_SNAPSHOTS, for a person to look at. It checks nothing.
+func TestSnapshots(t *testing.T) {
+	dir := os.Getenv("THINGSNIFF_SNAPSHOTS")
+	if dir == "" {
+		t.Skip("set THINGSNIFF_SNAPSHOTS to a folder to draw the views")
+	}
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		h := newHarness(t, fyne.NewSize(1360, 860))
+		h.a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), v})
+		name := map[fyne.ThemeVariant]string{theme.VariantLight: "light", theme.VariantDark: "dark"}[v]
+		shoot := func(what string) {
+			f, err := os.Create(filepath.Join(dir, what+"-"+name+".png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if err := png.Encode(f, h.w.Canvas().Capture()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		shoot("welcome")
+		h.open(writeCapture(t, false))
+		h.u.packets.table.ScrollToTop()
+		h.u.packets.table.Select(widget.TableCellID{Row: 6, Col: 0})
+		d := h.u.packets.details
+		d.tree.Select(d.kids[""][2])
+		shoot("packets")
+		h.u.tabs.SelectIndex(1)
+		h.u.flows.sortBy(fcBytes)
+		h.settle()
+		shoot("flows")
+	}
+}
