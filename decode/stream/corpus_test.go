@@ -1,148 +1,31 @@
-package stream
+package stream_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
+	"thingsniff/decode/stream"
+	"thingsniff/decode/stream/streamtest"
 )
 
-// corpusDir finds ../shared/corpus beside the repository root, or skips.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found at %s: %v", dir, err)
-	}
-	return dir
-}
+func corpusDir(t testing.TB) string { return streamtest.CorpusDir(t) }
 
-// tcpStream is one TCP conversation of a capture, numbered like tshark's
-// tcp.stream, with its segments in capture order.
-type tcpStream struct {
-	client string // "ip:port" of the first packet's source
-	segs   []Segment
-	closed bool
-}
-
-// readTCPStreams decodes a capture with gopacket (not the project's decode
-// core, so that this package stands alone) and splits it into TCP streams.
-func readTCPStreams(t testing.TB, path string) []*tcpStream {
+func readTCPStreams(t testing.TB, path string) []*streamtest.TCPStream {
 	t.Helper()
-	f, err := os.Open(path)
+	streams, err := streamtest.ReadTCP(path)
 	if err != nil {
-		t.Fatalf("open %s: %v", path, err)
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	magic, _ := br.Peek(4)
-	type reader interface {
-		ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
-	}
-	var r reader
-	var link layers.LinkType
-	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
-		ng, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
-		if err != nil {
-			t.Fatalf("read %s: %v", path, err)
-		}
-		r, link = ng, ng.LinkType()
-	} else {
-		pr, err := pcapgo.NewReader(br)
-		if err != nil {
-			t.Fatalf("read %s: %v", path, err)
-		}
-		r, link = pr, pr.LinkType()
-	}
-	var streams []*tcpStream
-	byKey := map[string]*tcpStream{}
-	for n := uint64(1); ; n++ {
-		data, _, err := r.ReadPacketData()
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("read %s packet %d: %v", path, n, err)
-		}
-		var first gopacket.Decoder = link
-		switch link {
-		case 228: // LINKTYPE_IPV4, which gopacket does not decode by itself
-			first = layers.LayerTypeIPv4
-		case 229:
-			first = layers.LayerTypeIPv6
-		}
-		p := gopacket.NewPacket(data, first, gopacket.DecodeOptions{Lazy: true, NoCopy: true})
-		var src, dst string
-		wire := -1
-		switch ip := p.NetworkLayer().(type) {
-		case *layers.IPv4:
-			if ip.Flags&layers.IPv4MoreFragments != 0 || ip.FragOffset != 0 {
-				continue
-			}
-			src, dst = ip.SrcIP.String(), ip.DstIP.String()
-			wire = int(ip.Length) - int(ip.IHL)*4
-		case *layers.IPv6:
-			src, dst = "["+ip.SrcIP.String()+"]", "["+ip.DstIP.String()+"]"
-			wire = int(ip.Length)
-		default:
-			continue
-		}
-		tcp, ok := p.TransportLayer().(*layers.TCP)
-		if !ok {
-			continue
-		}
-		s := Segment{Seq: tcp.Seq, Ack: tcp.Ack, Payload: bytes.Clone(tcp.Payload), Packet: n}
-		if w := wire - int(tcp.DataOffset)*4; w > len(s.Payload) {
-			s.WireLen = w
-		}
-		for _, fl := range []struct {
-			on bool
-			f  Flags
-		}{{tcp.SYN, SYN}, {tcp.FIN, FIN}, {tcp.RST, RST}, {tcp.ACK, ACK}} {
-			if fl.on {
-				s.Flags |= fl.f
-			}
-		}
-		a := src + ":" + strconv.Itoa(int(tcp.SrcPort))
-		b := dst + ":" + strconv.Itoa(int(tcp.DstPort))
-		key := a + "|" + b
-		if b < a {
-			key = b + "|" + a
-		}
-		st := byKey[key]
-		if st == nil || (st.closed && tcp.SYN && !tcp.ACK) {
-			st = &tcpStream{client: a}
-			byKey[key] = st
-			streams = append(streams, st)
-		}
-		if a != st.client {
-			s.Dir = ServerToClient
-		}
-		if tcp.FIN || tcp.RST {
-			st.closed = true
-		}
-		st.segs = append(st.segs, s)
+		t.Fatal(err)
 	}
 	return streams
 }
 
-// tsharkFollow runs tshark once for the first n streams and returns, per
-// stream, the bytes of each direction (gap markers included, as tshark
-// writes them).
 func tsharkFollow(t *testing.T, path string, n int) [][2][]byte {
 	t.Helper()
 	args := []string{"-n", "-r", path, "-q"}
@@ -183,20 +66,20 @@ func tsharkFollow(t *testing.T, path string, n int) [][2][]byte {
 // reading become tshark's marker; what Close adds (data after a hole never
 // acknowledged, gaps up to a FIN) is left out because tshark drops it.
 // That is the difference on purpose.
-func ours(t *testing.T, st *tcpStream) (got [2][]byte, closeBytes int64) {
+func ours(t *testing.T, st *streamtest.TCPStream) (got [2][]byte, closeBytes int64) {
 	closing := false
-	r := NewReassembler(Config{}, func(c Chunk) error {
+	r := stream.NewReassembler(stream.Config{}, func(c stream.Chunk) error {
 		switch {
 		case closing:
 			closeBytes += c.Len()
 		case c.Data != nil:
 			got[c.Dir] = append(got[c.Dir], c.Data...)
 		case c.Gap > 0:
-			got[c.Dir] = append(append(got[c.Dir], GapMarker(c.Gap)...), 0)
+			got[c.Dir] = append(append(got[c.Dir], stream.GapMarker(c.Gap)...), 0)
 		}
 		return nil
 	})
-	for _, s := range st.segs {
+	for _, s := range st.Segs {
 		if err := r.Add(s); err != nil {
 			t.Fatal(err)
 		}
@@ -236,7 +119,7 @@ func TestCorpusMatchesTshark(t *testing.T) {
 				for d := range 2 {
 					if !bytes.Equal(got[d], want[i][d]) {
 						t.Errorf("stream %d %s: %d bytes, tshark %d bytes; first difference at %d",
-							i, Dir(d), len(got[d]), len(want[i][d]), firstDiff(got[d], want[i][d]))
+							i, stream.Dir(d), len(got[d]), len(want[i][d]), firstDiff(got[d], want[i][d]))
 					}
 				}
 				t.Logf("stream %d: client %d, server %d bytes equal to tshark; %d bytes only at close",
@@ -275,8 +158,8 @@ func TestCorpusPrinterMatchesTshark(t *testing.T) {
 		streams := readTCPStreams(t, path)
 		for _, mode := range []struct {
 			name string
-			f    Format
-		}{{"ascii", ASCII}, {"hex", Hex}, {"raw", HexRaw}} {
+			f    stream.Format
+		}{{"ascii", stream.ASCII}, {"hex", stream.Hex}, {"raw", stream.HexRaw}} {
 			out, err := exec.Command("tshark", "-n", "-r", path, "-q", "-z", "follow,tcp,"+mode.name+",0").Output()
 			if err != nil {
 				t.Fatalf("tshark %s: %v", name, err)
@@ -289,15 +172,15 @@ func TestCorpusPrinterMatchesTshark(t *testing.T) {
 			}
 			want := strings.Join(lines[6:len(lines)-2], "")
 			var b strings.Builder
-			p := NewPrinter(&b, mode.f, Both)
+			p := stream.NewPrinter(&b, mode.f, stream.Both)
 			var seen [2]int64
-			_, err = FollowTCP(func(yield func(Segment) bool) {
-				for _, s := range streams[0].segs {
+			_, err = stream.FollowTCP(func(yield func(stream.Segment) bool) {
+				for _, s := range streams[0].Segs {
 					if !yield(s) {
 						return
 					}
 				}
-			}, Config{}, func(c Chunk) error {
+			}, stream.Config{}, func(c stream.Chunk) error {
 				seen[c.Dir] += c.Len()
 				return p.Write(c)
 			})

@@ -1,0 +1,46 @@
+package httpmsg
+
+import (
+	"bytes"
+	"testing"
+
+	"thingsniff/decode/stream"
+)
+
+// FuzzHTTP feeds arbitrary bytes to both directions in pieces, with gaps:
+// the parser and the body decoder must never panic and must keep their
+// caps and offsets sane.
+func FuzzHTTP(f *testing.F) {
+	f.Add([]byte("GET /a?b=c HTTP/1.1\r\nHost: h\r\n\r\n\xffHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), uint8(7))
+	f.Add([]byte("POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\nbody\xffHTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\n\x1f\x8b\x08"), uint8(3))
+	f.Add([]byte("HEAD / HTTP/1.1\r\n\r\n\xffHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nSet-Cookie: a=b; Expires=Thu, 01-Jan-70 00:00:00 GMT\r\n\r\n"), uint8(1))
+	f.Fuzz(func(t *testing.T, in []byte, step uint8) {
+		const maxBody = 1 << 12
+		c := NewConversation(Config{MaxHead: 512, MaxBody: maxBody}, func(m *Message) error {
+			if len(m.Body) > maxBody {
+				t.Fatalf("body of %d bytes over the cap", len(m.Body))
+			}
+			if m.BodyOffset < m.HeadOffset || m.EndOffset < m.BodyOffset {
+				t.Fatalf("offsets head %d body %d end %d", m.HeadOffset, m.BodyOffset, m.EndOffset)
+			}
+			return nil
+		})
+		client, server, _ := bytes.Cut(in, []byte{0xff})
+		var off [2]int64
+		n := int(step%16) + 1
+		for i, data := range [][]byte{client, server} {
+			d := stream.Dir(i)
+			for k := 0; len(data) > 0; k++ {
+				if k%5 == 4 {
+					c.Chunk(stream.Chunk{Dir: d, Offset: off[d], Gap: int64(n)})
+					off[d] += int64(n)
+				}
+				p := data[:min(n, len(data))]
+				data = data[len(p):]
+				c.Chunk(stream.Chunk{Dir: d, Offset: off[d], Data: p})
+				off[d] += int64(len(p))
+			}
+		}
+		c.Close()
+	})
+}
