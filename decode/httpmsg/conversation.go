@@ -9,7 +9,9 @@ import (
 // Conversation parses both directions of one TCP connection. Feed it the
 // chunks of a stream.Reassembler in order (its Chunk method is a
 // stream.Emit); it hands every message to emit when the message is
-// complete, responses linked to their requests.
+// complete, responses linked to their requests. Which side sends requests
+// is read from the first bytes of each side ("HTTP/" starts a response),
+// so a capture that begins with the server's packets still parses.
 type Conversation struct {
 	cfg     Config
 	emit    func(*Message) error
@@ -23,7 +25,7 @@ type Conversation struct {
 // message itself.
 func NewConversation(cfg Config, emit func(*Message) error) *Conversation {
 	c := &Conversation{cfg: cfg.withDefaults(), emit: emit}
-	c.sides[0] = side{conv: c, dir: stream.ClientToServer, request: true}
+	c.sides[0] = side{conv: c, dir: stream.ClientToServer}
 	c.sides[1] = side{conv: c, dir: stream.ServerToClient}
 	return c
 }

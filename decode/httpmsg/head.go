@@ -33,7 +33,7 @@ func plausibleStart(p []byte, request bool) bool {
 		n := min(len(p), len(v))
 		return string(p[:n]) == v[:n]
 	}
-	sp := bytes.IndexByte(p, ' ')
+	sp := bytes.IndexAny(p, " \t\r\n")
 	if sp < 0 {
 		return len(p) <= maxMethod && isToken(p)
 	}
@@ -97,15 +97,37 @@ func splitLines(head []byte) [][]byte {
 	return lines
 }
 
+// parseRequestLine reads "METHOD URI HTTP/x.y". Like tshark it also takes
+// a line without version or URI ("GET /HTTP/1.1", "OPTIONS"), but then only
+// with an upper-case method, so that text is not mistaken for a request.
 func parseRequestLine(m *Message, l []byte) error {
 	f := bytes.Fields(l)
-	if len(f) != 3 || !isToken(f[0]) || len(f[0]) > maxMethod || !bytes.HasPrefix(f[2], []byte("HTTP/")) {
+	if len(f) == 0 || len(f) > 3 || !isToken(f[0]) || len(f[0]) > maxMethod {
+		return errNotHTTP
+	}
+	switch {
+	case len(f) == 3 && bytes.HasPrefix(f[2], []byte("HTTP/")):
+		m.Version = string(f[2])
+	case len(f) < 3 && upperMethod(f[0]):
+	default:
 		return errNotHTTP
 	}
 	m.IsRequest = true
-	m.Method, m.URI, m.Version = string(f[0]), string(f[1]), string(f[2])
+	m.Method = string(f[0])
+	if len(f) > 1 {
+		m.URI = string(f[1])
+	}
 	m.Path, m.Query = splitURI(m.URI)
 	return nil
+}
+
+func upperMethod(b []byte) bool {
+	for _, c := range b {
+		if (c < 'A' || c > 'Z') && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 func parseStatusLine(m *Message, l []byte) error {

@@ -32,7 +32,9 @@ var ErrTunnel = errors.New("connection switched to another protocol")
 type side struct {
 	conv    *Conversation
 	dir     stream.Dir
-	request bool
+	request bool // this side sends requests
+	decided bool // request is known from the first bytes
+	lineOK  bool // the head's first line has been checked
 	st      state
 	head    []byte
 	headOff int64
@@ -148,35 +150,71 @@ func (s *side) readHead(p []byte, off int64, first, last uint64) int {
 		}
 		s.headOff, s.headPkt = off, first
 	}
-	scanFrom := max(0, len(s.head)-3)
+	prev := len(s.head)
 	// Take no more than a head can hold: the rest is body or later
 	// messages, read again once the head is parsed.
-	p = p[:min(len(p), s.conv.cfg.MaxHead+4-len(s.head))]
+	p = p[:min(len(p), s.conv.cfg.MaxHead+4-prev)]
 	s.head = append(s.head, p...)
-	if !plausibleStart(s.head[:min(len(s.head), maxMethod+1)], s.request) {
-		s.stop(fmt.Errorf("%w at offset %d", errNotHTTP, s.headOff))
-		return len(p)
+	if !s.decided {
+		// The role comes from the bytes, not the direction: a capture that
+		// starts mid-connection may show the server first.
+		const v = "HTTP/"
+		if len(s.head) < len(v) && string(s.head) == v[:len(s.head)] {
+			return len(p)
+		}
+		s.request, s.decided = !bytes.HasPrefix(s.head, []byte(v)), true
 	}
-	end, bodyAt := headEnd(s.head, scanFrom)
+	end, bodyAt := headEnd(s.head, max(0, prev-3))
+	fresh := s.head[prev:]
+	if end >= 0 {
+		fresh = s.head[prev:max(prev, bodyAt)]
+	}
+	if !plausibleStart(s.head[:min(len(s.head), maxMethod+1)], s.request) || hasControl(fresh) {
+		return s.notHTTP()
+	}
+	if !s.lineOK {
+		if i := bytes.IndexByte(s.head, '\n'); i >= 0 {
+			var scratch Message
+			if parseHead(&scratch, s.head[:i], s.request) != nil {
+				return s.notHTTP()
+			}
+			s.lineOK = true
+		}
+	}
 	if end < 0 {
 		if len(s.head) > s.conv.cfg.MaxHead {
 			s.stop(fmt.Errorf("head longer than %d bytes at offset %d", s.conv.cfg.MaxHead, s.headOff))
 		}
 		return len(p)
 	}
-	used := bodyAt - (len(s.head) - len(p))
+	used := bodyAt - prev
 	m := &Message{Index: s.count, HeadOffset: s.headOff, HeadFirstPacket: s.headPkt, HeadLastPacket: last}
 	err := parseHead(m, s.head[:end], s.request)
-	s.head = s.head[:0]
+	s.head, s.lineOK = s.head[:0], false
 	if err != nil {
-		s.stop(fmt.Errorf("%w at offset %d", err, m.HeadOffset))
-		return len(p)
+		return s.notHTTP()
 	}
 	s.count++
 	m.BodyOffset = off + int64(used)
 	s.cur, s.raw = m, nil
 	s.startBody(m)
 	return used
+}
+
+func (s *side) notHTTP() int {
+	s.stop(fmt.Errorf("%w at offset %d", errNotHTTP, s.headOff))
+	return 0 // stop consumes nothing more: the side is dead
+}
+
+// hasControl reports control bytes that never occur in a head; they mean
+// binary data.
+func hasControl(p []byte) bool {
+	for _, c := range p {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' {
+			return true
+		}
+	}
+	return false
 }
 
 // headEnd finds the empty line ending a head in b (searching from from):
@@ -288,14 +326,17 @@ var requestStarts = [][]byte{
 // next message at the start of a line.
 func (s *side) resync(p []byte) int {
 	best := -1
-	if s.request {
+	if s.request || !s.decided {
 		for _, m := range requestStarts {
 			if i := lineStartIndex(p, m); i >= 0 && (best < 0 || i < best) {
 				best = i
 			}
 		}
-	} else {
-		best = lineStartIndex(p, []byte("HTTP/1."))
+	}
+	if !s.request || !s.decided {
+		if i := lineStartIndex(p, []byte("HTTP/1.")); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
 	}
 	if best < 0 {
 		// Keep a possible partial match at the end for the next chunk?
