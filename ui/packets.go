@@ -28,7 +28,7 @@ type column struct {
 func packetColumns() []column {
 	return []column{
 		{"No.", 72, fyne.TextAlignTrailing},
-		{"Time", 104, fyne.TextAlignTrailing},
+		{"Time", 118, fyne.TextAlignTrailing},
 		{"Source", 190, fyne.TextAlignLeading},
 		{"Destination", 190, fyne.TextAlignLeading},
 		{"Protocol", 84, fyne.TextAlignLeading},
@@ -266,8 +266,19 @@ func (p *packetsView) grow(n int, done bool) {
 	p.table.Refresh()
 	p.probing = false
 	if p.follow.Checked && p.probeMax >= old-1 {
-		p.table.ScrollToBottom()
+		p.scrollToEnd()
 	}
+}
+
+// scrollToEnd shows the last row. The table's own ScrollTo and
+// ScrollToBottom add row heights one by one in float32 and fall short on
+// long lists; an offset past the end is clamped by the scroller, which
+// measures the rows as a whole. The first call also lets the scroller
+// take in rows added since it last looked.
+func (p *packetsView) scrollToEnd() {
+	end := fyne.NewPos(0, 1e30)
+	p.table.ScrollToOffset(end)
+	p.table.ScrollToOffset(end)
 }
 
 func (p *packetsView) updateCount() {
