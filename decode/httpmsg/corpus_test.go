@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -99,10 +100,23 @@ func TestCorpusHTTPMatchesTshark(t *testing.T) {
 					continue
 				}
 				matched++
-				if g[0] == fr {
+				j := slices.Index(g, fr)
+				if j >= 0 {
 					frames++
+				} else {
+					j = 0
+					t.Errorf("%s: frame %d in tshark, %d here: %q", name, fr, g[0], k)
 				}
-				got[k] = g[1:]
+				got[k] = slices.Delete(g, j, j+1)
+			}
+		}
+		for k, frs := range got {
+			for _, fr := range frs {
+				// Messages tshark does not list: on ports it does not take
+				// for HTTP, or (bro.org.pcap frame 207) a response whose
+				// packets tshark did not reassemble into HTTP; HueBridge
+				// frame 1392 likewise.
+				t.Logf("%s: not in tshark: frame %d %q", name, fr, k)
 			}
 		}
 		sort.Strings(missing)

@@ -53,8 +53,15 @@ func (s *side) feed(c stream.Chunk) {
 		return
 	}
 	if c.Data == nil {
-		if c.Gap > 0 {
+		switch {
+		case c.Gap > 0:
 			s.gap(c.Gap, c.LastPacket)
+		case c.FIN || c.RST:
+			if s.st == sUntilClose {
+				// The body ends with the connection, in this packet.
+				s.cur.BodyLastPacket = c.LastPacket
+				s.finish(c.Offset)
+			}
 		}
 		return
 	}
@@ -88,6 +95,7 @@ func (s *side) step(p []byte, off int64, first, last uint64) int {
 		s.body(p, off, first, last)
 		return len(p)
 	case sChunkEnd:
+		s.cur.BodyLastPacket = last
 		switch p[0] {
 		case '\r':
 			return 1
@@ -98,6 +106,7 @@ func (s *side) step(p []byte, off int64, first, last uint64) int {
 		s.stop(fmt.Errorf("chunked body: no line end after chunk data at offset %d", off))
 		return len(p)
 	case sChunkSize, sTrailer:
+		s.cur.BodyLastPacket = last
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
 			s.line = append(s.line, p...)

@@ -26,6 +26,7 @@ type half struct {
 	base    uint32 // sequence number of offset 0
 	next    int64  // offset of the next byte to deliver
 	finOff  int64
+	finSent bool
 	truncAt int64 // where the last segment cut by the snap length ended; -1 if none
 	frags   []frag
 	hist    history
@@ -120,13 +121,26 @@ func (r *Reassembler) Add(s Segment) error {
 		h.stats.FIN, h.stats.FINPacket = true, s.Packet
 		h.finOff = start + int64(wire)
 	}
-	if s.Flags&RST != 0 && !h.stats.RST {
-		h.stats.RST, h.stats.RSTPacket = true, s.Packet
-	}
 	if wire > 0 {
 		r.place(d, start, s.Payload, wire, s.Packet)
 	}
+	if s.Flags&RST != 0 && !h.stats.RST {
+		h.stats.RST, h.stats.RSTPacket = true, s.Packet
+		r.out(Chunk{Dir: d, Offset: h.next, RST: true, FirstPacket: s.Packet, LastPacket: s.Packet})
+	}
+	r.checkFIN(0)
+	r.checkFIN(1)
 	return r.err
+}
+
+// checkFIN hands on the end of a direction once its stream has reached
+// the FIN.
+func (r *Reassembler) checkFIN(d Dir) {
+	h := &r.half[d]
+	if h.stats.FIN && !h.finSent && h.next >= h.finOff {
+		h.finSent = true
+		r.out(Chunk{Dir: d, Offset: h.finOff, FIN: true, FirstPacket: h.stats.FINPacket, LastPacket: h.stats.FINPacket})
+	}
 }
 
 // place delivers or buffers one segment's bytes.
@@ -347,6 +361,7 @@ func (r *Reassembler) Close() error {
 		if h.stats.FIN && h.finOff > h.next && h.finOff-h.next < 1<<31 {
 			r.skipTo(d, h.finOff, h.stats.FINPacket, false)
 		}
+		r.checkFIN(d)
 	}
 	for d := range r.half {
 		h := &r.half[d]

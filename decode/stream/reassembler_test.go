@@ -49,6 +49,10 @@ func show(chunks []Chunk) string {
 			fmt.Fprintf(&b, "%q#%d", c.Data, c.LastPacket)
 		case c.Gap > 0:
 			fmt.Fprintf(&b, "<gap %d>", c.Gap)
+		case c.FIN:
+			fmt.Fprintf(&b, "<fin>#%d", c.LastPacket)
+		case c.RST:
+			fmt.Fprintf(&b, "<rst>#%d", c.LastPacket)
 		default:
 			b.WriteString("<dup>")
 		}
@@ -185,22 +189,29 @@ func TestReassembler(t *testing.T) {
 		{
 			name: "FIN before the data it follows: order restored",
 			segs: []Segment{cli(1, 100, "", SYN), cli(2, 101, "abc"), cli(3, 107, "ghi", FIN), cli(4, 104, "def")},
-			want: `C"abc"#2 C"def"#4 C"ghi"#3`,
+			want: `C"abc"#2 C"def"#4 C"ghi"#3 C<fin>#3`,
 		},
 		{
 			name: "FIN before data that never comes: gap before the FIN's data",
 			segs: []Segment{cli(1, 100, "", SYN), cli(2, 101, "abc"), cli(3, 107, "ghi", FIN)},
-			want: `C"abc"#2 C<gap 3> C"ghi"#3`,
+			want: `C"abc"#2 C<gap 3> C"ghi"#3 C<fin>#3`,
 		},
 		{
 			name: "bare FIN beyond the data: gap up to the FIN",
 			segs: []Segment{cli(1, 100, "", SYN), cli(2, 101, "abc"), cli(3, 110, "", FIN)},
-			want: `C"abc"#2 C<gap 6>`,
+			want: `C"abc"#2 C<gap 6> C<fin>#3`,
 		},
 		{
-			name: "RST ends nothing on its own; later data still counts",
+			name: "RST is marked; later data still counts",
 			segs: []Segment{cli(1, 100, "", SYN), cli(2, 101, "abc"), srv(3, 900, "", RST), cli(4, 104, "def")},
-			want: `C"abc"#2 C"def"#4`,
+			want: `C"abc"#2 S<rst>#3 C"def"#4`,
+		},
+		{
+			name: "FIN is marked when the stream reaches it, in capture order",
+			segs: []Segment{
+				cli(1, 100, "", SYN), srv(2, 900, "", SYN, ACK), cli(3, 101, "q"), srv(4, 901, "a", FIN), cli(5, 102, "", FIN),
+			},
+			want: `C"q"#3 S"a"#4 S<fin>#4 C<fin>#5`,
 		},
 		{
 			name: "SYN with data (TCP Fast Open)",

@@ -59,7 +59,9 @@ type Segment struct {
 // A data chunk has Data set. A gap chunk has Data nil and Gap > 0: that many
 // bytes are missing at Offset. A chunk with Data nil, Gap 0 and Conflict set
 // reports a retransmission of already delivered bytes whose content
-// differed; the first copy was kept and nothing new is delivered.
+// differed; the first copy was kept and nothing new is delivered. A chunk
+// with FIN or RST set and no data marks the end of the direction: FIN once
+// the stream has reached the FIN's position, RST when it is seen.
 type Chunk struct {
 	// Dir is the direction of the bytes.
 	Dir Dir
@@ -81,6 +83,8 @@ type Chunk struct {
 	// Conflict says an overlapping copy of some of these bytes had
 	// different content; the first copy won.
 	Conflict bool
+	// FIN and RST mark the end of the direction (see above).
+	FIN, RST bool
 	// FirstPacket and LastPacket are the frame numbers of the segments the
 	// chunk came from (for a gap, the packet that made it known).
 	FirstPacket, LastPacket uint64
