@@ -33,6 +33,20 @@ func (q *queue) dispatch(f func()) {
 	q.mu.Unlock()
 }
 
+// step runs the oldest queued function and reports whether there was one.
+func (q *queue) step() bool {
+	q.mu.Lock()
+	if len(q.fns) == 0 {
+		q.mu.Unlock()
+		return false
+	}
+	f := q.fns[0]
+	q.fns = q.fns[1:]
+	q.mu.Unlock()
+	f()
+	return true
+}
+
 func (q *queue) drain() {
 	for {
 		q.mu.Lock()
@@ -58,11 +72,16 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, size fyne.Size) *harness {
+	return newHarnessWith(t, size, app.Options{})
+}
+
+func newHarnessWith(t *testing.T, size fyne.Size, opts app.Options) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
 	q := &queue{}
-	u := Create(a, w, Config{Session: app.Options{Dispatch: q.dispatch, SpoolDir: t.TempDir()},
+	opts.Dispatch, opts.SpoolDir = q.dispatch, t.TempDir()
+	u := Create(a, w, Config{Session: opts,
 		Demo: func() []byte { return buildCapture(t, false) }})
 	w.Resize(size)
 	t.Cleanup(u.Shutdown)
@@ -156,6 +175,11 @@ func testPackets() []packetSpec {
 // buildCapture writes testPackets as a pcapng file in memory; cutTail
 // drops the end of the last record, as an interrupted capture would.
 func buildCapture(t testing.TB, cutTail bool) []byte {
+	return buildCaptureN(t, cutTail, 1)
+}
+
+// buildCaptureN repeats the story n times.
+func buildCaptureN(t testing.TB, cutTail bool, n int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := capture.NewPcapngWriter(&buf, []capture.Interface{{LinkType: layers.LinkTypeEthernet, Name: "eth0", Snaplen: 65535}})
@@ -163,13 +187,18 @@ func buildCapture(t testing.TB, cutTail bool) []byte {
 		t.Fatal(err)
 	}
 	base := int64(1_700_000_000_000_000_000)
-	for i, p := range testPackets() {
-		data := serialize(t, p)
+	specs := testPackets()
+	frames := make([][]byte, len(specs))
+	for i, p := range specs {
+		frames[i] = serialize(t, p)
+	}
+	for k := range n * len(specs) {
+		p, data := specs[k%len(specs)], frames[k%len(specs)]
 		orig := uint32(len(data))
 		if p.cut > 0 {
 			data = data[:p.cut]
 		}
-		if err := w.WritePacket(0, base+int64(i)*12_500_000, data, orig); err != nil {
+		if err := w.WritePacket(0, base+int64(k)*12_500_000, data, orig); err != nil {
 			t.Fatal(err)
 		}
 	}
