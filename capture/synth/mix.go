@@ -15,7 +15,8 @@ type Options struct {
 	Packets int
 	// Seed makes the capture: the same seed gives the same bytes.
 	Seed int64
-	// Start is the timestamp of the first packet.
+	// Start is when the capture begins (the first packet follows within
+	// a millisecond); the zero time means DemoStart.
 	Start time.Time
 	// Format is FormatPcapng (also when empty) or FormatPcap.
 	Format string
@@ -42,6 +43,9 @@ func Mix(w io.Writer, o Options) error {
 	pw, err := newWriter(w, o.Format)
 	if err != nil {
 		return fmt.Errorf("write mix: %w", err)
+	}
+	if o.Start.IsZero() {
+		o.Start = DemoStart()
 	}
 	r := rand.New(rand.NewPCG(uint64(o.Seed), 0x6d6978))
 	wd, err := newWorld(r)

@@ -164,15 +164,18 @@ func (p *planner) plan(c *conv, kind int, now time.Duration) {
 				op{kind: kICMP, src: 1, dst: 0, flags: 0, seq: id | i, payload: p.w.icmp})
 		}
 	case cvStream:
-		g := byte(1 + r.IntN(8))
+		gi := r.IntN(tsGroups)
+		g := byte(1 + gi)
 		c.ep[0].port = 5000
 		c.ep[0].ttl = 4
 		c.ep[1] = endpoint{mac: [6]byte{0x01, 0x00, 0x5e, 0x23, 0x0a, g}, ip: [4]byte{239, 35, 10, g}, port: 10000}
 		// Datagrams cycle through the templates so that continuity
 		// counters run on.
-		for i, k := 40+r.IntN(400), r.IntN(tsCycle); i > 0; i, k = i-1, (k+1)%tsCycle {
+		k := int(h.tsNext[gi])
+		for i := 40 + r.IntN(400); i > 0; i, k = i-1, (k+1)%tsCycle {
 			c.udp(0, 1, p.w.ts[k*tsDatagram:(k+1)*tsDatagram])
 		}
+		h.tsNext[gi] = uint8(k)
 	case cvDHCP:
 		c.ep[0].ip = [4]byte{}
 		c.ep[0].port = 68

@@ -17,6 +17,9 @@ type host struct {
 	dhcp     [4][]byte // Discover, Offer, Request, ACK; xid patched per use
 	ssdp     []byte
 	mdns     []byte
+	// tsNext is where the host's next stream to each group picks up the
+	// continuity counter, so that a stream resumed later runs on.
+	tsNext [tsGroups]uint8
 }
 
 // site is a remote server by name, with the DNS query and answer that
@@ -66,6 +69,7 @@ const lanHosts = 60
 const (
 	tsDatagram = 7 * 188
 	tsCycle    = 16
+	tsGroups   = 8
 )
 
 // newWorld builds the LAN (10.20.0.0/24, gateway .1) and its sites.
