@@ -1,0 +1,290 @@
+// Package corpustest reads UDP and TCP payloads out of the corpus captures
+// for the tests of the application-protocol parsers (dhcp, dns, tls, ssdp).
+// It decodes with gopacket directly, so those tests stand apart from the
+// project's decode core, and it reads tshark's expected TSV files.
+package corpustest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+// CorpusDir returns ../shared/corpus beside the repository root, or skips
+// the test when it is absent.
+func CorpusDir(t testing.TB) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared", "corpus")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("corpus not found at %s: %v", dir, err)
+	}
+	return dir
+}
+
+// Capture is one corpus capture with a non-empty expected TSV file.
+type Capture struct {
+	// Local is the capture's path relative to the corpus directory.
+	Local string
+	// Path is the capture's full path.
+	Path string
+	// Expected is the full path of the expected TSV file.
+	Expected string
+}
+
+// WithExpected lists the captures whose expected/<local>.tshark/<name>
+// file has at least one data row.
+func WithExpected(t testing.TB, name string) []Capture {
+	t.Helper()
+	dir := CorpusDir(t)
+	exp := filepath.Join(dir, "expected")
+	var out []Capture
+	err := filepath.WalkDir(exp, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() != name {
+			return err
+		}
+		rows, err := ReadTSV(p)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		rel, _ := filepath.Rel(exp, filepath.Dir(p))
+		local := strings.TrimSuffix(rel, ".tshark")
+		out = append(out, Capture{Local: local, Path: filepath.Join(dir, local), Expected: p})
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("list expected %s files: %v", name, err)
+	}
+	return out
+}
+
+// ReadTSV reads a tshark TSV file as maps from header name to value, one
+// per data row.
+func ReadTSV(path string) ([]map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read expected file: %w", err)
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	head := strings.Split(lines[0], "\t")
+	var rows []map[string]string
+	for _, l := range lines[1:] {
+		f := strings.Split(l, "\t")
+		r := make(map[string]string, len(head))
+		for i, h := range head {
+			if i < len(f) {
+				r[h] = f[i]
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// Packet is the transport payload of one frame.
+type Packet struct {
+	// Frame is the 1-based frame number, as tshark counts.
+	Frame int
+	// SrcMAC is the Ethernet source, nil on links without one.
+	SrcMAC net.HardwareAddr
+	// Src and Dst are the IP endpoints.
+	Src, Dst netip.AddrPort
+	// TCP is true for TCP, false for UDP.
+	TCP bool
+	// SYN, FIN and RST are the TCP flags.
+	SYN, FIN, RST bool
+	// Seq is the TCP sequence number.
+	Seq uint32
+	// Payload is the transport payload (a copy).
+	Payload []byte
+	// Fragment is true for an IP fragment other than a whole datagram;
+	// Payload is then empty.
+	Fragment bool
+}
+
+// Read decodes every frame of a pcap or pcapng file and returns those that
+// carry UDP or TCP.
+func Read(path string) ([]Packet, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open capture: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	magic, _ := br.Peek(4)
+	type reader interface {
+		ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	}
+	var r reader
+	var link layers.LinkType
+	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
+		opts := pcapgo.DefaultNgReaderOptions
+		opts.WantMixedLinkType = true // tshark numbers packets of every interface
+		ng, err := pcapgo.NewNgReader(br, opts)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		r, link = ng, ng.LinkType()
+	} else {
+		pr, err := pcapgo.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		r, link = pr, pr.LinkType()
+	}
+	var frames []int
+	if r, ok := r.(*pcapgo.NgReader); ok && r != nil {
+		frames = ngFrameNumbers(path)
+	}
+	var out []Packet
+	for n := 1; ; n++ {
+		data, ci, err := r.ReadPacketData()
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			break
+		}
+		if err != nil {
+			return out, fmt.Errorf("read %s packet %d: %w", path, n, err)
+		}
+		lt := link
+		if len(ci.AncillaryData) > 0 {
+			if l, ok := ci.AncillaryData[0].(layers.LinkType); ok {
+				lt = l
+			}
+		}
+		var first gopacket.Decoder = lt
+		switch lt {
+		case 228: // LINKTYPE_IPV4, which gopacket does not decode by itself
+			first = layers.LayerTypeIPv4
+		case 229:
+			first = layers.LayerTypeIPv6
+		}
+		p := gopacket.NewPacket(data, first, gopacket.DecodeOptions{Lazy: true, NoCopy: true})
+		pk := Packet{Frame: n}
+		if n-1 < len(frames) {
+			pk.Frame = frames[n-1]
+		}
+		if eth, ok := p.LinkLayer().(*layers.Ethernet); ok {
+			pk.SrcMAC = eth.SrcMAC
+		}
+		var src, dst netip.Addr
+		switch ip := p.NetworkLayer().(type) {
+		case *layers.IPv4:
+			src, _ = netip.AddrFromSlice(ip.SrcIP)
+			dst, _ = netip.AddrFromSlice(ip.DstIP)
+			src, dst = src.Unmap(), dst.Unmap()
+			if ip.Flags&layers.IPv4MoreFragments != 0 || ip.FragOffset != 0 {
+				pk.Fragment = true
+			}
+		case *layers.IPv6:
+			src, _ = netip.AddrFromSlice(ip.SrcIP)
+			dst, _ = netip.AddrFromSlice(ip.DstIP)
+			if p.Layer(layers.LayerTypeIPv6Fragment) != nil {
+				pk.Fragment = true
+			}
+		default:
+			continue
+		}
+		switch tr := p.TransportLayer().(type) {
+		case *layers.UDP:
+			pk.Src = netip.AddrPortFrom(src, uint16(tr.SrcPort))
+			pk.Dst = netip.AddrPortFrom(dst, uint16(tr.DstPort))
+			pk.Payload = bytes.Clone(tr.Payload)
+		case *layers.TCP:
+			pk.TCP = true
+			pk.Src = netip.AddrPortFrom(src, uint16(tr.SrcPort))
+			pk.Dst = netip.AddrPortFrom(dst, uint16(tr.DstPort))
+			pk.SYN, pk.FIN, pk.RST, pk.Seq = tr.SYN, tr.FIN, tr.RST, tr.Seq
+			pk.Payload = bytes.Clone(tr.Payload)
+		default:
+			if !pk.Fragment {
+				continue
+			}
+		}
+		out = append(out, pk)
+	}
+	return out, nil
+}
+
+// Port reports whether either end of p uses port.
+func (p Packet) Port(port uint16) bool {
+	return p.Src.Port() == port || p.Dst.Port() == port
+}
+
+// Key names the direction of p's flow, "src>dst" with transport.
+func (p Packet) Key() string {
+	proto := "udp"
+	if p.TCP {
+		proto = "tcp"
+	}
+	return proto + " " + p.Src.String() + ">" + p.Dst.String()
+}
+
+// Tally counts agreement per field.
+type Tally struct {
+	Fields []string
+	Agree  map[string]int
+	Total  map[string]int
+	// Explained counts disagreements explained by a known-difference table.
+	Explained map[string]int
+}
+
+// NewTally starts counting for the named fields.
+func NewTally(fields ...string) *Tally {
+	return &Tally{Fields: fields, Agree: map[string]int{}, Total: map[string]int{}, Explained: map[string]int{}}
+}
+
+// Add records one comparison: agree, or an explained difference, or
+// neither (the caller reports that as an error).
+func (t *Tally) Add(field string, agree, explained bool) {
+	t.Total[field]++
+	switch {
+	case agree:
+		t.Agree[field]++
+	case explained:
+		t.Explained[field]++
+	}
+}
+
+// Report logs the agreement per field and fails when a field with values
+// falls under min (a fraction, e.g. 0.99).
+func (t *Tally) Report(tb testing.TB, min float64) {
+	tb.Helper()
+	for _, f := range t.Fields {
+		tot := t.Total[f]
+		if tot == 0 {
+			tb.Logf("%-24s no values", f)
+			continue
+		}
+		frac := float64(t.Agree[f]) / float64(tot)
+		tb.Logf("%-24s %5d/%-5d agree (%.2f%%), %d explained differences", f, t.Agree[f], tot, 100*frac, t.Explained[f])
+		if frac < min {
+			tb.Errorf("%s: agreement %.2f%% under %.2f%%", f, 100*frac, 100*min)
+		}
+	}
+}
+
+// Atoi parses a decimal or 0x-prefixed hex number, -1 when empty or bad.
+func Atoi(s string) int {
+	v, err := strconv.ParseInt(s, 0, 64)
+	if err != nil {
+		return -1
+	}
+	return int(v)
+}
