@@ -96,12 +96,41 @@ func TestCorpusMatchesTshark(t *testing.T) {
 	if _, err := exec.LookPath("tshark"); err != nil {
 		t.Skip("tshark not installed")
 	}
+	// Every capture here with retransmissions, reordering, overlaps, gaps,
+	// truncation, TFO, missing SYNs or pipelined HTTP.
 	files := []string{
 		"zeek/testing/btest/Traces/http/pipelined-requests.pcap",
+		"zeek/testing/btest/Traces/http/1000-requests-one-dropped-response.pcap",
+		"zeek/testing/btest/Traces/http/100-continue.pcap",
+		"zeek/testing/btest/Traces/http/bro.org.pcap",
+		"zeek/testing/btest/Traces/http/get-to-ssh-server.pcap",
+		"zeek/testing/btest/Traces/http/get-without-fins.pcap",
+		"zeek/testing/btest/Traces/http/get_nosyn.pcap",
+		"zeek/testing/btest/Traces/http/http-single-conn-22.pcap",
+		"zeek/testing/btest/Traces/http/methods.pcap",
 		"zeek/testing/btest/Traces/tcp/reassembly.pcap",
+		"zeek/testing/btest/Traces/tcp/fin_retransmission.pcap",
+		"zeek/testing/btest/Traces/tcp/handshake-reorder.pcap",
+		"zeek/testing/btest/Traces/tcp/missing-syn.pcap",
+		"zeek/testing/btest/Traces/tcp/retransmit-fast009.pcap",
+		"zeek/testing/btest/Traces/tcp/retransmit-timeout.pcapng",
+		"zeek/testing/btest/Traces/tcp/rst-inject-rae.pcap",
+		"zeek/testing/btest/Traces/tcp/single-rst.pcap",
+		"zeek/testing/btest/Traces/tcp/syn-then-rst.pcap",
+		"zeek/testing/btest/Traces/tcp/tcp-fast-open.pcap",
+		"zeek/testing/btest/Traces/tcp/truncated-header.pcap",
 		"wireshark/test/captures/http-ooo.pcap",
 		"wireshark/test/captures/challenge01_ooo_stream.pcapng",
 		"wireshark/test/captures/tcp-badsegments.pcap",
+		"wireshark/test/captures/retrans-tls.pcap",
+		"wireshark/test/captures/dns-ooo.pcap",
+		"wireshark/test/captures/gitOverTCP.pcap",
+		"tcpdump/tests/tcp_rst_data-trunc.pcap",
+		"tcpdump/tests/tfo-5c1fa7f9ae91.pcap",
+		"tcpdump/tests/ipv4_tcp_http_xml_tso.pcap",
+		"tcpdump/tests/bigtcp-ipv4.pcap",
+		"iot-sentinel/captures_IoT_Sentinel/captures_IoT-Sentinel/D-LinkCam/Setup-A-1-STA.pcap",
+		"iot-sentinel/captures_IoT_Sentinel/captures_IoT-Sentinel/HueBridge/Setup-A-1-STA.pcap",
 	}
 	for _, name := range files {
 		t.Run(filepath.Base(name), func(t *testing.T) {
@@ -113,6 +142,7 @@ func TestCorpusMatchesTshark(t *testing.T) {
 			if len(streams) == 0 {
 				t.Fatal("no TCP streams decoded")
 			}
+			streams = streams[:min(len(streams), 40)]
 			want := tsharkFollow(t, path, len(streams))
 			for i, st := range streams {
 				got, closeBytes := ours(t, st)
@@ -122,8 +152,9 @@ func TestCorpusMatchesTshark(t *testing.T) {
 							i, stream.Dir(d), len(got[d]), len(want[i][d]), firstDiff(got[d], want[i][d]))
 					}
 				}
-				t.Logf("stream %d: client %d, server %d bytes equal to tshark; %d bytes only at close",
-					i, len(got[0]), len(got[1]), closeBytes)
+				if closeBytes > 0 {
+					t.Logf("stream %d: %d bytes delivered only at close (tshark drops them)", i, closeBytes)
+				}
 			}
 		})
 	}
