@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
@@ -27,6 +28,9 @@ type hexView struct {
 
 func newHexView() *hexView {
 	h := &hexView{grid: widget.NewTextGrid()}
+	// NewTextGrid turns scrolling off, which would make the grid as tall
+	// as the packet; its own scroller also draws only the visible lines.
+	h.grid.Scroll = fyne.ScrollBoth
 	h.mark = &widget.CustomTextGridStyle{BGColor: tintSelected.color()}
 	return h
 }
@@ -35,6 +39,10 @@ func (h *hexView) set(data []byte) {
 	h.data = data
 	h.start, h.end = 0, 0
 	h.grid.SetText(app.HexDump(data))
+	// The grid makes its scroller when first laid out (sized).
+	if h.grid.Size().Height > 0 {
+		h.grid.ScrollToTop()
+	}
 }
 
 // hexCols returns the grid columns of byte i of a line: its two hex

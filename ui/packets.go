@@ -367,6 +367,10 @@ func (p *packetsView) show(shown []int, expr string, n int) {
 			p.table.ScrollTo(widget.TableCellID{Row: row, Col: 0})
 			return
 		}
+		// The packet on show did not pass: do not show it under rows
+		// that do not hold it.
+		p.selected = -1
+		p.details.clear()
 	}
 	p.table.ScrollToTop()
 }

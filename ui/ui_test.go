@@ -275,3 +275,16 @@ func TestOpenDemoAndDrop(t *testing.T) {
 		t.Errorf("dropped file shows %d packets", h.u.packets.n)
 	}
 }
+
+func TestBigPacketKeepsSplitSizes(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1200, 800))
+	h.open(writeCapture(t, false))
+	d := h.u.packets.details
+	d.show([]decode.Node{{Title: "Frame", End: 9000}}, make([]byte, 9000), nil)
+	if got := d.content.MinSize().Height; got > 200 {
+		t.Errorf("the details of a 9000-byte packet ask for %.0f pixels of height; the hex dump should scroll", got)
+	}
+	if got := h.u.packets.content.MinSize().Height; got > 400 {
+		t.Errorf("the packets view asks for %.0f pixels of height", got)
+	}
+}
