@@ -44,3 +44,19 @@ func FuzzHTTP(f *testing.F) {
 		c.Close()
 	})
 }
+
+// FuzzDecodeBody runs the content decoders on arbitrary bytes under a
+// small cap.
+func FuzzDecodeBody(f *testing.F) {
+	f.Add("gzip", []byte(gz("hello")))
+	f.Add("deflate", []byte(zl("hello")))
+	f.Add("deflate", []byte(rawDeflate("hello")))
+	f.Add("gzip, deflate", []byte{0x1f, 0x8b})
+	f.Fuzz(func(t *testing.T, coding string, body []byte) {
+		m := &Message{ContentEncoding: coding}
+		decodeBody(m, body, 1<<12)
+		if len(m.Body) > max(1<<12, len(body)) {
+			t.Fatalf("decoded %d bytes over the cap", len(m.Body))
+		}
+	})
+}
