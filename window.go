@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"thingsniff/assets"
 	"thingsniff/ui"
 )
 
@@ -17,10 +18,12 @@ func runWindow(args []string) error {
 		return fmt.Errorf("open %q: the window opens one capture at a time; try `thingsniff help`", args[1])
 	}
 	a := fyneapp.NewWithID("io.thingsniff.app")
+	icon := fyne.NewStaticResource("thingsniff.png", assets.Icon())
+	a.SetIcon(icon)
 	w := a.NewWindow("thingsniff")
 	w.Resize(fyne.NewSize(1360, 860))
 	w.SetMaster()
-	u := ui.Create(a, w, ui.Config{})
+	u := ui.Create(a, w, ui.Config{Demo: assets.Demo, Icon: icon})
 	w.SetCloseIntercept(func() {
 		u.Shutdown()
 		w.Close()

@@ -144,6 +144,7 @@ func (u *UI) OpenDemo() {
 		u.showError(fmt.Errorf("open the demo capture: this build has none"))
 		return
 	}
+	u.packets.startAtTop = true
 	u.OpenStream(bytes.NewReader(u.cfg.Demo()), "thing-phones-home.pcapng")
 }
 

@@ -60,6 +60,9 @@ type packetsView struct {
 	// the bottom row was on screen before new rows came.
 	probeMax int
 	probing  bool
+	// startAtTop keeps the next capture's list at its first rows (the
+	// demo tells a story from its start).
+	startAtTop bool
 }
 
 func newPacketsView(u *UI) *packetsView {
@@ -237,7 +240,8 @@ func (p *packetsView) reset() {
 	p.cancelFilter()
 	p.n, p.shown, p.expr, p.exprN, p.selected = 0, nil, "", 0, -1
 	p.filter.SetText("")
-	p.follow.SetChecked(true)
+	p.follow.SetChecked(!p.startAtTop)
+	p.startAtTop = false
 	p.table.UnselectAll()
 	p.details.clear()
 	p.table.ScrollToTop()

@@ -288,3 +288,18 @@ func TestBigPacketKeepsSplitSizes(t *testing.T) {
 		t.Errorf("the packets view asks for %.0f pixels of height", got)
 	}
 }
+
+func TestGoToDialogEnter(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1200, 800))
+	h.open(writeCapture(t, false))
+	h.u.goToDialog()
+	e, ok := h.w.Canvas().Focused().(*widget.Entry)
+	if !ok {
+		t.Fatalf("the go-to dialog should focus its entry, focus is on %T", h.w.Canvas().Focused())
+	}
+	test.Type(e, "5")
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.u.packets.selected != 4 {
+		t.Errorf("Enter in the go-to dialog selected packet %d, want 5", h.u.packets.selected+1)
+	}
+}

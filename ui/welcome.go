@@ -29,8 +29,9 @@ func newWelcomeView(u *UI) *welcomeView {
 	open := widget.NewButtonWithIcon("Open a capture…", theme.FolderOpenIcon(), u.openDialog)
 	open.Importance = widget.HighImportance
 	demo := widget.NewButtonWithIcon("Open the demo capture", theme.MediaPlayIcon(), u.OpenDemo)
-	story := widget.NewLabel("A “thing” phones home: it takes a DHCP lease, asks ARP for the gateway, looks up its update server, " +
-		"checks for updates over clear-text HTTP with a cookie that expired years ago, and the server hangs up.")
+	story := widget.NewLabel("A Blu-ray player behind a laptop's shared Wi-Fi phones home: it takes a DHCP lease, asks ARP for the gateway, " +
+		"looks up its update server and checks for updates over clear-text HTTP with a cookie that expired years ago. " +
+		"Meanwhile an IP-TV set floods the LAN with multicast and a data logger falls silent.")
 	story.Wrapping = fyne.TextWrapWord
 	drop := widget.NewLabelWithStyle("or drop a capture file onto this window", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 
