@@ -22,6 +22,11 @@ type Config struct {
 	// the decoded bytes each); 0 means DefaultMaxBody, < 0 keeps no body
 	// (sizes are still counted).
 	MaxBody int64
+	// OnBody, when set, receives every body byte as it arrives (transfer
+	// coding removed, content coding still applied), so that a body of
+	// any size can be streamed to disk while MaxBody stays small. The
+	// bytes are only valid during the call; m is the message being read.
+	OnBody func(m *Message, p []byte)
 }
 
 func (c Config) withDefaults() Config {

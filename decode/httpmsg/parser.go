@@ -284,6 +284,9 @@ func (s *side) body(p []byte, off int64, first, last uint64) {
 	}
 	m.BodyLastPacket = last
 	m.BodySize += int64(len(p))
+	if s.conv.cfg.OnBody != nil {
+		s.conv.cfg.OnBody(m, p)
+	}
 	if keep := s.conv.cfg.MaxBody - int64(len(s.raw)); keep > 0 {
 		s.raw = append(s.raw, p[:min(int64(len(p)), keep)]...)
 	}

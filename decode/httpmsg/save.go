@@ -107,6 +107,24 @@ func (s *Saver) Close() error { return s.root.Close() }
 // Save writes data under a unique name derived from name and returns the
 // name used (relative to the folder).
 func (s *Saver) Save(name string, data []byte) (string, error) {
+	f, used, err := s.Create(name)
+	if err != nil {
+		return "", err
+	}
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return "", fmt.Errorf("save object %q into %s: %w", used, s.dir, werr)
+	}
+	return used, nil
+}
+
+// Create makes a new, empty file under a unique name derived from name,
+// for an object written piece by piece (see Config.OnBody), and returns it
+// with the name used. The caller closes it.
+func (s *Saver) Create(name string) (*os.File, string, error) {
 	name = SanitizeName(name)
 	stem, ext := name, ""
 	if i := strings.LastIndexByte(name, '.'); i > 0 {
@@ -127,23 +145,16 @@ func (s *Saver) Save(name string, data []byte) (string, error) {
 		}
 		f, err := s.root.OpenFile(cand, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if errors.Is(err, fs.ErrExist) && tries < 1<<20 {
-			s.used[lc] = 1
+			s.used[lc] = 1 // a file of the folder, or one of ours
 			continue
 		}
 		if err != nil {
-			return "", fmt.Errorf("save object %q into %s: %w", cand, s.dir, err)
+			return nil, "", fmt.Errorf("save object %q into %s: %w", cand, s.dir, err)
 		}
 		s.used[key] = n
 		if lc != key {
 			s.used[lc] = 1
 		}
-		_, werr := f.Write(data)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return "", fmt.Errorf("save object %q into %s: %w", cand, s.dir, werr)
-		}
-		return cand, nil
+		return f, cand, nil
 	}
 }

@@ -156,3 +156,38 @@ func TestObjects(t *testing.T) {
 		t.Errorf("packet = %d", objs[0].Packet)
 	}
 }
+
+func TestStreamedBodyToSaver(t *testing.T) {
+	dir := t.TempDir()
+	s, err := NewSaver(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	files := map[*Message]*os.File{}
+	cfg := Config{MaxBody: 4, OnBody: func(m *Message, p []byte) {
+		f := files[m]
+		if f == nil {
+			f, _, err = s.Create("big.bin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[m] = f
+		}
+		f.Write(p)
+	}}
+	body := strings.Repeat("0123456789", 1000)
+	msgs, _ := parse(t, cfg, true, req("GET /big.bin HTTP/1.1\r\n\r\n"),
+		resp("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n"+body[:4096]+"\r\n"+
+			"1710\r\n"+body[4096:]+"\r\n0\r\n\r\n"))
+	for _, f := range files {
+		f.Close()
+	}
+	if len(msgs) != 2 || len(msgs[1].Body) != 4 || !msgs[1].BodyTruncated {
+		t.Fatalf("messages: %s", summary(msgs))
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "big.bin"))
+	if err != nil || string(got) != body {
+		t.Errorf("streamed file: %d bytes, %v", len(got), err)
+	}
+}

@@ -222,7 +222,12 @@ func (r *Reassembler) drain(d Dir) {
 			return
 		}
 		f := h.frags[best]
-		h.frags = append(h.frags[:best], h.frags[best+1:]...)
+		if best == 0 {
+			h.frags[0] = frag{}
+			h.frags = h.frags[1:] // the usual case: no shifting
+		} else {
+			h.frags = append(h.frags[:best], h.frags[best+1:]...)
+		}
 		r.free(int64(cap(f.data)) + fragOverhead)
 		skip := min(h.next-f.off, int64(len(f.data)))
 		old, data := f.data[:skip], f.data[skip:]
