@@ -13,6 +13,7 @@ import (
 
 	"thingsniff/capture"
 	"thingsniff/decode"
+	"thingsniff/decode/device"
 )
 
 // Options configure a Session. Zero values get sensible defaults.
@@ -101,6 +102,9 @@ type Loaded struct {
 
 	ifMu   sync.RWMutex
 	ifaces []capture.Interface
+
+	reportOnce sync.Once
+	report     *device.Report
 }
 
 // Interfaces returns the capture interfaces seen so far.

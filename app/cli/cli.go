@@ -29,6 +29,9 @@ func Commands() []Command {
 	return []Command{
 		{"packets", "FILE [--json]  list packets as rows, like the packet list", runPackets},
 		{"flows", "FILE [--json]  list TCP/UDP/ICMP conversations and who closed them", runFlows},
+		{"report", "FILE [--json|--md] [--device MAC]  the story of each device: lease, lookups, connections, findings", runReport},
+		{"interfaces", "[--json]  list interfaces to capture on", runInterfaces},
+		{"capture", "-i IF -w FILE|- [-f FILTER] [-c COUNT] [--duration D] [--stats D]  capture live to pcapng", runCapture},
 	}
 }
 

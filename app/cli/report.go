@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"thingsniff/app"
+	"thingsniff/decode/device"
+)
+
+func runReport(env Env) error {
+	fs := newFlags("report", env)
+	asJSON := fs.Bool("json", false, "the report as one JSON document")
+	asMD := fs.Bool("md", false, "the report as Markdown (the default)")
+	only := fs.String("device", "", "only the device with this MAC (or IP)")
+	pos, err := parse(fs, env.Args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *asJSON && *asMD {
+		return errUsage
+	}
+	c, err := openInput(env, pos[0])
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	r, scanErr := app.BuildReport(c)
+	if *only != "" {
+		d := r.Device(strings.ToLower(*only))
+		if d == nil {
+			return fmt.Errorf("no device %s in %s", *only, c.Name())
+		}
+		r = device.Report{Devices: []*device.Device{d}}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprint(env.Stdout, r.Markdown())
+	}
+	return scanErr
+}

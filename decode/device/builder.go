@@ -1,0 +1,241 @@
+package device
+
+import (
+	"net/netip"
+	"time"
+
+	"thingsniff/decode"
+	"thingsniff/decode/stream"
+)
+
+// Options tune a Builder. Zero values get the defaults.
+type Options struct {
+	// FloodRate is the broadcast-plus-multicast packets per second from one
+	// sender above which a burst is reported (default 200).
+	FloodRate int
+	// ClockSkew is how far an HTTP Date a device sends may be from the
+	// capture clock before it is a finding (default 5 minutes).
+	ClockSkew time.Duration
+	// MaxHTTPFlows caps the flows reassembled for HTTP at once (default 4096).
+	MaxHTTPFlows int
+}
+
+func (o Options) withDefaults() Options {
+	if o.FloodRate == 0 {
+		o.FloodRate = 200
+	}
+	if o.ClockSkew == 0 {
+		o.ClockSkew = 5 * time.Minute
+	}
+	if o.MaxHTTPFlows == 0 {
+		o.MaxHTTPFlows = 4096
+	}
+	return o
+}
+
+// flowState is what the builder keeps per flow.
+type flowState struct {
+	dev            *Device
+	clientIsDevice bool
+	conn           *Event
+	http           *httpFlow
+	tls            *tlsFlow
+	peer           netip.Addr
+	tried          bool // the first payload was looked at for HTTP or TLS
+}
+
+func (fs *flowState) triedApp() bool { return fs.tried }
+
+// burst tracks broadcast and multicast sent by one device.
+type burst struct {
+	second  int64 // Unix second being counted
+	count   int
+	event   *Event // the burst in progress, nil when quiet
+	lastHot int64  // last second above the rate
+}
+
+// Builder is a decode.Observer that builds devices and their timelines.
+// It belongs to the load goroutine; call Report when the load is done (or
+// for a live snapshot, from the same goroutine).
+type Builder struct {
+	opts      Options
+	devices   map[string]*Device
+	order     []*Device
+	byIP      map[netip.Addr]*Device // local addresses learnt from ARP and DHCP
+	arpOwner  map[netip.Addr][6]byte
+	flows     map[uint32]*flowState
+	bursts    map[*Device]*burst
+	floods    []*Event
+	httpFlows int
+	budget    *stream.Budget
+	dhcp      dhcpState
+	dns       dnsState
+	last      int64
+}
+
+// NewBuilder returns an empty builder.
+func NewBuilder(opts Options) *Builder {
+	return &Builder{opts: opts.withDefaults(), devices: map[string]*Device{}, byIP: map[netip.Addr]*Device{},
+		arpOwner: map[netip.Addr][6]byte{}, flows: map[uint32]*flowState{}, bursts: map[*Device]*burst{},
+		dhcp: newDHCPState(), dns: newDNSState(), budget: stream.NewBudget(32 << 20)}
+}
+
+// Observe implements decode.Observer.
+func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
+	b.last = p.Time
+	src := b.sender(p)
+	if src != nil {
+		src.Packets++
+		src.Bytes += uint64(p.OrigLen)
+		src.Last = time.Unix(0, p.Time).UTC()
+		src.lastSent = p.Time
+		src.unanswered = 0
+		if p.HasIP && isLocal(p.Src) && (p.HasMAC || true) {
+			if p.HasMAC && !p.Src.IsUnspecified() && b.localOwner(p.Src, src) {
+				src.addIP(p.Src)
+			}
+		}
+	}
+	if dst := b.receiver(p); dst != nil && dst != src {
+		if dst.unanswered == 0 {
+			dst.firstUnanswered = p.Num
+		}
+		dst.unanswered++
+	}
+	if src != nil && (p.HasMAC && len(p.DstMAC) == 6 && p.DstMAC[0]&1 == 1 || p.HasIP && (p.Dst.IsMulticast() || isBroadcast4(p.Dst))) {
+		b.countBroadcast(src, p)
+	}
+	switch {
+	case p.ARP != nil:
+		b.arp(src, p)
+	case p.Proto == decode.ProtoDHCP:
+		b.dhcpPacket(src, p)
+	case p.Proto == decode.ProtoDNS || p.Proto == decode.ProtoMDNS || p.Proto == decode.ProtoLLMNR || p.Proto == decode.ProtoNBNS:
+		b.dnsPacket(src, p, f)
+	case p.Proto == decode.ProtoSSDP:
+		b.ssdpPacket(src, p)
+	}
+	if f != nil {
+		b.flowPacket(src, p, f)
+	}
+}
+
+// sender returns the device that sent p, creating it on first sight.
+func (b *Builder) sender(p *decode.Packet) *Device {
+	if p.HasMAC && len(p.SrcMAC) == 6 {
+		var m [6]byte
+		copy(m[:], p.SrcMAC)
+		if m[0]&1 == 1 || m == ([6]byte{}) {
+			return nil // a group or empty address sends nothing
+		}
+		return b.deviceByMAC(m, p.Time)
+	}
+	if p.HasIP && !p.HasMAC {
+		return b.deviceByIP(p.Src, p.Time)
+	}
+	return nil
+}
+
+// receiver returns the known device p is addressed to, without creating one.
+func (b *Builder) receiver(p *decode.Packet) *Device {
+	if p.HasMAC && len(p.DstMAC) == 6 {
+		if p.DstMAC[0]&1 == 1 {
+			return nil
+		}
+		var m [6]byte
+		copy(m[:], p.DstMAC)
+		return b.devices[macKey(m)]
+	}
+	if p.HasIP {
+		return b.devices[p.Dst.String()]
+	}
+	return nil
+}
+
+func (b *Builder) deviceByMAC(m [6]byte, t int64) *Device {
+	k := macKey(m)
+	d := b.devices[k]
+	if d == nil {
+		d = newDevice(m, true, k, t)
+		b.devices[k] = d
+		b.order = append(b.order, d)
+	}
+	return d
+}
+
+func (b *Builder) deviceByIP(a netip.Addr, t int64) *Device {
+	if !a.IsValid() {
+		return nil
+	}
+	k := a.String()
+	d := b.devices[k]
+	if d == nil {
+		d = newDevice([6]byte{}, false, k, t)
+		d.addIP(a)
+		b.devices[k] = d
+		b.order = append(b.order, d)
+	}
+	return d
+}
+
+// localOwner records that d uses local address a unless another device
+// (a router forwarding for it, say) already owns it.
+func (b *Builder) localOwner(a netip.Addr, d *Device) bool {
+	owner, ok := b.byIP[a]
+	if !ok {
+		b.byIP[a] = d
+		return true
+	}
+	return owner == d
+}
+
+func macKey(m [6]byte) string {
+	const hexdigits = "0123456789abcdef"
+	buf := make([]byte, 0, 17)
+	for i, c := range m {
+		if i > 0 {
+			buf = append(buf, ':')
+		}
+		buf = append(buf, hexdigits[c>>4], hexdigits[c&0xf])
+	}
+	return string(buf)
+}
+
+// isLocal reports whether a is an address of the local network rather
+// than of the internet beyond the router.
+func isLocal(a netip.Addr) bool {
+	return a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLoopback() ||
+		(a.Is4() && a.As4()[0] == 100 && a.As4()[1]&0xc0 == 64) // CGNAT 100.64/10
+}
+
+func isBroadcast4(a netip.Addr) bool {
+	return a.Is4() && a.As4()[3] == 255
+}
+
+func stamp(ns int64) time.Time { return time.Unix(0, ns).UTC() }
+
+func (b *Builder) add(d *Device, e *Event) *Event {
+	if d == nil {
+		return e
+	}
+	e.Device = d.Key
+	d.Events = append(d.Events, e)
+	return e
+}
+
+// find records a finding; the same finding again (same kind and text)
+// counts up on the first one instead of repeating it.
+func (d *Device) find(f Finding) {
+	for i := range d.Findings {
+		g := &d.Findings[i]
+		if g.Kind == f.Kind && g.Text == f.Text {
+			g.Count++
+			for _, p := range f.Packets {
+				g.Packets = appendCapped(g.Packets, p)
+			}
+			return
+		}
+	}
+	f.Count = 1
+	d.Findings = append(d.Findings, f)
+}

@@ -1,0 +1,111 @@
+package device
+
+import (
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/gopacket/gopacket/macs"
+)
+
+// Device is one host on the LAN (one MAC), or one IP where the link has no
+// MACs.
+type Device struct {
+	Key      string    `json:"mac"` // MAC, or IP on links without MACs
+	Vendor   string    `json:"vendor,omitempty"`
+	Names    []string  `json:"names"`
+	IPs      []string  `json:"ips"`
+	First    time.Time `json:"first"`
+	Last     time.Time `json:"last"`
+	Packets  uint64    `json:"packets"`
+	Bytes    uint64    `json:"bytes"`
+	Findings []Finding `json:"findings"`
+	Events   []*Event  `json:"events"`
+	Profile  Profile   `json:"profile"`
+	Summary  []string  `json:"summary"`
+
+	mac                              [6]byte
+	hasMAC                           bool
+	ips                              []netip.Addr
+	names                            map[string]bool
+	lastSent                         int64
+	unanswered                       uint32
+	firstUnanswered                  uint32
+	resolved                         map[netip.Addr]string // IP -> name this device looked up
+	clearBytes, tlsBytes, otherBytes uint64
+	clearApps                        map[string]bool
+}
+
+// Profile holds what the device told about itself and its network.
+type Profile struct {
+	Hostname        string   `json:"hostname,omitempty"`
+	VendorClass     string   `json:"vendor_class,omitempty"`
+	DHCPFingerprint string   `json:"dhcp_fingerprint,omitempty"`
+	ClientID        string   `json:"client_id,omitempty"`
+	Lease           string   `json:"lease,omitempty"`
+	Gateway         string   `json:"gateway,omitempty"`
+	DNSServers      []string `json:"dns_servers,omitempty"`
+	Models          []string `json:"models,omitempty"`
+	LookedUp        []string `json:"looked_up,omitempty"`
+	Peers           []string `json:"peers,omitempty"`
+	ClearBytes      uint64   `json:"clear_text_bytes"`
+	EncryptedBytes  uint64   `json:"encrypted_bytes"`
+	OtherBytes      uint64   `json:"other_bytes"`
+}
+
+// Vendor names the organisation that owns a MAC's prefix, from the IEEE
+// registry that gopacket carries; "" when unknown or locally administered.
+func Vendor(mac [6]byte) string {
+	if mac[0]&0x02 != 0 {
+		return ""
+	}
+	return macs.ValidMACPrefixMap[[3]byte{mac[0], mac[1], mac[2]}]
+}
+
+func newDevice(mac [6]byte, hasMAC bool, key string, t int64) *Device {
+	d := &Device{Key: key, mac: mac, hasMAC: hasMAC, names: map[string]bool{},
+		resolved: map[netip.Addr]string{}, clearApps: map[string]bool{},
+		First: time.Unix(0, t).UTC(), lastSent: t}
+	if hasMAC {
+		d.Vendor = Vendor(mac)
+	}
+	return d
+}
+
+// MAC returns the device's MAC address (zero on links without MACs).
+func (d *Device) MAC() net.HardwareAddr {
+	if !d.hasMAC {
+		return nil
+	}
+	return net.HardwareAddr(d.mac[:])
+}
+
+func (d *Device) addIP(a netip.Addr) {
+	if !a.IsValid() || a.IsUnspecified() {
+		return
+	}
+	for _, x := range d.ips {
+		if x == a {
+			return
+		}
+	}
+	d.ips = append(d.ips, a)
+	d.IPs = append(d.IPs, a.String())
+}
+
+func (d *Device) addName(n string) {
+	if n == "" || d.names[n] {
+		return
+	}
+	d.names[n] = true
+	d.Names = append(d.Names, n)
+}
+
+func (d *Device) hasIP(a netip.Addr) bool {
+	for _, x := range d.ips {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}

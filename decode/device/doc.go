@@ -1,0 +1,11 @@
+// Package device builds the story of each device in a capture: who it is
+// (MAC, vendor, names, addresses), what it did (DHCP, ARP, DNS, HTTP, TLS
+// and connection events in time order, linked to each other), and what is
+// worth a look (findings: identifying values in clear text, expired
+// cookies, clock skew, ARP conflicts, broadcast floods, a device that went
+// quiet, connections the server closed).
+//
+// A Builder is a decode.Observer: it sees every packet once, on the load
+// goroutine, and keeps only small per-device and per-flow state; HTTP is
+// reassembled only on flows that carry it.
+package device

@@ -1,0 +1,230 @@
+package device
+
+import (
+	"fmt"
+	"thingsniff/decode"
+)
+
+// flowPacket keeps the connection event of p's flow up to date and feeds
+// HTTP and TLS parsing.
+func (b *Builder) flowPacket(src *Device, p *decode.Packet, f *decode.Flow) {
+	fs := b.flows[f.ID]
+	if fs == nil {
+		fs = b.newFlowState(src, p, f)
+		b.flows[f.ID] = fs
+	}
+	if fs.dev == nil {
+		return
+	}
+	if len(p.Payload) > 0 {
+		b.payload(fs, p, f)
+	}
+	if fs.http != nil {
+		b.tcpSegment(fs, p, f)
+	}
+}
+
+// newFlowState decides whose story a flow belongs to: the client's when
+// the client is on the LAN, else the server's (a connection coming in).
+func (b *Builder) newFlowState(src *Device, p *decode.Packet, f *decode.Flow) *flowState {
+	fs := &flowState{}
+	fromClient := f.FromClient(p)
+	clientLocal := isLocal(f.Client.Addr()) || !isLocal(f.Server.Addr())
+	switch {
+	case fromClient && clientLocal:
+		fs.dev, fs.clientIsDevice, fs.peer = src, true, f.Server.Addr()
+	case !fromClient && !clientLocal:
+		fs.dev, fs.clientIsDevice, fs.peer = src, false, f.Client.Addr()
+	case fromClient:
+		fs.dev, fs.peer = b.receiver(p), f.Client.Addr()
+	default:
+		fs.dev, fs.clientIsDevice, fs.peer = b.receiver(p), true, f.Server.Addr()
+	}
+	if fs.dev == nil || !wantsConnEvent(p, f) {
+		return fs
+	}
+	kind := KindUDP
+	if f.Proto == decode.ProtoTCP {
+		kind = KindTCP
+	}
+	if f.Proto == decode.ProtoICMP || f.Proto == decode.ProtoICMPv6 {
+		kind = Kind("icmp")
+	}
+	e := &Event{Time: stamp(f.First), Kind: kind, Packets: []uint32{f.FirstPacket}, Flow: f.ID,
+		Peer: peerString(f, fs.clientIsDevice)}
+	if name, ok := fs.dev.resolved[fs.peer]; ok {
+		e.PeerName = name
+	}
+	fs.conn = b.add(fs.dev, e)
+	return fs
+}
+
+// wantsConnEvent leaves out UDP exchanges that have events of their own
+// (DHCP, DNS and its kin, SSDP) and traffic to a group address (a burst
+// event tells of floods).
+func wantsConnEvent(p *decode.Packet, f *decode.Flow) bool {
+	if f.Proto != decode.ProtoUDP {
+		return true
+	}
+	if f.Server.Addr().IsMulticast() || isBroadcast4(f.Server.Addr()) {
+		return false
+	}
+	switch p.Proto {
+	case decode.ProtoDHCP, decode.ProtoDNS, decode.ProtoMDNS, decode.ProtoLLMNR, decode.ProtoNBNS, decode.ProtoSSDP:
+		return false
+	}
+	return true
+}
+
+func peerString(f *decode.Flow, clientIsDevice bool) string {
+	if clientIsDevice {
+		return f.Server.String()
+	}
+	return f.Client.String()
+}
+
+// finishFlows writes each connection's final numbers into its event.
+func (b *Builder) finishFlows(flows func(id uint32) *decode.Flow) {
+	for id, fs := range b.flows {
+		if fs.conn == nil {
+			continue
+		}
+		f := flows(id)
+		if f == nil {
+			continue
+		}
+		b.finishFlow(fs, f)
+	}
+}
+
+func (b *Builder) finishFlow(fs *flowState, f *decode.Flow) {
+	e := fs.conn
+	out, in := 0, 1
+	if !fs.clientIsDevice {
+		out, in = 1, 0
+	}
+	e.BytesOut, e.BytesIn = f.Payload[out], f.Payload[in]
+	e.DurationMs = float64(f.Last-f.First) / 1e6
+	e.App = appName(f)
+	if f.LastPacket != f.FirstPacket {
+		e.Packets = append(e.Packets[:1], f.LastPacket)
+	}
+	enc := f.App == decode.ProtoTLS || fs.tls != nil && fs.tls.client
+	e.Encrypted = &enc
+	if fs.tls != nil && fs.tls.sni != "" && e.PeerName == "" {
+		e.PeerName = fs.tls.sni
+	}
+	total := f.Payload[0] + f.Payload[1]
+	switch {
+	case enc:
+		fs.dev.tlsBytes += total
+	case isClearApp(f.App) || fs.http != nil && fs.http.messages > 0:
+		fs.dev.clearBytes += total
+		fs.dev.clearApps[appName(f)] = true
+	default:
+		fs.dev.otherBytes += total
+	}
+	if f.Proto == decode.ProtoTCP && f.Close != decode.CloseNone {
+		who := f.ClosedBy
+		if !fs.clientIsDevice {
+			// From the device's point of view, "server" is the peer.
+			if who == decode.SideClient {
+				who = decode.SideServer
+			} else {
+				who = decode.SideClient
+			}
+		}
+		e.ClosedBy = map[decode.Side]string{decode.SideClient: "device", decode.SideServer: "peer"}[who]
+		e.Close = f.Close.String()
+		e.IdleBeforeMs = float64(f.IdleBeforeClose()) / 1e6
+		if e.ClosedBy == "peer" && fs.clientIsDevice {
+			fs.dev.find(Finding{Kind: "server-closed", Severity: Info, Time: stamp(f.CloseTime), Packets: []uint32{f.ClosePacket}, Flow: f.ID,
+				Text: fmt.Sprintf("%s closed the connection (%s) after %s idle", peerLabel(e), upper(e.Close), fmtMs(e.IdleBeforeMs))})
+		}
+	}
+	e.Summary = connSummary(e, f)
+}
+
+func appName(f *decode.Flow) string {
+	if f.App == decode.ProtoUnknown {
+		return f.Proto.String()
+	}
+	return f.App.String()
+}
+
+func isClearApp(p decode.Proto) bool {
+	switch p {
+	case decode.ProtoHTTP, decode.ProtoDNS, decode.ProtoMDNS, decode.ProtoLLMNR, decode.ProtoNBNS,
+		decode.ProtoDHCP, decode.ProtoSSDP, decode.ProtoNTP:
+		return true
+	}
+	return false
+}
+
+func peerLabel(e *Event) string {
+	if e.PeerName != "" {
+		return e.PeerName + " (" + e.Peer + ")"
+	}
+	return e.Peer
+}
+
+func connSummary(e *Event, f *decode.Flow) string {
+	peer := peerLabel(e)
+	what := "clear text"
+	if e.Encrypted != nil && *e.Encrypted {
+		what = "encrypted (TLS)"
+	} else if !isClearApp(f.App) && f.App != decode.ProtoHTTP {
+		what = "unrecognised payload"
+		if e.BytesOut+e.BytesIn == 0 {
+			what = "no payload"
+		}
+	}
+	s := fmt.Sprintf("%s %s %s: %s out, %s in, %s", e.App, verb(e), peer, humanBytes(e.BytesOut), humanBytes(e.BytesIn), what)
+	if e.Close != "" {
+		closer := "the device"
+		if e.ClosedBy == "peer" {
+			closer = "the peer"
+		}
+		s += fmt.Sprintf("; closed by %s (%s) after %s idle", closer, upper(e.Close), fmtMs(e.IdleBeforeMs))
+	}
+	return s
+}
+
+func verb(e *Event) string {
+	if e.Kind == KindTCP {
+		return "connection to"
+	}
+	return "exchange with"
+}
+
+func upper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 32
+		}
+	}
+	return string(b)
+}
+
+func humanBytes(n uint64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	case n < 1000*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
+}
+
+func fmtMs(ms float64) string {
+	switch {
+	case ms < 1:
+		return fmt.Sprintf("%.0f µs", ms*1000)
+	case ms < 1000:
+		return fmt.Sprintf("%.0f ms", ms)
+	}
+	return fmt.Sprintf("%.1f s", ms/1000)
+}

@@ -1,0 +1,244 @@
+package device
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"time"
+
+	"thingsniff/decode"
+	"thingsniff/decode/httpmsg"
+	"thingsniff/decode/stream"
+)
+
+// httpFlow reassembles one TCP flow that carries HTTP and parses it.
+type httpFlow struct {
+	r        *stream.Reassembler
+	conv     *httpmsg.Conversation
+	events   map[*httpmsg.Message]*Event
+	messages int
+	closed   bool
+}
+
+// httpBodyKeep is how much of each body is kept for previews and for
+// finding identifying values; the rest is counted, not kept.
+const httpBodyKeep = 64 << 10
+
+// payload looks at a packet with payload on a flow the device uses.
+func (b *Builder) payload(fs *flowState, p *decode.Packet, f *decode.Flow) {
+	if f.Proto != decode.ProtoTCP {
+		return
+	}
+	if fs.http == nil && fs.tls == nil && !fs.triedApp() {
+		fs.tried = true
+		switch {
+		case decode.LooksLikeHTTP(p.Payload) && b.httpFlows < b.opts.MaxHTTPFlows:
+			b.httpFlows++
+			fs.http = b.newHTTPFlow(fs)
+		case looksLikeTLS(p.Payload):
+			fs.tls = &tlsFlow{}
+		}
+	}
+	if fs.tls != nil {
+		b.tlsPayload(fs, p, f)
+	}
+}
+
+// tcpSegment feeds every TCP packet of an HTTP flow to its reassembler,
+// payload or not, so FIN and RST end the streams.
+func (b *Builder) tcpSegment(fs *flowState, p *decode.Packet, f *decode.Flow) {
+	h := fs.http
+	if h == nil || h.closed {
+		return
+	}
+	dir := stream.ServerToClient
+	if f.FromClient(p) {
+		dir = stream.ClientToServer
+	}
+	var fl stream.Flags
+	if p.TCPFlags.Has(decode.TCPSyn) {
+		fl |= stream.SYN
+	}
+	if p.TCPFlags.Has(decode.TCPFin) {
+		fl |= stream.FIN
+	}
+	if p.TCPFlags.Has(decode.TCPRst) {
+		fl |= stream.RST
+	}
+	if p.TCPFlags.Has(decode.TCPAck) {
+		fl |= stream.ACK
+	}
+	seg := stream.Segment{Dir: dir, Seq: p.Seq, Ack: p.Ack, Flags: fl, Payload: p.Payload, Packet: uint64(p.Num)}
+	if err := h.r.Add(seg); err != nil {
+		b.closeHTTP(h)
+		return
+	}
+	if f.State == decode.StateClosed || f.State == decode.StateReset {
+		b.closeHTTP(h)
+	}
+}
+
+func (b *Builder) newHTTPFlow(fs *flowState) *httpFlow {
+	h := &httpFlow{events: map[*httpmsg.Message]*Event{}}
+	h.conv = httpmsg.NewConversation(httpmsg.Config{MaxBody: httpBodyKeep}, func(m *httpmsg.Message) error {
+		h.messages++
+		b.httpMessage(fs, h, m)
+		return nil
+	})
+	h.r = stream.NewReassembler(stream.Config{MaxBuffered: 1 << 20, Budget: b.budget}, h.conv.Chunk)
+	return h
+}
+
+func (b *Builder) closeHTTP(h *httpFlow) {
+	if h.closed {
+		return
+	}
+	h.closed = true
+	_ = h.r.Close()
+	_ = h.conv.Close()
+	h.events = nil
+}
+
+// httpMessage turns a parsed request into an event, and a response into
+// the fields of its request's event.
+func (b *Builder) httpMessage(fs *flowState, h *httpFlow, m *httpmsg.Message) {
+	d := fs.dev
+	now := b.last
+	if m.IsRequest {
+		e := &Event{Time: stamp(now), Kind: KindHTTP, Packets: []uint32{uint32(m.HeadFirstPacket)}, Flow: fs.conn.Flow,
+			Method: m.Method, Host: m.Host, URI: m.URI, UserAgent: m.UserAgent, Peer: fs.conn.Peer, PeerName: fs.conn.PeerName}
+		for _, q := range m.Query {
+			e.QueryPairs = append(e.QueryPairs, q.Name+"="+q.Value)
+		}
+		for _, c := range m.Cookies {
+			e.Cookies = append(e.Cookies, c.Name+"="+c.Value)
+		}
+		e.Summary = fmt.Sprintf("HTTP %s http://%s%s (clear text)", m.Method, hostOr(m.Host, fs.conn.Peer), m.URI)
+		h.events[m] = b.add(d, e)
+		if fs.clientIsDevice {
+			b.leakFindings(d, e, m)
+			b.clockFinding(d, e, m, now)
+		}
+		if fs.conn.PeerName == "" && m.Host != "" && !isAddress(m.Host) {
+			fs.conn.PeerName = m.Host
+		}
+		return
+	}
+	e := h.events[m.Request]
+	if e == nil {
+		e = &Event{Time: stamp(now), Kind: KindHTTP, Flow: fs.conn.Flow, Peer: fs.conn.Peer}
+		b.add(d, e)
+	}
+	delete(h.events, m.Request)
+	e.Status = m.StatusCode
+	e.ContentType = m.ContentType
+	e.Packets = append(e.Packets, uint32(m.LastPacket()))
+	for _, c := range m.SetCookies {
+		e.SetCookies = append(e.SetCookies, c.Raw)
+	}
+	if len(m.Body) > 0 && isText(m.ContentType, m.Body) {
+		e.BodyPreview = preview(m.Body, 200)
+	}
+	e.Summary += fmt.Sprintf(" → %d %s", m.StatusCode, m.Reason)
+	if e.BodyPreview != "" {
+		e.Summary += fmt.Sprintf(" %q", preview(m.Body, 60))
+	}
+	if !fs.clientIsDevice {
+		b.clockFinding(d, e, m, now)
+	}
+	b.cookieFindings(d, e, m, now)
+}
+
+func hostOr(host, peer string) string {
+	if host != "" {
+		return host
+	}
+	return peer
+}
+
+func isText(ct string, body []byte) bool {
+	ct = strings.ToLower(ct)
+	if strings.HasPrefix(ct, "text/") || strings.Contains(ct, "json") || strings.Contains(ct, "xml") || strings.Contains(ct, "form-urlencoded") {
+		return true
+	}
+	if ct != "" {
+		return false
+	}
+	for _, c := range body[:min(len(body), 256)] {
+		if c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func preview(b []byte, n int) string {
+	s := strings.Join(strings.Fields(string(b[:min(len(b), n*2)])), " ")
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return s
+}
+
+// cookieFindings flags cookies that had already expired when the server
+// set them (against its Date header, else the capture clock).
+func (b *Builder) cookieFindings(d *Device, e *Event, m *httpmsg.Message, now int64) {
+	ref, refName := m.Date, "the response's Date"
+	if ref.IsZero() {
+		ref, refName = stamp(now), "the capture time"
+	}
+	for _, c := range m.SetCookies {
+		if !c.ExpiredAt(ref) {
+			continue
+		}
+		age := "it had Max-Age 0"
+		if !c.HasMaxAge {
+			age = fmt.Sprintf("it had expired %s before %s (Expires %s)", humanAge(ref.Sub(c.Expires)), refName, c.ExpiresRaw)
+		}
+		d.find(Finding{Kind: "expired-cookie", Severity: Warning, Time: e.Time, Packets: e.Packets, Flow: e.Flow,
+			Text: fmt.Sprintf("%s set cookie %s that was already expired: %s", hostOr(e.Host, e.Peer), c.Name, age)})
+	}
+}
+
+// clockFinding flags a Date header, sent by the device, far from the
+// capture clock.
+func (b *Builder) clockFinding(d *Device, e *Event, m *httpmsg.Message, now int64) {
+	if m.Date.IsZero() {
+		return
+	}
+	skew := m.Date.Sub(stamp(now))
+	if skew < 0 {
+		skew = -skew
+	}
+	if skew < b.opts.ClockSkew {
+		return
+	}
+	dir := "behind"
+	if m.Date.After(stamp(now)) {
+		dir = "ahead of"
+	}
+	d.find(Finding{Kind: "clock", Severity: Warning, Time: e.Time, Packets: e.Packets, Flow: e.Flow,
+		Text: fmt.Sprintf("its clock is %s %s the capture clock (HTTP Date %s)", humanAge(skew), dir, m.Date.Format(time.RFC1123))})
+}
+
+func humanAge(d time.Duration) string {
+	switch {
+	case d >= 365*24*time.Hour:
+		return fmt.Sprintf("%.1f years", d.Hours()/24/365.25)
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%.0f days", d.Hours()/24)
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%.0f hours", d.Hours())
+	}
+	return d.Round(time.Second).String()
+}
+
+// isAddress reports whether a Host header is an address, not a name.
+func isAddress(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	_, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil
+}

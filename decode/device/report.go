@@ -1,0 +1,225 @@
+package device
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"thingsniff/decode"
+)
+
+// Report is every device of a capture with its story.
+type Report struct {
+	Devices []*Device `json:"devices"`
+}
+
+// Finish closes what is still open (HTTP streams, connection numbers,
+// quiet devices) once the capture has been read. flow looks up the final
+// copy of a flow by ID (the engine's). Call it once, then Report.
+func (b *Builder) Finish(flow func(id uint32) *decode.Flow) {
+	for _, fs := range b.flows {
+		if fs.http != nil {
+			b.closeHTTP(fs.http)
+		}
+	}
+	b.finishFlows(flow)
+	b.quietDevices()
+}
+
+// Report returns the devices in order of first appearance, each with its
+// events in time order and a summary in plain words. Devices that only
+// ever received, and remote hosts seen through a router, are left out.
+func (b *Builder) Report() Report {
+	var r Report
+	for _, d := range b.order {
+		if d.Packets == 0 {
+			continue
+		}
+		sort.SliceStable(d.Events, func(i, j int) bool { return d.Events[i].Time.Before(d.Events[j].Time) })
+		sort.SliceStable(d.Findings, func(i, j int) bool { return d.Findings[i].Time.Before(d.Findings[j].Time) })
+		d.Profile.ClearBytes, d.Profile.EncryptedBytes, d.Profile.OtherBytes = d.clearBytes, d.tlsBytes, d.otherBytes
+		d.Profile.LookedUp = d.lookedUp()
+		d.Profile.Peers = d.peers()
+		d.Summary = d.summarize()
+		if d.Names == nil {
+			d.Names = []string{}
+		}
+		if d.IPs == nil {
+			d.IPs = []string{}
+		}
+		if d.Findings == nil {
+			d.Findings = []Finding{}
+		}
+		if d.Events == nil {
+			d.Events = []*Event{}
+		}
+		r.Devices = append(r.Devices, d)
+	}
+	return r
+}
+
+// Device returns the device with the given key (MAC or IP), or nil.
+func (r Report) Device(key string) *Device {
+	for _, d := range r.Devices {
+		if strings.EqualFold(d.Key, key) {
+			return d
+		}
+	}
+	return nil
+}
+
+func (d *Device) lookedUp() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range d.Events {
+		if e.Kind == KindDNS && e.Query != "" && !seen[e.Query] && e.Rcode != "" {
+			seen[e.Query] = true
+			out = append(out, e.Query)
+		}
+	}
+	return out
+}
+
+func (d *Device) peers() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range d.Events {
+		if e.Kind != KindTCP && e.Kind != KindUDP {
+			continue
+		}
+		p := e.Peer
+		if e.PeerName != "" {
+			p = e.PeerName + " (" + e.Peer + ")"
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// summarize writes the device's story in a few plain sentences.
+func (d *Device) summarize() []string {
+	var s []string
+	who := d.Key
+	if d.Vendor != "" {
+		who = fmt.Sprintf("%s (%s)", d.Key, d.Vendor)
+	}
+	if len(d.Names) > 0 {
+		who = fmt.Sprintf("%s, called %s", who, strings.Join(d.Names, ", "))
+	}
+	s = append(s, fmt.Sprintf("%s was seen from %s to %s and sent %d packets (%s).", who,
+		d.First.Format("2006-01-02 15:04:05"), d.Last.Format("15:04:05"), d.Packets, humanBytes(d.Bytes)))
+	if d.Profile.Lease != "" {
+		s = append(s, "It took the address "+d.Profile.Lease+" by DHCP.")
+	} else if len(d.IPs) > 0 {
+		s = append(s, "It used the address "+strings.Join(d.IPs, ", ")+".")
+	}
+	if len(d.Profile.LookedUp) > 0 {
+		s = append(s, "It looked up "+listCap(d.Profile.LookedUp, 8)+".")
+	}
+	if len(d.Profile.Peers) > 0 {
+		s = append(s, "It talked to "+listCap(d.Profile.Peers, 8)+".")
+	}
+	total := d.clearBytes + d.tlsBytes + d.otherBytes
+	if total > 0 {
+		var apps []string
+		for a := range d.clearApps {
+			apps = append(apps, a)
+		}
+		sort.Strings(apps)
+		line := fmt.Sprintf("%s of its payload went in clear text", humanBytes(d.clearBytes))
+		if len(apps) > 0 {
+			line += " (" + strings.Join(apps, ", ") + ")"
+		}
+		line += fmt.Sprintf(", %s encrypted (TLS)", humanBytes(d.tlsBytes))
+		if d.otherBytes > 0 {
+			line += fmt.Sprintf(", %s in protocols thingsniff does not read", humanBytes(d.otherBytes))
+		}
+		s = append(s, line+".")
+	}
+	if n := len(d.Findings); n > 0 {
+		s = append(s, fmt.Sprintf("%d finding(s): %s", n, d.Findings[0].Text+morePlural(n-1)))
+	}
+	return s
+}
+
+func morePlural(n int) string {
+	if n <= 0 {
+		return "."
+	}
+	return fmt.Sprintf("; and %d more.", n)
+}
+
+func listCap(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
+}
+
+// Markdown writes the report for people: per device its summary,
+// findings and timeline.
+func (r Report) Markdown() string {
+	var b strings.Builder
+	b.WriteString("# thingsniff device report\n\n")
+	for _, d := range r.Devices {
+		title := d.Key
+		if len(d.Names) > 0 {
+			title = d.Names[0] + " — " + d.Key
+		}
+		fmt.Fprintf(&b, "## %s\n\n", title)
+		if d.Vendor != "" {
+			fmt.Fprintf(&b, "Vendor: %s  \n", d.Vendor)
+		}
+		if len(d.IPs) > 0 {
+			fmt.Fprintf(&b, "Addresses: %s  \n", strings.Join(d.IPs, ", "))
+		}
+		if d.Profile.DHCPFingerprint != "" {
+			fmt.Fprintf(&b, "DHCP fingerprint: %s", d.Profile.DHCPFingerprint)
+			if d.Profile.VendorClass != "" {
+				fmt.Fprintf(&b, ", vendor class %q", d.Profile.VendorClass)
+			}
+			b.WriteString("  \n")
+		}
+		b.WriteString("\n")
+		for _, l := range d.Summary {
+			b.WriteString(l + "\n")
+		}
+		if len(d.Findings) > 0 {
+			b.WriteString("\n### Findings\n\n")
+			for _, f := range d.Findings {
+				times := ""
+				if f.Count > 1 {
+					times = fmt.Sprintf(" (%d times)", f.Count)
+				}
+				fmt.Fprintf(&b, "- **%s** %s — %s%s (packets %s)\n", f.Severity, f.Time.Format("15:04:05.000"), mdEscape(f.Text), times, packetList(f.Packets))
+			}
+		}
+		if len(d.Events) > 0 {
+			b.WriteString("\n### Timeline\n\n| time | kind | what | packets |\n|---|---|---|---|\n")
+			for _, e := range d.Events {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", e.Time.Format("15:04:05.000"), e.Kind, mdEscape(e.Summary), packetList(e.Packets))
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "*", `\*`, "_", `\_`, "<", "&lt;").Replace(s)
+}
+
+func packetList(p []uint32) string {
+	var parts []string
+	for i, n := range p {
+		if i == 8 {
+			parts = append(parts, "…")
+			break
+		}
+		parts = append(parts, fmt.Sprint(n))
+	}
+	return strings.Join(parts, ", ")
+}
