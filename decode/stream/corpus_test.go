@@ -96,6 +96,9 @@ func TestCorpusMatchesTshark(t *testing.T) {
 	if _, err := exec.LookPath("tshark"); err != nil {
 		t.Skip("tshark not installed")
 	}
+	if testing.Short() {
+		t.Skip("runs tshark on many captures; skipped with -short")
+	}
 	// Every capture here with retransmissions, reordering, overlaps, gaps,
 	// truncation, TFO, missing SYNs or pipelined HTTP.
 	files := []string{
@@ -175,6 +178,9 @@ func TestCorpusPrinterMatchesTshark(t *testing.T) {
 	dir := corpusDir(t)
 	if _, err := exec.LookPath("tshark"); err != nil {
 		t.Skip("tshark not installed")
+	}
+	if testing.Short() {
+		t.Skip("runs tshark on many captures; skipped with -short")
 	}
 	files := []string{
 		"zeek/testing/btest/Traces/http/pipelined-requests.pcap",
