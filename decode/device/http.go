@@ -86,7 +86,9 @@ func (b *Builder) newHTTPFlow(fs *flowState) *httpFlow {
 		b.httpMessage(fs, h, m)
 		return nil
 	})
-	h.r = stream.NewReassembler(stream.Config{MaxBuffered: 1 << 20, Budget: b.budget}, h.conv.Chunk)
+	// Conflicting retransmissions do not matter to the story, so no
+	// history of delivered bytes is kept (it would cost 128 KiB a flow).
+	h.r = stream.NewReassembler(stream.Config{MaxBuffered: 1 << 20, History: -1, Budget: b.budget}, h.conv.Chunk)
 	return h
 }
 
