@@ -3,6 +3,9 @@ package corpustest
 import (
 	"encoding/binary"
 	"os"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 )
 
 // ngFrameNumbers walks the blocks of a pcapng file and returns, for each
@@ -43,4 +46,33 @@ func ngFrameNumbers(path string) []int {
 		i += n
 	}
 	return out
+}
+
+// nflogPayload returns the packet inside an NFLOG record (the
+// NFULA_PAYLOAD attribute) and its decoder by address family.
+func nflogPayload(b []byte) ([]byte, gopacket.Decoder, bool) {
+	if len(b) < 4 {
+		return nil, nil, false
+	}
+	var first gopacket.Decoder
+	switch b[0] {
+	case 2:
+		first = layers.LayerTypeIPv4
+	case 10:
+		first = layers.LayerTypeIPv6
+	default:
+		return nil, nil, false
+	}
+	for i := 4; i+4 <= len(b); {
+		n := int(binary.LittleEndian.Uint16(b[i:]))
+		typ := binary.LittleEndian.Uint16(b[i+2:])
+		if n < 4 || i+n > len(b) {
+			return nil, nil, false
+		}
+		if typ == 9 {
+			return b[i+4 : i+n], first, true
+		}
+		i += (n + 3) &^ 3
+	}
+	return nil, nil, false
 }
