@@ -44,8 +44,6 @@ type flowState struct {
 	tried          bool // the first payload was looked at for HTTP or TLS
 }
 
-func (fs *flowState) triedApp() bool { return fs.tried }
-
 // burst tracks broadcast and multicast sent by one device.
 type burst struct {
 	second  int64 // Unix second being counted

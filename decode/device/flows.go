@@ -40,7 +40,10 @@ func (b *Builder) newFlowState(src *Device, p *decode.Packet, f *decode.Flow) *f
 	default:
 		fs.dev, fs.clientIsDevice, fs.peer = b.receiver(p), true, f.Server.Addr()
 	}
-	if fs.dev == nil || !wantsConnEvent(p, f) {
+	if fs.dev == nil {
+		return fs
+	}
+	if !wantsConnEvent(p, f) {
 		return fs
 	}
 	kind := KindUDP
@@ -86,14 +89,14 @@ func peerString(f *decode.Flow, clientIsDevice bool) string {
 // finishFlows writes each connection's final numbers into its event.
 func (b *Builder) finishFlows(flows func(id uint32) *decode.Flow) {
 	for id, fs := range b.flows {
-		if fs.conn == nil {
-			continue
-		}
 		f := flows(id)
-		if f == nil {
+		if f == nil || fs.dev == nil {
 			continue
 		}
-		b.finishFlow(fs, f)
+		b.countBytes(fs, f)
+		if fs.conn != nil {
+			b.finishFlow(fs, f)
+		}
 	}
 }
 
@@ -109,20 +112,10 @@ func (b *Builder) finishFlow(fs *flowState, f *decode.Flow) {
 	if f.LastPacket != f.FirstPacket {
 		e.Packets = append(e.Packets[:1], f.LastPacket)
 	}
-	enc := f.App == decode.ProtoTLS || fs.tls != nil && fs.tls.client
+	enc := fs.encrypted(f)
 	e.Encrypted = &enc
 	if fs.tls != nil && fs.tls.sni != "" && e.PeerName == "" {
 		e.PeerName = fs.tls.sni
-	}
-	total := f.Payload[0] + f.Payload[1]
-	switch {
-	case enc:
-		fs.dev.tlsBytes += total
-	case isClearApp(f.App) || fs.http != nil && fs.http.messages > 0:
-		fs.dev.clearBytes += total
-		fs.dev.clearApps[appName(f)] = true
-	default:
-		fs.dev.otherBytes += total
 	}
 	if f.Proto == decode.ProtoTCP && f.Close != decode.CloseNone {
 		who := f.ClosedBy
@@ -143,6 +136,25 @@ func (b *Builder) finishFlow(fs *flowState, f *decode.Flow) {
 		}
 	}
 	e.Summary = connSummary(e, f)
+}
+
+func (fs *flowState) encrypted(f *decode.Flow) bool {
+	return f.App == decode.ProtoTLS || fs.tls != nil && fs.tls.client
+}
+
+// countBytes adds a flow's payload to its device's clear-text, encrypted
+// or unread totals.
+func (b *Builder) countBytes(fs *flowState, f *decode.Flow) {
+	total := f.Payload[0] + f.Payload[1]
+	switch {
+	case fs.encrypted(f):
+		fs.dev.tlsBytes += total
+	case isClearApp(f.App) || fs.http != nil && fs.http.messages > 0:
+		fs.dev.clearBytes += total
+		fs.dev.clearApps[appName(f)] = true
+	default:
+		fs.dev.otherBytes += total
+	}
 }
 
 func appName(f *decode.Flow) string {

@@ -30,7 +30,7 @@ func (b *Builder) payload(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	if f.Proto != decode.ProtoTCP {
 		return
 	}
-	if fs.http == nil && fs.tls == nil && !fs.triedApp() {
+	if fs.http == nil && fs.tls == nil && !fs.tried {
 		fs.tried = true
 		switch {
 		case decode.LooksLikeHTTP(p.Payload) && b.httpFlows < b.opts.MaxHTTPFlows:
