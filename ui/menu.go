@@ -192,27 +192,9 @@ func (u *UI) save(which []int) {
 		}
 		path := w.URI().Path()
 		w.Close()
-		format := "pcapng"
-		if strings.EqualFold(filepath.Ext(path), ".pcap") || strings.EqualFold(filepath.Ext(path), ".cap") {
-			format = "pcap"
-		}
-		u.status.setMessage("Saving " + filepath.Base(path) + "…")
-		u.background(func() func() {
-			err := app.SaveAs(l, path, format, which)
-			return func() {
-				if err != nil {
-					u.showError(err)
-					return
-				}
-				n := l.Index.Len()
-				if which != nil {
-					n = len(which)
-				}
-				u.status.setMessage(fmt.Sprintf("Saved %s to %s (%s).", plural(n, "packet", "packets"), path, format))
-			}
-		})
+		u.saveTo(l, path, which)
 	}, u.win)
-	base := strings.TrimSuffix(l.Name, filepath.Ext(l.Name))
+	base := strings.TrimSuffix(filepath.Base(l.Name), filepath.Ext(l.Name))
 	if which != nil {
 		base += "-filtered"
 	}
@@ -220,6 +202,30 @@ func (u *UI) save(which []int) {
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pcapng", ".pcap"}))
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
+}
+
+// saveTo writes packets of l to path in the background; a .pcap or .cap
+// name gets pcap, any other pcapng.
+func (u *UI) saveTo(l *app.Loaded, path string, which []int) {
+	format := "pcapng"
+	if ext := filepath.Ext(path); strings.EqualFold(ext, ".pcap") || strings.EqualFold(ext, ".cap") {
+		format = "pcap"
+	}
+	u.status.setMessage("Saving " + filepath.Base(path) + "…")
+	u.background(func() func() {
+		err := app.SaveAs(l, path, format, which)
+		return func() {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			n := l.Index.Len()
+			if which != nil {
+				n = len(which)
+			}
+			u.status.setMessage(fmt.Sprintf("Saved %s to %s (%s).", plural(n, "packet", "packets"), path, format))
+		}
+	})
 }
 
 func (u *UI) goToDialog() {
