@@ -122,8 +122,7 @@ func (s *statusBar) clearMessageUnlessError() {
 func loadError(err error) string {
 	var te *capture.TruncatedError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("Capture cut short at byte %d after packet %d (%s); every packet before the cut is shown.",
-			te.Offset, te.Packets, te.Reason)
+		return fmt.Sprintf("Capture cut short at byte %d after packet %d: %s.", te.Offset, te.Packets, te.Reason)
 	}
 	return err.Error()
 }
