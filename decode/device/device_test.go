@@ -1,0 +1,105 @@
+package device
+
+import (
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"thingsniff/decode"
+)
+
+// arpReply builds an Ethernet ARP reply from mac claiming ip (last octet).
+func arpReply(t testing.TB, mac string, octet byte) []byte {
+	t.Helper()
+	m, err := hex.DecodeString(strings.ReplaceAll(mac, ":", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+	b = append(b, m...)
+	b = append(b, 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 2)
+	b = append(b, m...)
+	b = append(b, 192, 168, 1, octet)
+	b = append(b, 0, 0, 0, 0, 0, 0, 192, 168, 1, 1)
+	return b
+}
+
+func run(t testing.TB, frames ...[]byte) Report {
+	b := NewBuilder(Options{})
+	e := decode.NewEngine(b)
+	for i, f := range frames {
+		e.Add(f, layers.LinkTypeEthernet, decode.Meta{Time: int64(i) * 1e9, CapLen: uint32(len(f)), OrigLen: uint32(len(f))})
+	}
+	b.Finish(e.Flow)
+	return b.Report()
+}
+
+func TestARPConflictIsFlaggedOnBothDevices(t *testing.T) {
+	r := run(t, arpReply(t, "00:12:fb:00:00:01", 50), arpReply(t, "00:0e:59:00:00:02", 50))
+	for _, mac := range []string{"00:12:fb:00:00:01", "00:0e:59:00:00:02"} {
+		d := r.Device(mac)
+		if d == nil {
+			t.Fatalf("no device %s", mac)
+		}
+		found := false
+		for _, f := range d.Findings {
+			found = found || f.Kind == "arp-conflict" && strings.Contains(f.Text, "192.168.1.50 is claimed by 00:12:fb:00:00:01 and by 00:0e:59:00:00:02")
+		}
+		if !found {
+			t.Errorf("%s: no conflict finding in %+v", mac, d.Findings)
+		}
+	}
+}
+
+func TestNoConflictForTheSameOwner(t *testing.T) {
+	r := run(t, arpReply(t, "00:12:fb:00:00:01", 50), arpReply(t, "00:12:fb:00:00:01", 50))
+	if d := r.Device("00:12:fb:00:00:01"); len(d.Findings) != 0 {
+		t.Errorf("findings %+v", d.Findings)
+	}
+}
+
+func TestFloodNeedsTheRate(t *testing.T) {
+	var frames [][]byte
+	for i := 0; i < 150; i++ { // 150 packets in the first second: under 200/s
+		frames = append(frames, arpReply(t, "00:0e:59:00:00:02", byte(i)))
+	}
+	b := NewBuilder(Options{})
+	e := decode.NewEngine(b)
+	for i, f := range frames {
+		e.Add(f, layers.LinkTypeEthernet, decode.Meta{Time: int64(i) * 1e6})
+	}
+	b.Finish(e.Flow)
+	if d := b.Report().Device("00:0e:59:00:00:02"); len(d.Findings) != 0 {
+		t.Fatalf("150 broadcasts in a second flagged: %+v", d.Findings)
+	}
+	b = NewBuilder(Options{FloodRate: 100})
+	e = decode.NewEngine(b)
+	for i, f := range frames {
+		e.Add(f, layers.LinkTypeEthernet, decode.Meta{Time: int64(i) * 1e6})
+	}
+	b.Finish(e.Flow)
+	d := b.Report().Device("00:0e:59:00:00:02")
+	if len(d.Findings) != 1 || d.Findings[0].Kind != "flood" {
+		t.Fatalf("findings %+v", d.Findings)
+	}
+}
+
+// FuzzBuilder runs arbitrary frames through the engine and the builder:
+// nothing may panic, and the report must still come out.
+func FuzzBuilder(f *testing.F) {
+	f.Add(arpReply(f, "00:12:fb:00:00:01", 9))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b := NewBuilder(Options{})
+		e := decode.NewEngine(b)
+		for i := 0; i < 3; i++ {
+			e.Add(data, layers.LinkTypeEthernet, decode.Meta{Time: int64(i)})
+			if len(data) > 14 {
+				e.Add(data[14:], layers.LinkTypeIPv4, decode.Meta{Time: int64(i)})
+			}
+		}
+		b.Finish(e.Flow)
+		_ = b.Report().Markdown()
+	})
+}
