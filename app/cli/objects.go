@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+
+	"thingsniff/app"
+)
+
+func runObjects(env Env) error {
+	fs := newFlags("objects", env)
+	out := fs.String("out", "", "folder to save the objects into (made if missing)")
+	list := fs.Bool("list", false, "only list the objects, save nothing")
+	pos, err := parse(fs, env.Args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || (*out == "") == !*list {
+		return errUsage
+	}
+	if *out != "" {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return fmt.Errorf("make export folder: %w", err)
+		}
+	}
+	c, err := openInput(env, pos[0])
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	objs, scanErr := app.ScanObjects(c, *out, nil)
+	w := bufio.NewWriter(env.Stdout)
+	fmt.Fprintf(w, "%8s %-30s %-40s %-28s %12s  %s\n", "packet", "host", "path", "content type", "size", "saved as")
+	for _, o := range objs {
+		saved := o.SavedAs
+		if saved == "" {
+			saved = "-"
+			if *list {
+				saved = o.Name
+			}
+		}
+		if o.Note != "" {
+			saved += "  (" + o.Note + ")"
+		}
+		fmt.Fprintf(w, "%8d %-30s %-40s %-28s %12s  %s\n", o.Packet, clip(o.Host, 30), clip(o.Path, 40),
+			clip(o.ContentType, 28), strconv.FormatInt(o.Size, 10), saved)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write object list: %w", err)
+	}
+	return scanErr
+}
+
+// clip shortens s to at most n bytes for a table column, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "…"
+}
