@@ -13,10 +13,8 @@ import (
 
 // visibleMax returns the highest packet-list row on screen.
 func (p *packetsView) visibleMax() int {
-	p.probing, p.probeMax = true, -1
-	p.table.Refresh()
-	p.probing = false
-	return p.probeMax
+	_, last := p.visibleRows()
+	return last
 }
 
 func TestFollowNewPackets(t *testing.T) {
@@ -49,5 +47,46 @@ func TestFollowNewPackets(t *testing.T) {
 	}
 	if got := p.visibleMax(); got > 60 {
 		t.Errorf("the user scrolled to the top, yet row %d is on screen", got)
+	}
+}
+
+func TestKeysAndGoToKeepSelectionInView(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1000, 600))
+	path := filepath.Join(t.TempDir(), "long.pcapng")
+	if err := os.WriteFile(path, buildCaptureN(t, false, 300), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.open(path)
+	p := h.u.packets
+	inView := func(row int) bool {
+		first, last := p.visibleRows()
+		return row >= first && row <= last
+	}
+	key := func(k fyne.KeyName) { p.table.TypedKey(&fyne.KeyEvent{Name: k}) }
+	key(fyne.KeyHome)
+	if p.selected != 0 || !inView(0) {
+		t.Fatalf("Home selected packet %d", p.selected+1)
+	}
+	key(fyne.KeyDown)
+	key(fyne.KeyDown)
+	if p.selected != 2 {
+		t.Errorf("two Downs from the first packet selected packet %d", p.selected+1)
+	}
+	key(fyne.KeyEnd)
+	last := p.n - 1
+	if p.selected != last || !inView(last) {
+		t.Errorf("End selected packet %d (want %d), on screen: %v", p.selected+1, last+1, inView(last))
+	}
+	key(fyne.KeyPageUp)
+	if p.selected >= last || !inView(p.selected) {
+		t.Errorf("Page Up went to packet %d, on screen: %v", p.selected+1, inView(p.selected))
+	}
+	for _, no := range []int{2000, 17, 3800} {
+		if err := p.goTo(no); err != nil {
+			t.Fatal(err)
+		}
+		if p.selected != no-1 || !inView(no-1) {
+			t.Errorf("go to %d selected %d, on screen: %v", no, p.selected+1, inView(no-1))
+		}
 	}
 }

@@ -42,7 +42,7 @@ func packetColumns() []column {
 type packetsView struct {
 	u       *UI
 	cols    []column
-	table   *widget.Table
+	table   *listTable
 	filter  *widget.Entry
 	count   *widget.Label
 	follow  *widget.Check
@@ -58,8 +58,8 @@ type packetsView struct {
 	seq      uint64 // filter runs, so a late result of an older run is dropped
 	// probeMax is the highest row drawn during a probe: it tells whether
 	// the bottom row was on screen before new rows came.
-	probeMax int
-	probing  bool
+	probeMin, probeMax int
+	probing            bool
 	// startAtTop keeps the next capture's list at its first rows (the
 	// demo tells a story from its start).
 	startAtTop bool
@@ -67,7 +67,8 @@ type packetsView struct {
 
 func newPacketsView(u *UI) *packetsView {
 	p := &packetsView{u: u, cols: packetColumns(), selected: -1}
-	p.table = widget.NewTable(p.length, newTintedCell, p.updateCell)
+	p.table = newListTable(p.length, newTintedCell, p.updateCell)
+	p.table.move = p.move
 	p.table.ShowHeaderRow = true
 	p.table.CreateHeader = newHeaderCell
 	p.table.UpdateHeader = p.updateHeader
@@ -100,7 +101,27 @@ func newPacketsView(u *UI) *packetsView {
 func newTintedCell() fyne.CanvasObject {
 	l := widget.NewLabel("")
 	l.Truncation = fyne.TextTruncateEllipsis
-	return container.NewStack(canvas.NewRectangle(color.Transparent), l)
+	return container.New(denseCell{}, canvas.NewRectangle(color.Transparent), l)
+}
+
+// denseCell stacks a cell's background and label and says the cell is
+// one dense line high whatever theme measures it: the table takes its
+// row pitch from a template cell measured outside the table's theme.
+type denseCell struct{}
+
+func (denseCell) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, denseLineHeight())
+}
+
+func (denseCell) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
 }
 
 func setCell(o fyne.CanvasObject, text string, align fyne.TextAlign, bg color.Color, style fyne.TextStyle) {
@@ -165,8 +186,13 @@ func (p *packetsView) rowOf(i int) int {
 }
 
 func (p *packetsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	if p.probing && id.Row > p.probeMax {
-		p.probeMax = id.Row
+	if p.probing {
+		if id.Row > p.probeMax {
+			p.probeMax = id.Row
+		}
+		if p.probeMin < 0 || id.Row < p.probeMin {
+			p.probeMin = id.Row
+		}
 	}
 	i := p.packetAt(id.Row)
 	if i < 0 || p.u.rows == nil {
@@ -231,8 +257,77 @@ func (p *packetsView) goTo(no int) error {
 	}
 	row := p.rowOf(i)
 	p.table.Select(widget.TableCellID{Row: row, Col: 0})
-	p.table.ScrollTo(widget.TableCellID{Row: row, Col: 0})
+	p.reveal(row)
 	return nil
+}
+
+// move selects the row a navigation key leads to from the selected one.
+func (p *packetsView) move(key fyne.KeyName) bool {
+	rows, _ := p.length()
+	if rows == 0 {
+		return false
+	}
+	cur := -1
+	if p.selected >= 0 {
+		cur = p.rowOf(p.selected)
+	}
+	page := max(1, int(p.table.Size().Height/denseRowPitch())-2)
+	next := cur
+	switch key {
+	case fyne.KeyUp:
+		next--
+	case fyne.KeyDown:
+		next++
+	case fyne.KeyPageUp:
+		next -= page
+	case fyne.KeyPageDown:
+		next += page
+	case fyne.KeyHome:
+		next = 0
+	case fyne.KeyEnd:
+		next = rows - 1
+	}
+	next = min(max(next, 0), rows-1)
+	if next != cur {
+		p.table.Select(widget.TableCellID{Row: next, Col: 0})
+	}
+	p.reveal(next)
+	return true
+}
+
+// reveal scrolls row into view. The table's own ScrollTo adds row
+// heights one by one in float32 and lands rows away from the target on
+// long lists, so this finds the rows on screen and scrolls by offset.
+func (p *packetsView) reveal(row int) {
+	first, last := p.visibleRows()
+	if row > first && row < last {
+		return
+	}
+	pitch := denseRowPitch()
+	y := float32(row) * pitch
+	if row >= last {
+		y = float32(row+1)*pitch - (p.table.Size().Height - pitch)
+	}
+	p.scrollTo(max(y, 0))
+}
+
+// scrollTo scrolls the list to offset y. The scroller checks an offset
+// against the size its rows had when it last laid them out, and lays
+// them out again only after that check, so rows added since then need a
+// second call.
+func (p *packetsView) scrollTo(y float32) {
+	pos := fyne.NewPos(0, y)
+	p.table.ScrollToOffset(pos)
+	p.table.ScrollToOffset(pos)
+}
+
+// visibleRows returns the first and last rows drawn at the current
+// scroll position (partly visible ones included).
+func (p *packetsView) visibleRows() (first, last int) {
+	p.probing, p.probeMin, p.probeMax = true, -1, -1
+	p.table.Refresh()
+	p.probing = false
+	return p.probeMin, p.probeMax
 }
 
 // reset empties the view for a new capture (or none).
@@ -266,10 +361,8 @@ func (p *packetsView) grow(n int, done bool) {
 	}
 	// Draw the rows at the current scroll position: if the last old row
 	// is among them, the user has not scrolled up, so keep following.
-	p.probing, p.probeMax = true, -1
-	p.table.Refresh()
-	p.probing = false
-	if p.follow.Checked && p.probeMax >= old-1 {
+	_, last := p.visibleRows()
+	if p.follow.Checked && last >= old-1 {
 		p.scrollToEnd()
 	}
 }
@@ -277,13 +370,8 @@ func (p *packetsView) grow(n int, done bool) {
 // scrollToEnd shows the last row. The table's own ScrollTo and
 // ScrollToBottom add row heights one by one in float32 and fall short on
 // long lists; an offset past the end is clamped by the scroller, which
-// measures the rows as a whole. The first call also lets the scroller
-// take in rows added since it last looked.
-func (p *packetsView) scrollToEnd() {
-	end := fyne.NewPos(0, 1e30)
-	p.table.ScrollToOffset(end)
-	p.table.ScrollToOffset(end)
-}
+// measures the rows as a whole.
+func (p *packetsView) scrollToEnd() { p.scrollTo(1e30) }
 
 func (p *packetsView) updateCount() {
 	switch {
@@ -368,7 +456,7 @@ func (p *packetsView) show(shown []int, expr string, n int) {
 	if p.selected >= 0 {
 		if row := p.rowOf(p.selected); row >= 0 {
 			p.table.Select(widget.TableCellID{Row: row, Col: 0})
-			p.table.ScrollTo(widget.TableCellID{Row: row, Col: 0})
+			p.reveal(row)
 			return
 		}
 		// The packet on show did not pass: do not show it under rows
@@ -382,7 +470,7 @@ func (p *packetsView) show(shown []int, expr string, n int) {
 // fillColumn lays out a table and widens its last column to fill the
 // width the other columns leave, so Info is as long as the window allows.
 type fillColumn struct {
-	table *widget.Table
+	table *listTable
 	col   int
 	cols  []column
 	width float32
