@@ -8,4 +8,8 @@
 // the program, a queue that tests drain), so no widget is ever touched
 // from another goroutine. There is no package-level state: every view is
 // a value owned by one UI.
+//
+// A new view (the Devices tab, the Follow stream view) plugs in with
+// UI.AddTab and learns about captures through UI.OnLoad and UI.OnBatch;
+// UI.ShowPackets jumps to the packet list with a filter.
 package ui
