@@ -12,9 +12,11 @@ func DeviceObservers() []decode.Observer {
 	return []decode.Observer{device.NewBuilder(device.Options{})}
 }
 
-// Devices finishes the device builder of a completed load and returns its
-// report; nil when the load had no builder. Call it after Wait.
+// Devices waits for the load to finish, finishes its device builder and
+// returns the report; nil when the load had no builder. It may take a
+// moment on a big capture: call it off the UI goroutine.
 func (l *Loaded) Devices() *device.Report {
+	l.Wait()
 	for _, o := range l.observers {
 		if b, ok := o.(*device.Builder); ok {
 			l.reportOnce.Do(func() {

@@ -285,3 +285,7 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 		}
 	}
 }
+
+// TruncatedError is the capture package's error for a file that stops
+// inside a record, so that the window can recognise it through app.
+type TruncatedError = capture.TruncatedError
