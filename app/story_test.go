@@ -92,6 +92,10 @@ func TestDemoTellsTheThingPhonesHomeStory(t *testing.T) {
 		httpConn.Close != "fin" || httpConn.IdleBeforeMs < 14000 || *httpConn.Encrypted {
 		t.Errorf("HTTP connection %+v", httpConn)
 	}
+	if tl := kinds[device.KindTLS]; len(tl) != 1 || tl[0].SNI != "api.samsung.example" || tl[0].Version != "TLS 1.3" ||
+		strings.Join(tl[0].ALPN, ",") != "h2,http/1.1" && strings.Join(tl[0].ALPN, ",") != "h2" {
+		t.Errorf("TLS events %+v", tl)
+	}
 	findings := map[string]string{}
 	for _, f := range d.Findings {
 		findings[f.Kind] = f.Text

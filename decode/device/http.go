@@ -108,7 +108,7 @@ func (b *Builder) httpMessage(fs *flowState, h *httpFlow, m *httpmsg.Message) {
 	d := fs.dev
 	now := b.last
 	if m.IsRequest {
-		e := &Event{Time: stamp(now), Kind: KindHTTP, Packets: []uint32{uint32(m.HeadFirstPacket)}, Flow: fs.conn.Flow,
+		e := &Event{Time: stamp(now), Kind: KindHTTP, Packets: packetSpan(m), Flow: fs.conn.Flow,
 			Method: m.Method, Host: m.Host, URI: m.URI, UserAgent: m.UserAgent, Peer: fs.conn.Peer, PeerName: fs.conn.PeerName}
 		for _, q := range m.Query {
 			e.QueryPairs = append(e.QueryPairs, q.Name+"="+q.Value)
@@ -150,6 +150,16 @@ func (b *Builder) httpMessage(fs *flowState, h *httpFlow, m *httpmsg.Message) {
 		b.clockFinding(d, e, m, now)
 	}
 	b.cookieFindings(d, e, m, now)
+}
+
+// packetSpan is the first packet of a request and the one that completed
+// it (where Wireshark shows it), once each.
+func packetSpan(m *httpmsg.Message) []uint32 {
+	first, last := uint32(m.HeadFirstPacket), uint32(m.LastPacket())
+	if first == last || first == 0 {
+		return []uint32{last}
+	}
+	return []uint32{first, last}
 }
 
 func hostOr(host, peer string) string {

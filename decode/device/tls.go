@@ -1,0 +1,96 @@
+package device
+
+import (
+	"fmt"
+	"strings"
+
+	"thingsniff/decode"
+	"thingsniff/decode/tls"
+)
+
+// tlsFlow reads the hellos at the start of a TLS connection: the
+// client's (SNI, ALPN, versions offered) and the server's (version
+// chosen). Bytes are fed in sequence order only; a retransmission or a
+// segment out of order ends the reading of that direction.
+type tlsFlow struct {
+	acc    [2]tls.Accumulator
+	next   [2]uint32
+	seen   [2]bool
+	done   [2]bool
+	client bool // a ClientHello was read: the flow is encrypted
+	sni    string
+	event  *Event
+}
+
+const tlsHelloMax = 16 << 10
+
+func looksLikeTLS(b []byte) bool { return tls.LooksLikeTLS(b) }
+
+func (b *Builder) tlsPayload(fs *flowState, p *decode.Packet, f *decode.Flow) {
+	t := fs.tls
+	d := 1
+	if f.FromClient(p) {
+		d = 0
+	}
+	if t.done[d] {
+		return
+	}
+	if t.seen[d] && p.Seq != t.next[d] {
+		t.done[d] = true
+		return
+	}
+	t.seen[d], t.next[d] = true, p.Seq+uint32(len(p.Payload))
+	a := &t.acc[d]
+	a.Max = tlsHelloMax
+	switch a.Write(p.Payload) {
+	case tls.NeedMore:
+		return
+	case tls.NotTLS:
+		t.done[d] = true
+		return
+	}
+	t.done[d] = true
+	if d == 0 {
+		hello, err := a.ClientHello()
+		if err != nil {
+			return
+		}
+		t.client, t.sni = true, hello.SNI
+		e := &Event{Time: stamp(p.Time), Kind: KindTLS, Packets: []uint32{p.Num}, Flow: f.ID, SNI: hello.SNI,
+			ALPN: hello.ALPN, Version: hello.MaxVersion().String(), Peer: fs.conn.Peer, PeerName: fs.conn.PeerName}
+		if fs.conn.PeerName == "" {
+			fs.conn.PeerName = hello.SNI
+		}
+		e.Summary = tlsSummary(e, hello.ECH)
+		t.event = b.add(fs.dev, e)
+		return
+	}
+	sh, err := a.ServerHello()
+	if err != nil || t.event == nil {
+		return
+	}
+	t.event.Packets = append(t.event.Packets, p.Num)
+	t.event.Version = sh.Version.String()
+	if sh.ALPN != "" {
+		t.event.ALPN = []string{sh.ALPN}
+	}
+	t.event.Summary += fmt.Sprintf("; the server chose %s", sh.Version)
+	if sh.ALPN != "" {
+		t.event.Summary += " with " + sh.ALPN
+	}
+}
+
+func tlsSummary(e *Event, ech bool) string {
+	name := e.SNI
+	if name == "" {
+		name = "a server that was not named (no SNI)"
+	}
+	s := fmt.Sprintf("TLS hello to %s, offering up to %s", name, e.Version)
+	if len(e.ALPN) > 0 {
+		s += " and " + strings.Join(e.ALPN, ", ")
+	}
+	if ech {
+		s += " (Encrypted Client Hello: the name shown is the public one)"
+	}
+	return s
+}
