@@ -1,0 +1,28 @@
+package tls
+
+import "testing"
+
+func FuzzTLS(f *testing.F) {
+	f.Add(records(modern, 50), 7)
+	f.Add([]byte{0x80, 0x0c, 1, 3, 1, 0, 3, 0, 0, 0, 0, 1, 2, 3}, 3)
+	f.Add([]byte{22, 3, 3, 0, 4, 2, 0, 0, 0}, 1)
+	f.Fuzz(func(t *testing.T, b []byte, chunk int) {
+		if chunk <= 0 {
+			chunk = 1
+		}
+		a := Accumulator{Max: 4096}
+		for i := 0; i < len(b); i += chunk {
+			a.Write(b[i:min(len(b), i+chunk)])
+		}
+		_ = LooksLikeTLS(b)
+		for range 4 {
+			_, _ = a.ClientHello()
+			_, _ = a.ServerHello()
+			if a.Next() != Done {
+				break
+			}
+		}
+		_, _ = ParseClientHello(b)
+		_, _ = ParseServerHello(b)
+	})
+}
