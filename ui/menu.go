@@ -39,6 +39,7 @@ func (u *UI) shortcuts() []struct {
 		{fyne.KeyW, "Close the capture", u.CloseCapture},
 		{fyne.KeyG, "Go to packet", u.goToDialog},
 		{fyne.KeyF, "Filter packets", u.focusFilter},
+		{fyne.KeyD, "Show the devices", u.showDevices},
 		{fyne.KeyT, "Light or dark theme", func() { toggleTheme(u.app) }},
 		{fyne.KeyQ, "Quit", u.quit},
 	}
@@ -81,6 +82,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Save as…", fyne.KeyS, theme.DocumentSaveIcon(), u.saveDialog),
 		item("Export displayed packets…", "", nil, u.exportDialog),
+		item("Export device report…", "", nil, func() { u.devices.exportDialog() }),
 		item("Close", fyne.KeyW, theme.CancelIcon(), u.CloseCapture),
 		fyne.NewMenuItemSeparator(),
 		quit,
@@ -88,6 +90,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 	view := fyne.NewMenu("View",
 		item("Go to packet…", fyne.KeyG, theme.NavigateNextIcon(), u.goToDialog),
 		item("Filter packets", fyne.KeyF, theme.SearchIcon(), u.focusFilter),
+		item("Devices", fyne.KeyD, iconDevices(), u.showDevices),
 		item("Light or dark theme", fyne.KeyT, theme.ColorPaletteIcon(), func() { toggleTheme(u.app) }),
 	)
 	help := fyne.NewMenu("Help",

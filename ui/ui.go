@@ -33,6 +33,7 @@ type UI struct {
 	welcome *welcomeView
 	packets *packetsView
 	flows   *flowsView
+	devices *devicesView
 	status  *statusBar
 	recent  *recentFiles
 
@@ -60,6 +61,9 @@ func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
 	if opts.Dispatch == nil {
 		opts.Dispatch = fyne.Do
 	}
+	if opts.Observers == nil {
+		opts.Observers = app.DeviceObservers
+	}
 	u := &UI{app: a, win: w, cfg: cfg, dispatch: opts.Dispatch}
 	u.session = app.NewSession(opts, u.batch)
 	u.recent = newRecentFiles(a.Preferences())
@@ -73,6 +77,8 @@ func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
 		container.NewTabItemWithIcon("Packets", iconPackets(), u.packets.content),
 		container.NewTabItemWithIcon("Flows", iconFlows(), u.flows.content),
 	)
+	u.devices = newDevicesView(u)
+	u.AddTab(u.devices.tab)
 	u.main = u.tabs
 	u.toolbar = u.newToolbar()
 
@@ -151,6 +157,7 @@ func (u *UI) CloseCapture() {
 	u.loaded, u.rows = nil, nil
 	u.packets.reset()
 	u.flows.reset()
+	u.devices.reset()
 	u.status.reset()
 	u.win.SetTitle("thingsniff")
 	u.showWelcome()

@@ -1,0 +1,190 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"thingsniff/app"
+	"thingsniff/decode/device"
+)
+
+// deviceDetail is the top of the right side: who the device is, its
+// story in plain words and its findings.
+type deviceDetail struct {
+	v        *devicesView
+	title    *widget.Label
+	subtitle *widget.Label
+	facts    *fyne.Container
+	summary  *widget.Label
+	findHead *widget.Label
+	findings *fyne.Container
+	scroll   *container.Scroll
+	// whoScroll holds the header: name, vendor, addresses, DHCP.
+	whoScroll *container.Scroll
+	content   fyne.CanvasObject
+}
+
+func newDeviceDetail(v *devicesView) *deviceDetail {
+	t := &deviceDetail{v: v}
+	t.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.title.SizeName = theme.SizeNameHeadingText
+	t.title.Truncation = fyne.TextTruncateEllipsis
+	t.subtitle = widget.NewLabel("")
+	t.subtitle.Truncation = fyne.TextTruncateEllipsis
+	t.facts = container.New(layout.NewFormLayout())
+	t.summary = widget.NewLabel("")
+	t.summary.Wrapping = fyne.TextWrapWord
+	t.findHead = sectionHeading("Findings")
+	t.findings = container.NewVBox()
+	head := container.New(tightVBox{}, t.title, t.subtitle)
+	who := container.NewVBox(head, container.NewThemeOverride(t.facts, denseTheme{}))
+	story := container.NewVBox(sectionHeading("In plain words"), t.summary, t.findHead, t.findings)
+	t.scroll = container.NewVScroll(container.NewPadded(story))
+	t.whoScroll = container.NewVScroll(container.NewPadded(who))
+	split := container.NewHSplit(t.whoScroll, t.scroll)
+	split.Offset = 0.4
+	t.content = split
+	return t
+}
+
+func sectionHeading(s string) *widget.Label {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+func (t *deviceDetail) clear() {
+	t.title.SetText("")
+	t.subtitle.SetText("")
+	t.facts.RemoveAll()
+	t.summary.SetText("")
+	t.findings.RemoveAll()
+}
+
+// show fills the panel with d.
+func (t *deviceDetail) show(d *device.Device) {
+	title := d.Key
+	if len(d.Names) > 0 {
+		title = d.Names[0]
+	}
+	t.title.SetText(title)
+	sub := []string{}
+	if d.Vendor != "" {
+		sub = append(sub, d.Vendor)
+	}
+	if d.MAC() != nil {
+		sub = append(sub, "MAC "+d.Key)
+	}
+	t.subtitle.SetText(strings.Join(sub, " · "))
+
+	t.facts.RemoveAll()
+	for _, f := range deviceFacts(d) {
+		key := widget.NewLabelWithStyle(f.key, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		val := widget.NewLabel(f.value)
+		val.Wrapping = fyne.TextWrapWord
+		val.Selectable = true
+		t.facts.Add(key)
+		t.facts.Add(val)
+	}
+
+	t.summary.SetText(strings.Join(d.Summary, "\n"))
+
+	t.findings.RemoveAll()
+	t.findHead.SetText(fmt.Sprintf("Findings (%d)", len(d.Findings)))
+	if len(d.Findings) == 0 {
+		none := widget.NewLabelWithStyle("Nothing stands out.", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		t.findings.Add(none)
+	}
+	for i := range d.Findings {
+		t.findings.Add(t.findingRow(d, &d.Findings[i]))
+	}
+	t.scroll.ScrollToTop()
+	t.scroll.Refresh()
+	t.whoScroll.ScrollToTop()
+	t.whoScroll.Refresh()
+}
+
+// findingRow shows a finding with its severity, when and how often it
+// was seen, and a button that opens its packets.
+func (t *deviceDetail) findingRow(d *device.Device, f *device.Finding) fyne.CanvasObject {
+	text := widget.NewLabel(f.Text)
+	text.Wrapping = fyne.TextWrapWord
+	meta := []string{string(f.Severity), f.Time.Format("15:04:05.000")}
+	if f.Count > 1 {
+		meta = append(meta, fmt.Sprintf("%d times", f.Count))
+	}
+	meta = append(meta, packetList(f.Packets))
+	sub := widget.NewLabel(strings.Join(meta, " · "))
+	sub.SizeName = theme.SizeNameCaptionText
+	sub.Importance = widget.LowImportance
+	open := widget.NewButtonWithIcon("Packets", theme.NavigateNextIcon(), func() {
+		t.v.openPackets(d, f.Flow, "", f.Packets)
+	})
+	open.Importance = widget.LowImportance
+	icon := widget.NewIcon(severityIcon(f.Severity))
+	return container.NewBorder(nil, nil, container.NewVBox(icon), container.NewVBox(open),
+		container.New(tightVBox{}, text, sub))
+}
+
+// fact is one line of the device's header.
+type fact struct {
+	key, value string
+}
+
+// deviceFacts lists what the header says about d: addresses and traffic,
+// then what DHCP told.
+func deviceFacts(d *device.Device) []fact {
+	var fs []fact
+	add := func(key, value string) {
+		if value != "" {
+			fs = append(fs, fact{key, value})
+		}
+	}
+	p := &d.Profile
+	add("Addresses", strings.Join(d.IPs, ", "))
+	if len(d.Names) > 1 {
+		add("Names", strings.Join(d.Names, ", "))
+	}
+	add("Seen", fmt.Sprintf("%s to %s (%s)", d.First.Format("2006-01-02 15:04:05"), d.Last.Format("15:04:05"),
+		app.FormatDuration(d.Last.Sub(d.First))))
+	add("Sent", fmt.Sprintf("%s, %s", plural(int(d.Packets), "packet", "packets"), byteSize(d.Bytes)))
+	if total := p.ClearBytes + p.EncryptedBytes + p.OtherBytes; total > 0 {
+		pay := fmt.Sprintf("%s clear text, %s encrypted", byteSize(p.ClearBytes), byteSize(p.EncryptedBytes))
+		if p.OtherBytes > 0 {
+			pay += ", " + byteSize(p.OtherBytes) + " other"
+		}
+		add("Payload", pay)
+	}
+	add("Hostname", p.Hostname)
+	add("Vendor class", p.VendorClass)
+	add("DHCP fingerprint", p.DHCPFingerprint)
+	add("Client ID", p.ClientID)
+	add("Lease", p.Lease)
+	add("Gateway", p.Gateway)
+	add("DNS servers", strings.Join(p.DNSServers, ", "))
+	add("Model", strings.Join(p.Models, ", "))
+	return fs
+}
+
+// packetList names a few packet numbers.
+func packetList(pk []uint32) string {
+	switch len(pk) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("packet %d", pk[0])
+	case 2, 3:
+		s := make([]string, len(pk))
+		for i, n := range pk {
+			s[i] = fmt.Sprint(n)
+		}
+		return "packets " + strings.Join(s, ", ")
+	}
+	return fmt.Sprintf("packets %d, %d, … (%s)", pk[0], pk[1], thousands(len(pk)))
+}

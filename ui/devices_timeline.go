@@ -1,0 +1,382 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"thingsniff/decode/device"
+)
+
+// Kind groups of the timeline filter, in the order the checks show.
+const (
+	groupDHCP  = "DHCP"
+	groupARP   = "ARP"
+	groupDNS   = "DNS"
+	groupHTTP  = "HTTP"
+	groupTLS   = "TLS"
+	groupConn  = "Connections"
+	groupNames = "Names"
+	groupBurst = "Bursts"
+	groupOther = "Other"
+)
+
+func kindGroups() []string {
+	return []string{groupDHCP, groupARP, groupDNS, groupHTTP, groupTLS, groupConn, groupNames, groupBurst, groupOther}
+}
+
+// kindGroup is the filter group an event kind belongs to.
+func kindGroup(k device.Kind) string {
+	switch k {
+	case device.KindDHCP:
+		return groupDHCP
+	case device.KindARP:
+		return groupARP
+	case device.KindDNS:
+		return groupDNS
+	case device.KindHTTP:
+		return groupHTTP
+	case device.KindTLS:
+		return groupTLS
+	case device.KindTCP, device.KindUDP, "icmp":
+		return groupConn
+	case device.KindName, "ssdp":
+		return groupNames
+	case device.KindBurst, device.KindQuiet:
+		return groupBurst
+	}
+	return groupOther
+}
+
+// kindLook is how the timeline shows an event kind.
+func kindLook(k device.Kind) (string, fyne.Resource) {
+	switch k {
+	case device.KindDHCP:
+		return "DHCP", theme.NewThemedResource(theme.HomeIcon())
+	case device.KindARP:
+		return "ARP", theme.NewThemedResource(theme.ComputerIcon())
+	case device.KindDNS:
+		return "DNS", theme.NewThemedResource(theme.SearchIcon())
+	case device.KindHTTP:
+		return "HTTP", theme.NewWarningThemedResource(theme.DocumentIcon())
+	case device.KindTLS:
+		return "TLS", theme.NewSuccessThemedResource(theme.VisibilityOffIcon())
+	case device.KindTCP:
+		return "TCP", theme.NewThemedResource(theme.MailSendIcon())
+	case device.KindUDP:
+		return "UDP", theme.NewThemedResource(theme.MailSendIcon())
+	case device.KindName:
+		return "Name", theme.NewThemedResource(theme.AccountIcon())
+	case "ssdp":
+		return "SSDP", theme.NewThemedResource(theme.AccountIcon())
+	case "icmp":
+		return "ICMP", theme.NewThemedResource(theme.MailSendIcon())
+	case device.KindBurst:
+		return "Flood", theme.NewErrorThemedResource(theme.VolumeUpIcon())
+	case device.KindQuiet:
+		return "Silent", theme.NewErrorThemedResource(theme.VolumeMuteIcon())
+	}
+	return strings.ToUpper(string(k)), theme.NewThemedResource(theme.InfoIcon())
+}
+
+// eventLine is one event of the timeline, formatted once per device.
+type eventLine struct {
+	e       *device.Event
+	group   string
+	time    string
+	kind    string
+	icon    fyne.Resource
+	packets string
+	flag    device.Severity // the worst finding on this event, "" for none
+}
+
+// lineRef is one row of the timeline as shown: an event, indented when
+// it sits under its connection.
+type lineRef struct {
+	i     int
+	child bool
+}
+
+// timelineView is the selected device's events in time order, with HTTP
+// exchanges and TLS hellos under their connections, filtered by kind.
+type timelineView struct {
+	v     *devicesView
+	d     *device.Device
+	lines []eventLine
+	// parent maps an event to the connection event it belongs under, -1
+	// for none.
+	parent []int
+	kids   map[int][]int
+	shown  []lineRef
+	on     map[string]bool
+
+	list    *widget.List
+	checks  []*widget.Check // one per kind group
+	count   *widget.Label
+	content fyne.CanvasObject
+}
+
+func newTimelineView(v *devicesView) *timelineView {
+	t := &timelineView{v: v, on: map[string]bool{}}
+	for _, g := range kindGroups() {
+		t.on[g] = true
+	}
+	t.list = widget.NewList(func() int { return len(t.shown) }, newEventItem, t.updateItem)
+	t.list.OnSelected = func(id widget.ListItemID) {
+		t.list.UnselectAll()
+		if id >= 0 && id < len(t.shown) {
+			t.open(t.lines[t.shown[id].i].e)
+		}
+	}
+	t.count = widget.NewLabel("")
+	boxes := container.NewHBox()
+	for _, g := range kindGroups() {
+		c := widget.NewCheck(g, func(on bool) {
+			t.on[g] = on
+			t.refilter()
+		})
+		c.Checked = true
+		t.checks = append(t.checks, c)
+		boxes.Add(c)
+	}
+	all := widget.NewButtonWithIcon("All", theme.ViewRefreshIcon(), func() { t.setKinds(kindGroups()...) })
+	all.Importance = widget.LowImportance
+	head := container.NewVBox(
+		container.NewBorder(nil, nil, sectionHeading("Timeline"), t.count),
+		container.NewBorder(nil, nil, nil, all, container.NewHScroll(boxes)))
+	hint := widget.NewLabel("Click an event to see its packets; HTTP exchanges and TLS hellos are listed under their connection.")
+	hint.Importance = widget.LowImportance
+	hint.SizeName = theme.SizeNameCaptionText
+	t.content = container.NewBorder(container.NewPadded(head), hint, nil, nil,
+		container.NewThemeOverride(t.list, denseTheme{}))
+	return t
+}
+
+// setKinds shows the events of the named kind groups only.
+func (t *timelineView) setKinds(groups ...string) {
+	for i, g := range kindGroups() {
+		t.on[g] = slices.Contains(groups, g)
+		t.checks[i].Checked = t.on[g]
+		t.checks[i].Refresh()
+	}
+	t.refilter()
+}
+
+// setDevice shows d's events (none for nil).
+func (t *timelineView) setDevice(d *device.Device) {
+	t.d = d
+	t.lines, t.parent, t.kids = nil, nil, map[int][]int{}
+	if d != nil {
+		t.lines = formatEvents(d)
+		t.parent = make([]int, len(d.Events))
+		conn := map[uint32]int{}
+		for i, e := range d.Events {
+			t.parent[i] = -1
+			switch e.Kind {
+			case device.KindTCP:
+				if e.Flow != 0 {
+					conn[e.Flow] = i
+				}
+			case device.KindHTTP, device.KindTLS:
+				if p, ok := conn[e.Flow]; ok && e.Flow != 0 {
+					t.parent[i] = p
+					t.kids[p] = append(t.kids[p], i)
+				}
+			}
+		}
+	}
+	t.refilter()
+	t.list.ScrollToTop()
+}
+
+// formatEvents formats d's events and marks those its findings point at.
+func formatEvents(d *device.Device) []eventLine {
+	lines := make([]eventLine, len(d.Events))
+	stamp := "15:04:05.000"
+	if n := len(d.Events); n > 0 && d.Events[0].Time.YearDay() != d.Events[n-1].Time.YearDay() {
+		stamp = "01-02 15:04:05.000"
+	}
+	at := map[uint32]int{}
+	for i, e := range d.Events {
+		kind, icon := kindLook(e.Kind)
+		lines[i] = eventLine{e: e, group: kindGroup(e.Kind), time: e.Time.Format(stamp), kind: kind, icon: icon,
+			packets: shortPackets(e.Packets)}
+		for _, p := range e.Packets {
+			if _, ok := at[p]; !ok {
+				at[p] = i
+			}
+		}
+	}
+	for _, f := range d.Findings {
+		hit := -1
+		for _, p := range f.Packets {
+			if i, ok := at[p]; ok {
+				hit = i
+				break
+			}
+		}
+		if hit < 0 && f.Flow != 0 {
+			for i, e := range d.Events {
+				if e.Flow == f.Flow && (e.Kind == device.KindTCP || e.Kind == device.KindUDP) {
+					hit = i
+					break
+				}
+			}
+		}
+		if hit >= 0 && worse(f.Severity, lines[hit].flag) {
+			lines[hit].flag = f.Severity
+		}
+	}
+	return lines
+}
+
+func worse(a, b device.Severity) bool {
+	rank := map[device.Severity]int{"": 0, device.Info: 1, device.Warning: 2, device.Alert: 3}
+	return rank[a] > rank[b]
+}
+
+func shortPackets(pk []uint32) string {
+	switch len(pk) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("#%d", pk[0])
+	case 2:
+		return fmt.Sprintf("#%d, %d", pk[0], pk[1])
+	}
+	return fmt.Sprintf("#%d +%s", pk[0], thousands(len(pk)-1))
+}
+
+// refilter lists the events of the groups that are on, each connection
+// followed by its HTTP exchanges and TLS hellos.
+func (t *timelineView) refilter() {
+	t.shown = t.shown[:0]
+	for i := range t.lines {
+		l := &t.lines[i]
+		if p := t.parent[i]; p >= 0 && t.on[groupConn] {
+			continue // listed under its connection
+		}
+		if t.on[l.group] {
+			t.shown = append(t.shown, lineRef{i: i})
+		}
+		if l.group == groupConn && t.on[groupConn] {
+			for _, k := range t.kids[i] {
+				if t.on[t.lines[k].group] {
+					t.shown = append(t.shown, lineRef{i: k, child: true})
+				}
+			}
+		}
+	}
+	switch {
+	case t.d == nil:
+		t.count.SetText("")
+	case len(t.shown) == len(t.lines):
+		t.count.SetText(plural(len(t.lines), "event", "events"))
+	default:
+		t.count.SetText(fmt.Sprintf("%d of %s", len(t.shown), plural(len(t.lines), "event", "events")))
+	}
+	t.list.UnselectAll()
+	t.list.Refresh()
+}
+
+// open shows the packets behind e.
+func (t *timelineView) open(e *device.Event) {
+	if t.d != nil {
+		t.v.openPackets(t.d, e.Flow, e.Kind, e.Packets)
+	}
+}
+
+// Parts of an event row, in the order of its container's objects.
+const (
+	evFlag = iota
+	evTime
+	evIcon
+	evKind
+	evText
+	evPackets
+)
+
+func newEventItem() fyne.CanvasObject {
+	tm := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	kind := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	text := widget.NewLabel("")
+	text.Truncation = fyne.TextTruncateEllipsis
+	pk := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	return container.New(&eventRowLayout{}, widget.NewIcon(nil), tm, widget.NewIcon(nil), kind, text, pk)
+}
+
+func (t *timelineView) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
+	if id < 0 || id >= len(t.shown) {
+		return
+	}
+	ref := t.shown[id]
+	l := &t.lines[ref.i]
+	c := o.(*fyne.Container)
+	lay := c.Layout.(*eventRowLayout)
+	if lay.child != ref.child {
+		lay.child = ref.child
+		c.Refresh()
+	}
+	c.Objects[evFlag].(*widget.Icon).SetResource(severityIcon(l.flag))
+	c.Objects[evTime].(*widget.Label).SetText(l.time)
+	c.Objects[evIcon].(*widget.Icon).SetResource(l.icon)
+	c.Objects[evKind].(*widget.Label).SetText(l.kind)
+	c.Objects[evText].(*widget.Label).SetText(l.e.Summary)
+	c.Objects[evPackets].(*widget.Label).SetText(l.packets)
+}
+
+// eventRowLayout places an event's parts in fixed columns so that the
+// rows line up; a child row (an HTTP exchange under its connection) is
+// indented.
+type eventRowLayout struct {
+	child bool
+}
+
+func (e *eventRowLayout) widths(objs []fyne.CanvasObject) (flag, tm, icon, kind, pk float32) {
+	size := theme.IconInlineSize()
+	tm = fyne.MeasureText("00:00:00.000", theme.TextSize(), fyne.TextStyle{Monospace: true}).Width + 2*theme.InnerPadding()
+	if l := objs[evTime].(*widget.Label); len(l.Text) > 12 {
+		tm = objs[evTime].MinSize().Width
+	}
+	kind = fyne.MeasureText("Silent", theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
+	pk = fyne.MeasureText("#00000 +000", theme.TextSize(), fyne.TextStyle{Monospace: true}).Width + 2*theme.InnerPadding()
+	return size, tm, size, kind, pk
+}
+
+func (e *eventRowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	flag, tm, icon, kind, pk := e.widths(objs)
+	h := objs[evText].MinSize().Height
+	return fyne.NewSize(flag+tm+icon+kind+pk+4*theme.Padding()+80, h)
+}
+
+func (e *eventRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	flag, tm, icon, kind, pk := e.widths(objs)
+	pad := theme.Padding()
+	x := pad
+	place := func(o fyne.CanvasObject, w float32, square bool) {
+		if square {
+			o.Move(fyne.NewPos(x, (size.Height-w)/2))
+			o.Resize(fyne.NewSize(w, w))
+		} else {
+			o.Move(fyne.NewPos(x, 0))
+			o.Resize(fyne.NewSize(w, size.Height))
+		}
+		x += w
+	}
+	place(objs[evFlag], flag, true)
+	x += pad
+	place(objs[evTime], tm, false)
+	if e.child {
+		x += 2 * icon
+	}
+	place(objs[evIcon], icon, true)
+	place(objs[evKind], kind, false)
+	objs[evPackets].Move(fyne.NewPos(size.Width-pk-pad, 0))
+	objs[evPackets].Resize(fyne.NewSize(pk, size.Height))
+	place(objs[evText], max(0, size.Width-pk-pad-x), false)
+}
