@@ -116,6 +116,9 @@ type Packet struct {
 	Seq uint32
 	// Payload is the transport payload (a copy).
 	Payload []byte
+	// ARP is the ARP packet (header and addresses, a copy) of an ARP
+	// frame, which has no IP endpoints.
+	ARP []byte
 	// Fragment is true for an IP fragment that does not complete a
 	// datagram (those are left out); the fragment that completes one
 	// carries the reassembled payload.
@@ -123,7 +126,7 @@ type Packet struct {
 }
 
 // Read decodes every frame of a pcap or pcapng file and returns those that
-// carry UDP or TCP.
+// carry UDP, TCP or ARP.
 func Read(path string) ([]Packet, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -196,6 +199,11 @@ func Read(path string) ([]Packet, error) {
 		if eth, ok := p.LinkLayer().(*layers.Ethernet); ok {
 			pk.SrcMAC = eth.SrcMAC
 		}
+		if a := arpBytes(p); a != nil {
+			pk.ARP = bytes.Clone(a)
+			out = append(out, pk)
+			continue
+		}
 		var src, dst netip.Addr
 		tl := p.TransportLayer()
 		switch ip := p.NetworkLayer().(type) {
@@ -243,6 +251,41 @@ func Read(path string) ([]Packet, error) {
 		out = append(out, pk)
 	}
 	return out, nil
+}
+
+// arpBytes returns the bytes after the link header of an ARP or RARP frame, even
+// when gopacket could not decode them as ARP.
+func arpBytes(p gopacket.Packet) []byte {
+	for _, l := range p.Layers() {
+		switch l := l.(type) {
+		case *layers.Ethernet:
+			if isARP(l.EthernetType) {
+				return l.Payload
+			}
+		case *layers.Dot1Q:
+			if isARP(l.Type) {
+				return l.Payload
+			}
+		case *layers.LinuxSLL:
+			if isARP(l.EthernetType) {
+				return l.Payload
+			}
+		case *layers.LinuxSLL2:
+			if isARP(l.ProtocolType) {
+				return l.Payload
+			}
+		case *layers.SNAP:
+			if isARP(l.Type) {
+				return l.Payload
+			}
+		}
+	}
+	return nil
+}
+
+// isARP reports ARP and RARP (0x8035), which shares its format.
+func isARP(t layers.EthernetType) bool {
+	return t == layers.EthernetTypeARP || t == 0x8035
 }
 
 // transport decodes the UDP or TCP header of a reassembled datagram.
