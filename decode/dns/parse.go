@@ -72,32 +72,46 @@ func parse(b []byte, nbns bool) (Message, error) {
 		off += 4
 		m.Questions = append(m.Questions, q)
 	}
-	sections := [...]struct {
-		name  string
-		count int
-		dst   *[]RR
-	}{{"answer", an, &m.Answers}, {"authority", ns, &m.Authority}, {"additional", ar, &m.Additional}}
-	for _, s := range sections {
-		if s.count > 0 && off < len(b) {
-			*s.dst = make([]RR, 0, min(s.count, (len(b)-off)/11+1))
-		}
-		for i := range s.count {
-			var rr RR
-			var err error
-			rr, off, err = readRR(b, off, nbns)
-			if err != nil {
-				if rr.Name != "" || rr.Type != 0 {
-					*s.dst = append(*s.dst, rr) // header read, data bad: keep what is known
-				}
-				return m, fmt.Errorf("dns: %s record %d: %w", s.name, i+1, err)
-			}
-			if rr.Type == TypeOPT {
-				m.RCode |= RCode(rr.TTL>>24) << 4
-			}
-			*s.dst = append(*s.dst, rr)
-		}
+	var err error
+	if m.Answers, off, err = readSection(b, off, an, nbns, &m.RCode); err != nil {
+		return m, fmt.Errorf("dns: answer %w", err)
+	}
+	if m.Authority, off, err = readSection(b, off, ns, nbns, &m.RCode); err != nil {
+		return m, fmt.Errorf("dns: authority %w", err)
+	}
+	if m.Additional, _, err = readSection(b, off, ar, nbns, &m.RCode); err != nil {
+		return m, fmt.Errorf("dns: additional %w", err)
 	}
 	return m, nil
+}
+
+// readSection reads count records from b[off:]. An OPT record's extended
+// rcode bits are merged into rcode. On error it returns the records read
+// (with the faulty one when its header was readable) and an error that
+// starts with "record N".
+func readSection(b []byte, off, count int, nbns bool, rcode *RCode) ([]RR, int, error) {
+	if count == 0 {
+		return nil, off, nil
+	}
+	var rrs []RR
+	if off < len(b) {
+		rrs = make([]RR, 0, min(count, (len(b)-off)/11+1))
+	}
+	for i := range count {
+		rr, next, err := readRR(b, off, nbns)
+		if err != nil {
+			if rr.Name != "" || rr.Type != 0 {
+				rrs = append(rrs, rr) // header read, data bad: keep what is known
+			}
+			return rrs, off, fmt.Errorf("record %d: %w", i+1, err)
+		}
+		if rr.Type == TypeOPT {
+			*rcode |= RCode(rr.TTL>>24) << 4
+		}
+		rrs = append(rrs, rr)
+		off = next
+	}
+	return rrs, off, nil
 }
 
 // readRR decodes one resource record at b[off:].

@@ -148,6 +148,7 @@ func ParseClientHello(body []byte) (ClientHello, error) {
 	if r.err != nil {
 		return c, fmt.Errorf("tls: client hello: %w", r.err)
 	}
+	c.Extensions = make([]uint16, 0, countVec16(exts.b, 2))
 	for !exts.done() {
 		typ := exts.u16("extension type")
 		data := exts.vec16("extension")
@@ -169,6 +170,7 @@ func ParseClientHello(body []byte) (ClientHello, error) {
 			e.err = errors.Join(e.err, list.err)
 		case extALPN:
 			list := reader{b: e.vec16("protocol list")}
+			c.ALPN = make([]string, 0, countVec8(list.b))
 			for !list.done() {
 				p := list.vec8("protocol")
 				if list.err == nil {
@@ -178,6 +180,7 @@ func ParseClientHello(body []byte) (ClientHello, error) {
 			e.err = errors.Join(e.err, list.err)
 		case extSupportedVersions:
 			v := e.vec8("supported versions")
+			c.SupportedVersions = make([]Version, 0, len(v)/2)
 			for i := 0; i+1 < len(v); i += 2 {
 				c.SupportedVersions = append(c.SupportedVersions, Version(binary.BigEndian.Uint16(v[i:])))
 			}
@@ -192,6 +195,25 @@ func ParseClientHello(body []byte) (ClientHello, error) {
 		return c, fmt.Errorf("tls: client hello: %w", exts.err)
 	}
 	return c, nil
+}
+
+// countVec16 counts the entries of a list of (skip-byte header, 2-byte
+// length, data) items, as extensions are, to size a slice once.
+func countVec16(b []byte, skip int) int {
+	n := 0
+	for i := 0; i+skip+2 <= len(b); n++ {
+		i += skip + 2 + int(binary.BigEndian.Uint16(b[i+skip:]))
+	}
+	return n
+}
+
+// countVec8 counts the entries of a list of 1-byte-length items.
+func countVec8(b []byte) int {
+	n := 0
+	for i := 0; i < len(b); n++ {
+		i += 1 + int(b[i])
+	}
+	return n
 }
 
 // ParseServerHello decodes the body of a ServerHello handshake message.
