@@ -47,6 +47,11 @@ test-short: deps
 bench: deps
 	$(GO) run ./app/bench -dir $(BENCHDIR)
 
+# accuracy prints, per field, how thingsniff's device events agree with
+# tshark's view of every corpus capture, and why they differ where they do.
+accuracy:
+	$(GO) test -count=1 -run 'TestCorpusEventsAgreeWithTshark|TestCorpusConversationsMatchTshark|TestCorpusClosingSideMatchesTshark' -v ./app | grep -v '^=== RUN'
+
 fuzz: deps
 	@for t in $$(grep -rhoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' . | sed 's/func //' | sort -u); do \
 		pkg=$$(grep -rlE "^func $$t\(" --include='*_test.go' . | head -1 | xargs dirname); \

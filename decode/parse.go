@@ -87,6 +87,7 @@ type Parser struct {
 	tcp     layers.TCP
 	udp     layers.UDP
 	llc     layers.LLC
+	snap    layers.SNAP
 
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
 	decoded []gopacket.LayerType
@@ -129,7 +130,7 @@ func (p *Parser) parserFor(first gopacket.LayerType) *gopacket.DecodingLayerPars
 		// The extension skipper claims every IPv6 extension header; the
 		// fragment layer, added after it, takes fragments back.
 		&p.eth, &p.dot1q, &p.sll, &p.sll2, &p.loop, &p.ip4, &p.ip6, &p.ip6ext,
-		&p.ip6frag, &p.nflog, &p.arp, &p.icmp4, &p.icmp6, &p.tcp, &p.udp, &p.llc)
+		&p.ip6frag, &p.nflog, &p.arp, &p.icmp4, &p.icmp6, &p.tcp, &p.udp, &p.llc, &p.snap)
 	dlp.IgnoreUnsupported = true
 	p.parsers[first] = dlp
 	return dlp

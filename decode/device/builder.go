@@ -41,7 +41,7 @@ type flowState struct {
 	http           *httpFlow
 	tls            *tlsFlow
 	peer           netip.Addr
-	tried          bool // the first payload was looked at for HTTP or TLS
+	tried          [2]bool // each direction's first payload was looked at for HTTP or TLS
 }
 
 // burst tracks broadcast and multicast sent by one device.
@@ -120,15 +120,17 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 
 // sender returns the device that sent p, creating it on first sight.
 func (b *Builder) sender(p *decode.Packet) *Device {
-	if p.HasMAC && len(p.SrcMAC) == 6 {
+	if p.HasMAC && len(p.SrcMAC) == 6 && !zeroMAC(p.SrcMAC) {
 		var m [6]byte
 		copy(m[:], p.SrcMAC)
-		if m[0]&1 == 1 || m == ([6]byte{}) {
-			return nil // a group or empty address sends nothing
+		if m == [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff} {
+			return nil // broadcast sends nothing; a multicast-bit source is odd but shown
 		}
 		return b.deviceByMAC(m, p.Time)
 	}
-	if p.HasIP && !p.HasMAC {
+	// No MAC (raw IP, loopback, or the all-zero MAC of a loopback
+	// interface): the IP address names the device.
+	if p.HasIP {
 		return b.deviceByIP(p.Src, p.Time)
 	}
 	return nil
@@ -136,7 +138,7 @@ func (b *Builder) sender(p *decode.Packet) *Device {
 
 // receiver returns the known device p is addressed to, without creating one.
 func (b *Builder) receiver(p *decode.Packet) *Device {
-	if p.HasMAC && len(p.DstMAC) == 6 {
+	if p.HasMAC && len(p.DstMAC) == 6 && !zeroMAC(p.DstMAC) {
 		if p.DstMAC[0]&1 == 1 {
 			return nil
 		}
@@ -146,6 +148,22 @@ func (b *Builder) receiver(p *decode.Packet) *Device {
 	}
 	if p.HasIP {
 		return b.devices[p.Dst.String()]
+	}
+	return nil
+}
+
+// destination returns the device p is unicast to, creating it.
+func (b *Builder) destination(p *decode.Packet) *Device {
+	if p.HasMAC && len(p.DstMAC) == 6 && !zeroMAC(p.DstMAC) {
+		if p.DstMAC[0]&1 == 1 {
+			return nil
+		}
+		var m [6]byte
+		copy(m[:], p.DstMAC)
+		return b.deviceByMAC(m, p.Time)
+	}
+	if p.HasIP && !p.Dst.IsMulticast() {
+		return b.deviceByIP(p.Dst, p.Time)
 	}
 	return nil
 }
@@ -185,6 +203,10 @@ func (b *Builder) localOwner(a netip.Addr, d *Device) bool {
 		return true
 	}
 	return owner == d
+}
+
+func zeroMAC(m []byte) bool {
+	return m[0]|m[1]|m[2]|m[3]|m[4]|m[5] == 0
 }
 
 func macKey(m [6]byte) string {

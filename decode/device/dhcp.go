@@ -21,8 +21,10 @@ func newDHCPState() dhcpState { return dhcpState{leases: map[uint32]*Event{}} }
 
 // dhcpPacket records a DHCPv4 message on the device of its client MAC.
 func (b *Builder) dhcpPacket(src *Device, p *decode.Packet) {
+	// A message cut by the snap length, or with a broken option, still
+	// tells what it has read: keep it, and say so.
 	m, err := dhcp.Parse(p.Payload)
-	if err != nil {
+	if m.Op == 0 {
 		return
 	}
 	client := src
@@ -57,6 +59,9 @@ func (b *Builder) dhcpPacket(src *Device, p *decode.Packet) {
 	}
 	e.LeaseSecs = uint32(m.LeaseTime / time.Second)
 	e.Summary = dhcpSummary(&m, e)
+	if err != nil {
+		e.Summary += " [" + err.Error() + "]"
+	}
 
 	pr := &client.Profile
 	if m.Op == dhcp.BootRequest {
@@ -95,7 +100,11 @@ func (b *Builder) dhcpPacket(src *Device, p *decode.Packet) {
 
 func dhcpSummary(m *dhcp.Message, e *Event) string {
 	var s strings.Builder
-	fmt.Fprintf(&s, "DHCP %s", m.Type)
+	if m.Type == dhcp.NoType {
+		fmt.Fprintf(&s, "BOOTP %s", map[uint8]string{dhcp.BootRequest: "request", dhcp.BootReply: "reply"}[m.Op])
+	} else {
+		fmt.Fprintf(&s, "DHCP %s", m.Type)
+	}
 	switch m.Type {
 	case dhcp.Discover:
 		s.WriteString(": looking for an address")
@@ -105,6 +114,10 @@ func dhcpSummary(m *dhcp.Message, e *Event) string {
 		}
 	case dhcp.Offer:
 		fmt.Fprintf(&s, ": %s offers %s", e.Server, e.IP)
+	case dhcp.NoType:
+		if e.IP != "" {
+			fmt.Fprintf(&s, ": address %s", e.IP)
+		}
 	case dhcp.ACK:
 		fmt.Fprintf(&s, ": %s assigns %s", e.Server, e.IP)
 		if m.LeaseTime > 0 {

@@ -87,8 +87,12 @@ func (b *Builder) dnsMessage(src *Device, p *decode.Packet, f *decode.Flow, m *d
 		b.add(src, e)
 		return
 	}
-	// A response: to the device that asked, or an announcement.
+	// A response: to the device that asked, or an announcement. A unicast
+	// answer proves someone asked, even if the query was not captured.
 	asker := b.receiver(p)
+	if asker == nil && p.Proto == decode.ProtoDNS {
+		asker = b.destination(p)
+	}
 	var e *Event
 	if asker != nil {
 		k := dnsKey{asker.Key, m.ID, q.Name}

@@ -15,6 +15,7 @@ const (
 	KindTCP   Kind = "tcp"
 	KindUDP   Kind = "udp"
 	KindName  Kind = "name"  // a name the device announced (mDNS, NBNS, SSDP)
+	KindSSDP  Kind = "ssdp"  // an SSDP (UPnP discovery) message, HTTP over UDP
 	KindBurst Kind = "burst" // broadcast or multicast sent faster than the threshold
 	KindQuiet Kind = "quiet" // the device stopped answering
 )
@@ -71,7 +72,13 @@ type Event struct {
 	Cookies     []string `json:"cookies,omitempty"`
 	SetCookies  []string `json:"set_cookies,omitempty"`
 	ContentType string   `json:"content_type,omitempty"`
-	BodyPreview string   `json:"body_preview,omitempty"`
+	// SSDP headers: notification or search type, unique service name,
+	// server, location of the description.
+	NT          string `json:"nt,omitempty"`
+	USN         string `json:"usn,omitempty"`
+	ServerID    string `json:"server_header,omitempty"`
+	Location    string `json:"location,omitempty"`
+	BodyPreview string `json:"body_preview,omitempty"`
 
 	// TLS
 	SNI     string   `json:"sni,omitempty"`

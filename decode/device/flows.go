@@ -36,9 +36,9 @@ func (b *Builder) newFlowState(src *Device, p *decode.Packet, f *decode.Flow) *f
 	case !fromClient && !clientLocal:
 		fs.dev, fs.clientIsDevice, fs.peer = src, false, f.Client.Addr()
 	case fromClient:
-		fs.dev, fs.peer = b.receiver(p), f.Client.Addr()
+		fs.dev, fs.peer = b.destination(p), f.Client.Addr()
 	default:
-		fs.dev, fs.clientIsDevice, fs.peer = b.receiver(p), true, f.Server.Addr()
+		fs.dev, fs.clientIsDevice, fs.peer = b.destination(p), true, f.Server.Addr()
 	}
 	if fs.dev == nil {
 		return fs

@@ -30,10 +30,16 @@ func (b *Builder) payload(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	if f.Proto != decode.ProtoTCP {
 		return
 	}
-	if fs.http == nil && fs.tls == nil && !fs.tried {
-		fs.tried = true
+	d := 1
+	if f.FromClient(p) {
+		d = 0
+	}
+	// Each direction's first payload may reveal the protocol: a server's
+	// "HTTP/1.0 400" answers a request line too odd to recognise.
+	if fs.http == nil && fs.tls == nil && !fs.tried[d] {
+		fs.tried[d] = true
 		switch {
-		case decode.LooksLikeHTTP(p.Payload) && b.httpFlows < b.opts.MaxHTTPFlows:
+		case looksLikeHTTPFlow(p, f) && b.httpFlows < b.opts.MaxHTTPFlows:
 			b.httpFlows++
 			fs.http = b.newHTTPFlow(fs)
 		case looksLikeTLS(p.Payload):
@@ -43,6 +49,32 @@ func (b *Builder) payload(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	if fs.tls != nil {
 		b.tlsPayload(fs, p, f)
 	}
+}
+
+// looksLikeHTTPFlow decides from a flow's first payload whether to parse
+// it as HTTP: a known method or status line anywhere, and on the usual
+// HTTP ports any upper-case method (servers see CCM_POST and the like).
+func looksLikeHTTPFlow(p *decode.Packet, f *decode.Flow) bool {
+	if decode.LooksLikeHTTP(p.Payload) {
+		return true
+	}
+	switch f.Server.Port() {
+	case 80, 8000, 8008, 8080, 3128:
+	default:
+		return false
+	}
+	n := 0
+	for n < len(p.Payload) && n < 24 {
+		c := p.Payload[n]
+		if c == ' ' {
+			break
+		}
+		if !(c >= 'A' && c <= 'Z' || c == '_' || c == '-') {
+			return false
+		}
+		n++
+	}
+	return n > 0 && n < len(p.Payload) && p.Payload[n] == ' '
 }
 
 // tcpSegment feeds every TCP packet of an HTTP flow to its reassembler,

@@ -32,8 +32,8 @@ func (b *Builder) Finish(flow func(id uint32) *decode.Flow) {
 func (b *Builder) Report() Report {
 	var r Report
 	for _, d := range b.order {
-		if d.Packets == 0 {
-			continue
+		if d.Packets == 0 && len(d.Events) == 0 {
+			continue // only ever addressed, never heard from or about
 		}
 		sort.SliceStable(d.Events, func(i, j int) bool { return d.Events[i].Time.Before(d.Events[j].Time) })
 		sort.SliceStable(d.Findings, func(i, j int) bool { return d.Findings[i].Time.Before(d.Findings[j].Time) })

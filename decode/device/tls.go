@@ -71,9 +71,6 @@ func (b *Builder) tlsPayload(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	}
 	t.event.Packets = append(t.event.Packets, p.Num)
 	t.event.Version = sh.Version.String()
-	if sh.ALPN != "" {
-		t.event.ALPN = []string{sh.ALPN}
-	}
 	t.event.Summary += fmt.Sprintf("; the server chose %s", sh.Version)
 	if sh.ALPN != "" {
 		t.event.Summary += " with " + sh.ALPN

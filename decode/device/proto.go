@@ -1,7 +1,0 @@
-package device
-
-import (
-	"thingsniff/decode"
-)
-
-func (b *Builder) ssdpPacket(src *Device, p *decode.Packet) {}
