@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"thingsniff/app"
+	"thingsniff/capture"
+)
+
+// runChild performs one measurement in this (child) process.
+func runChild(kind, file string) (result, error) {
+	switch kind {
+	case "baseline":
+		runtime.GC()
+		return result{}, nil
+	case "bare":
+		return bareLoop(file)
+	case "load":
+		return loadSession(file, false)
+	case "report":
+		return loadSession(file, true)
+	}
+	if f, ok := extraChildren[kind]; ok {
+		return f(file)
+	}
+	return result{}, fmt.Errorf("unknown measurement %q", kind)
+}
+
+// bareLoop is the reference: the same reader, and a DecodingLayerParser
+// over Ethernet, IPv4, IPv6, TCP and UDP, doing nothing with the result.
+func bareLoop(file string) (result, error) {
+	start := time.Now()
+	c, err := capture.Open(file)
+	if err != nil {
+		return result{}, err
+	}
+	defer c.Close()
+	var (
+		eth layers.Ethernet
+		ip4 layers.IPv4
+		ip6 layers.IPv6
+		tcp layers.TCP
+		udp layers.UDP
+	)
+	dlp := gopacket.NewDecodingLayerParser(layers.LayerTypeEthernet, &eth, &ip4, &ip6, &tcp, &udp)
+	dlp.IgnoreUnsupported = true
+	decoded := make([]gopacket.LayerType, 0, 8)
+	n := 0
+	for {
+		fr, err := c.Next()
+		if err != nil {
+			break
+		}
+		_ = dlp.DecodeLayers(fr.Data, &decoded)
+		n++
+	}
+	return result{Seconds: time.Since(start).Seconds(), Packets: n}, nil
+}
+
+// loadSession opens the file as the window does and waits for the load.
+func loadSession(file string, timelines bool) (result, error) {
+	// The index is the steady state; a GC target close to the live heap
+	// keeps the measurement honest about what stays resident.
+	debug.SetGCPercent(50)
+	var firstRows time.Duration
+	start := time.Now()
+	opts := app.Options{}
+	if timelines {
+		opts.Observers = observersForReport
+	}
+	var flows int
+	s := app.NewSession(opts, func(b app.Batch) {
+		if firstRows == 0 && b.Packets > 0 {
+			firstRows = time.Since(start)
+		}
+		flows += len(b.Flows)
+	})
+	l, err := s.Open(file)
+	if err != nil {
+		return result{}, err
+	}
+	l.Wait()
+	elapsed := time.Since(start)
+	runtime.GC()
+	n := l.Index.Len()
+	r := result{Seconds: elapsed.Seconds(), FirstRowsMs: float64(firstRows) / 1e6, Packets: n,
+		Flows: len(l.Engine().Flows())}
+	runtime.KeepAlive(l)
+	return r, nil
+}
+
+func maxrss(cmd *exec.Cmd) int64 {
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss * 1024
+	}
+	return 0
+}

@@ -1,0 +1,207 @@
+// Command bench measures thingsniff against a bare gopacket loop and
+// tshark on the same generated capture, and prints ratios taken in one
+// run, so that a noisy machine does not matter. `make bench` runs it.
+//
+// Each measurement runs in a child process of its own, so that its peak
+// resident memory (VmHWM) is its own.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"thingsniff/capture/synth"
+)
+
+func main() {
+	dir := flag.String("dir", "testdata/gen", "where generated captures are kept between runs")
+	packets := flag.Int("packets", 1_000_000, "packets in the generated capture")
+	child := flag.String("child", "", "internal: run one measurement and print JSON")
+	file := flag.String("file", "", "internal: the capture a child measures")
+	flag.Parse()
+	if *child != "" {
+		res, err := runChild(*child, *file)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		res.PeakRSS = peakRSS()
+		json.NewEncoder(os.Stdout).Encode(res)
+		return
+	}
+	if err := run(*dir, *packets); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// result is what a child reports.
+type result struct {
+	Seconds     float64 `json:"seconds"`
+	FirstRowsMs float64 `json:"first_rows_ms,omitempty"`
+	Packets     int     `json:"packets"`
+	Flows       int     `json:"flows,omitempty"`
+	Bytes       int64   `json:"bytes,omitempty"`
+	PeakRSS     int64   `json:"peak_rss"`
+	Note        string  `json:"note,omitempty"`
+}
+
+func run(dir string, packets int) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	mix := filepath.Join(dir, fmt.Sprintf("mix-%d.pcapng", packets))
+	if err := ensure(mix, func(w io.Writer) error {
+		return synth.Mix(w, synth.Options{Packets: packets, Seed: 1, Start: time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC), Format: "pcapng"})
+	}); err != nil {
+		return err
+	}
+	st, _ := os.Stat(mix)
+	fmt.Printf("capture: %s, %d packets, %.0f MB\n\n", mix, packets, float64(st.Size())/1e6)
+
+	base, err := child("baseline", "")
+	if err != nil {
+		return err
+	}
+	bare, err := child("bare", mix)
+	if err != nil {
+		return err
+	}
+	load, err := child("load", mix)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%-44s %10s %12s\n", "measurement", "seconds", "peak RSS")
+	row := func(name string, r result) {
+		fmt.Printf("%-44s %10.3f %10.1f MB\n", name, r.Seconds, float64(r.PeakRSS)/1e6)
+	}
+	row("bare DecodingLayerParser loop", bare)
+	row("thingsniff load (index + flows)", load)
+	var report result
+	if r, err := child("report", mix); err == nil {
+		report = r
+		row("thingsniff load + device timelines", r)
+	} else {
+		fmt.Println("device timelines: not measured:", err)
+	}
+	var tshark result
+	haveTshark := false
+	if _, err := exec.LookPath("tshark"); err == nil {
+		tshark, err = timeCommand("tshark", "-n", "-q", "-r", mix, "-z", "conv,tcp")
+		if err == nil {
+			haveTshark = true
+			row("tshark -q -z conv,tcp", tshark)
+		} else {
+			fmt.Println("tshark failed:", err)
+		}
+	} else {
+		fmt.Println("tshark: not installed (apt-get install tshark to compare)")
+	}
+
+	fmt.Println()
+	fmt.Println("ratios (one run; targets from the issues)")
+	ratio := func(name string, v float64, target string, ok bool) {
+		mark := "ok"
+		if !ok {
+			mark = "MISSED"
+		}
+		fmt.Printf("  %-58s %8.2f  target %-10s %s\n", name, v, target, mark)
+	}
+	speed := bare.Seconds / load.Seconds
+	ratio("load speed / bare DecodingLayerParser speed", speed, ">= 0.5", speed >= 0.5)
+	if haveTshark {
+		v := tshark.Seconds / load.Seconds
+		ratio("tshark conv,tcp time / thingsniff load time", v, ">= 20", v >= 20)
+	}
+	perPacket := float64(load.PeakRSS-base.PeakRSS) / float64(load.Packets)
+	ratio("resident bytes per packet after load (index + flows)", perPacket, "<= 64", perPacket <= 64)
+	ratio("time to first rows, ms", load.FirstRowsMs, "< 100", load.FirstRowsMs < 100)
+	if report.Seconds > 0 {
+		v := report.Seconds / load.Seconds
+		ratio("load with device timelines / plain load", v, "<= 1.25", v <= 1.25)
+	}
+	extra(dir)
+	return nil
+}
+
+// ensure creates path with gen unless it exists already.
+func ensure(path string, gen func(io.Writer) error) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	fmt.Printf("generating %s ...\n", path)
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := gen(w); err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("generate %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// child runs one measurement in a fresh process of this program.
+func child(kind, file string) (result, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return result{}, err
+	}
+	out, err := exec.Command(exe, "-child", kind, "-file", file).Output()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return result{}, fmt.Errorf("%s: %v: %s", kind, err, ee.Stderr)
+		}
+		return result{}, fmt.Errorf("%s: %w", kind, err)
+	}
+	var r result
+	if err := json.Unmarshal(out, &r); err != nil {
+		return result{}, fmt.Errorf("%s: %w (%q)", kind, err, out)
+	}
+	return r, nil
+}
+
+// timeCommand runs an outside program and measures its time and peak RSS.
+func timeCommand(name string, args ...string) (result, error) {
+	cmd := exec.Command(name, args...)
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return result{}, err
+	}
+	return result{Seconds: time.Since(start).Seconds(), PeakRSS: maxrss(cmd)}, nil
+}
+
+// peakRSS reads this process's peak resident set size.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			f := strings.Fields(l)
+			if len(f) >= 2 {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				return kb * 1024
+			}
+		}
+	}
+	return 0
+}
