@@ -103,7 +103,7 @@ func newDevicesView(u *UI) *devicesView {
 	v.detail = newDeviceDetail(v)
 	v.timeline = newTimelineView(v)
 	split := container.NewVSplit(v.detail.content, v.timeline.content)
-	split.Offset = 0.48
+	split.Offset = 0.42
 	pick := widget.NewLabelWithStyle("Choose a device on the left to read its story.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	v.none = container.NewCenter(pick)
 	v.right = container.NewStack(split, v.none)

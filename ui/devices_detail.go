@@ -44,7 +44,7 @@ func newDeviceDetail(v *devicesView) *deviceDetail {
 	t.findings = container.NewVBox()
 	head := container.New(tightVBox{}, t.title, t.subtitle)
 	who := container.NewVBox(head, container.NewThemeOverride(t.facts, denseTheme{}))
-	story := container.NewVBox(sectionHeading("In plain words"), t.summary, t.findHead, t.findings)
+	story := container.NewVBox(t.findHead, t.findings, sectionHeading("In plain words"), t.summary)
 	t.scroll = container.NewVScroll(container.NewPadded(story))
 	t.whoScroll = container.NewVScroll(container.NewPadded(who))
 	split := container.NewHSplit(t.whoScroll, t.scroll)
@@ -69,16 +69,13 @@ func (t *deviceDetail) clear() {
 
 // show fills the panel with d.
 func (t *deviceDetail) show(d *device.Device) {
-	title := d.Key
-	if len(d.Names) > 0 {
-		title = d.Names[0]
-	}
-	t.title.SetText(title)
+	row := formatDevice(d)
+	t.title.SetText(row.title)
 	sub := []string{}
-	if d.Vendor != "" {
-		sub = append(sub, d.Vendor)
+	if row.vendor != "" {
+		sub = append(sub, row.vendor)
 	}
-	if d.MAC() != nil {
+	if d.MAC() != nil && row.title != d.Key {
 		sub = append(sub, "MAC "+d.Key)
 	}
 	t.subtitle.SetText(strings.Join(sub, " · "))
@@ -93,7 +90,7 @@ func (t *deviceDetail) show(d *device.Device) {
 		t.facts.Add(val)
 	}
 
-	t.summary.SetText(strings.Join(d.Summary, "\n"))
+	t.summary.SetText(strings.Join(d.Summary, " "))
 
 	t.findings.RemoveAll()
 	t.findHead.SetText(fmt.Sprintf("Findings (%d)", len(d.Findings)))
@@ -122,7 +119,6 @@ func (t *deviceDetail) findingRow(d *device.Device, f *device.Finding) fyne.Canv
 	meta = append(meta, packetList(f.Packets))
 	sub := widget.NewLabel(strings.Join(meta, " · "))
 	sub.SizeName = theme.SizeNameCaptionText
-	sub.Importance = widget.LowImportance
 	open := widget.NewButtonWithIcon("Packets", theme.NavigateNextIcon(), func() {
 		t.v.openPackets(d, f.Flow, "", f.Packets)
 	})

@@ -185,7 +185,7 @@ func TestDevicesSelectingThePlayerTellsItsStory(t *testing.T) {
 	// The list draws the GET indented, with its time and kind.
 	item := newEventItem()
 	tl.updateItem(k, item)
-	c := item.(*fyne.Container)
+	c := eventRow(item)
 	if !c.Layout.(*eventRowLayout).child || labelText(c.Objects[evKind]) != "HTTP" || labelText(c.Objects[evTime]) != "20:01:02.370" {
 		t.Errorf("event row: child %v kind %q time %q", c.Layout.(*eventRowLayout).child, labelText(c.Objects[evKind]), labelText(c.Objects[evTime]))
 	}
@@ -203,6 +203,24 @@ func TestDevicesChoosingAnEventShowsItsPackets(t *testing.T) {
 	}
 	e := tl.lines[get.i].e
 	tl.list.Select(k)
+	// Choosing it shows it in full, with every field.
+	x := tl.event
+	if x.e != e || !x.scroll.Visible() || x.hint.Visible() || !strings.Contains(x.summary.Text, "serial=0BH73CKD500123F") {
+		t.Errorf("the chosen GET is not shown in full: %q", x.summary.Text)
+	}
+	fields := map[string]string{}
+	for _, col := range x.fields.Objects {
+		for objs, i := col.(*fyne.Container).Objects, 0; i+1 < len(objs); i += 2 {
+			fields[labelText(objs[i])] = labelText(objs[i+1])
+		}
+	}
+	if fields["method"] != "GET" || fields["status"] != "200" || !strings.Contains(fields["set cookies"], "JSESSIONID") {
+		t.Errorf("event fields %v", fields)
+	}
+	if h.u.tabs.Selected() != h.u.devices.tab {
+		t.Fatal("choosing an event should stay on the timeline")
+	}
+	test.Tap(x.open)
 	h.settle()
 	if h.u.tabs.SelectedIndex() != 0 {
 		t.Fatal("choosing an event should switch to the packets")
@@ -225,13 +243,16 @@ func TestDevicesChoosingAnEventShowsItsPackets(t *testing.T) {
 		t.Errorf("packet %d selected, want %d", p.selected+1, e.Packets[0])
 	}
 
-	// An ARP event has no flow: its device's ARP packets.
+	// An ARP event has no flow: its device's ARP packets, from the
+	// packet numbers on its row.
 	h.u.showDevices()
 	k, arp := shownLine(tl, device.KindARP, "gateway")
 	if k < 0 {
 		t.Fatal("no ARP for the gateway")
 	}
-	tl.list.Select(k)
+	item := newEventItem()
+	tl.updateItem(k, item)
+	test.Tap(eventRow(item).Objects[evPackets].(*widget.Button))
 	h.settle()
 	if want := "arp mac " + playerMAC; p.expr != want {
 		t.Errorf("filter %q, want %q", p.expr, want)

@@ -117,6 +117,7 @@ type timelineView struct {
 
 	list    *widget.List
 	checks  []*widget.Check // one per kind group
+	event   *eventDetail
 	count   *widget.Label
 	content fyne.CanvasObject
 }
@@ -128,11 +129,12 @@ func newTimelineView(v *devicesView) *timelineView {
 	}
 	t.list = widget.NewList(func() int { return len(t.shown) }, newEventItem, t.updateItem)
 	t.list.OnSelected = func(id widget.ListItemID) {
-		t.list.UnselectAll()
 		if id >= 0 && id < len(t.shown) {
-			t.open(t.lines[t.shown[id].i].e)
+			t.event.show(t.d, t.lines[t.shown[id].i].e)
 		}
 	}
+	t.list.OnUnselected = func(widget.ListItemID) { t.event.show(nil, nil) }
+	t.event = newEventDetail(t)
 	t.count = widget.NewLabel("")
 	boxes := container.NewHBox()
 	for _, g := range kindGroups() {
@@ -144,15 +146,9 @@ func newTimelineView(v *devicesView) *timelineView {
 		t.checks = append(t.checks, c)
 		boxes.Add(c)
 	}
-	all := widget.NewButtonWithIcon("All", theme.ViewRefreshIcon(), func() { t.setKinds(kindGroups()...) })
-	all.Importance = widget.LowImportance
-	head := container.NewVBox(
-		container.NewBorder(nil, nil, sectionHeading("Timeline"), t.count),
-		container.NewBorder(nil, nil, nil, all, container.NewHScroll(boxes)))
-	hint := widget.NewLabel("Click an event to see its packets; HTTP exchanges and TLS hellos are listed under their connection.")
-	hint.Importance = widget.LowImportance
-	hint.SizeName = theme.SizeNameCaptionText
-	t.content = container.NewBorder(container.NewPadded(head), hint, nil, nil,
+	title := widget.NewLabelWithStyle("Timeline", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head := container.NewBorder(nil, nil, title, t.count, container.NewHScroll(boxes))
+	t.content = container.NewBorder(head, t.event.content, nil, nil,
 		container.NewThemeOverride(t.list, denseTheme{}))
 	return t
 }
@@ -282,6 +278,7 @@ func (t *timelineView) refilter() {
 	}
 	t.list.UnselectAll()
 	t.list.Refresh()
+	t.event.show(nil, nil)
 }
 
 // open shows the packets behind e.
@@ -306,8 +303,19 @@ func newEventItem() fyne.CanvasObject {
 	kind := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	text := widget.NewLabel("")
 	text.Truncation = fyne.TextTruncateEllipsis
-	pk := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
-	return container.New(&eventRowLayout{}, widget.NewIcon(nil), tm, widget.NewIcon(nil), kind, text, pk)
+	pk := widget.NewButton("", nil)
+	pk.Importance = widget.LowImportance
+	pk.Alignment = widget.ButtonAlignTrailing
+	row := container.New(&eventRowLayout{}, widget.NewIcon(nil), tm, widget.NewIcon(nil), kind, text, pk)
+	// Each row carries the dense theme itself: rows the list makes later
+	// would otherwise be measured in the window's theme until the next
+	// refresh of the list's override.
+	return container.NewThemeOverride(row, denseTheme{})
+}
+
+// eventRow returns the row container inside a timeline item.
+func eventRow(o fyne.CanvasObject) *fyne.Container {
+	return o.(*container.ThemeOverride).Content.(*fyne.Container)
 }
 
 func (t *timelineView) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
@@ -316,10 +324,10 @@ func (t *timelineView) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	ref := t.shown[id]
 	l := &t.lines[ref.i]
-	c := o.(*fyne.Container)
+	c := eventRow(o)
 	lay := c.Layout.(*eventRowLayout)
-	if lay.child != ref.child {
-		lay.child = ref.child
+	if long := len(l.time) > 12; lay.child != ref.child || lay.long != long {
+		lay.child, lay.long = ref.child, long
 		c.Refresh()
 	}
 	c.Objects[evFlag].(*widget.Icon).SetResource(severityIcon(l.flag))
@@ -327,7 +335,10 @@ func (t *timelineView) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	c.Objects[evIcon].(*widget.Icon).SetResource(l.icon)
 	c.Objects[evKind].(*widget.Label).SetText(l.kind)
 	c.Objects[evText].(*widget.Label).SetText(l.e.Summary)
-	c.Objects[evPackets].(*widget.Label).SetText(l.packets)
+	pk := c.Objects[evPackets].(*widget.Button)
+	pk.SetText(l.packets)
+	e := l.e
+	pk.OnTapped = func() { t.open(e) }
 }
 
 // eventRowLayout places an event's parts in fixed columns so that the
@@ -335,28 +346,32 @@ func (t *timelineView) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 // indented.
 type eventRowLayout struct {
 	child bool
+	long  bool // times carry the date
 }
 
-func (e *eventRowLayout) widths(objs []fyne.CanvasObject) (flag, tm, icon, kind, pk float32) {
-	size := theme.IconInlineSize()
-	tm = fyne.MeasureText("00:00:00.000", theme.TextSize(), fyne.TextStyle{Monospace: true}).Width + 2*theme.InnerPadding()
-	if l := objs[evTime].(*widget.Label); len(l.Text) > 12 {
-		tm = objs[evTime].MinSize().Width
+func (e *eventRowLayout) widths() (flag, tm, icon, kind, pk float32) {
+	th := denseTheme{}
+	text, inner, pad := th.Size(theme.SizeNameText), th.Size(theme.SizeNameInnerPadding), th.Size(theme.SizeNamePadding)
+	size := th.Size(theme.SizeNameInlineIcon)
+	tm = fyne.MeasureText("01-02 00:00:00.000", text, fyne.TextStyle{Monospace: true}).Width
+	if !e.long {
+		tm = fyne.MeasureText("00:00:00.000", text, fyne.TextStyle{Monospace: true}).Width
 	}
-	kind = fyne.MeasureText("Silent", theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
-	pk = fyne.MeasureText("#00000 +000", theme.TextSize(), fyne.TextStyle{Monospace: true}).Width + 2*theme.InnerPadding()
+	tm += 2*inner + 3*pad
+	kind = fyne.MeasureText("Silent", text, fyne.TextStyle{Bold: true}).Width + 2*inner + pad
+	pk = fyne.MeasureText("#00000 +000", text, fyne.TextStyle{}).Width + 2*inner
 	return size, tm, size, kind, pk
 }
 
 func (e *eventRowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	flag, tm, icon, kind, pk := e.widths(objs)
+	flag, tm, icon, kind, pk := e.widths()
 	h := objs[evText].MinSize().Height
-	return fyne.NewSize(flag+tm+icon+kind+pk+4*theme.Padding()+80, h)
+	return fyne.NewSize(flag+tm+icon+kind+pk+80, h)
 }
 
 func (e *eventRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	flag, tm, icon, kind, pk := e.widths(objs)
-	pad := theme.Padding()
+	flag, tm, icon, kind, pk := e.widths()
+	pad := denseTheme{}.Size(theme.SizeNamePadding)
 	x := pad
 	place := func(o fyne.CanvasObject, w float32, square bool) {
 		if square {
