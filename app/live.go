@@ -51,8 +51,10 @@ type LiveCapture struct {
 	last   live.Stats
 	lines  []string // the helper's last human lines, for an error message
 	fix    string   // the command that grants privileges, if the helper said
-	err    error
-	once   sync.Once
+	// fixReason is libpcap's reason for refusing.
+	fixReason string
+	err       error
+	once      sync.Once
 }
 
 // StartCapture starts the capture helper and waits until it either
@@ -151,7 +153,9 @@ func (lc *LiveCapture) readStderr(r *os.File, onStats func(live.Stats)) {
 			continue
 		}
 		lc.mu.Lock()
-		if cmd, ok := strings.CutPrefix(line, fixLinePrefix); ok {
+		if reason, ok := strings.CutPrefix(line, fixReasonPrefix); ok {
+			lc.fixReason = reason
+		} else if cmd, ok := strings.CutPrefix(line, fixLinePrefix); ok {
 			lc.fix = cmd
 		} else if strings.TrimSpace(line) != "" {
 			lc.lines = append(lc.lines, line)
@@ -163,8 +167,12 @@ func (lc *LiveCapture) readStderr(r *os.File, onStats func(live.Stats)) {
 	}
 }
 
-// fixLinePrefix is cli.FixLinePrefix; app cannot import cli.
-const fixLinePrefix = "fix "
+// fixLinePrefix and fixReasonPrefix are cli.FixLinePrefix and
+// cli.FixReasonPrefix; app cannot import cli.
+const (
+	fixLinePrefix   = "fix "
+	fixReasonPrefix = "fix-reason "
+)
 
 // exitError turns the helper's exit into the error the user reads. Called
 // with lc.mu unlocked, after stderr is drained.
@@ -180,7 +188,11 @@ func (lc *LiveCapture) exitError(iface string, werr error) error {
 		msg = strings.TrimPrefix(msg, "thingsniff capture: ")
 	}
 	if lc.fix != "" {
-		return &live.PermissionError{Interface: iface, Command: lc.fix, Err: errors.New(msg)}
+		reason := lc.fixReason
+		if reason == "" {
+			reason = msg
+		}
+		return &live.PermissionError{Interface: iface, Command: lc.fix, Err: errors.New(reason)}
 	}
 	if msg == "" {
 		return fmt.Errorf("capture helper on %q failed: %w", iface, werr)

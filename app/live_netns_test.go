@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net/netip"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -83,6 +85,16 @@ func buildThingsniff(t *testing.T) string {
 // whatever happens.
 func testNet(t *testing.T, args ...string) {
 	t.Helper()
+	// The namespaces have fixed names: one test network at a time on this
+	// machine, even across test processes (another package's go test).
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "thingsniff-netns.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatalf("lock the test network: %v", err)
+	}
+	t.Cleanup(func() { lock.Close() })
 	script := filepath.Join(repoRoot(t), "testdata", "netns", "net.sh")
 	env := append(os.Environ(), "TSN_RUN="+filepath.Join(t.TempDir(), "run"))
 	run := func(arg string) ([]byte, error) {
@@ -419,5 +431,158 @@ func checkStoryRows(t *testing.T, path string) {
 	}
 	if !closed {
 		t.Error("no flow closed with a FIN")
+	}
+}
+
+// thingUDP sends count datagrams (rate per second) from the thing to the
+// router's discard port.
+func thingUDP(t *testing.T, ctx context.Context, rate int, count uint64) uint64 {
+	t.Helper()
+	g, err := live.NewGenerator(nsThing, netip.AddrPortFrom(routerIP, 9), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	sent, err := g.Send(ctx, rate, 0, count)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sent
+}
+
+// A bad filter is refused with libpcap's message before anything is
+// captured or any file is made.
+func TestLiveBadFilterRefused(t *testing.T) {
+	needTestNetwork(t)
+	bin := buildThingsniff(t)
+	testNet(t)
+	out := filepath.Join(t.TempDir(), "x.pcapng")
+	cmd := exec.Command("ip", "netns", "exec", nsRouter, bin, "capture", "-i", ifRouter, "-f", "udp port 99999", "-w", out)
+	msg, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("exit %v, want status 1\n%s", err, msg)
+	}
+	if !strings.Contains(string(msg), `bad capture filter "udp port 99999": illegal port number 99999 > 65535`) {
+		t.Errorf("message lacks libpcap's reason:\n%s", msg)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused capture left %s behind", out)
+	}
+}
+
+// The interface vanishes mid-capture: the helper says so and the file
+// keeps every packet, complete.
+func TestLiveVanishedInterface(t *testing.T) {
+	needTestNetwork(t)
+	bin := buildThingsniff(t)
+	testNet(t, "static")
+	out := filepath.Join(t.TempDir(), "gone.pcapng")
+	h := startHelper(t, bin, out, "-f", "udp port 9")
+	sent := thingUDP(t, context.Background(), 1000, 200)
+	waitFor(t, "the helper to write the datagrams", func() bool { return h.last().Written >= sent })
+	if out, err := exec.Command("ip", "-n", nsRouter, "link", "del", ifRouter).CombinedOutput(); err != nil {
+		t.Fatalf("delete the veth: %v %s", err, out)
+	}
+	err := h.wait()
+	msg := h.messages()
+	if err == nil {
+		t.Fatalf("the helper ended cleanly after its interface vanished:\n%s", msg)
+	}
+	if !strings.Contains(msg, `capture on "veth-router" stopped:`) {
+		t.Errorf("unclear message:\n%s", msg)
+	}
+	recs, rerr := readAll(t, out)
+	if rerr != nil || uint64(len(recs)) != sent {
+		t.Errorf("file holds %d packets (%v), want all %d", len(recs), rerr, sent)
+	}
+	t.Logf("helper said: %s", msg)
+}
+
+// SIGKILL mid-capture: the file opens and holds at least every packet
+// the helper had reported as written (flushed) before the kill.
+func TestLiveSIGKILLKeepsFlushedPackets(t *testing.T) {
+	needTestNetwork(t)
+	bin := buildThingsniff(t)
+	testNet(t, "static")
+	out := filepath.Join(t.TempDir(), "killed.pcapng")
+	h := startHelper(t, bin, out, "-f", "udp port 9")
+	ctx, cancel := context.WithCancel(context.Background())
+	sending := make(chan uint64)
+	go func() { sending <- thingUDP(t, ctx, 5000, 0) }()
+	waitFor(t, "a few flushes", func() bool { return h.last().Written >= 2000 })
+	before := h.last().Written
+	h.cmd.Process.Signal(syscall.SIGKILL)
+	h.wait()
+	cancel()
+	sent := <-sending
+	recs, err := readAll(t, out)
+	if uint64(len(recs)) < before {
+		t.Errorf("after SIGKILL the file holds %d packets, but %d were reported written", len(recs), before)
+	}
+	t.Logf("sent %d, reported written %d before the kill, file holds %d (ends: %v)", sent, before, len(recs), err)
+}
+
+// Without privileges the helper refuses and names the exact command that
+// grants them; through StartCapture the window gets a *live.PermissionError.
+func TestLiveWithoutPrivileges(t *testing.T) {
+	needTestNetwork(t)
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("needs setpriv to drop privileges")
+	}
+	bin := buildThingsniff(t)
+	// nobody must be able to reach and run the binary.
+	for d := filepath.Dir(bin); d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
+		os.Chmod(d, 0o755)
+	}
+	testNet(t)
+	drop := []string{"ip", "netns", "exec", nsRouter, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"}
+	_, err := StartCapture(context.Background(), LiveOptions{Interface: ifRouter, Helper: bin, Wrap: drop})
+	var perm *live.PermissionError
+	if !errors.As(err, &perm) {
+		t.Fatalf("err = %v, want a *live.PermissionError", err)
+	}
+	if want := "sudo setcap cap_net_raw,cap_net_admin=eip " + bin; perm.Command != want {
+		t.Errorf("command %q, want %q", perm.Command, want)
+	}
+	t.Logf("the window would say: %v", err)
+}
+
+// The window's path: StartCapture runs the helper, the session reads its
+// pcapng through a spool while the thing sends, Stop ends the stream with
+// every packet the helper wrote.
+func TestLiveStartCaptureIntoSession(t *testing.T) {
+	needTestNetwork(t)
+	bin := buildThingsniff(t)
+	testNet(t, "static")
+	spools := t.TempDir()
+	var mu sync.Mutex
+	var last Batch
+	s := NewSession(Options{SpoolDir: spools}, func(b Batch) { mu.Lock(); last = b; mu.Unlock() })
+	defer s.Close()
+	lc, err := StartCapture(context.Background(), LiveOptions{Interface: ifRouter, Filter: "udp port 9", Helper: bin,
+		Wrap: []string{"ip", "netns", "exec", nsRouter}, StatsInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.OpenStream(lc.Stream(), "live "+ifRouter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := thingUDP(t, context.Background(), 2000, 1000)
+	waitFor(t, "the helper to write the datagrams", func() bool { return lc.Stats().Written >= sent })
+	if err := lc.Stop(); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	l.Wait()
+	mu.Lock()
+	b := last
+	mu.Unlock()
+	st := lc.Stats()
+	if !b.Done || b.Err != nil || uint64(b.Packets) != st.Written || st.Written != sent || !st.Final {
+		t.Errorf("final batch %+v, helper counters %+v, sent %d", b, st, sent)
+	}
+	if spool := FindSpools(spools); len(spool) != 0 {
+		t.Errorf("a spool still open is offered for recovery: %q", spool)
 	}
 }

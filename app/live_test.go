@@ -80,6 +80,7 @@ while :; do sleep 0.02; done`)
 func TestStartCaptureReportsMissingPrivileges(t *testing.T) {
 	helper := fakeHelper(t, `
 echo "fix sudo setcap cap_net_raw,cap_net_admin=eip /opt/thingsniff" >&2
+echo "fix-reason socket: Operation not permitted" >&2
 echo "thingsniff capture: no permission to capture on \"veth0\" (socket: Operation not permitted)" >&2
 exit 1`)
 	_, err := StartCapture(context.Background(), LiveOptions{Interface: "veth0", Helper: helper})

@@ -19,6 +19,9 @@ import (
 // command that grants them, for the window to show.
 const FixLinePrefix = "fix "
 
+// FixReasonPrefix starts the line after it: libpcap's reason.
+const FixReasonPrefix = "fix-reason "
+
 // runCapture is the capture helper: the only command that opens
 // interfaces. It writes pcapng to a file or standard output, counter
 // lines (live.FormatStats) to standard error, and flushes everything it
@@ -48,6 +51,7 @@ func runCapture(env Env) error {
 		var perm *live.PermissionError
 		if errors.As(err, &perm) && perm.Command != "" {
 			fmt.Fprintln(env.Stderr, FixLinePrefix+perm.Command)
+			fmt.Fprintln(env.Stderr, FixReasonPrefix+perm.Err.Error())
 		}
 		return err
 	}

@@ -78,8 +78,11 @@ static() {
 }
 
 down() {
-	for p in "$RUN/httpd.pid" "$RUN/dnsmasq.pid"; do
-		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true
+	# Every process left in the namespaces (servers, a capture, a DHCP
+	# client): they would outlive the namespace otherwise.
+	for ns in $R $T; do
+		pids=$(ip netns pids $ns 2>/dev/null || true)
+		[ -z "$pids" ] || kill $pids 2>/dev/null || true
 	done
 	ip netns del $R 2>/dev/null || true
 	ip netns del $T 2>/dev/null || true
