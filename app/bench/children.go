@@ -74,7 +74,7 @@ func loadSession(file string, timelines bool) (result, error) {
 	start := time.Now()
 	opts := app.Options{}
 	if timelines {
-		opts.Observers = observersForReport
+		opts.Observers = app.DeviceObservers
 	}
 	var flows int
 	s := app.NewSession(opts, func(b app.Batch) {
@@ -88,6 +88,9 @@ func loadSession(file string, timelines bool) (result, error) {
 		return result{}, err
 	}
 	l.Wait()
+	if timelines && l.Devices() == nil {
+		return result{}, fmt.Errorf("no device report")
+	}
 	elapsed := time.Since(start)
 	runtime.GC()
 	n := l.Index.Len()

@@ -57,7 +57,8 @@ type burst struct {
 // for a live snapshot, from the same goroutine).
 type Builder struct {
 	opts      Options
-	devices   map[string]*Device
+	byMAC     map[[6]byte]*Device    // devices on links with MACs
+	byAddr    map[netip.Addr]*Device // devices on links without MACs
 	order     []*Device
 	byIP      map[netip.Addr]*Device // local addresses learnt from ARP and DHCP
 	arpOwner  map[netip.Addr][6]byte
@@ -73,7 +74,7 @@ type Builder struct {
 
 // NewBuilder returns an empty builder.
 func NewBuilder(opts Options) *Builder {
-	return &Builder{opts: opts.withDefaults(), devices: map[string]*Device{}, byIP: map[netip.Addr]*Device{},
+	return &Builder{opts: opts.withDefaults(), byMAC: map[[6]byte]*Device{}, byAddr: map[netip.Addr]*Device{}, byIP: map[netip.Addr]*Device{},
 		arpOwner: map[netip.Addr][6]byte{}, flows: map[uint32]*flowState{}, bursts: map[*Device]*burst{},
 		dhcp: newDHCPState(), dns: newDNSState(), budget: stream.NewBudget(32 << 20)}
 }
@@ -144,10 +145,10 @@ func (b *Builder) receiver(p *decode.Packet) *Device {
 		}
 		var m [6]byte
 		copy(m[:], p.DstMAC)
-		return b.devices[macKey(m)]
+		return b.byMAC[m]
 	}
 	if p.HasIP {
-		return b.devices[p.Dst.String()]
+		return b.byAddr[p.Dst]
 	}
 	return nil
 }
@@ -168,12 +169,13 @@ func (b *Builder) destination(p *decode.Packet) *Device {
 	return nil
 }
 
+// deviceByMAC returns the device with MAC m, creating it on first sight.
+// Devices are keyed by value so the per-packet lookup allocates nothing.
 func (b *Builder) deviceByMAC(m [6]byte, t int64) *Device {
-	k := macKey(m)
-	d := b.devices[k]
+	d := b.byMAC[m]
 	if d == nil {
-		d = newDevice(m, true, k, t)
-		b.devices[k] = d
+		d = newDevice(m, true, macKey(m), t)
+		b.byMAC[m] = d
 		b.order = append(b.order, d)
 	}
 	return d
@@ -183,12 +185,11 @@ func (b *Builder) deviceByIP(a netip.Addr, t int64) *Device {
 	if !a.IsValid() {
 		return nil
 	}
-	k := a.String()
-	d := b.devices[k]
+	d := b.byAddr[a]
 	if d == nil {
-		d = newDevice([6]byte{}, false, k, t)
+		d = newDevice([6]byte{}, false, a.String(), t)
 		d.addIP(a)
-		b.devices[k] = d
+		b.byAddr[a] = d
 		b.order = append(b.order, d)
 	}
 	return d

@@ -22,8 +22,9 @@ type httpFlow struct {
 }
 
 // httpBodyKeep is how much of each body is kept for previews and for
-// finding identifying values; the rest is counted, not kept.
-const httpBodyKeep = 64 << 10
+// finding identifying values in forms; the rest is counted, not kept
+// (the follow view and object export read bodies whole from the file).
+const httpBodyKeep = 4 << 10
 
 // payload looks at a packet with payload on a flow the device uses.
 func (b *Builder) payload(fs *flowState, p *decode.Packet, f *decode.Flow) {

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"thingsniff/app"
+	"thingsniff/capture"
+)
+
+// iotCapture is the merged IoT-Sentinel capture of the shared corpus.
+func iotCapture() string {
+	return filepath.Join("..", "shared", "corpus", "perf", "iot-sentinel-all-devices-merged.pcap")
+}
+
+// iotReport builds the device report of the IoT capture, as `thingsniff
+// report` does.
+func iotReport(string) (result, error) {
+	start := time.Now()
+	c, err := capture.Open(iotCapture())
+	if err != nil {
+		return result{}, err
+	}
+	defer c.Close()
+	r, err := app.BuildReport(c)
+	if err != nil {
+		return result{}, err
+	}
+	res := result{Seconds: time.Since(start).Seconds(), Packets: c.Packets(), Note: fmt.Sprintf("%d devices", len(r.Devices))}
+	runtime.KeepAlive(r)
+	return res, nil
+}
+
+// benchIoTReport prints how long the 64 MB IoT capture takes to report.
+func benchIoTReport() {
+	if _, err := os.Stat(iotCapture()); err != nil {
+		fmt.Println("IoT report: corpus not found beside the repository; skipped")
+		return
+	}
+	r, err := child("iot-report", "")
+	if err != nil {
+		fmt.Println("IoT report:", err)
+		return
+	}
+	fmt.Printf("  %-58s %8.3f  target %-10s %s   (%d packets, %s, peak RSS %.1f MB)\n",
+		"IoT-Sentinel 64 MB capture: device report, seconds", r.Seconds, "< 1", okMark(r.Seconds < 1), r.Packets, r.Note, float64(r.PeakRSS)/1e6)
+}
+
+func okMark(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "MISSED"
+}
