@@ -129,7 +129,7 @@ func (h *Handle) Run(ctx context.Context, w io.Writer, ro RunOptions) (Stats, er
 		switch {
 		case err == nil:
 			if err := pw.WritePacket(0, ci.Timestamp.UnixNano(), data, uint32(ci.Length)); err != nil {
-				runErr = fmt.Errorf("capture on %q: %w", h.name, err)
+				runErr = fmt.Errorf("capture on %q: write output after %d packets: %w", h.name, st.Written, err)
 				break
 			}
 			written++
