@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/netip"
 	"os"
@@ -38,7 +39,7 @@ const (
 var routerIP = netip.MustParseAddr("192.168.137.1")
 
 // needTestNetwork skips unless the test network can be built here.
-func needTestNetwork(t *testing.T) {
+func needTestNetwork(t testing.TB) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("live capture on a test network: not in -short")
@@ -60,7 +61,7 @@ func needTestNetwork(t *testing.T) {
 }
 
 // repoRoot is the module root, one up from this package.
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	wd, err := os.Getwd()
 	if err != nil {
@@ -70,7 +71,7 @@ func repoRoot(t *testing.T) string {
 }
 
 // buildThingsniff builds the program, the capture helper included.
-func buildThingsniff(t *testing.T) string {
+func buildThingsniff(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "thingsniff")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
@@ -83,7 +84,7 @@ func buildThingsniff(t *testing.T) string {
 
 // testNet brings the test network up and tears it down when the test ends,
 // whatever happens.
-func testNet(t *testing.T, args ...string) {
+func testNet(t testing.TB, args ...string) {
 	t.Helper()
 	// The namespaces have fixed names: one test network at a time on this
 	// machine, even across test processes (another package's go test).
@@ -197,7 +198,7 @@ func (h *helperRun) wait() error {
 }
 
 // waitFor polls cond for up to 20 s: a bound against a hang, not a timing.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if cond() {
@@ -584,5 +585,59 @@ func TestLiveStartCaptureIntoSession(t *testing.T) {
 	}
 	if spool := FindSpools(spools); len(spool) != 0 {
 		t.Errorf("a spool still open is offered for recovery: %q", spool)
+	}
+}
+
+// BenchmarkLiveRate offers UDP load from the thing at rising rates while
+// the window's path runs (helper in the router's namespace, pcapng over a
+// pipe into a spooled capture) and prints offered, captured and dropped.
+// Run it alone: go test -run '^$' -bench LiveRate -benchtime 1x ./app
+// (THINGSNIFF_RATES=10000,50000 picks the rates).
+func BenchmarkLiveRate(b *testing.B) {
+	needTestNetwork(b)
+	rates := []int{10000, 50000, 100000, 200000}
+	if env := os.Getenv("THINGSNIFF_RATES"); env != "" {
+		rates = rates[:0]
+		for _, f := range strings.Split(env, ",") {
+			var r int
+			if _, err := fmt.Sscan(f, &r); err != nil {
+				b.Fatalf("THINGSNIFF_RATES: %v", err)
+			}
+			rates = append(rates, r)
+		}
+	}
+	bin := buildThingsniff(b)
+	testNet(b, "static")
+	lc, err := StartCapture(context.Background(), LiveOptions{Interface: ifRouter, Filter: "udp port 9", Helper: bin,
+		Wrap: []string{"ip", "netns", "exec", nsRouter}, StatsInterval: 200 * time.Millisecond})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := capture.OpenStream(lc.Stream(), "live", b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	defer c.Store().Close()
+	go func() {
+		for {
+			if _, err := c.Next(); err != nil {
+				return
+			}
+		}
+	}()
+	b.ResetTimer()
+	steps, err := live.RateTest(context.Background(), live.RateOptions{Netns: nsThing, Target: netip.AddrPortFrom(routerIP, 9),
+		Rates: rates, Each: 2 * time.Second, Counters: lc.Stats, Captured: func() uint64 { return uint64(c.Packets()) }})
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := lc.Stop(); err != nil {
+		b.Fatal(err)
+	}
+	live.WriteRateTable(os.Stdout, steps)
+	for _, s := range steps {
+		b.ReportMetric(float64(s.KernelDrops+s.IfDrops)+float64(max(s.Lost, 0)), fmt.Sprintf("lost@%dk", s.Rate/1000))
 	}
 }
