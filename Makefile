@@ -14,7 +14,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libpcap-dev \
 	xvfb xauth imagemagick iproute2 dnsmasq isc-dhcp-client tcpdump busybox libcap2-bin
 
-.PHONY: all deps build run test test-short bench accuracy fuzz dist install clean demo
+.PHONY: all deps build run test test-short bench accuracy fuzz dist install windows clean demo
 
 all: build
 
@@ -46,6 +46,21 @@ test-short: deps
 # bench prints ratios measured in one run (see bench/README in the issue notes).
 bench: deps
 	$(GO) run ./app/bench -dir $(BENCHDIR)
+	@if [ "$$(id -u)" = 0 ]; then $(GO) test -run '^$$' -bench LiveRate -benchtime 1x ./app; \
+	else echo "live capture rate: run make bench as root (it builds a test network)"; fi
+
+# install grants the capture helper (the same binary, run as
+# `thingsniff capture`) the two capabilities live capture needs, and
+# nothing else: the window itself never runs as root.
+install: build
+	$(SUDO) setcap cap_net_raw,cap_net_admin=eip $(BIN)
+	@echo "$(BIN) may now capture live without root."
+
+# windows cross-builds thingsniff.exe (Npcap's wpcap.dll is loaded at run time).
+windows:
+	@dpkg-query -W -f='$${Status}\n' gcc-mingw-w64-x86-64 2>/dev/null | grep -q 'install ok installed' || \
+		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gcc-mingw-w64-x86-64; }
+	GOOS=windows CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $(GO) build -o bin/thingsniff.exe .
 
 # accuracy prints, per field, how thingsniff's device events agree with
 # tshark's view of every corpus capture, and why they differ where they do.

@@ -29,7 +29,7 @@ func Scan(c *capture.Capture, observers []decode.Observer, fn ScanFunc) (*decode
 		if err != nil {
 			return eng, fmt.Errorf("read %s: %w", c.Name(), err)
 		}
-		ix := addFrame(eng, c, &fr)
+		ix := addFrame(eng, c.Interfaces(), &fr)
 		if fn != nil {
 			p := eng.Last()
 			if err := fn(ix, p, eng.Flow(p.Flow)); err != nil {
@@ -44,9 +44,9 @@ func Scan(c *capture.Capture, observers []decode.Observer, fn ScanFunc) (*decode
 const noLink = layers.LinkType(0xffff)
 
 // addFrame runs one frame through the engine with its interface's link type.
-func addFrame(eng *decode.Engine, c *capture.Capture, fr *capture.Frame) decode.Index {
+func addFrame(eng *decode.Engine, ifs []capture.Interface, fr *capture.Frame) decode.Index {
 	link := noLink
-	if ifs := c.Interfaces(); int(fr.Iface) < len(ifs) {
+	if int(fr.Iface) < len(ifs) {
 		link = ifs[fr.Iface].LinkType
 	}
 	return eng.Add(fr.Data, link, decode.Meta{

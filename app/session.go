@@ -228,28 +228,22 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 	l.engine = eng
 	pending := make([]decode.Index, 0, 4096)
 	var flows []decode.Flow
-	nIfaces := 0
-	last := s.opts.Now()
-	first := true
+	var ifaces, ifaceNews []capture.Interface
 	// publish makes pending entries readable, interfaces first so that
 	// every readable entry's link type is known.
-	publish := func() (newIfaces []capture.Interface) {
-		if ifs := c.Interfaces(); len(ifs) != nIfaces {
-			nIfaces = len(ifs)
-			newIfaces = append([]capture.Interface(nil), ifs...)
-			l.ifMu.Lock()
-			l.ifaces = newIfaces
-			l.ifMu.Unlock()
-		}
+	publish := func() {
 		l.Index.Append(pending...)
 		pending = pending[:0]
-		return newIfaces
 	}
-	var ifaceNews []capture.Interface
+	setIfaces := func(ifs []capture.Interface) {
+		ifaces = append([]capture.Interface(nil), ifs...)
+		ifaceNews = ifaces
+		l.ifMu.Lock()
+		l.ifaces = ifaces
+		l.ifMu.Unlock()
+	}
 	send := func(done bool, err error) {
-		if ifs := publish(); ifs != nil {
-			ifaceNews = ifs
-		}
+		publish()
 		flows = flows[:0]
 		eng.TakeDirty(func(f *decode.Flow) { flows = append(flows, *f) })
 		b := Batch{Gen: l.Gen, Packets: l.Index.Len(), Flows: append([]decode.Flow(nil), flows...),
@@ -257,24 +251,38 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 		ifaceNews = nil
 		s.deliver(b)
 	}
+	add := func(fr *capture.Frame) {
+		pending = append(pending, addFrame(eng, ifaces, fr))
+		if len(pending) == cap(pending) {
+			publish()
+		}
+	}
+	end := func(err error) {
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+		send(true, err)
+	}
+	if c.Size() < 0 {
+		s.loadStream(ctx, l, setIfaces, add, send, end)
+		return
+	}
+
+	last := s.opts.Now()
+	first := true
 	for {
 		fr, err := c.Next()
+		if ifs := c.Interfaces(); len(ifs) != len(ifaces) {
+			setIfaces(ifs)
+		}
 		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = nil
-			}
-			send(true, err)
+			end(err)
 			return
 		}
-		pending = append(pending, addFrame(eng, c, &fr))
-		if len(pending) == cap(pending) {
-			if ifs := publish(); ifs != nil {
-				ifaceNews = ifs
-			}
-		}
+		add(&fr)
 		if n := eng.Count(); n&255 == 0 || (first && n >= s.opts.FirstRows) {
 			if ctx.Err() != nil {
-				send(true, fmt.Errorf("loading %s: %w", l.Name, context.Canceled))
+				end(fmt.Errorf("loading %s: %w", l.Name, context.Canceled))
 				return
 			}
 			if now := s.opts.Now(); now.Sub(last) >= s.opts.Interval || (first && n >= s.opts.FirstRows) {
@@ -282,6 +290,75 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 				last = now
 				send(false, nil)
 			}
+		}
+	}
+}
+
+// streamFrame carries one frame (its bytes copied) from a stream's reader
+// goroutine, with the interfaces when they changed, or the error that
+// ended the stream.
+type streamFrame struct {
+	frame  capture.Frame
+	ifaces []capture.Interface
+	err    error
+}
+
+// loadStream loads a capture that arrives over time (stdin, a live
+// helper's pipe). Reading blocks while the sender is quiet, so a goroutine
+// of its own reads, and the engine's goroutine sends a batch on a timer:
+// the last packets of a burst show without waiting for the next burst.
+func (s *Session) loadStream(ctx context.Context, l *Loaded, setIfaces func([]capture.Interface),
+	add func(*capture.Frame), send func(bool, error), end func(error)) {
+	c := l.capture
+	frames := make(chan streamFrame, 4096)
+	quit := make(chan struct{})
+	defer close(quit)
+	go func() {
+		known := 0
+		for {
+			fr, err := c.Next()
+			m := streamFrame{err: err}
+			if ifs := c.Interfaces(); len(ifs) != known {
+				known = len(ifs)
+				m.ifaces = append([]capture.Interface(nil), ifs...)
+			}
+			if err == nil {
+				m.frame = fr
+				m.frame.Data = append([]byte(nil), fr.Data...)
+			}
+			select {
+			case frames <- m:
+			case <-quit:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	tick := time.NewTicker(s.opts.Interval)
+	defer tick.Stop()
+	fresh := false
+	for {
+		select {
+		case m := <-frames:
+			if m.ifaces != nil {
+				setIfaces(m.ifaces)
+			}
+			if m.err != nil {
+				end(m.err)
+				return
+			}
+			add(&m.frame)
+			fresh = true
+		case <-tick.C:
+			if fresh {
+				fresh = false
+				send(false, nil)
+			}
+		case <-ctx.Done():
+			end(fmt.Errorf("loading %s: %w", l.Name, context.Canceled))
+			return
 		}
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -197,4 +198,42 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// TestStreamShowsPacketsWhileTheSenderIsQuiet feeds a capture through a
+// pipe that stays open: the packets must reach the UI without waiting for
+// more data or the end of the stream.
+func TestStreamShowsPacketsWhileTheSenderIsQuiet(t *testing.T) {
+	path := writeTCPCapture(t, t.TempDir(), serverHangsUp)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches := make(chan Batch, 100)
+	s := NewSession(Options{SpoolDir: t.TempDir(), Interval: 10 * time.Millisecond}, func(b Batch) { batches <- b })
+	pr, pw := io.Pipe()
+	go pw.Write(data) // the writer never closes: a live capture that went quiet
+	l, err := s.OpenStream(pr, "stdin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case b := <-batches:
+			if b.Done {
+				t.Fatalf("the stream ended: %+v", b)
+			}
+			if b.Packets == len(serverHangsUp) {
+				if got := NewRows(l).Row(3).Info; !strings.Contains(got, "GET /liveupdate.jsp") {
+					t.Errorf("row 4 of the stream: %q", got)
+				}
+				pw.Close()
+				s.Close()
+				return
+			}
+		case <-deadline:
+			t.Fatal("the packets of a quiet stream never reached the UI")
+		}
+	}
 }
