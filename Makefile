@@ -10,9 +10,9 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: the C toolchain and GL/X11 headers for Fyne's cgo build,
 # libpcap for live capture, Xvfb and ImageMagick for headless window tests
 # and screenshots, dnsmasq/iproute2/isc-dhcp-client/tcpdump for the live
-# test network.
+# test network, and tshark for the tests that compare with it.
 DEB_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libpcap-dev \
-	xvfb xauth imagemagick iproute2 dnsmasq isc-dhcp-client tcpdump busybox libcap2-bin
+	xvfb xauth imagemagick iproute2 dnsmasq isc-dhcp-client tcpdump busybox libcap2-bin tshark
 
 .PHONY: all deps build run test test-short bench accuracy fuzz dist install windows clean demo
 

@@ -60,6 +60,7 @@ func Details(data []byte, link layers.LinkType) (nodes []Node) {
 		}
 		n := Node{Title: layerTitle(l), Start: start, End: end}
 		n.Children = fieldNodes(reflect.ValueOf(l), start, end, 0)
+		narrowFields(l.LayerType(), n.Children, start, end)
 		nodes = append(nodes, n)
 	}
 	return nodes
@@ -222,4 +223,47 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// fieldRange is where a header field lies, from the start of its layer.
+type fieldRange struct{ off, len int }
+
+// fieldRanges places the fields of the fixed-layout headers, so that
+// choosing a field marks its own bytes in the hex view, not the whole
+// layer's. Fields not listed keep the layer's range.
+var fieldRanges = map[gopacket.LayerType]map[string]fieldRange{
+	layers.LayerTypeEthernet: {"DstMAC": {0, 6}, "SrcMAC": {6, 6}, "EthernetType": {12, 2}, "Length": {12, 2}},
+	layers.LayerTypeIPv4: {"Version": {0, 1}, "IHL": {0, 1}, "TOS": {1, 1}, "Length": {2, 2}, "Id": {4, 2},
+		"Flags": {6, 1}, "FragOffset": {6, 2}, "TTL": {8, 1}, "Protocol": {9, 1}, "Checksum": {10, 2},
+		"SrcIP": {12, 4}, "DstIP": {16, 4}},
+	layers.LayerTypeIPv6: {"Version": {0, 1}, "TrafficClass": {0, 2}, "FlowLabel": {1, 3}, "Length": {4, 2},
+		"NextHeader": {6, 1}, "HopLimit": {7, 1}, "SrcIP": {8, 16}, "DstIP": {24, 16}},
+	layers.LayerTypeTCP: {"SrcPort": {0, 2}, "DstPort": {2, 2}, "Seq": {4, 4}, "Ack": {8, 4}, "DataOffset": {12, 1},
+		"NS": {12, 1}, "CWR": {13, 1}, "ECE": {13, 1}, "URG": {13, 1}, "ACK": {13, 1}, "PSH": {13, 1}, "RST": {13, 1},
+		"SYN": {13, 1}, "FIN": {13, 1}, "Window": {14, 2}, "Checksum": {16, 2}, "Urgent": {18, 2}},
+	layers.LayerTypeUDP:    {"SrcPort": {0, 2}, "DstPort": {2, 2}, "Length": {4, 2}, "Checksum": {6, 2}},
+	layers.LayerTypeICMPv4: {"TypeCode": {0, 2}, "Checksum": {2, 2}, "Id": {4, 2}, "Seq": {6, 2}},
+	layers.LayerTypeICMPv6: {"TypeCode": {0, 2}, "Checksum": {2, 2}},
+	layers.LayerTypeARP: {"AddrType": {0, 2}, "Protocol": {2, 2}, "HwAddressSize": {4, 1}, "ProtAddressSize": {5, 1},
+		"Operation": {6, 2}, "SourceHwAddress": {8, 6}, "SourceProtAddress": {14, 4}, "DstHwAddress": {18, 6},
+		"DstProtAddress": {24, 4}},
+	layers.LayerTypeDot1Q: {"Priority": {0, 1}, "DropEligible": {0, 1}, "VLANIdentifier": {0, 2}, "Type": {2, 2}},
+}
+
+// narrowFields gives the known fields of a layer their own byte range,
+// within the layer's [start, end).
+func narrowFields(t gopacket.LayerType, fields []Node, start, end int) {
+	ranges := fieldRanges[t]
+	if ranges == nil {
+		return
+	}
+	for i := range fields {
+		name, _, _ := strings.Cut(fields[i].Title, ":")
+		name, _, _ = strings.Cut(name, " (")
+		r, ok := ranges[name]
+		if !ok || start+r.off+r.len > end {
+			continue
+		}
+		fields[i].Start, fields[i].End = start+r.off, start+r.off+r.len
+	}
 }

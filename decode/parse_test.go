@@ -173,3 +173,27 @@ func FuzzDecode(f *testing.F) {
 		Details(data, lt)
 	})
 }
+
+func TestDetailsMarkFieldBytes(t *testing.T) {
+	data := unhex(t, packetCases[2].hex) // TCP SYN over 802.1Q
+	var tcp *Node
+	nodes := Details(data, layers.LinkTypeEthernet)
+	for i := range nodes {
+		if strings.HasPrefix(nodes[i].Title, "Transmission Control Protocol") {
+			tcp = &nodes[i]
+		}
+	}
+	if tcp == nil {
+		t.Fatalf("no TCP layer in %+v", nodes)
+	}
+	for _, f := range tcp.Children {
+		if strings.HasPrefix(f.Title, "DstPort") {
+			// Ethernet 14 + 802.1Q 4 + IPv4 20 = 38; the destination port is bytes 2-3 of TCP.
+			if f.Start != 40 || f.End != 42 || string(data[f.Start:f.End]) != "\x00\x50" {
+				t.Errorf("DstPort marks bytes %d-%d", f.Start, f.End)
+			}
+			return
+		}
+	}
+	t.Error("no DstPort field")
+}
