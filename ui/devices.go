@@ -231,9 +231,13 @@ func formatDevice(d *device.Device) deviceRow {
 	default:
 		r.title, r.vendor = d.Key, "Unknown vendor"
 	}
-	addr := append(slices.Clone(d.IPs), d.Key)
-	if d.MAC() == nil {
-		addr = d.IPs
+	// IPv4 first: link-local IPv6 addresses are long and say little.
+	addr := slices.Clone(d.IPs)
+	slices.SortStableFunc(addr, func(a, b string) int {
+		return cmp.Compare(strings.Count(a, ":"), strings.Count(b, ":"))
+	})
+	if d.MAC() != nil {
+		addr = append(addr, d.Key)
 	}
 	r.address = strings.Join(addr, " · ")
 	for _, f := range d.Findings {

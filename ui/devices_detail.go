@@ -80,37 +80,70 @@ func (t *deviceDetail) show(d *device.Device) {
 	}
 	t.subtitle.SetText(strings.Join(sub, " · "))
 
-	t.facts.RemoveAll()
+	var facts []fyne.CanvasObject
 	for _, f := range deviceFacts(d) {
 		key := widget.NewLabelWithStyle(f.key, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 		val := widget.NewLabel(f.value)
 		val.Wrapping = fyne.TextWrapWord
 		val.Selectable = true
-		t.facts.Add(key)
-		t.facts.Add(val)
+		facts = append(facts, key, val)
 	}
+	t.facts.Objects = facts
+	t.facts.Refresh()
 
 	t.summary.SetText(strings.Join(d.Summary, " "))
 
-	t.findings.RemoveAll()
-	t.findHead.SetText(fmt.Sprintf("Findings (%d)", len(d.Findings)))
+	t.findHead.SetText(fmt.Sprintf("Findings (%s)", thousands(len(d.Findings))))
+	var rows []fyne.CanvasObject
 	if len(d.Findings) == 0 {
-		none := widget.NewLabelWithStyle("Nothing stands out.", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
-		t.findings.Add(none)
+		rows = append(rows, widget.NewLabelWithStyle("Nothing stands out.", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
 	}
-	for i := range d.Findings {
-		t.findings.Add(t.findingRow(d, &d.Findings[i]))
+	for _, i := range worstFindings(d.Findings, maxFindingsShown) {
+		rows = append(rows, t.findingRow(d, &d.Findings[i]))
 	}
+	if n := len(d.Findings); n > maxFindingsShown {
+		more := widget.NewLabel(fmt.Sprintf("These are the %d most severe of %s findings; the exported report lists them all.",
+			maxFindingsShown, thousands(n)))
+		more.Wrapping = fyne.TextWrapWord
+		more.TextStyle.Italic = true
+		rows = append(rows, more)
+	}
+	// One refresh for all rows: adding them one by one lays the box
+	// out again for each.
+	t.findings.Objects = rows
+	t.findings.Refresh()
 	t.scroll.ScrollToTop()
 	t.scroll.Refresh()
 	t.whoScroll.ScrollToTop()
 	t.whoScroll.Refresh()
 }
 
+// maxFindingsShown bounds the findings drawn for one device: a busy
+// device can have thousands, and wrapped text is slow to lay out.
+const maxFindingsShown = 20
+
+// worstFindings returns the indexes of at most n findings, alerts first,
+// then warnings, then the rest, each group in time order.
+func worstFindings(fs []device.Finding, n int) []int {
+	var out []int
+	for _, sev := range []device.Severity{device.Alert, device.Warning, ""} {
+		for i := range fs {
+			if len(out) == n {
+				return out
+			}
+			s := fs[i].Severity
+			if s == sev || sev == "" && s != device.Alert && s != device.Warning {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
 // findingRow shows a finding with its severity, when and how often it
 // was seen, and a button that opens its packets.
 func (t *deviceDetail) findingRow(d *device.Device, f *device.Finding) fyne.CanvasObject {
-	text := widget.NewLabel(f.Text)
+	text := widget.NewLabel(clip(f.Text, maxFindingText))
 	text.Wrapping = fyne.TextWrapWord
 	meta := []string{string(f.Severity), f.Time.Format("15:04:05.000")}
 	if f.Count > 1 {
@@ -126,6 +159,19 @@ func (t *deviceDetail) findingRow(d *device.Device, f *device.Finding) fyne.Canv
 	icon := widget.NewIcon(severityIcon(f.Severity))
 	return container.NewBorder(nil, nil, container.NewVBox(icon), container.NewVBox(open),
 		container.New(tightVBox{}, text, sub))
+}
+
+// maxFindingText bounds the text of a finding as its row shows it; the
+// exported report and the event it points at hold all of it.
+const maxFindingText = 320
+
+// clip shortens s to at most n runes, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // fact is one line of the device's header.
@@ -147,7 +193,13 @@ func deviceFacts(d *device.Device) []fact {
 	if len(d.Names) > 1 {
 		add("Names", strings.Join(d.Names, ", "))
 	}
-	add("Seen", fmt.Sprintf("%s to %s (%s)", d.First.Format("2006-01-02 15:04:05"), d.Last.Format("15:04:05"),
+	last := d.Last.Format("15:04:05")
+	if y1, m1, d1 := d.First.Date(); !d.Last.IsZero() {
+		if y2, m2, d2 := d.Last.Date(); y1 != y2 || m1 != m2 || d1 != d2 {
+			last = d.Last.Format("2006-01-02 15:04:05")
+		}
+	}
+	add("Seen", fmt.Sprintf("%s to %s (%s)", d.First.Format("2006-01-02 15:04:05"), last,
 		app.FormatDuration(d.Last.Sub(d.First))))
 	add("Sent", fmt.Sprintf("%s, %s", plural(int(d.Packets), "packet", "packets"), byteSize(d.Bytes)))
 	if total := p.ClearBytes + p.EncryptedBytes + p.OtherBytes; total > 0 {

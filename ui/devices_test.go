@@ -424,3 +424,42 @@ func TestDevicesSnapshots(t *testing.T) {
 		f.Close()
 	}
 }
+
+func TestDevicesManyFindingsShowTheWorst(t *testing.T) {
+	h := newHarnessWith(t, fyne.NewSize(1400, 900), app.Options{})
+	d := &device.Device{Key: "10.0.0.5", IPs: []string{"10.0.0.5"}}
+	for i := range 3 * maxFindingsShown {
+		sev := device.Info
+		if i%7 == 3 {
+			sev = device.Alert
+		}
+		d.Findings = append(d.Findings, device.Finding{Kind: "k", Severity: sev, Text: strings.Repeat("long text ", 80) + strconv.Itoa(i), Count: 1})
+	}
+	dt := h.u.devices.detail
+	dt.show(d)
+	if n := len(dt.findings.Objects); n != maxFindingsShown+1 {
+		t.Fatalf("%d rows for %d findings, want %d and a note", n, len(d.Findings), maxFindingsShown)
+	}
+	alerts := 0
+	for _, f := range d.Findings {
+		if f.Severity == device.Alert {
+			alerts++
+		}
+	}
+	shown := worstFindings(d.Findings, maxFindingsShown)
+	for k, i := range shown {
+		if (k < alerts) != (d.Findings[i].Severity == device.Alert) {
+			t.Errorf("row %d shows a %s finding", k, d.Findings[i].Severity)
+		}
+	}
+	if !strings.Contains(dt.findHead.Text, "60") {
+		t.Errorf("heading %q", dt.findHead.Text)
+	}
+	// A device known by its IP (no MAC on its link) is filtered by host.
+	if got := packetFilter(d, 0, device.KindDNS); got != "host 10.0.0.5" {
+		t.Errorf("filter %q", got)
+	}
+	if got := packetFilter(d, 12, device.KindDNS); got != "flow 12" {
+		t.Errorf("filter %q", got)
+	}
+}

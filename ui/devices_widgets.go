@@ -207,6 +207,9 @@ func (r *badgeRenderer) Refresh() {
 	r.text.Refresh()
 }
 
+// minWrapWidth is the least width at which wrapped text is laid out.
+const minWrapWidth = 120
+
 // tightVBox stacks labels with no gap between them: the labels' own
 // inner padding already separates their lines.
 type tightVBox struct{}
@@ -222,6 +225,12 @@ func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if size.Width < minWrapWidth {
+		// Wrapping a long text into a sliver costs a measurement per
+		// word; such a layout only happens before the panel has its
+		// width, and a real one follows.
+		return
+	}
 	y := float32(0)
 	for _, o := range objs {
 		h := o.MinSize().Height
