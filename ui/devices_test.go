@@ -463,3 +463,31 @@ func TestDevicesManyFindingsShowTheWorst(t *testing.T) {
 		t.Errorf("filter %q", got)
 	}
 }
+
+func TestDevicesBusyTimelineFormatsInTheBackground(t *testing.T) {
+	h := newHarnessWith(t, fyne.NewSize(1400, 900), app.Options{})
+	d := &device.Device{Key: "10.0.0.5"}
+	for i := range syncEvents + 500 {
+		e := &device.Event{Kind: device.KindTCP, Flow: uint32(i + 1), Summary: "connection " + strconv.Itoa(i), Packets: []uint32{uint32(i + 1)}}
+		if i%2 == 1 {
+			e.Kind, e.Flow = device.KindHTTP, uint32(i) // under the connection before it
+		}
+		d.Events = append(d.Events, e)
+	}
+	tl := h.u.devices.timeline
+	tl.setDevice(d)
+	if len(tl.shown) != 0 || !strings.HasPrefix(tl.count.Text, "Reading 2,500 events") {
+		t.Errorf("before the background work: %d rows, count %q", len(tl.shown), tl.count.Text)
+	}
+	h.settle()
+	if len(tl.shown) != len(d.Events) || !tl.shown[1].child || tl.shown[2].child {
+		t.Fatalf("%d rows for %d events", len(tl.shown), len(d.Events))
+	}
+	// A device chosen while another's events are formatted wins.
+	tl.setDevice(d)
+	tl.setDevice(&device.Device{Key: "10.0.0.6"})
+	h.settle()
+	if len(tl.shown) != 0 || tl.d.Key != "10.0.0.6" {
+		t.Errorf("a late result replaced the device shown: %d rows", len(tl.shown))
+	}
+}

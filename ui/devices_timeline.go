@@ -105,13 +105,12 @@ type lineRef struct {
 // timelineView is the selected device's events in time order, with HTTP
 // exchanges and TLS hellos under their connections, filtered by kind.
 type timelineView struct {
-	v     *devicesView
-	d     *device.Device
-	lines []eventLine
-	// parent maps an event to the connection event it belongs under, -1
-	// for none.
-	parent []int
-	kids   map[int][]int
+	v      *devicesView
+	d      *device.Device
+	lines  []eventLine
+	parent []int         // see timelineData
+	kids   map[int][]int // see timelineData
+	seq    uint64        // device shown, so that a late background result is dropped
 	shown  []lineRef
 	on     map[string]bool
 
@@ -165,27 +164,66 @@ func (t *timelineView) setKinds(groups ...string) {
 
 // setDevice shows d's events (none for nil).
 func (t *timelineView) setDevice(d *device.Device) {
+	t.seq++
 	t.d = d
-	t.lines, t.parent, t.kids = nil, nil, map[int][]int{}
-	if d != nil {
-		t.lines = formatEvents(d)
-		t.parent = make([]int, len(d.Events))
-		conn := map[uint32]int{}
-		for i, e := range d.Events {
-			t.parent[i] = -1
-			switch e.Kind {
-			case device.KindTCP:
-				if e.Flow != 0 {
-					conn[e.Flow] = i
-				}
-			case device.KindHTTP, device.KindTLS:
-				if p, ok := conn[e.Flow]; ok && e.Flow != 0 {
-					t.parent[i] = p
-					t.kids[p] = append(t.kids[p], i)
-				}
+	t.apply(timelineData{})
+	if d == nil {
+		return
+	}
+	if len(d.Events) <= syncEvents {
+		t.apply(prepareTimeline(d))
+		return
+	}
+	seq := t.seq
+	t.count.SetText("Reading " + plural(len(d.Events), "event", "events") + "…")
+	t.v.u.background(func() func() {
+		data := prepareTimeline(d)
+		return func() {
+			if seq == t.seq {
+				t.apply(data)
+			}
+		}
+	})
+}
+
+// syncEvents is how many events a timeline formats on the UI goroutine;
+// a busier device's are formatted in the background.
+const syncEvents = 2000
+
+// timelineData is a device's events made ready to show.
+type timelineData struct {
+	lines []eventLine
+	// parent maps an event to the connection event it belongs under, -1
+	// for none; kids is the reverse.
+	parent []int
+	kids   map[int][]int
+}
+
+// prepareTimeline formats d's events and finds which ones go under
+// their connection. It reads d only, so it can run on any goroutine.
+func prepareTimeline(d *device.Device) timelineData {
+	x := timelineData{lines: formatEvents(d), parent: make([]int, len(d.Events)), kids: map[int][]int{}}
+	conn := map[uint32]int{}
+	for i, e := range d.Events {
+		x.parent[i] = -1
+		switch e.Kind {
+		case device.KindTCP:
+			if e.Flow != 0 {
+				conn[e.Flow] = i
+			}
+		case device.KindHTTP, device.KindTLS:
+			if p, ok := conn[e.Flow]; ok && e.Flow != 0 {
+				x.parent[i] = p
+				x.kids[p] = append(x.kids[p], i)
 			}
 		}
 	}
+	return x
+}
+
+// apply shows prepared events.
+func (t *timelineView) apply(x timelineData) {
+	t.lines, t.parent, t.kids = x.lines, x.parent, x.kids
 	t.refilter()
 	t.list.ScrollToTop()
 }
