@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 )
 
@@ -72,9 +71,7 @@ func Run(name string, env Env) int {
 // Help writes the list of commands.
 func Help(w io.Writer) {
 	fmt.Fprintln(w, "usage: thingsniff [FILE | -]            open the window (a file, or a capture on stdin)")
-	cmds := Commands()
-	sort.SliceStable(cmds, func(i, j int) bool { return false })
-	for _, c := range cmds {
+	for _, c := range Commands() {
 		fmt.Fprintf(w, "       thingsniff %s %s\n", c.Name, c.Usage)
 	}
 }
