@@ -39,6 +39,8 @@ func (v *devicesView) exportDialog() {
 		v.exportTo(v.report, path)
 	}, v.u.win)
 	base := strings.TrimSuffix(filepath.Base(l.Name), filepath.Ext(l.Name))
+	d.SetTitleText("Export the device report: a .md name writes Markdown, .json writes JSON")
+	d.SetConfirmText("Export")
 	d.SetFileName(base + "-devices.md")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".md", ".json"}))
 	d.Resize(fyne.NewSize(900, 600))
