@@ -19,6 +19,7 @@ type term struct {
 	hasProto bool
 	flow     uint32
 	hasFlow  bool
+	frames   [][2]int // 1-based packet number ranges, inclusive
 	flags    decode.Flags
 	host     netip.Addr
 	port     uint16
@@ -32,7 +33,7 @@ func (t *term) needsBytes() bool {
 }
 
 // parseFilter reads words ANDed together: protocol names, `host ADDR`,
-// `port N`, `flow N` (or `stream N`), `mac ADDR`, flag words (syn, fin,
+// `port N`, `flow N` (or `stream N`), `frame 19,21-30`, `mac ADDR`, flag words (syn, fin,
 // rst, retrans, malformed, broadcast, multicast), `!word` to negate, and
 // any other word as text to find in the row.
 func parseFilter(expr string) ([]term, error) {
@@ -86,6 +87,14 @@ func parseFilter(expr string) ([]term, error) {
 				return nil, fmt.Errorf("filter: %q is not a flow number", v)
 			}
 			t.flow, t.hasFlow = uint32(n), true
+		case "frame", "packet", "packets":
+			v, err := arg()
+			if err != nil {
+				return nil, err
+			}
+			if t.frames, err = parseRanges(v); err != nil {
+				return nil, err
+			}
 		case "mac", "ether":
 			v, err := arg()
 			if err != nil {
@@ -122,10 +131,35 @@ func parseFilter(expr string) ([]term, error) {
 	return terms, nil
 }
 
+// parseRanges reads packet numbers and ranges: "19", "19,21", "19-30,40".
+func parseRanges(v string) ([][2]int, error) {
+	var out [][2]int
+	for _, part := range strings.Split(v, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		b := a
+		if err == nil && isRange {
+			b, err = strconv.Atoi(hi)
+		}
+		if err != nil || a < 1 || b < a {
+			return nil, fmt.Errorf("filter: %q is not a packet number or range", part)
+		}
+		out = append(out, [2]int{a, b})
+	}
+	return out, nil
+}
+
 // matchIndex tests the terms that need no bytes; ok is false when the
 // answer depends on bytes.
-func (t *term) matchIndex(ix decode.Index) (match, ok bool) {
+func (t *term) matchIndex(i int, ix decode.Index) (match, ok bool) {
 	switch {
+	case t.frames != nil:
+		for _, r := range t.frames {
+			if i+1 >= r[0] && i+1 <= r[1] {
+				return true, true
+			}
+		}
+		return false, true
 	case t.hasFlow:
 		return ix.Flow == t.flow, true
 	case t.flags != 0:
@@ -189,7 +223,7 @@ func Filter(ctx context.Context, l *Loaded, expr string, n int) ([]int, error) {
 		decoded := false
 		for k := range terms {
 			t := &terms[k]
-			m, known := t.matchIndex(ix)
+			m, known := t.matchIndex(i, ix)
 			if !known {
 				if !decoded {
 					// An unreadable packet still gets matched on what the

@@ -160,6 +160,8 @@ func TestFilterAndSave(t *testing.T) {
 		"port 80 liveupdate":     {3},
 		"flow 1 ok":              {4},
 		"flow 2":                 nil,
+		"frame 2,5-6":            {1, 4, 5},
+		"packets 7 fin":          {6},
 	}
 	for expr, want := range cases {
 		got, err := Filter(context.Background(), l, expr, l.Index.Len())
