@@ -23,6 +23,7 @@ type eventDetail struct {
 	summary *widget.Label
 	fields  *fyne.Container
 	open    *widget.Button
+	follow  *widget.Button
 	hint    *widget.Label // says what clicking does while no event is chosen
 	body    fyne.CanvasObject
 	scroll  *container.Scroll
@@ -41,12 +42,17 @@ func newEventDetail(t *timelineView) *eventDetail {
 		}
 	})
 	x.open.Importance = widget.HighImportance
+	x.follow = widget.NewButtonWithIcon("Follow stream", theme.MailForwardIcon(), func() {
+		if x.e != nil && x.e.Flow != 0 {
+			t.v.u.FollowFlow(x.e.Flow)
+		}
+	})
 	x.hint = widget.NewLabel("Click an event to read it in full; its packet numbers on the right open its packets. " +
 		"HTTP exchanges and TLS hellos are listed under their connection.")
 	x.hint.Wrapping = fyne.TextWrapWord
 	x.hint.Alignment = fyne.TextAlignCenter
 	x.hint.TextStyle.Italic = true
-	x.body = container.NewBorder(nil, nil, nil, container.NewVBox(x.open), x.summary)
+	x.body = container.NewBorder(nil, nil, nil, container.NewVBox(x.open, x.follow), x.summary)
 	x.scroll = container.NewVScroll(container.NewVBox(x.body, container.NewThemeOverride(x.fields, denseTheme{})))
 	x.content = container.NewVBox(widget.NewSeparator(),
 		container.New(fixedHeight(140), container.NewPadded(x.scroll), container.NewCenter(container.New(fixedWidth(640), x.hint))))
@@ -67,6 +73,11 @@ func (x *eventDetail) show(d *device.Device, e *device.Event) {
 	}
 	x.hint.Hide()
 	x.scroll.Show()
+	if e.Flow != 0 && x.t.v.u.canFollow(e.Flow) {
+		x.follow.Show()
+	} else {
+		x.follow.Hide()
+	}
 	x.summary.SetText(e.Summary)
 	fs := eventFields(e)
 	for i, f := range fs {

@@ -19,7 +19,8 @@ import (
 
 // Flow table columns, in order.
 const (
-	fcID = iota
+	fcFollow = iota
+	fcID
 	fcProto
 	fcClient
 	fcServer
@@ -37,6 +38,7 @@ const (
 
 func flowColumns() []column {
 	return []column{
+		fcFollow:   {"Stream", 64, fyne.TextAlignCenter},
 		fcID:       {"ID", 56, fyne.TextAlignTrailing},
 		fcProto:    {"Proto", 66, fyne.TextAlignLeading},
 		fcClient:   {"Client", 190, fyne.TextAlignLeading},
@@ -107,7 +109,7 @@ func newFlowsView(u *UI) *flowsView {
 		swatch(tintReset), widget.NewLabel("reset"),
 	)
 	bar := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), container.NewHBox(v.count, legend), v.filter)
-	hint := widget.NewLabel("Click a flow to see its packets; click a column title to sort.")
+	hint := widget.NewLabel("Click a flow to see its packets, Follow to read its conversation; click a column title to sort.")
 	hint.Importance = widget.LowImportance
 	v.content = container.NewBorder(container.NewPadded(bar), container.NewPadded(hint), nil, nil,
 		container.NewThemeOverride(v.table, denseTheme{}))
@@ -166,7 +168,7 @@ func (v *flowsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	case f.ClosedBy == decode.SideServer:
 		t = tintServer
 	}
-	style := fyne.TextStyle{Bold: id.Col == fcClosedBy || id.Col == fcClose}
+	style := fyne.TextStyle{Bold: id.Col == fcClosedBy || id.Col == fcClose || id.Col == fcFollow}
 	setCell(o, v.cells[k].text[id.Col], v.cols[id.Col].align, t.color(), style)
 }
 
@@ -203,6 +205,10 @@ func (v *flowsView) selected(id widget.TableCellID) {
 	k := v.flowAt(id.Row)
 	v.table.UnselectAll()
 	if k < 0 {
+		return
+	}
+	if id.Col == fcFollow && v.cells[k].text[fcFollow] != "" {
+		v.u.FollowFlow(v.flows[k].ID)
 		return
 	}
 	v.u.ShowPackets("flow " + strconv.FormatUint(uint64(v.flows[k].ID), 10))
@@ -377,6 +383,9 @@ func formatFlow(f *decode.Flow) flowCells {
 	}
 	t[fcApp] = appName(f)
 	c.search = strings.ToLower(strings.Join(t[:], " "))
+	if f.Proto == decode.ProtoTCP || f.Proto == decode.ProtoUDP {
+		t[fcFollow] = "Follow"
+	}
 	return c
 }
 

@@ -50,6 +50,7 @@ func (u *UI) addShortcuts() {
 		do := s.do
 		u.win.Canvas().AddShortcut(shortcut(s.key), func(fyne.Shortcut) { do() })
 	}
+	u.win.Canvas().AddShortcut(followShortcut(), func(fyne.Shortcut) { u.followSelected() })
 }
 
 func (u *UI) newMainMenu() *fyne.MainMenu {
@@ -91,6 +92,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		item("Go to packet…", fyne.KeyG, theme.NavigateNextIcon(), u.goToDialog),
 		item("Filter packets", fyne.KeyF, theme.SearchIcon(), u.focusFilter),
 		item("Devices", fyne.KeyD, iconDevices(), u.showDevices),
+		&fyne.MenuItem{Label: "Follow stream", Icon: theme.MailForwardIcon(), Action: u.followSelected, Shortcut: followShortcut()},
 		item("Light or dark theme", fyne.KeyT, theme.ColorPaletteIcon(), func() { toggleTheme(u.app) }),
 	)
 	help := fyne.NewMenu("Help",
@@ -267,6 +269,8 @@ func (u *UI) shortcutsDialog() {
 		grid.Add(widget.NewLabelWithStyle(mod+string(s.key), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 		grid.Add(widget.NewLabel(s.what))
 	}
+	grid.Add(widget.NewLabelWithStyle(mod+"Shift+F", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+	grid.Add(widget.NewLabel("Follow the chosen packet's stream"))
 	grid.Add(widget.NewLabelWithStyle("↑ ↓", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 	grid.Add(widget.NewLabel("Move through the packet list"))
 	dialog.ShowCustom("Keyboard shortcuts", "Close", grid, u.win)

@@ -85,8 +85,9 @@ func newPacketsView(u *UI) *packetsView {
 	p.count = widget.NewLabel("")
 	p.follow = widget.NewCheck("Follow new packets", nil)
 	p.follow.SetChecked(true)
+	stream := widget.NewButtonWithIcon("Follow stream", theme.MailForwardIcon(), u.followSelected)
 	bar := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()),
-		container.NewHBox(apply, p.count, p.follow), p.filter)
+		container.NewHBox(apply, p.count, p.follow, stream), p.filter)
 
 	p.details = newDetailsView()
 	list := container.NewThemeOverride(container.New(&fillColumn{table: p.table, col: len(p.cols) - 1, cols: p.cols}, p.table), denseTheme{})

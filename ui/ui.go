@@ -34,6 +34,7 @@ type UI struct {
 	packets *packetsView
 	flows   *flowsView
 	devices *devicesView
+	stream  *followView
 	status  *statusBar
 	recent  *recentFiles
 
@@ -79,6 +80,9 @@ func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
 	)
 	u.devices = newDevicesView(u)
 	u.AddTab(u.devices.tab)
+	u.stream = newFollowView(u)
+	u.AddTab(u.stream.tab)
+	u.OnLoad(func(*app.Loaded) { u.stream.clear() })
 	u.main = u.tabs
 	u.toolbar = u.newToolbar()
 
@@ -158,6 +162,7 @@ func (u *UI) CloseCapture() {
 	u.packets.reset()
 	u.flows.reset()
 	u.devices.reset()
+	u.stream.clear()
 	u.status.reset()
 	u.win.SetTitle("thingsniff")
 	u.showWelcome()
@@ -166,6 +171,7 @@ func (u *UI) CloseCapture() {
 // Shutdown stops any load; call it when the window closes.
 func (u *UI) Shutdown() {
 	u.packets.cancelFilter()
+	u.stream.stop()
 	u.session.Close()
 }
 
