@@ -7,9 +7,25 @@ import (
 )
 
 // DeviceObservers makes the observers a load needs to build device
-// timelines: one device.Builder. Pass it as Options.Observers.
+// timelines: one device.Builder, on a goroutine of its own so that it uses
+// the second core. Pass it as Options.Observers.
 func DeviceObservers() []decode.Observer {
-	return []decode.Observer{device.NewBuilder(device.Options{})}
+	return []decode.Observer{decode.NewAsync(device.NewBuilder(device.Options{}), device.NeedsPayload)}
+}
+
+// deviceBuilder finds the builder among observers, waiting for it to see
+// every packet when it runs asynchronously.
+func deviceBuilder(observers []decode.Observer) *device.Builder {
+	for _, o := range observers {
+		if a, ok := o.(*decode.Async); ok {
+			a.Close()
+			o = a.Inner()
+		}
+		if b, ok := o.(*device.Builder); ok {
+			return b
+		}
+	}
+	return nil
 }
 
 // Devices waits for the load to finish, finishes its device builder and
@@ -17,24 +33,22 @@ func DeviceObservers() []decode.Observer {
 // moment on a big capture: call it off the UI goroutine.
 func (l *Loaded) Devices() *device.Report {
 	l.Wait()
-	for _, o := range l.observers {
-		if b, ok := o.(*device.Builder); ok {
-			l.reportOnce.Do(func() {
-				b.Finish(l.engine.Flow)
-				r := b.Report()
-				l.report = &r
-			})
-			return l.report
+	l.reportOnce.Do(func() {
+		if b := deviceBuilder(l.observers); b != nil {
+			b.Finish(l.engine.Flow)
+			r := b.Report()
+			l.report = &r
 		}
-	}
-	return nil
+	})
+	return l.report
 }
 
 // BuildReport reads a whole capture and returns the story of its devices,
 // and the reason the capture ended early, if it did.
 func BuildReport(c *capture.Capture) (device.Report, error) {
-	b := device.NewBuilder(device.Options{})
-	eng, err := Scan(c, []decode.Observer{b}, nil)
+	obs := DeviceObservers()
+	eng, err := Scan(c, obs, nil)
+	b := deviceBuilder(obs)
 	b.Finish(eng.Flow)
 	return b.Report(), err
 }

@@ -260,3 +260,31 @@ func (d *Device) find(f Finding) {
 	f.Count = 1
 	d.Findings = append(d.Findings, f)
 }
+
+// NeedsPayload says which packets' payloads the builder reads: the
+// messages of the protocols it parses, and TCP flows that carry HTTP,
+// TLS or DNS (or may, on HTTP's usual ports). Bulk data elsewhere is
+// counted by the flows and never looked at, so an asynchronous wrapper
+// (decode.Async) need not copy it.
+func NeedsPayload(p *decode.Packet, f *decode.Flow) bool {
+	if len(p.Payload) == 0 {
+		return false
+	}
+	switch p.Proto {
+	case decode.ProtoDHCP, decode.ProtoDNS, decode.ProtoMDNS, decode.ProtoLLMNR, decode.ProtoNBNS,
+		decode.ProtoSSDP, decode.ProtoHTTP, decode.ProtoTLS:
+		return true
+	}
+	if f == nil || f.Proto != decode.ProtoTCP {
+		return false
+	}
+	switch f.App {
+	case decode.ProtoHTTP, decode.ProtoTLS, decode.ProtoDNS:
+		return true
+	}
+	switch f.Server.Port() {
+	case 80, 8000, 8008, 8080, 3128:
+		return true
+	}
+	return false
+}
