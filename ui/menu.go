@@ -84,6 +84,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		item("Save as…", fyne.KeyS, theme.DocumentSaveIcon(), u.saveDialog),
 		item("Export displayed packets…", "", nil, u.exportDialog),
 		item("Export device report…", "", nil, func() { u.devices.exportDialog() }),
+		&fyne.MenuItem{Label: "Export objects", ChildMenu: fyne.NewMenu("", fyne.NewMenuItem("HTTP…", u.exportObjectsDialog))},
 		item("Close", fyne.KeyW, theme.CancelIcon(), u.CloseCapture),
 		fyne.NewMenuItemSeparator(),
 		quit,

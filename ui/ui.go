@@ -35,6 +35,7 @@ type UI struct {
 	flows   *flowsView
 	devices *devicesView
 	stream  *followView
+	objects *objectsDialog // the last Export Objects dialog
 	status  *statusBar
 	recent  *recentFiles
 
