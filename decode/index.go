@@ -1,5 +1,7 @@
 package decode
 
+import "strings"
+
 // Proto is the highest protocol a packet was recognised as, for the
 // Protocol column and for quick filtering. It fits in one byte of Index.
 type Proto uint8
@@ -70,30 +72,11 @@ func (p Proto) String() string {
 // ParseProto returns the protocol with the given display name (any case).
 func ParseProto(name string) (Proto, bool) {
 	for p, n := range protoNames {
-		if equalFold(n, name) {
+		if strings.EqualFold(n, name) {
 			return Proto(p), true
 		}
 	}
 	return ProtoUnknown, false
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 // Flags are per-packet marks kept in the index.

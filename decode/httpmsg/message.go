@@ -1,6 +1,9 @@
 package httpmsg
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Param is one name/value pair, in the order it appeared.
 type Param struct {
@@ -114,7 +117,7 @@ type Message struct {
 // case-insensitively, or "".
 func (m *Message) Header(name string) string {
 	for _, h := range m.Headers {
-		if equalFold(h.Name, name) {
+		if strings.EqualFold(h.Name, name) {
 			return h.Value
 		}
 	}
@@ -124,23 +127,4 @@ func (m *Message) Header(name string) string {
 // LastPacket is the packet that completed the message.
 func (m *Message) LastPacket() uint64 {
 	return max(m.HeadLastPacket, m.BodyLastPacket)
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
