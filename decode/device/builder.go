@@ -244,12 +244,15 @@ func (b *Builder) add(d *Device, e *Event) *Event {
 	return e
 }
 
-// find records a finding; the same finding again (same kind and text)
-// counts up on the first one instead of repeating it.
+// find records a finding; the same finding again (same kind and key, or
+// text) counts up on the first one instead of repeating it.
 func (d *Device) find(f Finding) {
+	if f.key == "" {
+		f.key = f.Text
+	}
 	for i := range d.Findings {
 		g := &d.Findings[i]
-		if g.Kind == f.Kind && g.Text == f.Text {
+		if g.Kind == f.Kind && g.key == f.key {
 			g.Count++
 			for _, p := range f.Packets {
 				g.Packets = appendCapped(g.Packets, p)

@@ -122,4 +122,8 @@ type Finding struct {
 	Flow     uint32    `json:"flow,omitempty"`
 	// Count is how many times it was seen (the first time is Time).
 	Count int `json:"count"`
+	// key groups repeats: the same kind of finding about the same peer
+	// and fields counts up on the first one, though values (a nonce, an
+	// idle time) differ. Empty means the text is the key.
+	key string
 }

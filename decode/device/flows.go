@@ -132,7 +132,8 @@ func (b *Builder) finishFlow(fs *flowState, f *decode.Flow) {
 		e.IdleBeforeMs = float64(f.IdleBeforeClose()) / 1e6
 		if e.ClosedBy == "peer" && fs.clientIsDevice {
 			fs.dev.find(Finding{Kind: "server-closed", Severity: Info, Time: stamp(f.CloseTime), Packets: []uint32{f.ClosePacket}, Flow: f.ID,
-				Text: fmt.Sprintf("%s closed the connection (%s) after %s idle", peerLabel(e), upper(e.Close), fmtMs(e.IdleBeforeMs))})
+				Text: fmt.Sprintf("%s closed the connection (%s) after %s idle", peerLabel(e), upper(e.Close), fmtMs(e.IdleBeforeMs)),
+				key:  peerLabel(e) + " " + e.Close})
 		}
 	}
 	e.Summary = connSummary(e, f)

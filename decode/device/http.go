@@ -242,7 +242,8 @@ func (b *Builder) cookieFindings(d *Device, e *Event, m *httpmsg.Message, now in
 			age = fmt.Sprintf("it had expired %s before %s (Expires %s)", humanAge(ref.Sub(c.Expires)), refName, c.ExpiresRaw)
 		}
 		d.find(Finding{Kind: "expired-cookie", Severity: Warning, Time: e.Time, Packets: e.Packets, Flow: e.Flow,
-			Text: fmt.Sprintf("%s set cookie %s that was already expired: %s", hostOr(e.Host, e.Peer), c.Name, age)})
+			Text: fmt.Sprintf("%s set cookie %s that was already expired: %s", hostOr(e.Host, e.Peer), c.Name, age),
+			key:  hostOr(e.Host, e.Peer) + " " + c.Name})
 	}
 }
 

@@ -61,7 +61,20 @@ func (b *Builder) leakFindings(d *Device, e *Event, m *httpmsg.Message) {
 		}
 	}
 	d.find(Finding{Kind: "clear-text", Severity: sev, Time: e.Time, Packets: e.Packets, Flow: e.Flow,
-		Text: fmt.Sprintf("sent %s in clear text to %s (HTTP %s %s)", strings.Join(found, ", "), hostOr(m.Host, e.Peer), m.Method, m.Path)})
+		Text: fmt.Sprintf("sent %s in clear text to %s (HTTP %s %s)", strings.Join(found, ", "), hostOr(m.Host, e.Peer), m.Method, m.Path),
+		key:  hostOr(m.Host, e.Peer) + " " + m.Method + " " + m.Path + " " + strings.Join(fieldNames(found), ",")})
+}
+
+// fieldNames keeps the names of "name=value" and "Header: value" items,
+// so that repeats with other values group together.
+func fieldNames(found []string) []string {
+	names := make([]string, len(found))
+	for i, f := range found {
+		n, _, _ := strings.Cut(f, "=")
+		n, _, _ = strings.Cut(n, ":")
+		names[i] = n
+	}
+	return names
 }
 
 func seenMAC(found []string) bool {
