@@ -28,6 +28,7 @@ func runWindow(args []string) error {
 		u.Shutdown()
 		w.Close()
 	})
+	u.OfferRecovery("")
 	if len(args) == 1 {
 		if args[0] == "-" {
 			u.OpenStream(os.Stdin, "stdin")

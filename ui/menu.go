@@ -37,6 +37,7 @@ func (u *UI) shortcuts() []struct {
 		{fyne.KeyO, "Open a capture", u.openDialog},
 		{fyne.KeyS, "Save as pcapng or pcap", u.saveDialog},
 		{fyne.KeyW, "Close the capture", u.CloseCapture},
+		{fyne.KeyE, "Capture live; again to stop", func() { u.live.toggle() }},
 		{fyne.KeyG, "Go to packet", u.goToDialog},
 		{fyne.KeyF, "Filter packets", u.focusFilter},
 		{fyne.KeyD, "Show the devices", u.showDevices},
@@ -96,11 +97,15 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		&fyne.MenuItem{Label: "Follow stream", Icon: theme.MailForwardIcon(), Action: u.followSelected, Shortcut: followShortcut()},
 		item("Light or dark theme", fyne.KeyT, theme.ColorPaletteIcon(), func() { toggleTheme(u.app) }),
 	)
+	capture := fyne.NewMenu("Capture",
+		item("Capture…", fyne.KeyE, theme.MediaRecordIcon(), func() { u.live.toggle() }),
+		item("Stop", "", theme.MediaStopIcon(), func() { u.live.stop() }),
+	)
 	help := fyne.NewMenu("Help",
 		item("Keyboard shortcuts", "", theme.HelpIcon(), u.shortcutsDialog),
 		item("About thingsniff", "", theme.InfoIcon(), u.aboutDialog),
 	)
-	return fyne.NewMainMenu(file, view, help)
+	return fyne.NewMainMenu(file, view, capture, help)
 }
 
 func appendItem(m *fyne.Menu, it *fyne.MenuItem) *fyne.Menu {
@@ -116,6 +121,8 @@ func (u *UI) newToolbar() fyne.CanvasObject {
 		widget.NewToolbarAction(theme.FolderOpenIcon(), u.openDialog),
 		widget.NewToolbarAction(theme.DocumentSaveIcon(), u.saveDialog),
 		widget.NewToolbarAction(theme.CancelIcon(), u.CloseCapture),
+		widget.NewToolbarSeparator(),
+		u.live.action,
 		widget.NewToolbarSeparator(),
 		widget.NewToolbarAction(theme.NavigateNextIcon(), u.goToDialog),
 		widget.NewToolbarAction(theme.SearchIcon(), u.focusFilter),

@@ -363,8 +363,12 @@ func (p *packetsView) grow(n int, done bool) {
 	// Draw the rows at the current scroll position: if the last old row
 	// is among them, the user has not scrolled up, so keep following.
 	_, last := p.visibleRows()
-	if p.follow.Checked && last >= old-1 {
+	switch {
+	case p.follow.Checked && last >= old-1:
 		p.scrollToEnd()
+	case p.follow.Checked && last >= 0:
+		// The user scrolled up to read: stop following until asked.
+		p.follow.SetChecked(false)
 	}
 }
 

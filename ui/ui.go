@@ -36,6 +36,7 @@ type UI struct {
 	devices *devicesView
 	stream  *followView
 	objects *objectsDialog // the last Export Objects dialog
+	live    *liveCtl
 	status  *statusBar
 	recent  *recentFiles
 
@@ -85,12 +86,13 @@ func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
 	u.AddTab(u.stream.tab)
 	u.OnLoad(func(*app.Loaded) { u.stream.clear() })
 	u.main = u.tabs
+	u.live = newLiveCtl(u)
 	u.toolbar = u.newToolbar()
 
 	w.SetMainMenu(u.newMainMenu())
 	u.addShortcuts()
 	w.SetOnDropped(u.dropped)
-	w.SetContent(container.NewBorder(u.toolbar, u.status.content, nil, nil,
+	w.SetContent(container.NewBorder(u.toolbar, container.NewVBox(u.live.bar, u.status.content), nil, nil,
 		container.NewStack(u.welcome.content, u.main)))
 	u.showWelcome()
 	return u
@@ -173,6 +175,7 @@ func (u *UI) CloseCapture() {
 func (u *UI) Shutdown() {
 	u.packets.cancelFilter()
 	u.stream.stop()
+	u.live.shutdown()
 	u.session.Close()
 }
 

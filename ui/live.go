@@ -1,0 +1,267 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"thingsniff/app"
+	"thingsniff/capture/live"
+)
+
+// Preferences of the capture dialog.
+const (
+	prefLiveIface  = "live.interface"
+	prefLiveFilter = "live.filter"
+)
+
+// liveSystem is what live capture needs from the machine. Tests replace
+// its functions to list made-up interfaces or run a fake helper.
+type liveSystem struct {
+	interfaces func() ([]live.Interface, error)
+	sample     func() map[string]live.Counters
+	start      func(context.Context, app.LiveOptions) (*app.LiveCapture, error)
+	// helper is the capture helper's path ("" for this program).
+	helper string
+	// every is how often the dialog samples activity; 0 samples only
+	// when asked (tests).
+	every time.Duration
+}
+
+func defaultLiveSystem() liveSystem {
+	return liveSystem{interfaces: live.Interfaces, sample: live.Sample, start: app.StartCapture, every: time.Second}
+}
+
+// liveCtl runs live captures for the window: the Capture dialog, the
+// helper, its counters in a bar above the status bar and Stop.
+type liveCtl struct {
+	u   *UI
+	sys liveSystem
+	lc  *app.LiveCapture
+	// gen counts captures started, so that news of an older one is dropped.
+	gen      uint64
+	iface    string
+	starting bool
+	ctx      context.Context
+	cancel   context.CancelFunc
+	dialog   *captureDialog // the dialog on show, if any
+	// recovery lists the spools last offered for recovery.
+	recovery []string
+
+	counters *widget.Label
+	stopBtn  *widget.Button
+	action   *widget.ToolbarAction
+	bar      *fyne.Container
+}
+
+func newLiveCtl(u *UI) *liveCtl {
+	c := &liveCtl{u: u, sys: defaultLiveSystem()}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.counters = widget.NewLabel("")
+	c.counters.Truncation = fyne.TextTruncateEllipsis
+	c.stopBtn = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), c.stop)
+	c.stopBtn.Importance = widget.DangerImportance
+	rec := widget.NewIcon(theme.NewErrorThemedResource(theme.MediaRecordIcon()))
+	c.bar = container.NewVBox(widget.NewSeparator(),
+		container.NewBorder(nil, nil, rec, c.stopBtn, c.counters))
+	c.bar.Hide()
+	c.action = widget.NewToolbarAction(theme.MediaRecordIcon(), c.toggle)
+	return c
+}
+
+// running reports whether a capture is on (or starting).
+func (c *liveCtl) running() bool { return c.lc != nil || c.starting }
+
+// toggle stops a running capture or opens the Capture dialog (Ctrl+E).
+func (c *liveCtl) toggle() {
+	if c.running() {
+		c.stop()
+		return
+	}
+	c.showDialog()
+}
+
+// start runs the capture helper on iface with filter and opens its
+// stream in the session.
+func (c *liveCtl) start(iface, filter string) {
+	if c.running() {
+		return
+	}
+	prefs := c.u.app.Preferences()
+	prefs.SetString(prefLiveIface, iface)
+	prefs.SetString(prefLiveFilter, filter)
+	c.gen++
+	gen := c.gen
+	c.starting, c.iface = true, iface
+	c.u.status.setMessage("Starting the capture on " + iface + "…")
+	c.showBar(live.Stats{})
+	opts := app.LiveOptions{Interface: iface, Filter: filter, Helper: c.sys.helper,
+		OnStats: func(s live.Stats) { c.u.dispatch(func() { c.stats(gen, s) }) }}
+	start, ctx := c.sys.start, c.ctx
+	c.u.background(func() func() {
+		lc, err := start(ctx, opts)
+		return func() { c.started(gen, lc, err) }
+	})
+}
+
+func (c *liveCtl) started(gen uint64, lc *app.LiveCapture, err error) {
+	if gen != c.gen {
+		if lc != nil {
+			go lc.Stop()
+		}
+		return
+	}
+	c.starting = false
+	if err != nil {
+		c.bar.Hide()
+		c.action.SetIcon(theme.MediaRecordIcon())
+		c.u.status.clearMessageUnlessError()
+		var perm *live.PermissionError
+		if errors.As(err, &perm) {
+			c.showPermission(perm)
+			return
+		}
+		c.u.showError(fmt.Errorf("capture on %s: %w", c.iface, err))
+		return
+	}
+	c.lc = lc
+	c.u.packets.startAtTop = false
+	c.u.OpenStream(lc.Stream(), "live capture on "+c.iface)
+	// Follow the newest packets until the user scrolls up.
+	c.u.packets.follow.SetChecked(true)
+	go func() {
+		<-lc.Done()
+		c.u.dispatch(func() { c.finished(gen, lc) })
+	}()
+}
+
+// stats shows a counter report of capture gen.
+func (c *liveCtl) stats(gen uint64, s live.Stats) {
+	if gen == c.gen && c.running() {
+		c.showBar(s)
+	}
+}
+
+func (c *liveCtl) showBar(s live.Stats) {
+	c.counters.SetText(fmt.Sprintf("Capturing on %s · %s received · %s dropped by the kernel · %s dropped by the interface · %s written",
+		c.iface, thousands(int(s.Received)), thousands(int(s.Dropped)), thousands(int(s.IfDropped)), thousands(int(s.Written))))
+	c.stopBtn.Enable()
+	c.bar.Show()
+	c.action.SetIcon(theme.MediaStopIcon())
+}
+
+// stop asks the helper to stop; it flushes what it captured, the stream
+// ends, and finished says so.
+func (c *liveCtl) stop() {
+	if c.lc == nil {
+		return
+	}
+	lc := c.lc
+	c.stopBtn.Disable()
+	c.counters.SetText("Stopping the capture on " + c.iface + "…")
+	go lc.Stop()
+}
+
+// finished takes the end of capture gen: stopped, counted out, or failed.
+func (c *liveCtl) finished(gen uint64, lc *app.LiveCapture) {
+	if gen != c.gen || c.lc != lc {
+		return
+	}
+	c.lc = nil
+	c.bar.Hide()
+	c.action.SetIcon(theme.MediaRecordIcon())
+	s := lc.Stats()
+	if err := lc.Err(); err != nil {
+		c.u.showError(fmt.Errorf("capture on %s ended: %w (%s)", c.iface, err, s.Summary()))
+		return
+	}
+	c.u.status.setMessage(fmt.Sprintf("Capture on %s stopped: %s. Save as keeps it.", c.iface, s.Summary()))
+}
+
+// shutdown stops sampling and any capture being started.
+func (c *liveCtl) shutdown() {
+	c.cancel()
+	if c.dialog != nil {
+		c.dialog.stopTicker()
+	}
+	if c.lc != nil {
+		go c.lc.Stop()
+	}
+}
+
+// showPermission says that the helper may not capture and shows the one
+// command that lets it, with a button that copies it. It never suggests
+// running the window as root.
+func (c *liveCtl) showPermission(perm *live.PermissionError) {
+	cmd := perm.Command
+	if cmd == "" {
+		cmd = live.FixCommand()
+	}
+	why := widget.NewLabel(fmt.Sprintf("thingsniff may not capture on %s: %v.\n\n"+
+		"Capturing needs the cap_net_raw and cap_net_admin privileges. Only the small capture helper needs them, "+
+		"never this window. Grant them once with this command in a terminal, then start the capture again:", perm.Interface, perm.Err))
+	why.Wrapping = fyne.TextWrapWord
+	entry := widget.NewEntry()
+	entry.SetText(cmd)
+	entry.TextStyle = fyne.TextStyle{Monospace: true}
+	entry.OnChanged = func(string) { entry.SetText(cmd) } // the command as it is, whatever is typed
+	copied := widget.NewLabel("")
+	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+		c.u.app.Clipboard().SetContent(cmd)
+		copied.SetText("Copied.")
+	})
+	body := container.NewVBox(why, container.NewBorder(nil, nil, nil, copyBtn, entry), copied)
+	d := dialog.NewCustom("No permission to capture", "Close", body, c.u.win)
+	d.Resize(fyne.NewSize(720, 300))
+	d.Show()
+	c.u.status.setError(fmt.Sprintf("No permission to capture on %s; grant it with: %s", perm.Interface, cmd))
+}
+
+// OfferRecovery looks in dir (the system's temporary folder when "") for
+// captures that a window killed mid-capture left behind, and offers to
+// open or delete them.
+func (u *UI) OfferRecovery(dir string) {
+	paths := app.FindSpools(dir)
+	if len(paths) == 0 {
+		return
+	}
+	rows := container.NewVBox()
+	var d dialog.Dialog
+	for _, p := range paths {
+		info := filepath.Base(p)
+		if st, err := os.Stat(p); err == nil {
+			info += fmt.Sprintf("  —  %s, %s", byteSize(uint64(st.Size())), st.ModTime().Format("2006-01-02 15:04"))
+		}
+		label := widget.NewLabel(info)
+		var row *fyne.Container
+		open := widget.NewButtonWithIcon("Open", theme.FolderOpenIcon(), func() {
+			d.Hide()
+			u.Open(p)
+		})
+		del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() {
+			if err := os.Remove(p); err != nil {
+				u.showError(fmt.Errorf("delete %s: %w", p, err))
+				return
+			}
+			rows.Remove(row)
+		})
+		row = container.NewBorder(nil, nil, nil, container.NewHBox(open, del), label)
+		rows.Add(row)
+	}
+	head := widget.NewLabel("A thingsniff window was closed while it captured. What it had captured is kept in these files " +
+		"(in " + filepath.Dir(paths[0]) + "); open one to look at it and Save as to keep it.")
+	head.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustom("Recover captures", "Not now", container.NewBorder(head, nil, nil, nil, container.NewVScroll(rows)), u.win)
+	d.Resize(fyne.NewSize(760, 320))
+	d.Show()
+	u.live.recovery = paths
+}
