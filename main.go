@@ -8,9 +8,11 @@ import (
 	"os"
 
 	"thingsniff/app/cli"
+	"thingsniff/app/plainlocale"
 )
 
 func main() {
+	plainlocale.Restore()
 	args := os.Args[1:]
 	if len(args) > 0 {
 		switch args[0] {
