@@ -131,7 +131,7 @@ func httpLines(msgs []*httpmsg.Message) []httpLine {
 			dir, kind, start = stream.ClientToServer, "request", m.Method+" "+m.URI+" "+m.Version
 		}
 		add := func(k int, text string) { out = append(out, httpLine{text: text, dir: dir, kind: k, msg: m}) }
-		note := fmt.Sprintf("%s %d · packets %d–%d", kind, m.Index+1, m.HeadFirstPacket, m.LastPacket())
+		note := fmt.Sprintf("%s %d · %s", kind, m.Index+1, m.PacketSpan("–"))
 		if m.Incomplete {
 			note += " · incomplete"
 		}

@@ -28,6 +28,11 @@ func TestFollowNewPackets(t *testing.T) {
 	}
 	h.u.session.Current().Wait()
 	p := h.u.packets
+	if p.follow.Checked {
+		t.Fatal("a saved file should open at its first packet, not follow the newest")
+	}
+	// The user asks to follow, as a live capture or a pipe does itself.
+	p.follow.SetChecked(true)
 	batches := 0
 	// While nobody scrolls, each batch brings the newest row into view.
 	for batches < 4 && h.q.step() {
@@ -47,6 +52,9 @@ func TestFollowNewPackets(t *testing.T) {
 	}
 	if got := p.visibleMax(); got > 60 {
 		t.Errorf("the user scrolled to the top, yet row %d is on screen", got)
+	}
+	if p.follow.Checked {
+		t.Error("scrolling up should turn Follow new packets off")
 	}
 }
 

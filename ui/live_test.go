@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -273,27 +274,17 @@ func TestLiveCaptureStartStopSave(t *testing.T) {
 	}
 }
 
-func TestFollowTurnsOffWhenScrolledUp(t *testing.T) {
-	h := newHarnessWith(t, fyne.NewSize(1000, 600), app.Options{FirstRows: 100, Interval: time.Nanosecond})
-	path := filepath.Join(t.TempDir(), "long.pcapng")
-	if err := os.WriteFile(path, buildCaptureN(t, false, 200), 0o600); err != nil {
-		t.Fatal(err)
+func TestStreamFollowsNewest(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1000, 600))
+	// A pipe, as from `tcpdump -w - | thingsniff -` or the capture helper.
+	h.u.OpenStream(bytes.NewReader(buildCapture(t, false)), "pipe")
+	h.u.work.Wait()
+	h.settle()
+	if !h.u.packets.follow.Checked {
+		t.Error("a stream should follow new packets")
 	}
-	if err := h.u.Open(path); err != nil {
-		t.Fatal(err)
-	}
-	h.u.session.Current().Wait()
-	p := h.u.packets
-	for range 3 {
-		h.q.step()
-	}
-	if !p.follow.Checked {
-		t.Fatal("a new capture should follow new packets")
-	}
-	p.table.ScrollToTop()
-	h.q.drain()
-	if p.follow.Checked {
-		t.Error("scrolling up should turn Follow new packets off")
+	if h.u.packets.n != len(testPackets()) {
+		t.Errorf("%d rows from the pipe, want %d", h.u.packets.n, len(testPackets()))
 	}
 }
 

@@ -60,8 +60,8 @@ type packetsView struct {
 	// the bottom row was on screen before new rows came.
 	probeMin, probeMax int
 	probing            bool
-	// startAtTop keeps the next capture's list at its first rows (the
-	// demo tells a story from its start).
+	// startAtTop keeps the next capture's list at its first rows (a
+	// saved file, or the demo, which tells a story from its start).
 	startAtTop bool
 }
 

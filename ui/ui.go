@@ -135,6 +135,9 @@ func (u *UI) Open(path string) error {
 	}
 	u.recent.add(path)
 	u.refreshRecent()
+	// A saved file reads from its first packet, as in other analyzers;
+	// pipes and live captures follow the newest instead.
+	u.packets.startAtTop = true
 	u.adopt(l)
 	return nil
 }

@@ -46,7 +46,7 @@ func WriteMessage(w io.Writer, m *Message, maxBody int) error {
 	if m.IsRequest {
 		kind = "request"
 	}
-	fmt.Fprintf(bw, "--- %s %d, packets %d-%d", kind, m.Index+1, m.HeadFirstPacket, m.LastPacket())
+	fmt.Fprintf(bw, "--- %s %d, %s", kind, m.Index+1, m.PacketSpan("-"))
 	if m.Incomplete {
 		bw.WriteString(", incomplete")
 	}

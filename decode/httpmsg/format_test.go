@@ -26,9 +26,9 @@ func TestFollowHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "--- request 1, packets 3-3 ---\nGET /liveupdate.jsp?model=BD HTTP/1.1\nHost: u.example\n\n" +
-		"--- response 1, packets 4-4 ---\nHTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 11\n\n[NO UPDATE]\n" +
-		"--- response 2, packets 5-5 ---\nHTTP/1.1 200 OK\nContent-Type: image/png\nContent-Length: 4\n\n[4 bytes of image/png]\n"
+	want := "--- request 1, packet 3 ---\nGET /liveupdate.jsp?model=BD HTTP/1.1\nHost: u.example\n\n" +
+		"--- response 1, packet 4 ---\nHTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 11\n\n[NO UPDATE]\n" +
+		"--- response 2, packet 5 ---\nHTTP/1.1 200 OK\nContent-Type: image/png\nContent-Length: 4\n\n[4 bytes of image/png]\n"
 	if got := b.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}

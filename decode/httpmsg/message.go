@@ -1,6 +1,7 @@
 package httpmsg
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -127,4 +128,13 @@ func (m *Message) Header(name string) string {
 // LastPacket is the packet that completed the message.
 func (m *Message) LastPacket() uint64 {
 	return max(m.HeadLastPacket, m.BodyLastPacket)
+}
+
+// PacketSpan names the frames m came in: "packet 19", or "packets 19-21"
+// with dash between the first and the last.
+func (m *Message) PacketSpan(dash string) string {
+	if last := m.LastPacket(); last != m.HeadFirstPacket {
+		return fmt.Sprintf("packets %d%s%d", m.HeadFirstPacket, dash, last)
+	}
+	return fmt.Sprintf("packet %d", m.HeadFirstPacket)
 }
