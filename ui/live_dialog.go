@@ -247,7 +247,7 @@ func (d *captureDialog) checkFilter(text string) {
 		}
 	case errors.As(err, &fe):
 		d.filterMsg.Importance = widget.DangerImportance
-		d.filterMsg.SetText("libpcap: " + fe.Message)
+		d.filterMsg.SetText("libpcap: " + fe.Message + " " + fe.Where())
 	default:
 		d.filterMsg.Importance = widget.DangerImportance
 		d.filterMsg.SetText(err.Error())

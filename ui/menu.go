@@ -62,7 +62,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		}
 		return m
 	}
-	recent := fyne.NewMenuItem("Open recent", nil)
+	recent := fyne.NewMenuItemWithIcon("Open recent", theme.HistoryIcon(), nil)
 	for _, path := range u.recent.list() {
 		recent.ChildMenu = appendItem(recent.ChildMenu, fyne.NewMenuItem(path, func() { u.Open(path) }))
 	}
@@ -75,7 +75,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 				u.refreshRecent()
 			}))
 	}
-	quit := item("Quit", fyne.KeyQ, nil, u.quit)
+	quit := item("Quit", fyne.KeyQ, theme.LogoutIcon(), u.quit)
 	quit.IsQuit = true
 	file := fyne.NewMenu("File",
 		item("Open…", fyne.KeyO, theme.FolderOpenIcon(), u.openDialog),
@@ -83,9 +83,9 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		item("Open the demo capture", "", theme.MediaPlayIcon(), u.OpenDemo),
 		fyne.NewMenuItemSeparator(),
 		item("Save as…", fyne.KeyS, theme.DocumentSaveIcon(), u.saveDialog),
-		item("Export displayed packets…", "", nil, u.exportDialog),
-		item("Export device report…", "", nil, func() { u.devices.exportDialog() }),
-		&fyne.MenuItem{Label: "Export objects", ChildMenu: fyne.NewMenu("", fyne.NewMenuItem("HTTP…", u.exportObjectsDialog))},
+		item("Export displayed packets…", "", theme.UploadIcon(), u.exportDialog),
+		item("Export device report…", "", theme.DocumentIcon(), func() { u.devices.exportDialog() }),
+		&fyne.MenuItem{Label: "Export objects", Icon: theme.DownloadIcon(), ChildMenu: fyne.NewMenu("", fyne.NewMenuItem("HTTP…", u.exportObjectsDialog))},
 		item("Close", fyne.KeyW, theme.CancelIcon(), u.CloseCapture),
 		fyne.NewMenuItemSeparator(),
 		quit,

@@ -48,6 +48,33 @@ func TestCheckFilter(t *testing.T) {
 	}
 }
 
+// libpcap says only "syntax error"; the error also says where.
+func TestFilterErrorPosition(t *testing.T) {
+	for _, c := range []struct {
+		filter string
+		pos    int
+		near   string
+	}{
+		{"tcp port and 80", 9, "and"},
+		{"host 192.168.137.1 andd port 80", 19, "andd"},
+		{"tcp prot 80", 4, "prot"},
+		{"udp port 99999", 9, "99999"},
+		{"ether host zz:11", 11, "zz"},
+		{"ip6 and (tcp or", -1, ""},
+		{"tcp port", -1, ""},
+		{"arp or ) udp", 7, ")"},
+	} {
+		var fe *FilterError
+		if err := CheckFilter(c.filter, layers.LinkTypeEthernet); !errors.As(err, &fe) {
+			t.Errorf("%q: err = %v, want a FilterError", c.filter, err)
+			continue
+		}
+		if fe.Pos != c.pos || fe.Near != c.near {
+			t.Errorf("%q: at %d %q (%s), want %d %q", c.filter, fe.Pos, fe.Near, fe.Message, c.pos, c.near)
+		}
+	}
+}
+
 func TestSampleReadsKernelCounters(t *testing.T) {
 	dir := t.TempDir()
 	for name, rx := range map[string]string{"eth0": "1234\n", "veth-router": "5\n"} {

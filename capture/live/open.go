@@ -66,10 +66,30 @@ type FilterError struct {
 	Filter string
 	// Message is libpcap's own message, e.g. "syntax error".
 	Message string
+	// Pos is the byte offset in Filter where the fault lies (the word
+	// libpcap names, or where its parser gave up), -1 when the filter
+	// ends too early; Near is the word there.
+	Pos  int
+	Near string
+}
+
+func newFilterError(filter string, err error, link layers.LinkType) *FilterError {
+	msg := strings.TrimPrefix(err.Error(), "can't parse filter expression: ")
+	pos, near := locateFilterError(filter, msg, link)
+	return &FilterError{Filter: filter, Message: msg, Pos: pos, Near: near}
+}
+
+// Where says in words where the fault lies: "at column 10 (and)" or
+// "at the end".
+func (e *FilterError) Where() string {
+	if e.Pos < 0 {
+		return "at the end: the filter is unfinished"
+	}
+	return fmt.Sprintf("at column %d (%s)", e.Pos+1, e.Near)
 }
 
 func (e *FilterError) Error() string {
-	return fmt.Sprintf("bad capture filter %q: %s", e.Filter, e.Message)
+	return fmt.Sprintf("bad capture filter %q: %s %s", e.Filter, e.Message, e.Where())
 }
 
 // FixCommand is the command that lets this program capture without being
@@ -98,7 +118,7 @@ func CheckFilter(filter string, link layers.LinkType) error {
 		return nil
 	}
 	if _, err := pcap.CompileBPFFilter(link, DefaultSnaplen, filter); err != nil {
-		return &FilterError{Filter: filter, Message: err.Error()}
+		return newFilterError(filter, err, link)
 	}
 	return nil
 }
@@ -149,7 +169,7 @@ func Open(opts Options) (*Handle, error) {
 	if strings.TrimSpace(opts.Filter) != "" {
 		if err := h.SetBPFFilter(opts.Filter); err != nil {
 			h.Close()
-			return nil, &FilterError{Filter: opts.Filter, Message: err.Error()}
+			return nil, newFilterError(opts.Filter, err, hd.link)
 		}
 	}
 	return hd, nil
