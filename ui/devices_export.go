@@ -7,10 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
-
 	"thingsniff/decode/device"
 )
 
@@ -26,24 +22,12 @@ func (v *devicesView) exportDialog() {
 		v.u.status.setMessage("The device report is not ready yet: it is built when the capture has been read.")
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			v.u.showError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		v.exportTo(v.report, path)
-	}, v.u.win)
 	base := strings.TrimSuffix(filepath.Base(l.Name), filepath.Ext(l.Name))
+	d := v.u.saveFileDialog(base+"-devices.md", []string{".md", ".json"}, func(path string) {
+		v.exportTo(v.report, path)
+	})
 	d.SetTitleText("Export the device report: a .md name writes Markdown, .json writes JSON")
 	d.SetConfirmText("Export")
-	d.SetFileName(base + "-devices.md")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".md", ".json"}))
-	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
 }
 

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -294,16 +293,7 @@ func (h *followHTTP) saveBody(m *httpmsg.Message) {
 	o, _ := httpmsg.ObjectOf(m)
 	body := m.Body
 	u := h.v.u
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	u.saveFileDialog(o.Name, nil, func(path string) {
 		u.background(func() func() {
 			err := os.WriteFile(path, body, 0o644)
 			return func() {
@@ -314,8 +304,5 @@ func (h *followHTTP) saveBody(m *httpmsg.Message) {
 				u.status.setMessage(fmt.Sprintf("Saved %s to %s.", plural(len(body), "byte", "bytes"), path))
 			}
 		})
-	}, u.win)
-	d.SetFileName(o.Name)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	}).Show()
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -35,18 +34,6 @@ func (v *followView) saveDialog() {
 				show = stream.Show(i)
 			}
 		}
-		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil {
-				v.u.showError(err)
-				return
-			}
-			if w == nil {
-				return
-			}
-			path := w.URI().Path()
-			w.Close()
-			v.saveTo(path, show)
-		}, v.u.win)
 		name := "stream-" + strconv.FormatUint(uint64(d.flow.ID), 10)
 		switch show {
 		case stream.ClientOnly:
@@ -54,9 +41,7 @@ func (v *followView) saveDialog() {
 		case stream.ServerOnly:
 			name += "-server"
 		}
-		fd.SetFileName(name + ".bin")
-		fd.Resize(fyne.NewSize(900, 600))
-		fd.Show()
+		v.u.saveFileDialog(name+".bin", nil, func(path string) { v.saveTo(path, show) }).Show()
 	}, v.u.win)
 }
 

@@ -195,26 +195,13 @@ func (u *UI) save(which []int) {
 		u.status.setMessage("Open a capture first.")
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		u.saveTo(l, path, which)
-	}, u.win)
 	base := strings.TrimSuffix(filepath.Base(l.Name), filepath.Ext(l.Name))
 	if which != nil {
 		base += "-filtered"
 	}
-	d.SetFileName(base + ".pcapng")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pcapng", ".pcap"}))
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	u.saveFileDialog(base+".pcapng", []string{".pcapng", ".pcap"}, func(path string) {
+		u.saveTo(l, path, which)
+	}).Show()
 }
 
 // saveTo writes packets of l to path in the background; a .pcap or .cap
