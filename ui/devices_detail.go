@@ -43,7 +43,7 @@ func newDeviceDetail(v *devicesView) *deviceDetail {
 	t.findHead = sectionHeading("Findings")
 	t.findings = container.NewVBox()
 	head := container.New(tightVBox{}, t.title, t.subtitle)
-	who := container.NewVBox(head, container.NewThemeOverride(t.facts, denseTheme{}))
+	who := container.NewVBox(head, t.facts)
 	story := container.NewVBox(t.findHead, t.findings, sectionHeading("In plain words"), t.summary)
 	t.scroll = container.NewVScroll(container.NewPadded(story))
 	t.whoScroll = container.NewVScroll(container.NewPadded(who))

@@ -53,7 +53,7 @@ func newEventDetail(t *timelineView) *eventDetail {
 	x.hint.Alignment = fyne.TextAlignCenter
 	x.hint.TextStyle.Italic = true
 	x.body = container.NewBorder(nil, nil, nil, container.NewVBox(x.open, x.follow), x.summary)
-	x.scroll = container.NewVScroll(container.NewVBox(x.body, container.NewThemeOverride(x.fields, denseTheme{})))
+	x.scroll = container.NewVScroll(container.NewVBox(x.body, x.fields))
 	x.content = container.NewVBox(widget.NewSeparator(),
 		container.New(fixedHeight(140), container.NewPadded(x.scroll), container.NewCenter(container.New(fixedWidth(640), x.hint))))
 	x.show(nil, nil)

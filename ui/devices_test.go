@@ -411,7 +411,7 @@ func TestDevicesSnapshots(t *testing.T) {
 	}
 	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
 		h := openDemoDevices(t, fyne.NewSize(1400, 900))
-		h.a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), v})
+		h.a.Settings().SetTheme(appTheme{base: theme.DefaultTheme(), variant: v, fixed: true})
 		selectPlayer(t, h)
 		name := map[fyne.ThemeVariant]string{theme.VariantLight: "light", theme.VariantDark: "dark"}[v]
 		f, err := os.Create(filepath.Join(dir, "devices-"+name+".png"))

@@ -148,7 +148,7 @@ func newTimelineView(v *devicesView) *timelineView {
 	title := widget.NewLabelWithStyle("Timeline", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head := container.NewBorder(nil, nil, title, t.count, container.NewHScroll(boxes))
 	t.content = container.NewBorder(head, t.event.content, nil, nil,
-		container.NewThemeOverride(t.list, denseTheme{}))
+		t.list)
 	return t
 }
 
@@ -344,17 +344,11 @@ func newEventItem() fyne.CanvasObject {
 	pk := widget.NewButton("", nil)
 	pk.Importance = widget.LowImportance
 	pk.Alignment = widget.ButtonAlignTrailing
-	row := container.New(&eventRowLayout{}, widget.NewIcon(nil), tm, widget.NewIcon(nil), kind, text, pk)
-	// Each row carries the dense theme itself: rows the list makes later
-	// would otherwise be measured in the window's theme until the next
-	// refresh of the list's override.
-	return container.NewThemeOverride(row, denseTheme{})
+	return container.New(&eventRowLayout{}, widget.NewIcon(nil), tm, widget.NewIcon(nil), kind, text, pk)
 }
 
-// eventRow returns the row container inside a timeline item.
-func eventRow(o fyne.CanvasObject) *fyne.Container {
-	return o.(*container.ThemeOverride).Content.(*fyne.Container)
-}
+// eventRow returns the row container of a timeline item.
+func eventRow(o fyne.CanvasObject) *fyne.Container { return o.(*fyne.Container) }
 
 func (t *timelineView) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	if id < 0 || id >= len(t.shown) {
@@ -388,9 +382,8 @@ type eventRowLayout struct {
 }
 
 func (e *eventRowLayout) widths() (flag, tm, icon, kind, pk float32) {
-	th := denseTheme{}
-	text, inner, pad := th.Size(theme.SizeNameText), th.Size(theme.SizeNameInnerPadding), th.Size(theme.SizeNamePadding)
-	size := th.Size(theme.SizeNameInlineIcon)
+	text, inner, pad := theme.Size(theme.SizeNameText), theme.Size(theme.SizeNameInnerPadding), theme.Size(theme.SizeNamePadding)
+	size := theme.Size(theme.SizeNameInlineIcon)
 	tm = fyne.MeasureText("01-02 00:00:00.000", text, fyne.TextStyle{Monospace: true}).Width
 	if !e.long {
 		tm = fyne.MeasureText("00:00:00.000", text, fyne.TextStyle{Monospace: true}).Width
@@ -409,7 +402,7 @@ func (e *eventRowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 func (e *eventRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	flag, tm, icon, kind, pk := e.widths()
-	pad := denseTheme{}.Size(theme.SizeNamePadding)
+	pad := theme.Size(theme.SizeNamePadding)
 	x := pad
 	place := func(o fyne.CanvasObject, w float32, square bool) {
 		if square {

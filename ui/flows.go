@@ -112,7 +112,7 @@ func newFlowsView(u *UI) *flowsView {
 	hint := widget.NewLabel("Click a flow to see its packets, Follow to read its conversation; click a column title to sort.")
 	hint.Importance = widget.LowImportance
 	v.content = container.NewBorder(container.NewPadded(bar), container.NewPadded(hint), nil, nil,
-		container.NewThemeOverride(v.table, denseTheme{}))
+		v.table)
 	v.reset()
 	return v
 }

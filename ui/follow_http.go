@@ -66,7 +66,7 @@ func newFollowHTTP(v *followView) *followHTTP {
 	h := &followHTTP{v: v, status: widget.NewLabel("")}
 	h.status.Alignment = fyne.TextAlignCenter
 	h.list = widget.NewList(func() int { return len(h.shown) }, h.newItem, h.updateItem)
-	h.content = container.NewStack(container.NewThemeOverride(h.list, denseTheme{}), container.NewCenter(h.status))
+	h.content = container.NewStack(h.list, container.NewCenter(h.status))
 	h.content.Hide()
 	return h
 }

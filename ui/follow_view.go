@@ -89,7 +89,7 @@ func newFollowView(u *UI) *followView {
 	save := widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), v.saveDialog)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.modes, v.shows, filter, save), v.title)
 	bottom := container.NewBorder(nil, nil, nil, container.New(fixedWidth(180), v.progress), v.counts)
-	v.body = container.NewStack(container.NewThemeOverride(v.list, denseTheme{}), v.http.content, v.hint)
+	v.body = container.NewStack(v.list, v.http.content, v.hint)
 	v.content = container.NewBorder(container.NewVBox(container.NewPadded(top), v.find.content), container.NewPadded(bottom), nil, nil, v.body)
 	v.tab = container.NewTabItemWithIcon("Stream", theme.MailForwardIcon(), v.content)
 	v.clear()
@@ -290,7 +290,7 @@ func (v *followView) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 func setFollowText(a fyne.App, bg *canvas.Rectangle, t *canvas.Text, text string, dir stream.Dir, mark bool) {
 	fg, back := sideColors(currentVariant(a) == theme.VariantDark, dir)
 	t.TextStyle = fyne.TextStyle{Monospace: true, Italic: mark}
-	t.TextSize = denseTheme{}.Size(theme.SizeNameText)
+	t.TextSize = theme.Size(theme.SizeNameText)
 	if t.Text != text || t.Color != fg {
 		t.Text, t.Color = text, fg
 		t.Refresh()

@@ -41,7 +41,7 @@ func TestSnapshots(t *testing.T) {
 	}
 	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
 		h := newHarness(t, fyne.NewSize(1360, 860))
-		h.a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), v})
+		h.a.Settings().SetTheme(appTheme{base: theme.DefaultTheme(), variant: v, fixed: true})
 		name := map[fyne.ThemeVariant]string{theme.VariantLight: "light", theme.VariantDark: "dark"}[v]
 		shoot := func(what string) {
 			f, err := os.Create(filepath.Join(dir, what+"-"+name+".png"))

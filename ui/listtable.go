@@ -36,5 +36,5 @@ func (t *listTable) TypedKey(e *fyne.KeyEvent) {
 // denseRowPitch is the distance from one table row to the next: a
 // dense line (cells and headers both say so) and the separator.
 func denseRowPitch() float32 {
-	return denseLineHeight() + denseTheme{}.Size(theme.SizeNamePadding)
+	return denseLineHeight() + theme.Size(theme.SizeNamePadding)
 }

@@ -117,7 +117,7 @@ func newObjectsDialog(u *UI, l *app.Loaded, flows []decode.Flow) *objectsDialog 
 		}
 	})
 	bottom := container.NewBorder(nil, nil, d.all, container.NewHBox(closeBtn, d.export), d.count)
-	d.content = container.NewBorder(nil, bottom, nil, nil, container.NewThemeOverride(d.table, denseTheme{}))
+	d.content = container.NewBorder(nil, bottom, nil, nil, d.table)
 	return d
 }
 

@@ -90,8 +90,8 @@ func newPacketsView(u *UI) *packetsView {
 		container.NewHBox(apply, p.count, p.follow, stream), p.filter)
 
 	p.details = newDetailsView()
-	list := container.NewThemeOverride(container.New(&fillColumn{table: p.table, col: len(p.cols) - 1, cols: p.cols}, p.table), denseTheme{})
-	split := container.NewVSplit(list, container.NewThemeOverride(p.details.content, denseTheme{}))
+	list := container.New(&fillColumn{table: p.table, col: len(p.cols) - 1, cols: p.cols}, p.table)
+	split := container.NewVSplit(list, p.details.content)
 	split.Offset = 0.55
 	p.content = container.NewBorder(container.NewPadded(bar), nil, nil, nil, split)
 	return p

@@ -9,25 +9,59 @@ import (
 
 const prefTheme = "theme" // "light", "dark" or "" for the system's choice
 
-// variantTheme is Fyne's default theme held to one variant, so the user's
-// light/dark choice wins over the system's.
-type variantTheme struct {
-	fyne.Theme
+// appTheme is the theme thingsniff draws with: a base theme (Fyne's
+// default) made dense, so that a screen holds many rows as an analyzer's
+// lists should, and held to the user's light or dark choice when there
+// is one. One theme for the whole window, rather than overrides per view:
+// Fyne reloads every font for each overridden scope.
+type appTheme struct {
+	base    fyne.Theme
 	variant fyne.ThemeVariant
+	fixed   bool // the user chose the variant; else the system's is followed
 }
 
-func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.variant)
+func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.fixed {
+		v = t.variant
+	}
+	return t.base.Color(n, v)
+}
+func (t appTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base.Font(s) }
+func (t appTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base.Icon(n) }
+func (t appTheme) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNameInnerPadding:
+		return denseInnerPadding
+	case theme.SizeNamePadding:
+		return densePadding
+	case theme.SizeNameText:
+		return t.base.Size(n) - 1
+	}
+	return t.base.Size(n)
 }
 
-// applyThemePreference sets the theme the user chose last time, if any.
+// The dense sizes: room around text in cells and buttons, and between
+// widgets.
+const (
+	denseInnerPadding = 3
+	densePadding      = 3
+)
+
+// applyThemePreference sets the app's theme, with the light or dark
+// variant the user chose last time, if any.
 func applyThemePreference(a fyne.App) {
+	base := a.Settings().Theme()
+	if t, ok := base.(appTheme); ok {
+		base = t.base
+	}
+	t := appTheme{base: base}
 	switch a.Preferences().String(prefTheme) {
 	case "light":
-		a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
+		t.variant, t.fixed = theme.VariantLight, true
 	case "dark":
-		a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantDark})
+		t.variant, t.fixed = theme.VariantDark, true
 	}
+	a.Settings().SetTheme(t)
 }
 
 // toggleTheme switches between light and dark and remembers the choice.
@@ -41,34 +75,10 @@ func toggleTheme(a fyne.App) {
 }
 
 func currentVariant(a fyne.App) fyne.ThemeVariant {
-	if t, ok := a.Settings().Theme().(variantTheme); ok {
+	if t, ok := a.Settings().Theme().(appTheme); ok && t.fixed {
 		return t.variant
 	}
 	return a.Settings().ThemeVariant()
-}
-
-// denseTheme tightens the padding of tables and trees so that a screen
-// holds many rows, as a packet list should. It asks the app's current
-// theme for everything else, so it follows light/dark changes.
-type denseTheme struct{}
-
-func (denseTheme) base() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
-
-func (d denseTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	return d.base().Color(n, v)
-}
-func (d denseTheme) Font(s fyne.TextStyle) fyne.Resource     { return d.base().Font(s) }
-func (d denseTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return d.base().Icon(n) }
-func (d denseTheme) Size(n fyne.ThemeSizeName) float32 {
-	switch n {
-	case theme.SizeNameInnerPadding:
-		return 3
-	case theme.SizeNamePadding:
-		return 2
-	case theme.SizeNameText:
-		return d.base().Size(n) - 1
-	}
-	return d.base().Size(n)
 }
 
 // tint is a row marking. Tints are translucent so they work on light and
@@ -103,9 +113,8 @@ func (t tint) color() color.Color {
 func iconPackets() fyne.Resource { return theme.ListIcon() }
 func iconFlows() fyne.Resource   { return theme.GridIcon() }
 
-// denseLineHeight is the height of one table row under denseTheme.
+// denseLineHeight is the height of one table row.
 func denseLineHeight() float32 {
-	d := denseTheme{}
-	text := fyne.MeasureText("Mg", d.Size(theme.SizeNameText), fyne.TextStyle{Bold: true})
-	return text.Height + 2*d.Size(theme.SizeNameInnerPadding)
+	text := fyne.MeasureText("Mg", theme.Size(theme.SizeNameText), fyne.TextStyle{Bold: true})
+	return text.Height + 2*theme.Size(theme.SizeNameInnerPadding)
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -27,9 +28,12 @@ func main() {
 	packets := flag.Int("packets", 1_000_000, "packets in the generated capture")
 	child := flag.String("child", "", "internal: run one measurement and print JSON")
 	file := flag.String("file", "", "internal: the capture a child measures")
+	cpuProfile := flag.String("cpuprofile", "", "with -child: write a CPU profile of the measurement to this file")
 	flag.Parse()
 	if *child != "" {
+		stop := startCPUProfile(*cpuProfile)
 		res, err := runChild(*child, *file)
+		stop()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
@@ -42,6 +46,23 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+}
+
+// startCPUProfile profiles the process into path (when one is given)
+// until the returned function is called.
+func startCPUProfile(path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: cpu profile:", err)
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // result is what a child reports.
