@@ -2,6 +2,7 @@ package device
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
@@ -86,12 +87,13 @@ func seenMAC(found []string) bool {
 	return false
 }
 
+// macSeparators drops what may stand between a MAC's bytes.
+var macSeparators = strings.NewReplacer(":", "", "-", "", "%3a", "")
+
 // containsMAC finds mac in s written with or without separators, in any case.
 func containsMAC(s string, mac [6]byte) bool {
-	plain := fmt.Sprintf("%02x%02x%02x%02x%02x%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5])
-	l := strings.ToLower(s)
-	l = strings.NewReplacer(":", "", "-", "", "%3a", "").Replace(l)
-	return strings.Contains(l, plain)
+	plain := hex.EncodeToString(mac[:])
+	return strings.Contains(macSeparators.Replace(strings.ToLower(s)), plain)
 }
 
 // decodeBasic shows what a Basic Authorization header says, since that is

@@ -208,9 +208,10 @@ func (r Report) Markdown() string {
 	return b.String()
 }
 
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "*", `\*`, "_", `\_`, "<", "&lt;").Replace(s)
-}
+// mdEscaper keeps text from being read as Markdown table or emphasis.
+var mdEscaper = strings.NewReplacer("|", `\|`, "\n", " ", "*", `\*`, "_", `\_`, "<", "&lt;")
+
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
 
 func packetList(p []uint32) string {
 	var parts []string

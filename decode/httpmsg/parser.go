@@ -288,6 +288,10 @@ func (s *side) body(p []byte, off int64, first, last uint64) {
 		s.conv.cfg.OnBody(m, p)
 	}
 	if keep := s.conv.cfg.MaxBody - int64(len(s.raw)); keep > 0 {
+		if s.raw == nil && m.ContentLength > 0 {
+			// One allocation for the part of the body that is kept.
+			s.raw = make([]byte, 0, min(m.ContentLength, s.conv.cfg.MaxBody))
+		}
 		s.raw = append(s.raw, p[:min(int64(len(p)), keep)]...)
 	}
 	if m.BodySize > int64(len(s.raw)) {
