@@ -34,6 +34,8 @@ func deviceBuilder(observers []decode.Observer) *device.Builder {
 func (l *Loaded) Devices() *device.Report {
 	l.Wait()
 	l.reportOnce.Do(func() {
+		l.builderMu.Lock()
+		defer l.builderMu.Unlock()
 		if b := deviceBuilder(l.observers); b != nil {
 			b.Finish(l.engine.Flow)
 			r := b.Report()
@@ -41,6 +43,40 @@ func (l *Loaded) Devices() *device.Report {
 		}
 	})
 	return l.report
+}
+
+// DevicesSoFar returns the story of the devices up to the last batch of a
+// load still going on (a live capture), as a copy the load does not
+// change; once the load has ended, the finished report. Nil when the load
+// has no device builder. Call it off the UI goroutine.
+func (l *Loaded) DevicesSoFar() *device.Report {
+	select {
+	case <-l.finished:
+		return l.Devices()
+	default:
+	}
+	l.builderMu.Lock()
+	defer l.builderMu.Unlock()
+	if l.report != nil {
+		return l.report
+	}
+	for _, o := range l.observers {
+		a, ok := o.(*decode.Async)
+		if !ok {
+			continue
+		}
+		var r *device.Report
+		a.Call(func(o decode.Observer) {
+			if b, ok := o.(*device.Builder); ok {
+				snap := b.Snapshot()
+				r = &snap
+			}
+		})
+		if r != nil {
+			return r
+		}
+	}
+	return nil
 }
 
 // BuildReport reads a whole capture and returns the story of its devices,

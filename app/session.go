@@ -105,6 +105,9 @@ type Loaded struct {
 
 	reportOnce sync.Once
 	report     *device.Report
+	// builderMu keeps a snapshot of the device builder (DevicesSoFar) from
+	// running beside its finish (Devices).
+	builderMu sync.Mutex
 }
 
 // Interfaces returns the capture interfaces seen so far.
@@ -131,6 +134,10 @@ func (l *Loaded) close() {
 
 // Observers returns the observers attached to this load.
 func (l *Loaded) Observers() []decode.Observer { return l.observers }
+
+// Streaming reports whether the capture arrives over time (standard
+// input, a live capture) rather than from a file of known size.
+func (l *Loaded) Streaming() bool { return l.capture.Size() < 0 }
 
 // Wait blocks until the load has finished.
 func (l *Loaded) Wait() { <-l.finished }
@@ -244,6 +251,13 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 	}
 	send := func(done bool, err error) {
 		publish()
+		// Device timelines see what came since the last batch, however
+		// slowly a live capture fills theirs.
+		for _, o := range l.observers {
+			if a, ok := o.(*decode.Async); ok {
+				a.Flush()
+			}
+		}
 		flows = flows[:0]
 		eng.TakeDirty(func(f *decode.Flow) { flows = append(flows, *f) })
 		b := Batch{Gen: l.Gen, Packets: l.Index.Len(), Flows: append([]decode.Flow(nil), flows...),

@@ -16,6 +16,7 @@ type Async struct {
 	batches chan *asyncBatch
 	free    chan *asyncBatch
 	cur     *asyncBatch
+	calls   chan func(Observer)
 	done    chan struct{}
 	closed  bool
 }
@@ -57,7 +58,7 @@ func (b *asyncBatch) bytes(s []byte) []byte {
 // nil Payload, which saves copying bulk data nobody reads.
 func NewAsync(inner Observer, keepPayload func(p *Packet, f *Flow) bool) *Async {
 	a := &Async{inner: inner, keep: keepPayload, batches: make(chan *asyncBatch, asyncInFlight),
-		free: make(chan *asyncBatch, asyncInFlight+1), done: make(chan struct{})}
+		free: make(chan *asyncBatch, asyncInFlight+1), calls: make(chan func(Observer)), done: make(chan struct{})}
 	for i := 0; i < asyncInFlight+1; i++ {
 		a.free <- &asyncBatch{items: make([]asyncItem, 0, asyncItems), slab: make([]byte, 0, asyncSlab)}
 	}
@@ -70,7 +71,18 @@ func (a *Async) Inner() Observer { return a.inner }
 
 func (a *Async) run() {
 	defer close(a.done)
-	for b := range a.batches {
+	for {
+		var b *asyncBatch
+		select {
+		case fn := <-a.calls:
+			fn(a.inner)
+			continue
+		case next, ok := <-a.batches:
+			if !ok {
+				return
+			}
+			b = next
+		}
 		for i := range b.items {
 			it := &b.items[i]
 			if it.p.ARP != nil {
@@ -116,6 +128,30 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 	}
 	if f != nil {
 		it.f, it.hasFlow = *f, true
+	}
+}
+
+// Flush hands the packets gathered so far to the observer's goroutine
+// without waiting for a full batch, so that a slow live capture is not
+// seen late. Call it from the engine's goroutine.
+func (a *Async) Flush() {
+	if !a.closed {
+		a.flush()
+	}
+}
+
+// Call runs fn with the wrapped observer on the observer's goroutine,
+// between two batches, and waits for it: so another goroutine may read
+// the observer's state while packets still flow. Packets not yet handed
+// over (see Flush) are not seen. After Close, fn runs on the caller's
+// goroutine.
+func (a *Async) Call(fn func(Observer)) {
+	done := make(chan struct{})
+	select {
+	case a.calls <- func(o Observer) { fn(o); close(done) }:
+		<-done
+	case <-a.done:
+		fn(a.inner)
 	}
 }
 

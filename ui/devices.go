@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -45,7 +46,13 @@ type devicesView struct {
 
 	gen    uint64 // the load shown; 0 for none
 	stream bool   // the load has no known end (standard input, live)
-	report *device.Report
+	// A stream's devices are shown as snapshots taken while it runs, at
+	// most one every liveEvery; final is set once the finished report is
+	// on show.
+	snapping bool
+	lastSnap time.Time
+	final    bool
+	report   *device.Report
 
 	rows   []deviceRow
 	order  []int // indexes into rows, in display order
@@ -132,7 +139,7 @@ func iconDevices() fyne.Resource { return theme.ComputerIcon() }
 
 // reset forgets the report and shows that no capture is read.
 func (v *devicesView) reset() {
-	v.gen, v.stream, v.report = 0, false, nil
+	v.gen, v.stream, v.report, v.final, v.lastSnap = 0, false, nil, false, time.Time{}
 	v.rows, v.order, v.sel = nil, nil, -1
 	v.list.UnselectAll()
 	v.list.Refresh()
@@ -166,28 +173,57 @@ func (v *devicesView) load(l *app.Loaded) {
 	v.setWaiting("Reading the capture. Device timelines are built when it has been read.", true)
 }
 
-// batch follows the load: a stream says so, and the last batch starts
-// building the report.
+// batch follows the load: while a stream runs, snapshots of its devices
+// show as they speak; the last batch builds the finished report.
 func (v *devicesView) batch(b app.Batch) {
-	if b.Gen != v.gen || v.report != nil {
+	l := v.u.loaded
+	if b.Gen != v.gen || v.final || l == nil || l.Gen != b.Gen {
 		return
-	}
-	if b.Size < 0 && !v.stream && !b.Done {
-		v.stream = true
-		v.setWaiting("Capturing. The devices and their timelines appear here when the capture stops.", true)
 	}
 	if !b.Done {
+		if b.Size < 0 {
+			v.snapshot(l)
+		}
 		return
 	}
-	l := v.u.loaded
-	if l == nil || l.Gen != b.Gen || errors.Is(b.Err, context.Canceled) {
+	if errors.Is(b.Err, context.Canceled) {
 		return
 	}
-	v.setWaiting("Building device timelines…", true)
+	if v.report == nil {
+		v.setWaiting("Building device timelines…", true)
+	}
+	v.final = true
 	v.u.background(func() func() {
 		r := l.Devices()
 		return func() {
 			if v.gen != l.Gen {
+				return
+			}
+			v.setReport(r)
+		}
+	})
+}
+
+// liveEvery is the least time between two snapshots of a live capture's
+// devices: enough to follow a conversation, little work for a busy one.
+const liveEvery = 2 * time.Second
+
+// snapshot shows the devices of a stream so far, unless one was taken
+// less than liveEvery ago or is still being taken.
+func (v *devicesView) snapshot(l *app.Loaded) {
+	if !v.stream {
+		v.stream = true
+		v.setWaiting("Capturing. Devices appear here as they speak.", true)
+	}
+	if v.snapping || time.Since(v.lastSnap) < liveEvery {
+		return
+	}
+	v.snapping = true
+	v.u.background(func() func() {
+		r := l.DevicesSoFar()
+		return func() {
+			v.snapping, v.lastSnap = false, time.Now()
+			if v.gen != l.Gen || v.final || r == nil || len(r.Devices) == 0 {
 				return
 			}
 			v.setReport(r)
@@ -206,6 +242,12 @@ func (v *devicesView) setReport(r *device.Report) {
 		v.setWaiting("No devices: nothing in this capture was sent by a host on the local network.", false)
 		return
 	}
+	// A newer report of the same capture (a live one) keeps the device on
+	// show, and its timeline too while nothing new happened to it.
+	var shown *device.Device
+	if d := v.selected(); d != nil {
+		shown = d
+	}
 	v.report = r
 	v.rows = make([]deviceRow, len(r.Devices))
 	for i, d := range r.Devices {
@@ -214,10 +256,26 @@ func (v *devicesView) setReport(r *device.Report) {
 	v.exportBt.Enable()
 	v.wait.Hide()
 	v.body.Show()
+	v.sel = -1
 	v.refilter()
-	if len(v.order) > 0 {
-		v.list.Select(0)
+	k := 0
+	for j, i := range v.order {
+		if shown != nil && v.rows[i].d.Key == shown.Key {
+			k = j
+			if unchanged(shown, v.rows[i].d) {
+				// Same story: leave the views (and the event being read) be.
+				v.sel = i
+			}
+		}
 	}
+	if len(v.order) > 0 {
+		v.list.Select(k)
+	}
+}
+
+// unchanged reports whether a device's story is the same in two reports.
+func unchanged(a, b *device.Device) bool {
+	return len(a.Events) == len(b.Events) && len(a.Findings) == len(b.Findings) && a.Packets == b.Packets
 }
 
 // formatDevice formats a device's row of the list.

@@ -3,12 +3,14 @@ package ui
 import (
 	"encoding/json"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -370,7 +372,7 @@ func TestDevicesWaitForTheLoad(t *testing.T) {
 		t.Errorf("while reading the tab says %q", v.waitMsg.Text)
 	}
 	v.batch(app.Batch{Gen: l.Gen, Size: -1})
-	if !strings.Contains(v.waitMsg.Text, "when the capture stops") {
+	if !strings.Contains(v.waitMsg.Text, "as they speak") {
 		t.Errorf("while capturing the tab says %q", v.waitMsg.Text)
 	}
 	h.settle()
@@ -489,5 +491,33 @@ func TestDevicesBusyTimelineFormatsInTheBackground(t *testing.T) {
 	h.settle()
 	if len(tl.shown) != 0 || tl.d.Key != "10.0.0.6" {
 		t.Errorf("a late result replaced the device shown: %d rows", len(tl.shown))
+	}
+}
+
+// TestDevicesShowWhileCapturing streams the demo through a pipe that stays
+// open, as a live capture does: the devices show before it ends, and the
+// finished report replaces them when it does.
+func TestDevicesShowWhileCapturing(t *testing.T) {
+	h := newHarnessWith(t, fyne.NewSize(1400, 900), app.Options{Interval: 5 * time.Millisecond})
+	v := h.u.devices
+	pr, pw := io.Pipe()
+	go pw.Write(assets.Demo())
+	h.u.OpenStream(pr, "live capture on veth0")
+	deadline := time.Now().Add(30 * time.Second)
+	for v.report == nil || v.rowOf("00:12:fb:3c:91:d4") < 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no devices while capturing; the tab says %q", v.waitMsg.Text)
+		}
+		time.Sleep(10 * time.Millisecond)
+		h.u.work.Wait()
+		h.q.drain()
+	}
+	if v.final || !v.body.Visible() {
+		t.Errorf("while capturing: final %v, body shown %v", v.final, v.body.Visible())
+	}
+	pw.Close()
+	h.settle()
+	if !v.final || v.rowOf("00:12:fb:3c:91:d4") < 0 {
+		t.Errorf("after the capture: final %v, the player listed: %v", v.final, v.rowOf("00:12:fb:3c:91:d4") >= 0)
 	}
 }

@@ -77,6 +77,13 @@ func (c *liveCtl) showDialog() {
 	})
 	d.dlg.Resize(fyne.NewSize(860, 560))
 	d.dlg.Show()
+	// The list scrolled to the choice before it had a size; now that it
+	// has one, bring the chosen row into view (the first: to the top).
+	if d.chosen == 0 {
+		d.list.ScrollToTop()
+	} else {
+		d.list.ScrollTo(d.chosen)
+	}
 	d.startTicker()
 	c.u.win.Canvas().Focus(d.filter)
 }

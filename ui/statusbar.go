@@ -66,7 +66,13 @@ func (s *statusBar) start(l *app.Loaded) {
 	s.file.SetText(filepath.Base(l.Name) + " · " + l.Format)
 	s.packets.SetText("Loading…")
 	s.progress.SetValue(0)
-	s.progress.Show()
+	// A stream has no size to measure progress against: its packet count
+	// (and a live capture's counters) tell how it goes.
+	if l.Streaming() {
+		s.progress.Hide()
+	} else {
+		s.progress.Show()
+	}
 	s.clearMessage()
 	s.relayout()
 }

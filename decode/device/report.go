@@ -2,6 +2,7 @@ package device
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -56,6 +57,38 @@ func (b *Builder) Report() Report {
 		r.Devices = append(r.Devices, d)
 	}
 	return r
+}
+
+// Snapshot returns the report so far as a copy that the builder's later
+// packets do not touch, so that another goroutine may read it while the
+// capture goes on (live timelines). Call it on the builder's goroutine.
+func (b *Builder) Snapshot() Report {
+	r := b.Report()
+	out := Report{Devices: make([]*Device, len(r.Devices))}
+	for i, d := range r.Devices {
+		c := *d
+		c.names, c.clearApps, c.ips = nil, nil, nil
+		c.Names, c.IPs, c.Summary = slices.Clone(d.Names), slices.Clone(d.IPs), slices.Clone(d.Summary)
+		c.Profile.DNSServers, c.Profile.Models = slices.Clone(d.Profile.DNSServers), slices.Clone(d.Profile.Models)
+		c.Profile.LookedUp, c.Profile.Peers = slices.Clone(d.Profile.LookedUp), slices.Clone(d.Profile.Peers)
+		c.Findings = make([]Finding, len(d.Findings))
+		for j, f := range d.Findings {
+			f.Packets = slices.Clone(f.Packets)
+			c.Findings[j] = f
+		}
+		c.Events = make([]*Event, len(d.Events))
+		for j, e := range d.Events {
+			ec := *e
+			ec.Packets = slices.Clone(e.Packets)
+			if e.Encrypted != nil {
+				enc := *e.Encrypted
+				ec.Encrypted = &enc
+			}
+			c.Events[j] = &ec
+		}
+		out.Devices[i] = &c
+	}
+	return out
 }
 
 // Device returns the device with the given key (MAC or IP), or nil.
