@@ -2,6 +2,7 @@ package app
 
 import (
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,6 +74,15 @@ func TestDevicesSoFarWhileStreaming(t *testing.T) {
 	late := player(l.DevicesSoFar())
 	if late == nil || kinds(late)[device.KindHTTP] == 0 {
 		t.Fatalf("with every packet in, the player has no HTTP exchange: %v", kinds(late))
+	}
+	closed := false
+	for _, e := range late.Events {
+		if e.Kind == device.KindTCP && strings.Contains(e.Summary, "closed by the peer (FIN)") {
+			closed = true
+		}
+	}
+	if !closed {
+		t.Error("while the stream is open, the update check's connection is not told as closed by the server")
 	}
 	if len(d.Events) != earlyEvents {
 		t.Errorf("the early snapshot changed under its reader: %d events, then %d", earlyEvents, len(d.Events))

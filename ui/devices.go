@@ -50,6 +50,7 @@ type devicesView struct {
 	// most one every liveEvery; final is set once the finished report is
 	// on show.
 	snapping bool
+	due      bool // a snapshot waits for its time
 	lastSnap time.Time
 	final    bool
 	report   *device.Report
@@ -139,7 +140,7 @@ func iconDevices() fyne.Resource { return theme.ComputerIcon() }
 
 // reset forgets the report and shows that no capture is read.
 func (v *devicesView) reset() {
-	v.gen, v.stream, v.report, v.final, v.lastSnap = 0, false, nil, false, time.Time{}
+	v.gen, v.stream, v.report, v.final, v.lastSnap, v.due = 0, false, nil, false, time.Time{}, false
 	v.rows, v.order, v.sel = nil, nil, -1
 	v.list.UnselectAll()
 	v.list.Refresh()
@@ -215,7 +216,21 @@ func (v *devicesView) snapshot(l *app.Loaded) {
 		v.stream = true
 		v.setWaiting("Capturing. Devices appear here as they speak.", true)
 	}
-	if v.snapping || time.Since(v.lastSnap) < liveEvery {
+	if v.snapping || v.due {
+		return
+	}
+	if wait := liveEvery - time.Since(v.lastSnap); wait > 0 {
+		// Too soon: take it when the time comes, so the last packets of a
+		// burst show even if nothing follows them.
+		v.due = true
+		time.AfterFunc(wait, func() {
+			v.u.dispatch(func() {
+				v.due = false
+				if v.u.loaded == l && v.gen == l.Gen && !v.final {
+					v.snapshot(l)
+				}
+			})
+		})
 		return
 	}
 	v.snapping = true

@@ -42,6 +42,9 @@ type flowState struct {
 	tls            *tlsFlow
 	peer           netip.Addr
 	tried          [2]bool // each direction's first payload was looked at for HTTP or TLS
+	// closeNoted is set once the connection's close has been told (its
+	// event summed up and any finding made), so it is told only once.
+	closeNoted bool
 }
 
 // burst tracks broadcast and multicast sent by one device.

@@ -22,6 +22,11 @@ func (b *Builder) flowPacket(src *Device, p *decode.Packet, f *decode.Flow) {
 	if fs.http != nil {
 		b.tcpSegment(fs, p, f)
 	}
+	if fs.conn != nil && !fs.closeNoted && (f.State == decode.StateClosed || f.State == decode.StateReset) {
+		// Sum the connection up as it closes, so that a live capture's
+		// timeline tells it without waiting for the end.
+		b.finishFlow(fs, f)
+	}
 }
 
 // newFlowState decides whose story a flow belongs to: the client's when
@@ -130,13 +135,16 @@ func (b *Builder) finishFlow(fs *flowState, f *decode.Flow) {
 		e.ClosedBy = map[decode.Side]string{decode.SideClient: "device", decode.SideServer: "peer"}[who]
 		e.Close = f.Close.String()
 		e.IdleBeforeMs = float64(f.IdleBeforeClose()) / 1e6
-		if e.ClosedBy == "peer" && fs.clientIsDevice {
+		if e.ClosedBy == "peer" && fs.clientIsDevice && !fs.closeNoted {
 			fs.dev.find(Finding{Kind: "server-closed", Severity: Info, Time: stamp(f.CloseTime), Packets: []uint32{f.ClosePacket}, Flow: f.ID,
 				Text: fmt.Sprintf("%s closed the connection (%s) after %s idle", peerLabel(e), upper(e.Close), fmtMs(e.IdleBeforeMs)),
 				key:  peerLabel(e) + " " + e.Close})
 		}
 	}
 	e.Summary = connSummary(e, f)
+	if f.Close != decode.CloseNone {
+		fs.closeNoted = true
+	}
 }
 
 func (fs *flowState) encrypted(f *decode.Flow) bool {

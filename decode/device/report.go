@@ -80,6 +80,10 @@ func (b *Builder) Snapshot() Report {
 		for j, e := range d.Events {
 			ec := *e
 			ec.Packets = slices.Clone(e.Packets)
+			if ec.Summary == "" && (ec.Kind == KindTCP || ec.Kind == KindUDP) {
+				// An open connection is summed up when it closes.
+				ec.Summary = verb(&ec) + " " + peerLabel(&ec) + ", still open"
+			}
 			if e.Encrypted != nil {
 				enc := *e.Encrypted
 				ec.Encrypted = &enc
