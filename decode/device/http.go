@@ -132,7 +132,9 @@ func (b *Builder) closeHTTP(h *httpFlow) {
 	h.closed = true
 	_ = h.r.Close()
 	_ = h.conv.Close()
-	h.events = nil
+	// Let go of the buffers now: a capture keeps thousands of finished
+	// connections, and the report needs none of this.
+	h.r, h.conv, h.events = nil, nil, nil
 }
 
 // httpMessage turns a parsed request into an event, and a response into
