@@ -590,7 +590,8 @@ func TestLiveStartCaptureIntoSession(t *testing.T) {
 
 // BenchmarkLiveRate offers UDP load from the thing at rising rates while
 // the window's path runs (helper in the router's namespace, pcapng over a
-// pipe into a spooled capture) and prints offered, captured and dropped.
+// pipe into a session that spools, indexes and builds flows and device
+// timelines) and prints offered, captured by the views and dropped.
 // Run it alone: go test -run '^$' -bench LiveRate -benchtime 1x ./app
 // (THINGSNIFF_RATES=10000,50000 picks the rates).
 func BenchmarkLiveRate(b *testing.B) {
@@ -613,22 +614,17 @@ func BenchmarkLiveRate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := capture.OpenStream(lc.Stream(), "live", b.TempDir())
+	// The window's own path: a session that spools the stream, indexes it
+	// and builds flows and device timelines as it comes.
+	s := NewSession(Options{SpoolDir: b.TempDir(), Observers: DeviceObservers}, func(Batch) {})
+	defer s.Close()
+	l, err := s.OpenStream(lc.Stream(), "live "+ifRouter)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer c.Close()
-	defer c.Store().Close()
-	go func() {
-		for {
-			if _, err := c.Next(); err != nil {
-				return
-			}
-		}
-	}()
 	b.ResetTimer()
 	steps, err := live.RateTest(context.Background(), live.RateOptions{Netns: nsThing, Target: netip.AddrPortFrom(routerIP, 9),
-		Rates: rates, Each: 2 * time.Second, Counters: lc.Stats, Captured: func() uint64 { return uint64(c.Packets()) }})
+		Rates: rates, Each: 2 * time.Second, Counters: lc.Stats, Captured: func() uint64 { return uint64(l.Index.Len()) }})
 	b.StopTimer()
 	if err != nil {
 		b.Fatal(err)
@@ -636,7 +632,10 @@ func BenchmarkLiveRate(b *testing.B) {
 	if err := lc.Stop(); err != nil {
 		b.Fatal(err)
 	}
+	l.Wait()
 	live.WriteRateTable(os.Stdout, steps)
+	fmt.Printf("written to the spool %d, indexed by the views %d, device timelines built: %v\n",
+		lc.Stats().Written, l.Index.Len(), l.Devices() != nil)
 	for _, s := range steps {
 		b.ReportMetric(float64(s.KernelDrops+s.IfDrops)+float64(max(s.Lost, 0)), fmt.Sprintf("lost@%dk", s.Rate/1000))
 	}

@@ -98,6 +98,7 @@ func FuzzBuilder(f *testing.F) {
 			if len(data) > 14 {
 				e.Add(data[14:], layers.LinkTypeIPv4, decode.Meta{Time: int64(i)})
 			}
+			_ = b.Snapshot() // as a live capture asks between packets
 		}
 		b.Finish(e.Flow)
 		_ = b.Report().Markdown()
