@@ -65,7 +65,8 @@ type Builder struct {
 	order     []*Device
 	byIP      map[netip.Addr]*Device // local addresses learnt from ARP and DHCP
 	arpOwner  map[netip.Addr][6]byte
-	flows     map[uint32]*flowState
+	flows     []*flowState // by flow ID, which the engine hands out densely from 1
+	recent    recentMACs
 	bursts    map[*Device]*burst
 	floods    []*Event
 	httpFlows int
@@ -78,7 +79,7 @@ type Builder struct {
 // NewBuilder returns an empty builder.
 func NewBuilder(opts Options) *Builder {
 	return &Builder{opts: opts.withDefaults(), byMAC: map[[6]byte]*Device{}, byAddr: map[netip.Addr]*Device{}, byIP: map[netip.Addr]*Device{},
-		arpOwner: map[netip.Addr][6]byte{}, flows: map[uint32]*flowState{}, bursts: map[*Device]*burst{},
+		arpOwner: map[netip.Addr][6]byte{}, bursts: map[*Device]*burst{},
 		dhcp: newDHCPState(), dns: newDNSState(), budget: stream.NewBudget(32 << 20)}
 }
 
@@ -148,7 +149,7 @@ func (b *Builder) receiver(p *decode.Packet) *Device {
 		}
 		var m [6]byte
 		copy(m[:], p.DstMAC)
-		return b.byMAC[m]
+		return b.knownMAC(m)
 	}
 	if p.HasIP {
 		return b.byAddr[p.Dst]
@@ -174,8 +175,33 @@ func (b *Builder) destination(p *decode.Packet) *Device {
 
 // deviceByMAC returns the device with MAC m, creating it on first sight.
 // Devices are keyed by value so the per-packet lookup allocates nothing.
-func (b *Builder) deviceByMAC(m [6]byte, t int64) *Device {
+// recentMACs remembers the last two devices looked up by MAC: a
+// conversation's packets go back and forth between the same two, and a
+// map lookup per packet and side is a good part of the builder's time.
+type recentMACs struct {
+	mac  [2][6]byte
+	dev  [2]*Device
+	next int
+}
+
+// knownMAC returns the device with MAC m, or nil.
+func (b *Builder) knownMAC(m [6]byte) *Device {
+	r := &b.recent
+	for i := range r.dev {
+		if r.dev[i] != nil && r.mac[i] == m {
+			return r.dev[i]
+		}
+	}
 	d := b.byMAC[m]
+	if d != nil {
+		r.mac[r.next], r.dev[r.next] = m, d
+		r.next = 1 - r.next
+	}
+	return d
+}
+
+func (b *Builder) deviceByMAC(m [6]byte, t int64) *Device {
+	d := b.knownMAC(m)
 	if d == nil {
 		d = newDevice(m, true, macKey(m), t)
 		b.byMAC[m] = d

@@ -8,6 +8,9 @@ import (
 // flowPacket keeps the connection event of p's flow up to date and feeds
 // HTTP and TLS parsing.
 func (b *Builder) flowPacket(src *Device, p *decode.Packet, f *decode.Flow) {
+	if int(f.ID) >= len(b.flows) {
+		b.flows = append(b.flows, make([]*flowState, int(f.ID)+1-len(b.flows))...)
+	}
 	fs := b.flows[f.ID]
 	if fs == nil {
 		fs = b.newFlowState(src, p, f)
@@ -94,7 +97,10 @@ func peerString(f *decode.Flow, clientIsDevice bool) string {
 // finishFlows writes each connection's final numbers into its event.
 func (b *Builder) finishFlows(flows func(id uint32) *decode.Flow) {
 	for id, fs := range b.flows {
-		f := flows(id)
+		if fs == nil {
+			continue
+		}
+		f := flows(uint32(id))
 		if f == nil || fs.dev == nil {
 			continue
 		}

@@ -19,7 +19,7 @@ type Report struct {
 // copy of a flow by ID (the engine's). Call it once, then Report.
 func (b *Builder) Finish(flow func(id uint32) *decode.Flow) {
 	for _, fs := range b.flows {
-		if fs.http != nil {
+		if fs != nil && fs.http != nil {
 			b.closeHTTP(fs.http)
 		}
 	}
