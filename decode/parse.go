@@ -326,6 +326,9 @@ func appProto(p *Packet) Proto {
 
 // LooksLikeHTTP reports whether b starts an HTTP/1.x request or response.
 func LooksLikeHTTP(b []byte) bool {
+	if len(b) == 0 || !httpFirst[b[0]] {
+		return false // most payload is mid-stream data: one look rejects it
+	}
 	if len(b) >= 5 && string(b[:5]) == "HTTP/" {
 		return true
 	}
@@ -338,6 +341,15 @@ func LooksLikeHTTP(b []byte) bool {
 }
 
 var httpMethods = [...]string{"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "NOTIFY", "M-SEARCH", "SUBSCRIBE", "PROPFIND"}
+
+// httpFirst marks the bytes an HTTP request or status line can start with.
+var httpFirst = func() (t [256]bool) {
+	t['H'] = true
+	for _, m := range httpMethods {
+		t[m[0]] = true
+	}
+	return t
+}()
 
 func looksLikeTLSRecord(b []byte) bool {
 	return len(b) >= 5 && b[0] >= 20 && b[0] <= 24 && b[1] == 3 && b[2] <= 4

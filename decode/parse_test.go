@@ -197,3 +197,17 @@ func TestDetailsMarkFieldBytes(t *testing.T) {
 	}
 	t.Error("no DstPort field")
 }
+
+func TestLooksLikeHTTP(t *testing.T) {
+	for _, m := range httpMethods {
+		if !LooksLikeHTTP([]byte(m + " / HTTP/1.1\r\n")) {
+			t.Errorf("%s request not recognised", m)
+		}
+	}
+	for b, want := range map[string]bool{"HTTP/1.1 200 OK\r\n": true, "get / HTTP/1.1": false, "GETX /": false,
+		"\x16\x03\x01\x00": false, "": false, "G": false} {
+		if got := LooksLikeHTTP([]byte(b)); got != want {
+			t.Errorf("LooksLikeHTTP(%q) = %v, want %v", b, got, want)
+		}
+	}
+}
