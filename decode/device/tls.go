@@ -36,7 +36,7 @@ func (b *Builder) tlsPayload(fs *flowState, p *decode.Packet, f *decode.Flow) {
 		return
 	}
 	if t.seen[d] && p.Seq != t.next[d] {
-		t.done[d] = true
+		t.done[d], t.acc[d] = true, tls.Accumulator{}
 		return
 	}
 	t.seen[d], t.next[d] = true, p.Seq+uint32(len(p.Payload))
@@ -46,10 +46,13 @@ func (b *Builder) tlsPayload(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	case tls.NeedMore:
 		return
 	case tls.NotTLS:
-		t.done[d] = true
+		t.done[d], t.acc[d] = true, tls.Accumulator{}
 		return
 	}
 	t.done[d] = true
+	// The hello is read below; then its bytes are no longer needed, and
+	// thousands of TLS connections would otherwise keep them.
+	defer func() { t.acc[d] = tls.Accumulator{} }()
 	if d == 0 {
 		hello, err := a.ClientHello()
 		if err != nil {
