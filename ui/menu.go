@@ -272,8 +272,8 @@ func (u *UI) shortcutsDialog() {
 }
 
 func (u *UI) aboutDialog() {
-	text := widget.NewLabel("thingsniff opens packet captures (pcap, pcapng, gzip, standard input) and tells what the devices on a network say: " +
-		"their packets, their conversations, and who closed each connection, after how long idle.\n\n" +
+	text := widget.NewLabel("thingsniff opens packet captures (pcap, pcapng, gzip, standard input) or captures live, and tells what the devices on a network say: " +
+		"each device's lease, lookups, connections and findings on one timeline, beside the packets, the conversations (who closed each, after how long idle) and their streams.\n\n" +
 		"Built with Fyne and gopacket.")
 	text.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom("About thingsniff", "Close", text, u.win)

@@ -22,7 +22,7 @@ func newWelcomeView(u *UI) *welcomeView {
 	v := &welcomeView{u: u, recent: container.NewVBox()}
 	title := widget.NewLabelWithStyle("thingsniff", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	tagline := widget.NewLabel("See what the devices on your network say: open a pcap or pcapng file and get its packets, its flows, and who closed each connection.")
+	tagline := widget.NewLabel("See what the devices on your network say: open a pcap or pcapng file, or capture live, and get the packets, the flows, and the story of each device.")
 	tagline.Wrapping = fyne.TextWrapWord
 	tagline.Alignment = fyne.TextAlignCenter
 
