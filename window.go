@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"thingsniff/app"
 	"thingsniff/assets"
 	"thingsniff/ui"
 )
@@ -17,6 +19,7 @@ func runWindow(args []string) error {
 	if len(args) > 1 {
 		return fmt.Errorf("open %q: the window opens one capture at a time; try `thingsniff help`", args[1])
 	}
+	debug.SetGCPercent(app.GCPercent)
 	a := fyneapp.NewWithID("io.thingsniff.app")
 	icon := fyne.NewStaticResource("thingsniff.png", assets.Icon())
 	a.SetIcon(icon)

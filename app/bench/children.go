@@ -67,9 +67,8 @@ func bareLoop(file string) (result, error) {
 
 // loadSession opens the file as the window does and waits for the load.
 func loadSession(file string, timelines bool) (result, error) {
-	// The index is the steady state; a GC target close to the live heap
-	// keeps the measurement honest about what stays resident.
-	debug.SetGCPercent(50)
+	// The window's own GC target, so the memory measured is the window's.
+	debug.SetGCPercent(app.GCPercent)
 	var firstRows time.Duration
 	start := time.Now()
 	opts := app.Options{}
