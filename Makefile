@@ -77,8 +77,12 @@ demo:
 	$(GO) generate ./assets
 
 # dist builds a Linux package (binary, icon, .desktop with file types).
+# fyne package bumps the build number in FyneApp.toml and removes the
+# committed fyne_metadata_init.go; both are put back so the tree stays clean.
 dist: deps
-	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux -release -icon assets/icon.png
+	cp FyneApp.toml FyneApp.toml.keep && cp fyne_metadata_init.go fyne_metadata_init.go.keep
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux -release -icon assets/icon.png; \
+		status=$$?; mv -f FyneApp.toml.keep FyneApp.toml; mv -f fyne_metadata_init.go.keep fyne_metadata_init.go; exit $$status
 	mkdir -p dist && mv -f thingsniff.tar.xz dist/
 
 clean:
