@@ -27,8 +27,9 @@ type Engine struct {
 	parser    *Parser
 	defrag    defragmenter
 	flows     []*Flow
-	byKey     map[flowKey]uint32
-	clientIsA []bool // per flow ID: whether the key's a side is the client
+	byKey     map[flowKey]uint32  // IPv6 (and anything not plain IPv4)
+	byKey4    map[flowKey4]uint32 // IPv4
+	clientIsA []bool              // per flow ID: whether the key's a side is the client
 	observers []Observer
 	pkt       Packet
 	count     uint32
@@ -41,6 +42,7 @@ func NewEngine(observers ...Observer) *Engine {
 	return &Engine{
 		parser:    NewParser(),
 		byKey:     make(map[flowKey]uint32),
+		byKey4:    make(map[flowKey4]uint32),
 		flows:     []*Flow{nil}, // flow IDs start at 1; 0 means none
 		clientIsA: []bool{false},
 		isDirty:   []bool{false},
@@ -132,11 +134,24 @@ func isBroadcastMAC(m []byte) bool {
 
 // track finds or creates p's flow and updates its counters.
 func (e *Engine) track(p *Packet, ix *Index) *Flow {
-	key, srcIsA, ok := keyOf(p)
+	sp, dp, proto, ok := flowPorts(p)
 	if !ok {
 		return nil
 	}
-	id := e.byKey[key]
+	var (
+		id     uint32
+		srcIsA bool
+		k4     flowKey4
+		k6     flowKey
+	)
+	is4 := p.Src.Is4() && p.Dst.Is4()
+	if is4 {
+		k4, srcIsA = key4(p.Src.As4(), sp, p.Dst.As4(), dp, proto)
+		id = e.byKey4[k4]
+	} else {
+		k6, srcIsA = key6(p.Src.As16(), sp, p.Dst.As16(), dp, proto)
+		id = e.byKey[k6]
+	}
 	var f *Flow
 	if id != 0 {
 		f = e.flows[id]
@@ -149,7 +164,11 @@ func (e *Engine) track(p *Packet, ix *Index) *Flow {
 	if id == 0 {
 		f = e.newFlow(p, srcIsA)
 		id = f.ID
-		e.byKey[key] = id
+		if is4 {
+			e.byKey4[k4] = id
+		} else {
+			e.byKey[k6] = id
+		}
 	}
 	p.Flow = id
 	ix.Flow = id
