@@ -50,6 +50,7 @@ type liveCtl struct {
 	// gen counts captures started, so that news of an older one is dropped.
 	gen      uint64
 	iface    string
+	loopback bool // the interface is a loopback, where libpcap counts each packet twice
 	starting bool
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -152,8 +153,14 @@ func (c *liveCtl) stats(gen uint64, s live.Stats) {
 }
 
 func (c *liveCtl) showBar(s live.Stats) {
-	c.counters.SetText(fmt.Sprintf("Capturing on %s · %s received · %s dropped by the kernel · %s dropped by the interface · %s written",
-		c.iface, thousands(int(s.Received)), thousands(int(s.Dropped)), thousands(int(s.IfDropped)), thousands(int(s.Written))))
+	received := thousands(int(s.Received)) + " received"
+	if c.loopback {
+		// Linux hands a loopback capture each packet on its way out and
+		// in; libpcap keeps one but counts both.
+		received += " (twice each on loopback)"
+	}
+	c.counters.SetText(fmt.Sprintf("Capturing on %s · %s · %s dropped by the kernel · %s dropped by the interface · %s written",
+		c.iface, received, thousands(int(s.Dropped)), thousands(int(s.IfDropped)), thousands(int(s.Written))))
 	c.stopBtn.Enable()
 	c.bar.Show()
 	c.action.SetIcon(theme.MediaStopIcon())

@@ -280,6 +280,7 @@ func (d *captureDialog) startCapture() {
 	}
 	name, filter := d.ifaces[d.chosen].Name, strings.TrimSpace(d.filter.Text)
 	d.dlg.Hide()
+	d.c.loopback = d.ifaces[d.chosen].Loopback
 	d.c.start(name, filter)
 }
 
