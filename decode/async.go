@@ -116,8 +116,13 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 		a.cur = <-a.free
 	}
 	b := a.cur
-	b.items = append(b.items, asyncItem{p: *p})
-	it := &b.items[len(b.items)-1]
+	// Reuse the slot in place: building a whole item and copying it in
+	// cost as much as the rest of this function. Its old flow and ARP
+	// copies are stale but unread unless set below.
+	n := len(b.items)
+	b.items = b.items[:n+1]
+	it := &b.items[n]
+	it.p, it.hasFlow = *p, false
 	it.p.SrcMAC, it.p.DstMAC = b.bytes(p.SrcMAC), b.bytes(p.DstMAC)
 	it.p.Payload = b.bytes(payload)
 	if p.ARP != nil {

@@ -53,7 +53,7 @@ func (b *Builder) arp(d *Device, p *decode.Packet) {
 			if d != nil {
 				d.find(f)
 			}
-			if other := b.byMAC[old]; other != nil && other != d {
+			if other := b.knownMAC(old); other != nil && other != d {
 				other.find(f)
 			}
 		}
