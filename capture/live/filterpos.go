@@ -20,18 +20,16 @@ type filterWord struct {
 
 func filterWords(filter string) []filterWord {
 	var out []filterWord
-	for i := 0; i < len(filter); {
-		for i < len(filter) && filter[i] == ' ' || i < len(filter) && filter[i] == '\t' {
-			i++
+	start := -1
+	for i := 0; i <= len(filter); i++ {
+		blank := i == len(filter) || filter[i] == ' ' || filter[i] == '\t'
+		switch {
+		case !blank && start < 0:
+			start = i
+		case blank && start >= 0:
+			out = append(out, filterWord{filter[start:i], start})
+			start = -1
 		}
-		j := i
-		for j < len(filter) && filter[j] != ' ' && filter[j] != '\t' {
-			j++
-		}
-		if j > i {
-			out = append(out, filterWord{filter[i:j], i})
-		}
-		i = j
 	}
 	return out
 }
