@@ -259,10 +259,7 @@ func (v *devicesView) setReport(r *device.Report) {
 	}
 	// A newer report of the same capture (a live one) keeps the device on
 	// show, and its timeline too while nothing new happened to it.
-	var shown *device.Device
-	if d := v.selected(); d != nil {
-		shown = d
-	}
+	shown := v.selected()
 	v.report = r
 	v.rows = make([]deviceRow, len(r.Devices))
 	for i, d := range r.Devices {

@@ -66,7 +66,6 @@ type Builder struct {
 	byIP      map[netip.Addr]*Device // local addresses learnt from ARP and DHCP
 	arpOwner  map[netip.Addr][6]byte
 	flows     []*flowState // by flow ID, which the engine hands out densely from 1
-	recent    recentMACs
 	bursts    map[*Device]*burst
 	floods    []*Event
 	httpFlows int
@@ -173,17 +172,6 @@ func (b *Builder) destination(p *decode.Packet) *Device {
 	return nil
 }
 
-// deviceByMAC returns the device with MAC m, creating it on first sight.
-// Devices are keyed by value so the per-packet lookup allocates nothing.
-// recentMACs remembers the last two devices looked up by MAC: a
-// conversation's packets go back and forth between the same two, and a
-// map lookup per packet and side is a good part of the builder's time.
-type recentMACs struct {
-	mac  [2][6]byte
-	dev  [2]*Device
-	next int
-}
-
 // macKey64 packs a MAC into the integer the device map is keyed by: an
 // integer key hashes several times faster than a 6-byte array.
 func macKey64(m [6]byte) uint64 {
@@ -191,21 +179,10 @@ func macKey64(m [6]byte) uint64 {
 }
 
 // knownMAC returns the device with MAC m, or nil.
-func (b *Builder) knownMAC(m [6]byte) *Device {
-	r := &b.recent
-	for i := range r.dev {
-		if r.dev[i] != nil && r.mac[i] == m {
-			return r.dev[i]
-		}
-	}
-	d := b.byMAC[macKey64(m)]
-	if d != nil {
-		r.mac[r.next], r.dev[r.next] = m, d
-		r.next = 1 - r.next
-	}
-	return d
-}
+func (b *Builder) knownMAC(m [6]byte) *Device { return b.byMAC[macKey64(m)] }
 
+// deviceByMAC returns the device with MAC m, creating it on first sight.
+// Devices are keyed by value so the per-packet lookup allocates nothing.
 func (b *Builder) deviceByMAC(m [6]byte, t int64) *Device {
 	d := b.knownMAC(m)
 	if d == nil {

@@ -8,8 +8,8 @@ import (
 // flowPacket keeps the connection event of p's flow up to date and feeds
 // HTTP and TLS parsing.
 func (b *Builder) flowPacket(src *Device, p *decode.Packet, f *decode.Flow) {
-	if int(f.ID) >= len(b.flows) {
-		b.flows = append(b.flows, make([]*flowState, int(f.ID)+1-len(b.flows))...)
+	for int(f.ID) >= len(b.flows) {
+		b.flows = append(b.flows, nil)
 	}
 	fs := b.flows[f.ID]
 	if fs == nil {
