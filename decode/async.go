@@ -1,15 +1,26 @@
 package decode
 
-import "github.com/gopacket/gopacket/layers"
+import (
+	"github.com/gopacket/gopacket/layers"
+)
 
 // Async runs an Observer on a goroutine of its own, so that a slow
 // observer (the device timelines) uses the second core instead of slowing
 // the load. Packets are copied, with the bytes the observer can use, into
 // batches that are recycled: memory stays bounded whatever the capture.
 //
+// Most packets of a capture only add to counts: their payload is not
+// wanted and their flow neither starts nor changes state. Those travel in
+// brief (one cache line, without their flow) and are rebuilt on the
+// other side from the flow's last full copy, so that handing them over
+// costs the load little. The observer sees every packet, in order, with
+// every field as the engine set it; only a payload it did not ask for is
+// nil, and the flow of a brief packet has the counters of the last packet
+// that travelled in full (state, application and ends are always
+// current).
+//
 // Observe and Close are called from the engine's goroutine; the wrapped
-// observer runs on Async's goroutine and sees packets in order, each with
-// a copy of its flow as it was at that packet.
+// observer runs on Async's goroutine.
 type Async struct {
 	inner   Observer
 	keep    func(p *Packet, f *Flow) bool
@@ -19,15 +30,50 @@ type Async struct {
 	calls   chan func(Observer)
 	done    chan struct{}
 	closed  bool
+
+	// sent is, per flow ID, what the other side's copy of the flow says
+	// about its state (see flowMark); 0 means no copy was sent yet.
+	sent []uint32
+	// On Async's goroutine: the last full copy of each flow, and the
+	// packet a brief item is rebuilt into.
+	flows []Flow
+	brief Packet
 }
 
 const (
-	asyncItems    = 512
+	asyncItems    = 2048
 	asyncSlab     = 1 << 20
 	asyncInFlight = 4
 )
 
+// asyncItem is one packet. A brief one carries every field the engine
+// sets except those a brief packet never has (payload, ARP, ICMP, error);
+// its addresses and ports are its flow's. A full one points at its
+// Packet and flow copy in the batch.
 type asyncItem struct {
+	time           int64
+	num            uint32
+	flow           uint32
+	seq, ack       uint32
+	capLen         uint32
+	origLen        uint32
+	full           int32 // index into asyncBatch.full, or -1 for a brief item
+	srcMAC, dstMAC [6]byte
+	tcpFlags       TCPFlags
+	window         uint16
+	vlan           uint16
+	link           layers.LinkType
+	proto          Proto
+	ipProto        layers.IPProtocol
+	bits           uint8 // briefMAC, briefToServer
+}
+
+const (
+	briefMAC      = 1 << iota // the packet had MAC addresses
+	briefToServer             // the packet went from client to server
+)
+
+type asyncFull struct {
 	p       Packet
 	f       Flow
 	hasFlow bool
@@ -36,6 +82,7 @@ type asyncItem struct {
 
 type asyncBatch struct {
 	items []asyncItem
+	full  []asyncFull
 	slab  []byte
 }
 
@@ -85,18 +132,71 @@ func (a *Async) run() {
 		}
 		for i := range b.items {
 			it := &b.items[i]
-			if it.p.ARP != nil {
-				it.p.ARP = &it.arp
+			if it.full < 0 {
+				a.inner.Observe(a.unbrief(it), &a.flows[it.flow])
+				continue
+			}
+			x := &b.full[it.full]
+			if x.p.ARP != nil {
+				x.p.ARP = &x.arp
 			}
 			var f *Flow
-			if it.hasFlow {
-				f = &it.f
+			if x.hasFlow {
+				for int(x.f.ID) >= len(a.flows) {
+					a.flows = append(a.flows, Flow{})
+				}
+				a.flows[x.f.ID] = x.f
+				f = &x.f
 			}
-			a.inner.Observe(&it.p, f)
+			a.inner.Observe(&x.p, f)
 		}
-		b.items, b.slab = b.items[:0], b.slab[:0]
+		b.items, b.full, b.slab = b.items[:0], b.full[:0], b.slab[:0]
 		a.free <- b
 	}
+}
+
+// unbrief rebuilds a brief item's packet, its addresses and ports taken
+// from its flow.
+func (a *Async) unbrief(it *asyncItem) *Packet {
+	f := &a.flows[it.flow]
+	p := &a.brief
+	*p = Packet{Num: it.num, Time: it.time, Link: it.link, CapLen: int(it.capLen), OrigLen: int(it.origLen),
+		VLAN: it.vlan, HasIP: true, IPProto: it.ipProto, TCPFlags: it.tcpFlags, Seq: it.seq, Ack: it.ack,
+		Window: it.window, Proto: it.proto, Flow: it.flow, ToServer: it.bits&briefToServer != 0}
+	if it.bits&briefMAC != 0 {
+		p.HasMAC, p.SrcMAC, p.DstMAC = true, it.srcMAC[:], it.dstMAC[:]
+	}
+	from, to := f.Server, f.Client
+	if p.ToServer {
+		from, to = f.Client, f.Server
+	}
+	p.Src, p.SrcPort, p.Dst, p.DstPort = from.Addr(), from.Port(), to.Addr(), to.Port()
+	return p
+}
+
+// flowMark packs what must be current in the other side's copy of a
+// flow; the low bit keeps it non-zero.
+func flowMark(f *Flow) uint32 {
+	return 1 | uint32(f.State)<<8 | uint32(f.App)<<16 | uint32(f.Close)<<24 | uint32(f.ClosedBy)<<28
+}
+
+// briefable reports whether p may travel in brief: the observer wants
+// none of its payload, it has nothing a brief item leaves out, its
+// addresses and ports are its flow's, and the other side's copy of its
+// flow is current.
+func (a *Async) briefable(p *Packet, f *Flow, payload []byte) bool {
+	if f == nil || payload != nil || p.ARP != nil || p.Err != nil || p.Fragment || !p.HasIP ||
+		(f.Proto != ProtoTCP && f.Proto != ProtoUDP) || int(f.ID) >= len(a.sent) || a.sent[f.ID] != flowMark(f) {
+		return false
+	}
+	if p.HasMAC && (len(p.SrcMAC) != 6 || len(p.DstMAC) != 6) {
+		return false
+	}
+	from, to := f.Server, f.Client
+	if p.ToServer {
+		from, to = f.Client, f.Server
+	}
+	return p.Src == from.Addr() && p.Dst == to.Addr() && p.SrcPort == from.Port() && p.DstPort == to.Port()
 }
 
 // Observe implements Observer: it copies p (and f) for the other goroutine.
@@ -105,9 +205,16 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 	if a.keep != nil && !a.keep(p, f) {
 		payload = nil
 	}
-	need := len(p.SrcMAC) + len(p.DstMAC) + len(payload)
-	if p.ARP != nil {
-		need += len(p.ARP.SourceHwAddress) + len(p.ARP.SourceProtAddress) + len(p.ARP.DstHwAddress) + len(p.ARP.DstProtAddress)
+	if len(payload) == 0 {
+		payload = nil
+	}
+	brief := a.briefable(p, f, payload)
+	need := 0
+	if !brief {
+		need = len(p.SrcMAC) + len(p.DstMAC) + len(payload)
+		if p.ARP != nil {
+			need += len(p.ARP.SourceHwAddress) + len(p.ARP.SourceProtAddress) + len(p.ARP.DstHwAddress) + len(p.ARP.DstProtAddress)
+		}
 	}
 	if a.cur != nil && (len(a.cur.items) == cap(a.cur.items) || len(a.cur.slab)+need > cap(a.cur.slab)) {
 		a.flush()
@@ -116,23 +223,47 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 		a.cur = <-a.free
 	}
 	b := a.cur
-	// Reuse the slot in place: building a whole item and copying it in
-	// cost as much as the rest of this function. Its old flow and ARP
-	// copies are stale but unread unless set below.
+	// Fill the slots in place: building an item and copying it in costs
+	// as much again.
 	n := len(b.items)
 	b.items = b.items[:n+1]
 	it := &b.items[n]
-	it.p, it.hasFlow = *p, false
-	it.p.SrcMAC, it.p.DstMAC = b.bytes(p.SrcMAC), b.bytes(p.DstMAC)
-	it.p.Payload = b.bytes(payload)
+	if brief {
+		*it = asyncItem{time: p.Time, num: p.Num, flow: f.ID, seq: p.Seq, ack: p.Ack, capLen: uint32(p.CapLen),
+			origLen: uint32(p.OrigLen), full: -1, tcpFlags: p.TCPFlags, window: p.Window, vlan: p.VLAN,
+			link: p.Link, proto: p.Proto, ipProto: p.IPProto}
+		if p.HasMAC {
+			it.bits |= briefMAC
+			copy(it.srcMAC[:], p.SrcMAC)
+			copy(it.dstMAC[:], p.DstMAC)
+		}
+		if p.ToServer {
+			it.bits |= briefToServer
+		}
+		return
+	}
+	it.full = int32(len(b.full))
+	if len(b.full) < cap(b.full) {
+		b.full = b.full[:len(b.full)+1]
+	} else {
+		b.full = append(b.full, asyncFull{})
+	}
+	x := &b.full[it.full]
+	x.p, x.hasFlow = *p, false
+	x.p.SrcMAC, x.p.DstMAC = b.bytes(p.SrcMAC), b.bytes(p.DstMAC)
+	x.p.Payload = b.bytes(payload)
 	if p.ARP != nil {
-		it.arp = layers.ARP{AddrType: p.ARP.AddrType, Protocol: p.ARP.Protocol, HwAddressSize: p.ARP.HwAddressSize,
+		x.arp = layers.ARP{AddrType: p.ARP.AddrType, Protocol: p.ARP.Protocol, HwAddressSize: p.ARP.HwAddressSize,
 			ProtAddressSize: p.ARP.ProtAddressSize, Operation: p.ARP.Operation,
 			SourceHwAddress: b.bytes(p.ARP.SourceHwAddress), SourceProtAddress: b.bytes(p.ARP.SourceProtAddress),
 			DstHwAddress: b.bytes(p.ARP.DstHwAddress), DstProtAddress: b.bytes(p.ARP.DstProtAddress)}
 	}
 	if f != nil {
-		it.f, it.hasFlow = *f, true
+		x.f, x.hasFlow = *f, true
+		for int(f.ID) >= len(a.sent) {
+			a.sent = append(a.sent, 0)
+		}
+		a.sent[f.ID] = flowMark(f)
 	}
 }
 

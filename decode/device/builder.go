@@ -277,9 +277,10 @@ func (d *Device) find(f Finding) {
 }
 
 // NeedsPayload says which packets' payloads the builder reads: the
-// messages of the protocols it parses, and TCP flows that carry HTTP,
-// TLS or DNS (or may, on HTTP's usual ports). Bulk data elsewhere is
-// counted by the flows and never looked at, so an asynchronous wrapper
+// messages of the protocols it parses, TCP flows that carry HTTP or DNS
+// (or may, on HTTP's usual ports), and the handshake at the start of a
+// TLS flow. Bulk data elsewhere is counted by the flows and never looked
+// at, so an asynchronous wrapper
 // (decode.Async) need not copy it.
 func NeedsPayload(p *decode.Packet, f *decode.Flow) bool {
 	if len(p.Payload) == 0 {
@@ -294,8 +295,15 @@ func NeedsPayload(p *decode.Packet, f *decode.Flow) bool {
 		return false
 	}
 	switch f.App {
-	case decode.ProtoHTTP, decode.ProtoTLS, decode.ProtoDNS:
+	case decode.ProtoHTTP, decode.ProtoDNS:
 		return true
+	case decode.ProtoTLS:
+		// Only the hellos are read, from the first bytes each way.
+		d := 1
+		if p.ToServer {
+			d = 0
+		}
+		return f.Payload[d]-uint64(len(p.Payload)) < tlsHelloMax
 	}
 	switch f.Server.Port() {
 	case 80, 8000, 8008, 8080, 3128:
