@@ -89,13 +89,13 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 	if src != nil {
 		src.Packets++
 		src.Bytes += uint64(p.OrigLen)
-		src.Last = time.Unix(0, p.Time).UTC()
-		src.lastSent = p.Time
+		src.lastSent = p.Time // Last is set from it in Report
 		src.unanswered = 0
-		if p.HasIP && isLocal(p.Src) && (p.HasMAC || true) {
-			if p.HasMAC && !p.Src.IsUnspecified() && b.localOwner(p.Src, src) {
-				src.addIP(p.Src)
-			}
+		// Most packets come from the address the sender used last: that
+		// one is known, so the owner map is not asked again.
+		if p.HasIP && p.HasMAC && p.Src != src.lastSrc && isLocal(p.Src) && !p.Src.IsUnspecified() && b.localOwner(p.Src, src) {
+			src.addIP(p.Src)
+			src.lastSrc = p.Src
 		}
 	}
 	if dst := b.receiver(p); dst != nil && dst != src {

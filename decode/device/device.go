@@ -29,6 +29,7 @@ type Device struct {
 	ips                              []netip.Addr
 	names                            map[string]bool
 	lastSent                         int64
+	lastSrc                          netip.Addr // the local address last added
 	unanswered                       uint32
 	firstUnanswered                  uint32
 	resolved                         map[netip.Addr]string // IP -> name this device looked up

@@ -2,6 +2,7 @@ package device
 
 import (
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -103,4 +104,53 @@ func FuzzBuilder(f *testing.F) {
 		b.Finish(e.Flow)
 		_ = b.Report().Markdown()
 	})
+}
+
+// TestPreviewFoldsWhiteSpaceLikeFields checks the one-pass preview
+// against what strings.Fields and Join make of the same bytes.
+func TestPreviewFoldsWhiteSpaceLikeFields(t *testing.T) {
+	for _, in := range []string{"", "  ", "[NO UPDATE]", " a \r\n\tb  c ", "x\xffy \xa0 z", "é è\u00a0ê", strings.Repeat("word ", 100)} {
+		want := strings.Join(strings.Fields(in[:min(len(in), 40)]), " ")
+		if len(want) > 20 {
+			want = want[:20] + "…"
+		}
+		if got := preview([]byte(in), 20); got != want {
+			t.Errorf("preview(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestSizesAndDurationsReadAsPrintfWould pins the appended forms to the
+// printf ones they replaced.
+func TestSizesAndDurationsReadAsPrintfWould(t *testing.T) {
+	for _, n := range []uint64{0, 999, 1000, 1049, 1050, 999_949, 999_999, 1_000_000, 123_456_789, 999_999_999, 1_000_000_000, 12_345_678_901} {
+		var want string
+		switch {
+		case n < 1000:
+			want = fmt.Sprintf("%d B", n)
+		case n < 1e6:
+			want = fmt.Sprintf("%.1f kB", float64(n)/1e3)
+		case n < 1e9:
+			want = fmt.Sprintf("%.1f MB", float64(n)/1e6)
+		default:
+			want = fmt.Sprintf("%.2f GB", float64(n)/1e9)
+		}
+		if got := humanBytes(n); got != want {
+			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for _, ms := range []float64{0, 0.0004, 0.5, 0.9996, 1, 12.5, 999.4, 999.6, 1000, 3549.9} {
+		var want string
+		switch {
+		case ms < 1:
+			want = fmt.Sprintf("%.0f µs", ms*1000)
+		case ms < 1000:
+			want = fmt.Sprintf("%.0f ms", ms)
+		default:
+			want = fmt.Sprintf("%.1f s", ms/1000)
+		}
+		if got := fmtMs(ms); got != want {
+			t.Errorf("fmtMs(%v) = %q, want %q", ms, got, want)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package device
 
 import (
 	"fmt"
+	"strconv"
 	"thingsniff/decode"
 )
 
@@ -196,7 +197,6 @@ func peerLabel(e *Event) string {
 }
 
 func connSummary(e *Event, f *decode.Flow) string {
-	peer := peerLabel(e)
 	what := "clear text"
 	if e.Encrypted != nil && *e.Encrypted {
 		what = "encrypted (TLS)"
@@ -206,15 +206,34 @@ func connSummary(e *Event, f *decode.Flow) string {
 			what = "no payload"
 		}
 	}
-	s := fmt.Sprintf("%s %s %s: %s out, %s in, %s", e.App, verb(e), peer, humanBytes(e.BytesOut), humanBytes(e.BytesIn), what)
+	// Built by appending: thousands of connections are summed up, twice
+	// each when a capture is loaded (as they close, and at the end).
+	s := make([]byte, 0, 160)
+	s = append(s, e.App...)
+	s = append(s, ' ')
+	s = append(s, verb(e)...)
+	s = append(s, ' ')
+	s = append(s, peerLabel(e)...)
+	s = append(s, ": "...)
+	s = appendBytes(s, e.BytesOut)
+	s = append(s, " out, "...)
+	s = appendBytes(s, e.BytesIn)
+	s = append(s, " in, "...)
+	s = append(s, what...)
 	if e.Close != "" {
 		closer := "the device"
 		if e.ClosedBy == "peer" {
 			closer = "the peer"
 		}
-		s += fmt.Sprintf("; closed by %s (%s) after %s idle", closer, upper(e.Close), fmtMs(e.IdleBeforeMs))
+		s = append(s, "; closed by "...)
+		s = append(s, closer...)
+		s = append(s, " ("...)
+		s = append(s, upper(e.Close)...)
+		s = append(s, ") after "...)
+		s = appendMs(s, e.IdleBeforeMs)
+		s = append(s, " idle"...)
 	}
-	return s
+	return string(s)
 }
 
 func verb(e *Event) string {
@@ -234,24 +253,32 @@ func upper(s string) string {
 	return string(b)
 }
 
-func humanBytes(n uint64) string {
+func humanBytes(n uint64) string { return string(appendBytes(nil, n)) }
+
+// appendBytes appends n as "512 B", "1.5 kB", "2.0 MB" or "1.25 GB".
+func appendBytes(b []byte, n uint64) []byte {
+	x := float64(n)
 	switch {
 	case n < 1000:
-		return fmt.Sprintf("%d B", n)
+		return append(strconv.AppendUint(b, n, 10), " B"...)
 	case n < 1000*1000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+		return append(strconv.AppendFloat(b, x/1e3, 'f', 1, 64), " kB"...)
 	case n < 1000*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+		return append(strconv.AppendFloat(b, x/1e6, 'f', 1, 64), " MB"...)
 	}
-	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
+	return append(strconv.AppendFloat(b, x/1e9, 'f', 2, 64), " GB"...)
 }
 
-func fmtMs(ms float64) string {
+func fmtMs(ms float64) string { return string(appendMs(nil, ms)) }
+
+// appendMs appends a duration in milliseconds as "250 µs", "12 ms" or
+// "3.5 s".
+func appendMs(b []byte, ms float64) []byte {
 	switch {
 	case ms < 1:
-		return fmt.Sprintf("%.0f µs", ms*1000)
+		return append(strconv.AppendFloat(b, ms*1000, 'f', 0, 64), " µs"...)
 	case ms < 1000:
-		return fmt.Sprintf("%.0f ms", ms)
+		return append(strconv.AppendFloat(b, ms, 'f', 0, 64), " ms"...)
 	}
-	return fmt.Sprintf("%.1f s", ms/1000)
+	return append(strconv.AppendFloat(b, ms/1000, 'f', 1, 64), " s"...)
 }

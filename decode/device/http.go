@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"thingsniff/decode"
 	"thingsniff/decode/httpmsg"
@@ -151,7 +154,7 @@ func (b *Builder) httpMessage(fs *flowState, h *httpFlow, m *httpmsg.Message) {
 		for _, c := range m.Cookies {
 			e.Cookies = append(e.Cookies, c.Name+"="+c.Value)
 		}
-		e.Summary = fmt.Sprintf("HTTP %s http://%s%s (clear text)", m.Method, hostOr(m.Host, fs.conn.Peer), m.URI)
+		e.Summary = "HTTP " + m.Method + " http://" + hostOr(m.Host, fs.conn.Peer) + m.URI + " (clear text)"
 		h.events[m] = b.add(d, e)
 		if fs.clientIsDevice {
 			b.leakFindings(d, e, m)
@@ -177,7 +180,7 @@ func (b *Builder) httpMessage(fs *flowState, h *httpFlow, m *httpmsg.Message) {
 	if len(m.Body) > 0 && isText(m.ContentType, m.Body) {
 		e.BodyPreview = preview(m.Body, 200)
 	}
-	e.Summary += fmt.Sprintf(" → %d %s", m.StatusCode, m.Reason)
+	e.Summary += " → " + strconv.Itoa(m.StatusCode) + " " + m.Reason
 	if e.BodyPreview != "" {
 		e.Summary += fmt.Sprintf(" %q", preview(m.Body, 60))
 	}
@@ -221,11 +224,31 @@ func isText(ct string, body []byte) bool {
 }
 
 func preview(b []byte, n int) string {
-	s := strings.Join(strings.Fields(string(b[:min(len(b), n*2)])), " ")
-	if len(s) > n {
-		s = s[:n] + "…"
+	// Runs of white space become one space, as strings.Fields and Join
+	// would make them, in one pass and one allocation.
+	b = b[:min(len(b), n*2)]
+	out := make([]byte, 0, min(len(b), n+len("…")))
+	space := false
+	for len(b) > 0 {
+		r, size := rune(b[0]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(b)
+		}
+		if unicode.IsSpace(r) {
+			space = len(out) > 0
+		} else {
+			if space {
+				out = append(out, ' ')
+				space = false
+			}
+			out = append(out, b[:size]...) // invalid bytes stay as sent
+		}
+		b = b[size:]
 	}
-	return s
+	if len(out) > n {
+		return string(out[:n]) + "…"
+	}
+	return string(out)
 }
 
 // cookieFindings flags cookies that had already expired when the server

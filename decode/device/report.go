@@ -38,6 +38,9 @@ func (b *Builder) Report() Report {
 		}
 		sort.SliceStable(d.Events, func(i, j int) bool { return d.Events[i].Time.Before(d.Events[j].Time) })
 		sort.SliceStable(d.Findings, func(i, j int) bool { return d.Findings[i].Time.Before(d.Findings[j].Time) })
+		if d.Packets > 0 {
+			d.Last = stamp(d.lastSent)
+		}
 		d.Profile.ClearBytes, d.Profile.EncryptedBytes, d.Profile.OtherBytes = d.clearBytes, d.tlsBytes, d.otherBytes
 		d.Profile.LookedUp = d.lookedUp()
 		d.Profile.Peers = d.peers()

@@ -56,7 +56,7 @@ func ParseDate(s string) (time.Time, bool) {
 		return r == 0x09 || (r >= 0x20 && r <= 0x2f) || (r >= 0x3b && r <= 0x40) ||
 			(r >= 0x5b && r <= 0x60) || (r >= 0x7b && r <= 0x7e)
 	}
-	for _, tok := range strings.FieldsFunc(s, isDelim) {
+	for tok := range strings.FieldsFuncSeq(s, isDelim) {
 		switch {
 		case !haveTime && parseClock(tok, &hh, &mm, &ss):
 			haveTime = true

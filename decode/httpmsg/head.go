@@ -12,12 +12,12 @@ import (
 var errNotHTTP = errors.New("not HTTP")
 
 // isToken reports whether s is an RFC 9110 token (method, header name).
-func isToken(s []byte) bool {
+func isToken[T string | []byte](s T) bool {
 	if len(s) == 0 {
 		return false
 	}
-	for _, c := range s {
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"(),/:;<=>?@[\\]{}", c) >= 0 {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("\"(),/:;<=>?@[\\]{}", c) >= 0 {
 			return false
 		}
 	}
@@ -43,35 +43,41 @@ func plausibleStart(p []byte, request bool) bool {
 const maxMethod = 32
 
 // parseHead fills m from a complete head (request or status line, header
-// lines, without the empty line).
+// lines, without the empty line). The head becomes one string and every
+// field a piece of it: one allocation for the head instead of two per
+// header.
 func parseHead(m *Message, head []byte, request bool) error {
-	lines := splitLines(head)
-	if len(lines) == 0 {
+	if len(head) == 0 {
 		return errNotHTTP
 	}
+	hs := string(head)
+	first, rest := nextLine(hs)
 	var err error
 	if request {
-		err = parseRequestLine(m, lines[0])
+		err = parseRequestLine(m, first)
 	} else {
-		err = parseStatusLine(m, lines[0])
+		err = parseStatusLine(m, first)
 	}
 	if err != nil {
 		return err
 	}
 	m.ContentLength = -1
-	for _, l := range lines[1:] {
+	m.Headers = make([]Header, 0, strings.Count(rest, "\n")+1)
+	for rest != "" {
+		var l string
+		l, rest = nextLine(rest)
 		if len(l) > 0 && (l[0] == ' ' || l[0] == '\t') && len(m.Headers) > 0 {
 			// obsolete line folding: continue the previous value
 			h := &m.Headers[len(m.Headers)-1]
-			h.Value = strings.TrimSpace(h.Value + " " + strings.TrimSpace(string(l)))
+			h.Value = strings.TrimSpace(h.Value + " " + strings.TrimSpace(l))
 			continue
 		}
-		colon := bytes.IndexByte(l, ':')
+		colon := strings.IndexByte(l, ':')
 		if colon <= 0 {
 			continue // tolerate a broken line
 		}
-		name := string(bytes.TrimRight(l[:colon], " \t"))
-		m.Headers = append(m.Headers, Header{Name: name, Value: strings.TrimSpace(string(l[colon+1:]))})
+		name := strings.TrimRight(l[:colon], " \t")
+		m.Headers = append(m.Headers, Header{Name: name, Value: strings.TrimSpace(l[colon+1:])})
 	}
 	for _, h := range m.Headers {
 		applyHeader(m, h)
@@ -82,46 +88,44 @@ func parseHead(m *Message, head []byte, request bool) error {
 	return nil
 }
 
-func splitLines(head []byte) [][]byte {
-	var lines [][]byte
-	for len(head) > 0 {
-		i := bytes.IndexByte(head, '\n')
-		var l []byte
-		if i < 0 {
-			l, head = head, nil
-		} else {
-			l, head = head[:i], head[i+1:]
-		}
-		lines = append(lines, bytes.TrimSuffix(l, []byte("\r")))
-	}
-	return lines
+// nextLine splits s after its first line, which it returns without its
+// line end.
+func nextLine(s string) (line, rest string) {
+	line, rest, _ = strings.Cut(s, "\n")
+	return strings.TrimSuffix(line, "\r"), rest
 }
 
 // parseRequestLine reads "METHOD URI HTTP/x.y". Like tshark it also takes
 // a line without version or URI ("GET /HTTP/1.1", "OPTIONS"), but then only
 // with an upper-case method, so that text is not mistaken for a request.
-func parseRequestLine(m *Message, l []byte) error {
-	f := bytes.Fields(l)
-	if len(f) == 0 || len(f) > 3 || !isToken(f[0]) || len(f[0]) > maxMethod {
+func parseRequestLine(m *Message, l string) error {
+	var f [3]string
+	n := 0
+	for w := range strings.FieldsSeq(l) {
+		if n == len(f) {
+			return errNotHTTP
+		}
+		f[n] = w
+		n++
+	}
+	if n == 0 || !isToken(f[0]) || len(f[0]) > maxMethod {
 		return errNotHTTP
 	}
 	switch {
-	case len(f) == 3 && bytes.HasPrefix(f[2], []byte("HTTP/")):
-		m.Version = string(f[2])
-	case len(f) < 3 && upperMethod(f[0]):
+	case n == 3 && strings.HasPrefix(f[2], "HTTP/"):
+		m.Version = f[2]
+	case n < 3 && upperMethod(f[0]):
 	default:
 		return errNotHTTP
 	}
 	m.IsRequest = true
-	m.Method = string(f[0])
-	if len(f) > 1 {
-		m.URI = string(f[1])
-	}
+	m.Method = f[0]
+	m.URI = f[1]
 	m.Path, m.Query = splitURI(m.URI)
 	return nil
 }
 
-func upperMethod(b []byte) bool {
+func upperMethod(b string) bool {
 	for _, c := range b {
 		if (c < 'A' || c > 'Z') && c != '_' && c != '-' {
 			return false
@@ -130,8 +134,7 @@ func upperMethod(b []byte) bool {
 	return true
 }
 
-func parseStatusLine(m *Message, l []byte) error {
-	s := string(l)
+func parseStatusLine(m *Message, s string) error {
 	if !strings.HasPrefix(s, "HTTP/") {
 		return errNotHTTP
 	}
@@ -190,7 +193,19 @@ func unescape(s string) string {
 
 func applyHeader(m *Message, h Header) {
 	v := h.Value
-	switch strings.ToLower(h.Name) {
+	var buf [24]byte
+	if len(h.Name) > len(buf) {
+		return // no header this reads has so long a name
+	}
+	name := buf[:len(h.Name)]
+	for i := 0; i < len(h.Name); i++ {
+		c := h.Name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		name[i] = c
+	}
+	switch string(name) {
 	case "host":
 		if m.Host == "" {
 			m.Host = v
