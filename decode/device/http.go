@@ -182,7 +182,7 @@ func (b *Builder) httpMessage(fs *flowState, h *httpFlow, m *httpmsg.Message) {
 	}
 	e.Summary += " → " + strconv.Itoa(m.StatusCode) + " " + m.Reason
 	if e.BodyPreview != "" {
-		e.Summary += fmt.Sprintf(" %q", preview(m.Body, 60))
+		e.Summary += " " + strconv.Quote(preview(m.Body, 60))
 	}
 	if !fs.clientIsDevice {
 		b.clockFinding(d, e, m, now)

@@ -2,39 +2,86 @@ package device
 
 import (
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
-	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"thingsniff/decode/httpmsg"
 )
 
-// identifying matches names of fields that tell who or what a device is,
-// or let someone in: model, serial, MAC, firmware or version, region,
-// user and password fields.
-var identifying = regexp.MustCompile(`(?i)^(model|modelname|model_?no|device|devicename|serial|serialno|serial_?number|sn|mac|macaddr|mac_?address|hwaddr|fw|firmware|fwver|firmware_?version|ver|version|swver|sw_?version|region|country|locale|lang|user|username|userid|login|email|pass|passwd|password|pwd|pin|token|auth|apikey|api_?key|key|secret|uuid|udid|imei|deviceid|device_?id|id)$`)
+// identifyingNames are names of fields that tell who or what a device
+// is, or let someone in: model, serial, MAC, firmware or version, region,
+// user and password fields. They are matched whatever their case.
+var identifyingNames = setOf("model", "modelname", "modelno", "model_no", "device", "devicename",
+	"serial", "serialno", "serialnumber", "serial_number", "sn", "mac", "macaddr", "macaddress", "mac_address",
+	"hwaddr", "fw", "firmware", "fwver", "firmwareversion", "firmware_version", "ver", "version",
+	"swver", "swversion", "sw_version", "region", "country", "locale", "lang", "user", "username", "userid",
+	"login", "email", "pass", "passwd", "password", "pwd", "pin", "token", "auth", "apikey", "api_key",
+	"key", "secret", "uuid", "udid", "imei", "deviceid", "device_id", "id")
+
+func setOf(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// identifying reports whether a field name is one of identifyingNames.
+// It runs for every query and cookie field, so ASCII names are lowered
+// into a buffer on the stack; others take Unicode's case folding (the
+// Kelvin sign folds to k).
+func identifying(name string) bool {
+	var buf [16]byte // as long as the longest name
+	ascii := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+		if i < len(buf) {
+			buf[i] = lowerASCII(c)
+		}
+	}
+	switch {
+	case !ascii:
+		return foldsToIdentifying(name)
+	case len(name) > len(buf):
+		return false
+	}
+	return identifyingNames[string(buf[:len(name)])]
+}
+
+// foldsToIdentifying compares a name with each identifying name under
+// Unicode case folding.
+func foldsToIdentifying(name string) bool {
+	for n := range identifyingNames {
+		if strings.EqualFold(name, n) {
+			return true
+		}
+	}
+	return false
+}
 
 // leakFindings flags identifying values a device sent in clear text: in
 // the query, in cookies, in an Authorization header, in a form body, or
 // its own MAC anywhere in the request line.
 func (b *Builder) leakFindings(d *Device, e *Event, m *httpmsg.Message) {
 	var found []string
-	seen := map[string]bool{}
 	note := func(s string) {
-		if !seen[s] {
-			seen[s] = true
+		if !slices.Contains(found, s) {
 			found = append(found, s)
 		}
 	}
 	for _, q := range m.Query {
-		if identifying.MatchString(q.Name) && q.Value != "" {
+		if identifying(q.Name) && q.Value != "" {
 			note(q.Name + "=" + q.Value)
 		}
 	}
 	for _, c := range m.Cookies {
-		if identifying.MatchString(c.Name) && c.Value != "" {
+		if identifying(c.Name) && c.Value != "" {
 			note("cookie " + c.Name + "=" + c.Value)
 		}
 	}
@@ -43,7 +90,7 @@ func (b *Builder) leakFindings(d *Device, e *Event, m *httpmsg.Message) {
 	}
 	if strings.Contains(strings.ToLower(m.ContentType), "form-urlencoded") && len(m.Body) > 0 {
 		for _, q := range httpmsg.ParseQuery(string(m.Body)) {
-			if identifying.MatchString(q.Name) && q.Value != "" {
+			if identifying(q.Name) && q.Value != "" {
 				note("form " + q.Name + "=" + q.Value)
 			}
 		}
@@ -87,13 +134,52 @@ func seenMAC(found []string) bool {
 	return false
 }
 
-// macSeparators drops what may stand between a MAC's bytes.
-var macSeparators = strings.NewReplacer(":", "", "-", "", "%3a", "")
-
-// containsMAC finds mac in s written with or without separators, in any case.
+// containsMAC finds mac in s written with or without separators (":",
+// "-", "%3a") between its digits, in any case. It runs for every
+// request, so it walks s instead of building a cleaned copy.
 func containsMAC(s string, mac [6]byte) bool {
-	plain := hex.EncodeToString(mac[:])
-	return strings.Contains(macSeparators.Replace(strings.ToLower(s)), plain)
+	const hexdigits = "0123456789abcdef"
+	var want [12]byte
+	for i, c := range mac {
+		want[2*i], want[2*i+1] = hexdigits[c>>4], hexdigits[c&0xf]
+	}
+	for start := range len(s) {
+		if macAt(s[start:], &want) {
+			return true
+		}
+	}
+	return false
+}
+
+// macAt reports whether s starts with the digits of want, separators
+// allowed between them.
+func macAt(s string, want *[12]byte) bool {
+	i := 0
+	for k := range want {
+		if k > 0 {
+			for {
+				if i < len(s) && (s[i] == ':' || s[i] == '-') {
+					i++
+				} else if i+3 <= len(s) && s[i] == '%' && s[i+1] == '3' && (s[i+2] == 'a' || s[i+2] == 'A') {
+					i += 3
+				} else {
+					break
+				}
+			}
+		}
+		if i >= len(s) || lowerASCII(s[i]) != want[k] {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // decodeBasic shows what a Basic Authorization header says, since that is
