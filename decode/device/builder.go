@@ -55,12 +55,18 @@ type burst struct {
 	lastHot int64  // last second above the rate
 }
 
+const macCacheBits = 6
+
 // Builder is a decode.Observer that builds devices and their timelines.
 // It belongs to the load goroutine; call Report when the load is done (or
 // for a live snapshot, from the same goroutine).
 type Builder struct {
-	opts      Options
-	byMAC     map[uint64]*Device     // devices on links with MACs, by macKey64
+	opts     Options
+	byMAC    map[uint64]*Device // devices on links with MACs, by macKey64
+	macCache [1 << macCacheBits]struct {
+		key uint64
+		dev *Device
+	}
 	byAddr    map[netip.Addr]*Device // devices on links without MACs
 	order     []*Device
 	byIP      map[netip.Addr]*Device // local addresses learnt from ARP and DHCP
@@ -178,8 +184,21 @@ func macKey64(m [6]byte) uint64 {
 	return uint64(m[0])<<40 | uint64(m[1])<<32 | uint64(m[2])<<24 | uint64(m[3])<<16 | uint64(m[4])<<8 | uint64(m[5])
 }
 
-// knownMAC returns the device with MAC m, or nil.
-func (b *Builder) knownMAC(m [6]byte) *Device { return b.byMAC[macKey64(m)] }
+// knownMAC returns the device with MAC m, or nil. It is asked twice a
+// packet, so a small direct-mapped cache stands before the map: a LAN's
+// few dozen devices stay in it.
+func (b *Builder) knownMAC(m [6]byte) *Device {
+	k := macKey64(m)
+	slot := &b.macCache[(k*0x9e3779b97f4a7c15)>>(64-macCacheBits)]
+	if slot.dev != nil && slot.key == k {
+		return slot.dev
+	}
+	d := b.byMAC[k]
+	if d != nil {
+		slot.key, slot.dev = k, d
+	}
+	return d
+}
 
 // deviceByMAC returns the device with MAC m, creating it on first sight.
 // Devices are keyed by value so the per-packet lookup allocates nothing.
