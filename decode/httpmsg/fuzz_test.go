@@ -2,6 +2,7 @@ package httpmsg
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"thingsniff/decode/stream"
@@ -57,6 +58,39 @@ func FuzzDecodeBody(f *testing.F) {
 		decodeBody(m, body, 1<<12)
 		if len(m.Body) > max(1<<12, len(body)) {
 			t.Fatalf("decoded %d bytes over the cap", len(m.Body))
+		}
+	})
+}
+
+// FuzzHTTPPieces checks that how a stream is cut into chunks changes
+// nothing: the same bytes, whole or in pieces, give the same messages.
+func FuzzHTTPPieces(f *testing.F) {
+	f.Add([]byte("GET /a?b=c HTTP/1.1\r\nHost: h\r\n\r\n\xffHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), uint8(7))
+	f.Add([]byte("POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\nbodyGET / HTTP/1.0\r\n\r\n\xffHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcHTTP/1.1 404 No\r\n\r\n"), uint8(3))
+	f.Add([]byte("\r\n\r\nGET / HTTP/1.1\r\n\r\n\xffHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nSet-Cookie: a=b\r\n\r\n"), uint8(1))
+	f.Fuzz(func(t *testing.T, in []byte, step uint8) {
+		parse := func(n int) []string {
+			var got []string
+			c := NewConversation(Config{}, func(m *Message) error {
+				got = append(got, fmt.Sprintf("%v %q %q %d %q %q %v", m.IsRequest, m.Method, m.URI, m.StatusCode, m.Headers, m.Body, m.Incomplete))
+				return nil
+			})
+			client, server, _ := bytes.Cut(in, []byte{0xff})
+			for i, data := range [][]byte{client, server} {
+				var off int64
+				for len(data) > 0 {
+					p := data[:min(n, len(data))]
+					data = data[len(p):]
+					c.Chunk(stream.Chunk{Dir: stream.Dir(i), Offset: off, Data: p})
+					off += int64(len(p))
+				}
+			}
+			c.Close()
+			return got
+		}
+		whole, pieces := parse(len(in)+1), parse(int(step%16)+1)
+		if fmt.Sprint(whole) != fmt.Sprint(pieces) {
+			t.Fatalf("whole: %q\npieces: %q", whole, pieces)
 		}
 	})
 }

@@ -163,42 +163,55 @@ func (s *side) readHead(p []byte, off int64, first, last uint64) int {
 	// Take no more than a head can hold: the rest is body or later
 	// messages, read again once the head is parsed.
 	p = p[:min(len(p), s.conv.cfg.MaxHead+4-prev)]
-	s.head = append(s.head, p...)
+	// A head that starts in this chunk is read where it lies, and kept
+	// only if it goes on in the next one: most heads fit in one.
+	h := p
+	if prev > 0 {
+		s.head = append(s.head, p...)
+		h = s.head
+	}
+	keep := func() int {
+		if prev == 0 {
+			s.head = append(s.head, p...)
+		}
+		return len(p)
+	}
 	if !s.decided {
 		// The role comes from the bytes, not the direction: a capture that
 		// starts mid-connection may show the server first.
 		const v = "HTTP/"
-		if len(s.head) < len(v) && string(s.head) == v[:len(s.head)] {
-			return len(p)
+		if len(h) < len(v) && string(h) == v[:len(h)] {
+			return keep()
 		}
-		s.request, s.decided = !bytes.HasPrefix(s.head, []byte(v)), true
+		s.request, s.decided = !bytes.HasPrefix(h, []byte(v)), true
 	}
-	end, bodyAt := headEnd(s.head, max(0, prev-3))
-	fresh := s.head[prev:]
+	end, bodyAt := headEnd(h, max(0, prev-3))
+	fresh := h[prev:]
 	if end >= 0 {
-		fresh = s.head[prev:max(prev, bodyAt)]
+		fresh = h[prev:max(prev, bodyAt)]
 	}
-	if !plausibleStart(s.head[:min(len(s.head), maxMethod+1)], s.request) || hasControl(fresh) {
+	if !plausibleStart(h[:min(len(h), maxMethod+1)], s.request) || hasControl(fresh) {
 		return s.notHTTP()
 	}
 	if !s.lineOK {
-		if i := bytes.IndexByte(s.head, '\n'); i >= 0 {
+		if i := bytes.IndexByte(h, '\n'); i >= 0 {
 			var scratch Message
-			if parseHead(&scratch, s.head[:i], s.request) != nil {
+			if parseHead(&scratch, h[:i], s.request) != nil {
 				return s.notHTTP()
 			}
 			s.lineOK = true
 		}
 	}
 	if end < 0 {
-		if len(s.head) > s.conv.cfg.MaxHead {
+		if len(h) > s.conv.cfg.MaxHead {
 			s.stop(fmt.Errorf("head longer than %d bytes at offset %d", s.conv.cfg.MaxHead, s.headOff))
+			return len(p)
 		}
-		return len(p)
+		return keep()
 	}
 	used := bodyAt - prev
 	m := &Message{Index: s.count, HeadOffset: s.headOff, HeadFirstPacket: s.headPkt, HeadLastPacket: last}
-	err := parseHead(m, s.head[:end], s.request)
+	err := parseHead(m, h[:end], s.request)
 	s.head, s.lineOK = s.head[:0], false
 	if err != nil {
 		return s.notHTTP()
