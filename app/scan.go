@@ -21,6 +21,7 @@ type ScanFunc func(ix decode.Index, p *decode.Packet, f *decode.Flow) error
 // *capture.TruncatedError: every packet before the cut was seen).
 func Scan(c *capture.Capture, observers []decode.Observer, fn ScanFunc) (*decode.Engine, error) {
 	eng := decode.NewEngine(observers...)
+	lendPayloads(c, observers)
 	for {
 		fr, err := c.Next()
 		if errors.Is(err, io.EOF) {

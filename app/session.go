@@ -281,6 +281,7 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 		s.loadStream(ctx, l, setIfaces, add, send, end)
 		return
 	}
+	lendPayloads(c, l.observers)
 
 	last := s.opts.Now()
 	first := true
@@ -380,3 +381,24 @@ func (s *Session) loadStream(ctx context.Context, l *Loaded, setIfaces func([]ca
 // TruncatedError is the capture package's error for a file that stops
 // inside a record, so that the window can recognise it through app.
 type TruncatedError = capture.TruncatedError
+
+// lendPayloads lets asynchronous observers borrow payloads from c's read
+// buffer instead of copying them. Only for captures read on the engine's
+// goroutine: a loan is taken there, right after Next.
+func lendPayloads(c *capture.Capture, observers []decode.Observer) {
+	for _, o := range observers {
+		if a, ok := o.(*decode.Async); ok {
+			a.LendFrom(captureLender{c})
+		}
+	}
+}
+
+// captureLender lends packet bytes from a capture's read buffer.
+type captureLender struct{ c *capture.Capture }
+
+func (l captureLender) Lend(b []byte) decode.Loan {
+	if s := l.c.Lend(b); s != nil {
+		return s
+	}
+	return nil
+}

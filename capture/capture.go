@@ -24,7 +24,7 @@ const readBufSize = 1 << 20
 type Capture struct {
 	name   string
 	format string
-	br     *bufio.Reader
+	br     *slabReader
 	pos    int64 // offset of the next unread byte in the Store's file
 	size   int64
 
@@ -102,7 +102,7 @@ func Open(path string) (*Capture, error) {
 			return nil, err
 		}
 	} else {
-		c.br = bufio.NewReaderSize(f, readBufSize)
+		c.br = newSlabReader(f, readBufSize)
 		if c.store, err = openStore(path, nil); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("open capture %q: %w", path, err)
@@ -160,7 +160,7 @@ func (c *Capture) startSpool(src io.Reader, dir string) error {
 		return fmt.Errorf("open capture %q: %w", c.name, err)
 	}
 	c.spoolW, c.store, c.spool = w, st, sp
-	c.br = bufio.NewReaderSize(&spoolTee{r: src, w: w}, readBufSize)
+	c.br = newSlabReader(&spoolTee{r: src, w: w}, readBufSize)
 	return nil
 }
 
@@ -227,6 +227,18 @@ func (c *Capture) Size() int64 { return c.size }
 // Store re-reads packet bytes by Frame.Offset. It stays usable after the
 // Capture is closed, until it is closed itself.
 func (c *Capture) Store() *Store { return c.store }
+
+// Lend keeps the memory of b, bytes of the packet Next returned last,
+// from being read into again until the returned slab's Return is called,
+// so that they can be read on another goroutine without a copy. It
+// returns nil when b does not lie in the read buffer (a record too large
+// for it, or bytes from elsewhere). Call it from the reading goroutine.
+func (c *Capture) Lend(b []byte) *Slab {
+	if c.br == nil {
+		return nil
+	}
+	return c.br.lend(b)
+}
 
 // SpoolPath is the spool holding the decompressed or streamed capture, or
 // "" when packets are read from the user's own file.

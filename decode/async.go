@@ -15,9 +15,9 @@ import (
 // other side from the flow's last full copy, so that handing them over
 // costs the load little. The observer sees every packet, in order, with
 // every field as the engine set it; only a payload it did not ask for is
-// nil, and the flow of a brief packet has the counters of the last packet
-// that travelled in full (state, application and ends are always
-// current).
+// nil. A flow is copied over only when it starts or its state or
+// application changes, so its counters are those of that moment (state,
+// application and ends are always current).
 //
 // Observe and Close are called from the engine's goroutine; the wrapped
 // observer runs on Async's goroutine.
@@ -38,10 +38,33 @@ type Async struct {
 	// packet a brief item is rebuilt into.
 	flows []Flow
 	brief Packet
+
+	lender Lender
 }
 
+// A Lender keeps the bytes of the packet being observed valid after the
+// observer returns, so that Async can hand a payload over where it lies
+// instead of copying it (the capture's read buffer does).
+type Lender interface {
+	// Lend returns a Loan on the memory b lies in, or nil when b is not
+	// the lender's to lend.
+	Lend(b []byte) Loan
+}
+
+// A Loan is returned once its bytes are no longer read.
+type Loan interface {
+	// Holds reports whether b lies in the lent memory.
+	Holds(b []byte) bool
+	// Return ends the loan; it is called from Async's goroutine.
+	Return()
+}
+
+// LendFrom makes Async borrow payloads from l instead of copying them.
+// Call it before the first packet.
+func (a *Async) LendFrom(l Lender) { a.lender = l }
+
 const (
-	asyncItems    = 2048
+	asyncItems    = 512
 	asyncSlab     = 1 << 20
 	asyncInFlight = 4
 )
@@ -74,16 +97,40 @@ const (
 )
 
 type asyncFull struct {
-	p       Packet
-	f       Flow
-	hasFlow bool
-	arp     layers.ARP
+	p    Packet
+	f    Flow
+	flow uint8 // flowNone, flowCopied (in f) or flowShadowed (unchanged: the last copy serves)
+	arp  layers.ARP
 }
+
+const (
+	flowNone = iota
+	flowCopied
+	flowShadowed
+)
 
 type asyncBatch struct {
 	items []asyncItem
 	full  []asyncFull
 	slab  []byte
+	loans []Loan // returned when the batch has been observed
+}
+
+// payload hands p over: borrowed where it lies when the lender lends it
+// (one loan serves the batch's packets from the same buffer), else
+// copied into the slab.
+func (a *Async) payload(b *asyncBatch, p []byte) []byte {
+	if a.lender == nil || p == nil {
+		return b.bytes(p)
+	}
+	if n := len(b.loans); n > 0 && b.loans[n-1].Holds(p) {
+		return p
+	}
+	if l := a.lender.Lend(p); l != nil {
+		b.loans = append(b.loans, l)
+		return p
+	}
+	return b.bytes(p)
 }
 
 // bytes copies s into the batch's slab, which never grows, so earlier
@@ -141,16 +188,23 @@ func (a *Async) run() {
 				x.p.ARP = &x.arp
 			}
 			var f *Flow
-			if x.hasFlow {
+			switch x.flow {
+			case flowCopied:
 				for int(x.f.ID) >= len(a.flows) {
 					a.flows = append(a.flows, Flow{})
 				}
 				a.flows[x.f.ID] = x.f
 				f = &x.f
+			case flowShadowed:
+				f = &a.flows[x.p.Flow]
 			}
 			a.inner.Observe(&x.p, f)
 		}
-		b.items, b.full, b.slab = b.items[:0], b.full[:0], b.slab[:0]
+		for _, l := range b.loans {
+			l.Return()
+		}
+		clear(b.loans)
+		b.items, b.full, b.slab, b.loans = b.items[:0], b.full[:0], b.slab[:0], b.loans[:0]
 		a.free <- b
 	}
 }
@@ -211,7 +265,12 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 	brief := a.briefable(p, f, payload)
 	need := 0
 	if !brief {
-		need = len(p.SrcMAC) + len(p.DstMAC) + len(payload)
+		need = len(p.SrcMAC) + len(p.DstMAC)
+		if a.lender == nil {
+			// A lent payload takes no room; the rare one that cannot be
+			// lent gets a copy of its own when the slab is full.
+			need += len(payload)
+		}
 		if p.ARP != nil {
 			need += len(p.ARP.SourceHwAddress) + len(p.ARP.SourceProtAddress) + len(p.ARP.DstHwAddress) + len(p.ARP.DstProtAddress)
 		}
@@ -249,17 +308,21 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 		b.full = append(b.full, asyncFull{})
 	}
 	x := &b.full[it.full]
-	x.p, x.hasFlow = *p, false
+	x.p, x.flow = *p, flowNone
 	x.p.SrcMAC, x.p.DstMAC = b.bytes(p.SrcMAC), b.bytes(p.DstMAC)
-	x.p.Payload = b.bytes(payload)
+	x.p.Payload = a.payload(b, payload)
 	if p.ARP != nil {
 		x.arp = layers.ARP{AddrType: p.ARP.AddrType, Protocol: p.ARP.Protocol, HwAddressSize: p.ARP.HwAddressSize,
 			ProtAddressSize: p.ARP.ProtAddressSize, Operation: p.ARP.Operation,
 			SourceHwAddress: b.bytes(p.ARP.SourceHwAddress), SourceProtAddress: b.bytes(p.ARP.SourceProtAddress),
 			DstHwAddress: b.bytes(p.ARP.DstHwAddress), DstProtAddress: b.bytes(p.ARP.DstProtAddress)}
 	}
-	if f != nil {
-		x.f, x.hasFlow = *f, true
+	switch {
+	case f == nil:
+	case int(f.ID) < len(a.sent) && a.sent[f.ID] == flowMark(f) && p.Flow == f.ID:
+		x.flow = flowShadowed
+	default:
+		x.f, x.flow = *f, flowCopied
 		for int(f.ID) >= len(a.sent) {
 			a.sent = append(a.sent, 0)
 		}
