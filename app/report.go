@@ -10,7 +10,8 @@ import (
 // timelines: one device.Builder, on a goroutine of its own so that it uses
 // the second core. Pass it as Options.Observers.
 func DeviceObservers() []decode.Observer {
-	return []decode.Observer{decode.NewAsync(device.NewBuilder(device.Options{}), device.NeedsPayload)}
+	b := device.NewBuilder(device.Options{})
+	return []decode.Observer{decode.NewAsync(b, b.NeedsPayload)}
 }
 
 // deviceBuilder finds the builder among observers, waiting for it to see

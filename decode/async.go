@@ -15,9 +15,9 @@ import (
 // other side from the flow's last full copy, so that handing them over
 // costs the load little. The observer sees every packet, in order, with
 // every field as the engine set it; only a payload it did not ask for is
-// nil. A flow is copied over only when it starts or its state or
-// application changes, so its counters are those of that moment (state,
-// application and ends are always current).
+// nil (Withheld says how long it was). A flow is copied over only when it
+// starts or its state or application changes, so its counters are those
+// of that moment (state, application and ends are always current).
 //
 // Observe and Close are called from the engine's goroutine; the wrapped
 // observer runs on Async's goroutine.
@@ -65,7 +65,7 @@ func (a *Async) LendFrom(l Lender) { a.lender = l }
 
 const (
 	asyncItems    = 512
-	asyncSlab     = 1 << 20
+	asyncSlab     = 256 << 10
 	asyncInFlight = 4
 )
 
@@ -81,6 +81,7 @@ type asyncItem struct {
 	capLen         uint32
 	origLen        uint32
 	full           int32 // index into asyncBatch.full, or -1 for a brief item
+	withheld       uint32
 	srcMAC, dstMAC [6]byte
 	tcpFlags       TCPFlags
 	window         uint16
@@ -216,7 +217,8 @@ func (a *Async) unbrief(it *asyncItem) *Packet {
 	p := &a.brief
 	*p = Packet{Num: it.num, Time: it.time, Link: it.link, CapLen: int(it.capLen), OrigLen: int(it.origLen),
 		VLAN: it.vlan, HasIP: true, IPProto: it.ipProto, TCPFlags: it.tcpFlags, Seq: it.seq, Ack: it.ack,
-		Window: it.window, Proto: it.proto, Flow: it.flow, ToServer: it.bits&briefToServer != 0}
+		Window: it.window, Proto: it.proto, Flow: it.flow, ToServer: it.bits&briefToServer != 0,
+		Withheld: int(it.withheld)}
 	if it.bits&briefMAC != 0 {
 		p.HasMAC, p.SrcMAC, p.DstMAC = true, it.srcMAC[:], it.dstMAC[:]
 	}
@@ -262,6 +264,7 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 	if len(payload) == 0 {
 		payload = nil
 	}
+	withheld := len(p.Payload) - len(payload)
 	brief := a.briefable(p, f, payload)
 	need := 0
 	if !brief {
@@ -289,7 +292,7 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 	it := &b.items[n]
 	if brief {
 		*it = asyncItem{time: p.Time, num: p.Num, flow: f.ID, seq: p.Seq, ack: p.Ack, capLen: uint32(p.CapLen),
-			origLen: uint32(p.OrigLen), full: -1, tcpFlags: p.TCPFlags, window: p.Window, vlan: p.VLAN,
+			origLen: uint32(p.OrigLen), full: -1, withheld: uint32(withheld), tcpFlags: p.TCPFlags, window: p.Window, vlan: p.VLAN,
 			link: p.Link, proto: p.Proto, ipProto: p.IPProto}
 		if p.HasMAC {
 			it.bits |= briefMAC
@@ -310,7 +313,7 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 	x := &b.full[it.full]
 	x.p, x.flow = *p, flowNone
 	x.p.SrcMAC, x.p.DstMAC = b.bytes(p.SrcMAC), b.bytes(p.DstMAC)
-	x.p.Payload = a.payload(b, payload)
+	x.p.Payload, x.p.Withheld = a.payload(b, payload), withheld
 	if p.ARP != nil {
 		x.arp = layers.ARP{AddrType: p.ARP.AddrType, Protocol: p.ARP.Protocol, HwAddressSize: p.ARP.HwAddressSize,
 			ProtAddressSize: p.ARP.ProtAddressSize, Operation: p.ARP.Operation,

@@ -18,7 +18,7 @@ type packetRecord struct {
 }
 
 // recordAll keeps a copy of each packet as the device builder reads it:
-// the payload only where keep says so, and of the flow what stays
+// the payload only where keep says so (else its length as Withheld), and of the flow what stays
 // current for a brief packet.
 type recordAll struct {
 	keep func(p *Packet, f *Flow) bool
@@ -35,6 +35,7 @@ func (r *recordAll) Observe(p *Packet, f *Flow) {
 	if len(c.Payload) == 0 {
 		c.Payload = nil
 	}
+	c.Withheld = p.Withheld + len(p.Payload) - len(c.Payload)
 	c.ARP = nil // compared through Summarize in the other test
 	var fc Flow
 	if f != nil {

@@ -39,7 +39,10 @@ type Packet struct {
 	ARP *layers.ARP // non-nil for ARP packets
 
 	Payload []byte // transport payload (TCP, UDP) or the rest after the last known layer
-	Proto   Proto
+	// Withheld is the length of a payload left out on its way to an
+	// observer that did not ask for it (see Async); 0 when Payload is whole.
+	Withheld int
+	Proto    Proto
 	// Err is why decoding stopped early; the packet is then malformed.
 	Err error
 

@@ -79,6 +79,7 @@ type Builder struct {
 	dhcp      dhcpState
 	dns       dnsState
 	last      int64
+	hints     bodyHints
 }
 
 // NewBuilder returns an empty builder.
@@ -297,36 +298,50 @@ func (d *Device) find(f Finding) {
 
 // NeedsPayload says which packets' payloads the builder reads: the
 // messages of the protocols it parses, TCP flows that carry HTTP or DNS
-// (or may, on HTTP's usual ports), and the handshake at the start of a
-// TLS flow. Bulk data elsewhere is counted by the flows and never looked
-// at, so an asynchronous wrapper
-// (decode.Async) need not copy it.
-func NeedsPayload(p *decode.Packet, f *decode.Flow) bool {
+// (or may, on HTTP's usual ports) but not the part of an HTTP body it
+// only counts, and the handshake at the start of a TLS flow. Bulk data
+// elsewhere is counted by the flows and never looked at, so an
+// asynchronous wrapper (decode.Async) need not hand it over. It may be
+// called on another goroutine than Observe: it reads only the builder's
+// body hints, which are safe for that.
+func (b *Builder) NeedsPayload(p *decode.Packet, f *decode.Flow) bool {
 	if len(p.Payload) == 0 {
 		return false
 	}
 	switch p.Proto {
 	case decode.ProtoDHCP, decode.ProtoDNS, decode.ProtoMDNS, decode.ProtoLLMNR, decode.ProtoNBNS,
-		decode.ProtoSSDP, decode.ProtoHTTP, decode.ProtoTLS:
+		decode.ProtoSSDP:
 		return true
 	}
-	if f == nil || f.Proto != decode.ProtoTCP {
+	if f == nil {
+		return p.Proto == decode.ProtoHTTP || p.Proto == decode.ProtoTLS
+	}
+	if f.Proto != decode.ProtoTCP {
 		return false
 	}
-	switch f.App {
-	case decode.ProtoHTTP, decode.ProtoDNS:
-		return true
-	case decode.ProtoTLS:
+	d := direction(p)
+	switch {
+	case p.Proto == decode.ProtoHTTP || f.App == decode.ProtoHTTP || b.hints.http(f.ID):
+		// (An HTTP body may hold bytes that look like TLS.)
+		return !b.hints.unwanted(f.ID, d, p.Seq, len(p.Payload))
+	case p.Proto == decode.ProtoTLS || f.App == decode.ProtoTLS:
 		// Only the hellos are read, from the first bytes each way.
-		d := 1
-		if p.ToServer {
-			d = 0
-		}
 		return f.Payload[d]-uint64(len(p.Payload)) < tlsHelloMax
+	case f.App == decode.ProtoDNS:
+		return true
 	}
 	switch f.Server.Port() {
 	case 80, 8000, 8008, 8080, 3128:
-		return true
+		return !b.hints.unwanted(f.ID, d, p.Seq, len(p.Payload))
 	}
 	return false
+}
+
+// direction is 0 for a packet from the client, 1 from the server, as
+// stream.Dir counts.
+func direction(p *decode.Packet) int {
+	if p.ToServer {
+		return 0
+	}
+	return 1
 }

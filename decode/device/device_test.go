@@ -106,20 +106,6 @@ func FuzzBuilder(f *testing.F) {
 	})
 }
 
-// TestPreviewFoldsWhiteSpaceLikeFields checks the one-pass preview
-// against what strings.Fields and Join make of the same bytes.
-func TestPreviewFoldsWhiteSpaceLikeFields(t *testing.T) {
-	for _, in := range []string{"", "  ", "[NO UPDATE]", " a \r\n\tb  c ", "x\xffy \xa0 z", "é è\u00a0ê", strings.Repeat("word ", 100)} {
-		want := strings.Join(strings.Fields(in[:min(len(in), 40)]), " ")
-		if len(want) > 20 {
-			want = want[:20] + "…"
-		}
-		if got := preview([]byte(in), 20); got != want {
-			t.Errorf("preview(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestSizesAndDurationsReadAsPrintfWould pins the appended forms to the
 // printf ones they replaced.
 func TestSizesAndDurationsReadAsPrintfWould(t *testing.T) {

@@ -45,7 +45,7 @@ func (b *Builder) payload(fs *flowState, p *decode.Packet, f *decode.Flow) {
 		switch {
 		case looksLikeHTTPFlow(p, f) && b.httpFlows < b.opts.MaxHTTPFlows:
 			b.httpFlows++
-			fs.http = b.newHTTPFlow(fs)
+			fs.http = b.newHTTPFlow(fs, f.ID)
 		case looksLikeTLS(p.Payload):
 			fs.tls = &tlsFlow{}
 		}
@@ -105,7 +105,9 @@ func (b *Builder) tcpSegment(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	if p.TCPFlags.Has(decode.TCPAck) {
 		fl |= stream.ACK
 	}
-	seg := stream.Segment{Dir: dir, Seq: p.Seq, Ack: p.Ack, Flags: fl, Payload: p.Payload, Packet: uint64(p.Num)}
+	// A payload left out by NeedsPayload (a body beyond what is kept)
+	// is skipped in its place.
+	seg := stream.Segment{Dir: dir, Seq: p.Seq, Ack: p.Ack, Flags: fl, Payload: p.Payload, Skip: p.Withheld, Packet: uint64(p.Num)}
 	if err := h.r.Add(seg); err != nil {
 		b.closeHTTP(h)
 		return
@@ -115,9 +117,17 @@ func (b *Builder) tcpSegment(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	}
 }
 
-func (b *Builder) newHTTPFlow(fs *flowState) *httpFlow {
+func (b *Builder) newHTTPFlow(fs *flowState, id uint32) *httpFlow {
 	h := &httpFlow{events: map[*httpmsg.Message]*Event{}}
-	h.conv = httpmsg.NewConversation(httpmsg.Config{MaxBody: httpBodyKeep}, func(m *httpmsg.Message) error {
+	cfg := httpmsg.Config{MaxBody: httpBodyKeep, OnLength: func(m *httpmsg.Message, d stream.Dir, off, n int64) {
+		// The body beyond what is kept is only counted: the load need not
+		// hand its bytes over.
+		if base, ok := h.r.Base(d); ok && n > httpBodyKeep {
+			b.hints.set(id, int(d), base+uint32(off+httpBodyKeep), base+uint32(off+n))
+		}
+	}}
+	b.hints.markHTTP(id)
+	h.conv = httpmsg.NewConversation(cfg, func(m *httpmsg.Message) error {
 		h.messages++
 		b.httpMessage(fs, h, m)
 		return nil
@@ -225,31 +235,45 @@ func isText(ct string, body []byte) bool {
 
 func preview(b []byte, n int) string {
 	// Runs of white space become one space, as strings.Fields and Join
-	// would make them, in one pass and one allocation.
+	// would make them, in one pass and one allocation; runs of plain
+	// ASCII are copied whole.
 	b = b[:min(len(b), n*2)]
 	out := make([]byte, 0, min(len(b), n+len("…")))
 	space := false
-	for len(b) > 0 {
-		r, size := rune(b[0]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRune(b)
-		}
-		if unicode.IsSpace(r) {
-			space = len(out) > 0
-		} else {
-			if space {
-				out = append(out, ' ')
-				space = false
+	for i := 0; i < len(b); {
+		size := 1
+		if c := b[i]; c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				space = len(out) > 0
+				i++
+				continue
 			}
-			out = append(out, b[:size]...) // invalid bytes stay as sent
+			for i+size < len(b) && b[i+size] < utf8.RuneSelf && !asciiSpace[b[i+size]] {
+				size++
+			}
+		} else {
+			var r rune
+			if r, size = utf8.DecodeRune(b[i:]); unicode.IsSpace(r) {
+				space = len(out) > 0
+				i += size
+				continue
+			}
 		}
-		b = b[size:]
+		if space {
+			out = append(out, ' ')
+			space = false
+		}
+		out = append(out, b[i:i+size]...) // invalid bytes stay as sent
+		i += size
 	}
 	if len(out) > n {
 		return string(out[:n]) + "…"
 	}
 	return string(out)
 }
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace calls space.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // cookieFindings flags cookies that had already expired when the server
 // set them (against its Date header, else the capture clock).

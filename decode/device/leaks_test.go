@@ -58,3 +58,49 @@ func FuzzLeakMatchers(f *testing.F) {
 		}
 	})
 }
+
+func TestBodyHintsAcrossTheSequenceWrap(t *testing.T) {
+	var h bodyHints
+	if h.unwanted(7, 0, 100, 10) || h.http(7) {
+		t.Fatal("an empty table wants nothing withheld")
+	}
+	h.markHTTP(7)
+	if !h.http(7) || h.unwanted(7, 0, 100, 10) {
+		t.Fatal("a flow marked HTTP has nothing unwanted yet")
+	}
+	h.set(7, 1, 0xffffff00, 0x100) // straddles 2^32
+	for _, c := range []struct {
+		seq  uint32
+		n    int
+		want bool
+	}{{0xffffff00, 0x100, true}, {0xfffffff0, 0x20, true}, {0xf0, 0x10, true}, {0xf0, 0x11, false},
+		{0xfffffeff, 1, false}, {0xfffffeff, 2, false}, {0x100, 1, false}, {0x10, 0, false}} {
+		if got := h.unwanted(7, 1, c.seq, c.n); got != c.want {
+			t.Errorf("unwanted(seq %#x, %d bytes) = %v, want %v", c.seq, c.n, got, c.want)
+		}
+	}
+	if h.unwanted(7, 0, 0xfffffff0, 0x20) {
+		t.Error("a hint for one direction spared the other")
+	}
+	h.set(5000, 0, 10, 20) // grows the table
+	if !h.unwanted(5000, 0, 12, 3) || !h.http(7) || !h.unwanted(7, 1, 0x10, 4) {
+		t.Error("hints were lost when the table grew")
+	}
+}
+
+// FuzzPreview checks the one-pass preview against what strings.Fields
+// and Join make of the same bytes.
+func FuzzPreview(f *testing.F) {
+	for _, s := range []string{"", "  ", "[NO UPDATE]", " a \r\n\tb  c ", "x\xffy \xa0 z", "é è\u00a0ê\u0085x", "\v\f", strings.Repeat("word ", 100)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		want := strings.Join(strings.Fields(in[:min(len(in), 40)]), " ")
+		if len(want) > 20 {
+			want = want[:20] + "…"
+		}
+		if got := preview([]byte(in), 20); got != want {
+			t.Errorf("preview(%q) = %q, want %q", in, got, want)
+		}
+	})
+}

@@ -1,5 +1,7 @@
 package httpmsg
 
+import "thingsniff/decode/stream"
+
 const (
 	// DefaultMaxHead caps a message head (request or status line and
 	// headers).
@@ -27,6 +29,11 @@ type Config struct {
 	// any size can be streamed to disk while MaxBody stays small. The
 	// bytes are only valid during the call; m is the message being read.
 	OnBody func(m *Message, p []byte)
+	// OnLength, when set, is told when a body whose length the head gave
+	// (Content-Length, not chunked) begins: the stream offset of its
+	// first byte and its length. A reader that only counts such a body
+	// can then be spared its bytes (see stream.Segment.WireLen).
+	OnLength func(m *Message, dir stream.Dir, offset, length int64)
 }
 
 func (c Config) withDefaults() Config {

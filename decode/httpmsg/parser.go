@@ -282,6 +282,9 @@ func (s *side) startBody(m *Message) {
 		s.st = sChunkSize
 	case m.ContentLength > 0:
 		s.st, s.remain = sBody, m.ContentLength
+		if s.conv.cfg.OnLength != nil {
+			s.conv.cfg.OnLength(m, s.dir, m.BodyOffset, m.ContentLength)
+		}
 	case m.ContentLength == 0, s.request:
 		s.finish(m.BodyOffset)
 	default:

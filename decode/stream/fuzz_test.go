@@ -63,3 +63,71 @@ func FuzzReassembler(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSkippedSegments feeds the same random segments twice, the second
+// time with some payloads left out (Segment.Skip): the chunks must be the
+// same, in the same order, at the same offsets and packets, a skipped
+// segment's bytes standing as a gap where the first run has data.
+func FuzzSkippedSegments(f *testing.F) {
+	f.Add([]byte("\x21\x00\x00\x05\x00\x01\x00\x10\x03\x00\xa1\x00\x00\x08\x00\x81\x00\x00\x04\x00"))
+	f.Add([]byte{0xa3, 0x00, 0x00, 0x10, 0x00, 0x81, 0x00, 0x20, 0x10, 0x00, 0xa0, 0xff, 0xf0, 0x10, 0x10})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		type chunk struct {
+			dir                  Dir
+			off, n               int64
+			first, last          uint64
+			data                 string
+			gap, fin, rst, confl bool
+		}
+		run := func(skip bool) []chunk {
+			var out []chunk
+			r := NewReassembler(Config{MaxBuffered: 1 << 20, MaxFragments: 1 << 12, History: 1 << 12}, func(c Chunk) error {
+				out = append(out, chunk{c.Dir, c.Offset, c.Len(), c.FirstPacket, c.LastPacket, string(c.Data), c.Data == nil && c.Gap > 0, c.FIN, c.RST, c.Conflict})
+				return nil
+			})
+			seq := [2]uint32{0xfffff000, 1000}
+			rest := in
+			for pkt := uint64(1); len(rest) >= 4; pkt++ {
+				op := rest[0]
+				d := Dir(op & 1)
+				delta := int16(binary.BigEndian.Uint16(rest[1:3]))
+				n := int(rest[3] % 64)
+				rest = rest[4:]
+				start := seq[d] + uint32(int32(delta))
+				// The same sequence number always carries the same byte, so
+				// that only skipping can make the runs differ.
+				payload := make([]byte, n)
+				for i := range payload {
+					payload[i] = byte(start + uint32(i))
+				}
+				s := Segment{Dir: d, Seq: start, Ack: seq[1-d], Flags: Flags(op>>1) & (FIN | RST | ACK), Payload: payload, Packet: pkt}
+				if skip && op&0x20 != 0 && n > 0 {
+					s.Payload, s.Skip = nil, n
+				}
+				if op&0x80 != 0 {
+					seq[d] += uint32(n)
+				}
+				if err := r.Add(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := r.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		whole, skipped := run(false), run(true)
+		if len(whole) != len(skipped) {
+			t.Fatalf("%d chunks whole, %d with skips:\n%+v\n%+v", len(whole), len(skipped), whole, skipped)
+		}
+		for i, w := range whole {
+			s := skipped[i]
+			if s.gap && !w.gap {
+				w.data, w.gap = "", true // a skipped segment's place
+			}
+			if w != s {
+				t.Fatalf("chunk %d: whole %+v, with skips %+v", i, w, s)
+			}
+		}
+	})
+}

@@ -14,11 +14,17 @@ var ErrClosed = errors.New("reassembler closed")
 type frag struct {
 	off     int64
 	data    []byte
+	skip    int64 // the length of a skipped segment (Segment.Skip), whose data is nil
 	pkt     uint64
 	arrival uint64
 }
 
-func (f *frag) end() int64 { return f.off + int64(len(f.data)) }
+func (f *frag) size() int64 {
+	if f.data == nil {
+		return f.skip
+	}
+	return int64(len(f.data))
+}
 
 // half is the state of one direction.
 type half struct {
@@ -83,6 +89,13 @@ func (r *Reassembler) Stats() Stats {
 	return Stats{r.half[0].stats, r.half[1].stats}
 }
 
+// Base returns the sequence number of direction d's stream offset 0, and
+// whether that direction has started.
+func (r *Reassembler) Base(d Dir) (uint32, bool) {
+	h := &r.half[d&1]
+	return h.base, h.started
+}
+
 // Buffered reports the bytes (with overhead) held for out-of-order data.
 func (r *Reassembler) Buffered() int64 { return r.buffered }
 
@@ -116,13 +129,17 @@ func (r *Reassembler) Add(s Segment) error {
 	if s.WireLen > wire {
 		wire = min(s.WireLen, 1<<20)
 	}
+	skipped := s.Skip > 0 && len(s.Payload) == 0
+	if skipped {
+		wire = min(s.Skip, 1<<20)
+	}
 	start := h.offset(seq)
 	if s.Flags&FIN != 0 && !h.stats.FIN {
 		h.stats.FIN, h.stats.FINPacket = true, s.Packet
 		h.finOff = start + int64(wire)
 	}
 	if wire > 0 {
-		r.place(d, start, s.Payload, wire, s.Packet)
+		r.place(d, start, s.Payload, wire, s.Packet, skipped)
 	}
 	if s.Flags&RST != 0 && !h.stats.RST {
 		h.stats.RST, h.stats.RSTPacket = true, s.Packet
@@ -144,7 +161,7 @@ func (r *Reassembler) checkFIN(d Dir) {
 }
 
 // place delivers or buffers one segment's bytes.
-func (r *Reassembler) place(d Dir, start int64, payload []byte, wire int, pkt uint64) {
+func (r *Reassembler) place(d Dir, start int64, payload []byte, wire int, pkt uint64, skipped bool) {
 	h := &r.half[d]
 	end := start + int64(wire)
 	for r.err == nil {
@@ -156,11 +173,20 @@ func (r *Reassembler) place(d Dir, start int64, payload []byte, wire int, pkt ui
 			}
 			return
 		}
+		if start <= h.next && skipped {
+			r.out(Chunk{Dir: d, Offset: h.next, Gap: end - h.next, FirstPacket: pkt, LastPacket: pkt})
+			r.drain(d)
+			return
+		}
 		if start <= h.next {
 			r.deliver(d, start, payload, end, pkt)
 			return
 		}
-		switch r.buffer(d, start, payload, pkt) {
+		var skip int64
+		if skipped {
+			skip = int64(wire)
+		}
+		switch r.buffer(d, start, payload, skip, pkt) {
 		case buffered:
 			return
 		case retry:
@@ -229,7 +255,13 @@ func (r *Reassembler) drain(d Dir) {
 			h.frags = append(h.frags[:best], h.frags[best+1:]...)
 		}
 		r.free(int64(cap(f.data)) + fragOverhead)
-		skip := min(h.next-f.off, int64(len(f.data)))
+		skip := min(h.next-f.off, f.size())
+		if f.data == nil {
+			if rest := f.skip - skip; rest > 0 {
+				r.out(Chunk{Dir: d, Offset: h.next, Gap: rest, FirstPacket: f.pkt, LastPacket: f.pkt})
+			}
+			continue
+		}
 		old, data := f.data[:skip], f.data[skip:]
 		h.stats.Duplicate += int64(len(old))
 		conflict := !h.hist.matches(f.off, old)
@@ -281,10 +313,11 @@ const (
 	cannot                // nothing left to give up and still no room
 )
 
-// buffer keeps a copy of an out-of-order segment's captured bytes.
-func (r *Reassembler) buffer(d Dir, start int64, data []byte, pkt uint64) bufferResult {
+// buffer keeps a copy of an out-of-order segment's captured bytes, or
+// the length of a skipped one.
+func (r *Reassembler) buffer(d Dir, start int64, data []byte, skip int64, pkt uint64) bufferResult {
 	h := &r.half[d]
-	if len(data) == 0 {
+	if len(data) == 0 && skip == 0 {
 		return buffered // only a hole the capture cut off
 	}
 	cost := int64(len(data)) + fragOverhead
@@ -295,8 +328,11 @@ func (r *Reassembler) buffer(d Dir, start int64, data []byte, pkt uint64) buffer
 		return cannot
 	}
 	r.arrivals++
-	f := frag{off: start, data: make([]byte, len(data)), pkt: pkt, arrival: r.arrivals}
-	copy(f.data, data)
+	f := frag{off: start, skip: skip, pkt: pkt, arrival: r.arrivals}
+	if skip == 0 {
+		f.data = make([]byte, len(data))
+		copy(f.data, data)
+	}
 	// Out-of-order data mostly arrives in rising order: append then.
 	i := len(h.frags)
 	if i > 0 && h.frags[i-1].off > start {

@@ -49,6 +49,11 @@ type Segment struct {
 	// short (snap length); 0 or anything below len(Payload) means
 	// len(Payload).
 	WireLen int
+	// Skip is the length of a payload the caller left out on purpose
+	// (Payload is then empty): the bytes were there, but the consumer
+	// does not want them. They are handed on in their place as a gap, in
+	// stream order like data.
+	Skip int
 	// Packet is the frame number of the segment (1-based as in tshark).
 	Packet uint64
 }
