@@ -24,10 +24,15 @@ type httpFlow struct {
 	closed   bool
 }
 
-// httpBodyKeep is how much of each body is kept for previews and for
-// finding identifying values in forms; the rest is counted, not kept
-// (the follow view and object export read bodies whole from the file).
-const httpBodyKeep = 4 << 10
+// httpBodyKeep is how much of a request body is kept, for finding
+// identifying values in forms, and httpResponseKeep of a response body,
+// for its preview (with room for a compressed one to yield it); the rest
+// is counted, not kept (the follow view and object export read bodies
+// whole from the file).
+const (
+	httpBodyKeep     = 4 << 10
+	httpResponseKeep = 1 << 10
+)
 
 // payload looks at a packet with payload on a flow the device uses.
 func (b *Builder) payload(fs *flowState, p *decode.Packet, f *decode.Flow) {
@@ -119,13 +124,18 @@ func (b *Builder) tcpSegment(fs *flowState, p *decode.Packet, f *decode.Flow) {
 
 func (b *Builder) newHTTPFlow(fs *flowState, id uint32) *httpFlow {
 	h := &httpFlow{events: map[*httpmsg.Message]*Event{}}
-	cfg := httpmsg.Config{MaxBody: httpBodyKeep, OnLength: func(m *httpmsg.Message, d stream.Dir, off, n int64) {
-		// The body beyond what is kept is only counted: the load need not
-		// hand its bytes over.
-		if base, ok := h.r.Base(d); ok && n > httpBodyKeep {
-			b.hints.set(id, int(d), base+uint32(off+httpBodyKeep), base+uint32(off+n))
-		}
-	}}
+	cfg := httpmsg.Config{MaxBody: httpBodyKeep, MaxResponseBody: httpResponseKeep, ReuseBody: true,
+		OnLength: func(m *httpmsg.Message, d stream.Dir, off, n int64) {
+			// The body beyond what is kept is only counted: the load need
+			// not hand its bytes over.
+			keep := int64(httpBodyKeep)
+			if !m.IsRequest {
+				keep = httpResponseKeep
+			}
+			if base, ok := h.r.Base(d); ok && n > keep {
+				b.hints.set(id, int(d), base+uint32(off+keep), base+uint32(off+n))
+			}
+		}}
 	b.hints.markHTTP(id)
 	h.conv = httpmsg.NewConversation(cfg, func(m *httpmsg.Message) error {
 		h.messages++

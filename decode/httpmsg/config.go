@@ -24,6 +24,13 @@ type Config struct {
 	// the decoded bytes each); 0 means DefaultMaxBody, < 0 keeps no body
 	// (sizes are still counted).
 	MaxBody int64
+	// MaxResponseBody, when above 0 and below MaxBody, caps the body
+	// bytes kept of a response (before decompression); MaxBody still caps
+	// the decoded bytes.
+	MaxResponseBody int64
+	// ReuseBody lets a direction read the next body into the buffer of
+	// the last one: a Message's Body is then valid only while emit has it.
+	ReuseBody bool
 	// OnBody, when set, receives every body byte as it arrives (transfer
 	// coding removed, content coding still applied), so that a body of
 	// any size can be streamed to disk while MaxBody stays small. The

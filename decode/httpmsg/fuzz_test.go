@@ -17,7 +17,7 @@ func FuzzHTTP(f *testing.F) {
 	f.Add([]byte("HEAD / HTTP/1.1\r\n\r\n\xffHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nSet-Cookie: a=b; Expires=Thu, 01-Jan-70 00:00:00 GMT\r\n\r\n"), uint8(1))
 	f.Fuzz(func(t *testing.T, in []byte, step uint8) {
 		const maxBody = 1 << 12
-		c := NewConversation(Config{MaxHead: 512, MaxBody: maxBody}, func(m *Message) error {
+		c := NewConversation(Config{MaxHead: 512, MaxBody: maxBody, MaxResponseBody: maxBody / 4, ReuseBody: step%2 == 0}, func(m *Message) error {
 			if len(m.Body) > maxBody {
 				t.Fatalf("body of %d bytes over the cap", len(m.Body))
 			}

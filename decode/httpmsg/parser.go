@@ -43,6 +43,7 @@ type side struct {
 	cur     *Message
 	remain  int64
 	raw     []byte
+	spare   []byte // the last body's buffer, with Config.ReuseBody
 	count   int
 	err     error
 }
@@ -303,16 +304,28 @@ func (s *side) body(p []byte, off int64, first, last uint64) {
 	if s.conv.cfg.OnBody != nil {
 		s.conv.cfg.OnBody(m, p)
 	}
-	if keep := s.conv.cfg.MaxBody - int64(len(s.raw)); keep > 0 {
-		if s.raw == nil && m.ContentLength > 0 {
+	if keep := s.bodyCap() - int64(len(s.raw)); keep > 0 {
+		if s.raw == nil {
+			s.raw = s.spare[:0]
+			s.spare = nil
+		}
+		if want := min(m.ContentLength, s.bodyCap()); want > int64(cap(s.raw)) {
 			// One allocation for the part of the body that is kept.
-			s.raw = make([]byte, 0, min(m.ContentLength, s.conv.cfg.MaxBody))
+			s.raw = make([]byte, 0, want)
 		}
 		s.raw = append(s.raw, p[:min(int64(len(p)), keep)]...)
 	}
 	if m.BodySize > int64(len(s.raw)) {
 		m.BodyTruncated = true
 	}
+}
+
+// bodyCap is how many body bytes of the current message are kept.
+func (s *side) bodyCap() int64 {
+	if c := s.conv.cfg.MaxResponseBody; !s.request && c > 0 && c < s.conv.cfg.MaxBody {
+		return c
+	}
+	return s.conv.cfg.MaxBody
 }
 
 // gap handles bytes missing from the stream.
@@ -408,6 +421,9 @@ func (s *side) finish(end int64) {
 		m.BodyOffset = min(m.BodyOffset, end)
 	}
 	decodeBody(m, s.raw, s.conv.cfg.MaxBody)
+	if s.conv.cfg.ReuseBody && cap(s.raw) > 0 {
+		defer func(b []byte) { s.spare = b[:0] }(s.raw) // once m has been handed on
+	}
 	s.raw = nil
 	s.conv.out(m)
 }

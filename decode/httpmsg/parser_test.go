@@ -381,3 +381,29 @@ func TestEmitErrorStops(t *testing.T) {
 		t.Errorf("Chunk = %v", err)
 	}
 }
+
+// TestResponseBodyCapAndReusedBuffers keeps only the start of response
+// bodies and reads each body into the last one's buffer: every message
+// must show its own bytes while it is handed on.
+func TestResponseBodyCapAndReusedBuffers(t *testing.T) {
+	var got []string
+	c := NewConversation(Config{MaxBody: 64, MaxResponseBody: 5, ReuseBody: true}, func(m *Message) error {
+		got = append(got, fmt.Sprintf("%v %q %d", m.IsRequest, m.Body, m.BodySize))
+		return nil
+	})
+	var off [2]int64
+	for _, e := range []exchange{
+		req("POST /a HTTP/1.1\r\nContent-Length: 11\r\n\r\nfirst=value"),
+		resp("HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello, world"),
+		req("POST /b HTTP/1.1\r\nContent-Length: 6\r\n\r\nsecond"),
+		resp("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n"),
+	} {
+		c.Chunk(stream.Chunk{Dir: e.dir, Data: []byte(e.data), Offset: off[e.dir]})
+		off[e.dir] += int64(len(e.data))
+	}
+	c.Close()
+	want := []string{`true "first=value" 11`, `false "hello" 12`, `true "second" 6`, `false "abcde" 7`}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
