@@ -2,7 +2,6 @@ package app
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -19,14 +18,9 @@ import (
 // the byte. (Run with -race to check the hand-over too.)
 func TestLentPayloadsGiveTheSameReport(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "mix.pcapng")
-	f, err := os.Create(path)
-	if err != nil {
+	if err := synth.WriteMixFile(path, synth.Options{Packets: 60000, Seed: 11}); err != nil {
 		t.Fatal(err)
 	}
-	if err := synth.Mix(f, synth.Options{Packets: 60000, Seed: 11}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
 	report := func(async bool) []byte {
 		c, err := capture.Open(path)
 		if err != nil {

@@ -2,7 +2,6 @@ package decode
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -70,14 +69,9 @@ func (c *countBriefs) Observe(p *Packet, f *Flow) {
 // most of it in brief: each packet must read the same on both sides.
 func TestAsyncBriefPacketsReadAsFullOnes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "mix.pcapng")
-	f, err := os.Create(path)
-	if err != nil {
+	if err := synth.WriteMixFile(path, synth.Options{Packets: 40000, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
-	if err := synth.Mix(f, synth.Options{Packets: 40000, Seed: 7}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
 	// Payloads of UDP and of the first packets of a flow are wanted, as
 	// the device builder wants DNS and the first bytes of a connection.
 	keep := func(p *Packet, f *Flow) bool {

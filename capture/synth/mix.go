@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -59,6 +60,22 @@ func Mix(w io.Writer, o Options) error {
 	}
 	if err := pw.Flush(); err != nil {
 		return fmt.Errorf("write mix: flush: %w", err)
+	}
+	return nil
+}
+
+// WriteMixFile writes a Mix to a new file at path.
+func WriteMixFile(path string, o Options) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write mix: %w", err)
+	}
+	if err := Mix(f, o); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write mix: %w", err)
 	}
 	return nil
 }

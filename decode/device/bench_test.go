@@ -2,12 +2,8 @@ package device_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"thingsniff/capture"
-	"thingsniff/capture/synth"
 	"thingsniff/decode"
 	"thingsniff/decode/device"
 )
@@ -16,15 +12,7 @@ import (
 // traffic, decoded beforehand, to show where its own time goes
 // (go test -bench Builder -cpuprofile).
 func BenchmarkBuilder(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "mix.pcapng")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := synth.Mix(f, synth.Options{Packets: 200000, Seed: 3}); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
+	path := mixFile(b, 200000, 3)
 	type seen struct {
 		p  decode.Packet
 		f  decode.Flow
@@ -43,19 +31,7 @@ func BenchmarkBuilder(b *testing.B) {
 		}
 		packets = append(packets, s)
 	})
-	eng := decode.NewEngine(rec)
-	c, err := capture.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for {
-		fr, err := c.Next()
-		if err != nil {
-			break
-		}
-		eng.Add(fr.Data, c.Interfaces()[fr.Iface].LinkType, decode.Meta{Time: fr.Time, CapLen: fr.CapLen, OrigLen: fr.OrigLen})
-	}
-	c.Close()
+	eng := loadFile(b, path, rec)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		bl := device.NewBuilder(device.Options{})
@@ -72,7 +48,3 @@ func BenchmarkBuilder(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(packets)), "ns/packet")
 }
-
-type observerFunc func(p *decode.Packet, f *decode.Flow)
-
-func (o observerFunc) Observe(p *decode.Packet, f *decode.Flow) { o(p, f) }

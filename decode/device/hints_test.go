@@ -2,12 +2,8 @@ package device_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"thingsniff/capture"
-	"thingsniff/capture/synth"
 	"thingsniff/decode"
 	"thingsniff/decode/device"
 )
@@ -32,32 +28,7 @@ func (c *countWithheld) Observe(p *decode.Packet, f *decode.Flow) {
 // bodies must stay behind (the builder only counts them), and the report
 // must be the one a builder that sees every byte makes.
 func TestBodyHintsSpareBodyBytes(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mix.pcapng")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := synth.Mix(f, synth.Options{Packets: 60000, Seed: 5}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	load := func(obs decode.Observer, close func()) *decode.Engine {
-		c, err := capture.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		eng := decode.NewEngine(obs)
-		for {
-			fr, err := c.Next()
-			if err != nil {
-				break
-			}
-			eng.Add(fr.Data, c.Interfaces()[fr.Iface].LinkType, decode.Meta{Time: fr.Time, CapLen: fr.CapLen, OrigLen: fr.OrigLen})
-		}
-		close()
-		return eng
-	}
+	path := mixFile(t, 60000, 5)
 	report := func(b *device.Builder, eng *decode.Engine) string {
 		b.Finish(eng.Flow)
 		out, err := json.Marshal(b.Report())
@@ -67,11 +38,13 @@ func TestBodyHintsSpareBodyBytes(t *testing.T) {
 		return string(out)
 	}
 	direct := device.NewBuilder(device.Options{})
-	want := report(direct, load(direct, func() {}))
+	want := report(direct, loadFile(t, path, direct))
 
 	behind := &countWithheld{b: device.NewBuilder(device.Options{})}
 	async := decode.NewAsync(behind, behind.b.NeedsPayload)
-	got := report(behind.b, load(async, async.Close))
+	eng := loadFile(t, path, async)
+	async.Close()
+	got := report(behind.b, eng)
 	if got != want {
 		t.Fatalf("the report differs when body bytes are withheld (%d bytes vs %d)", len(got), len(want))
 	}
