@@ -255,15 +255,17 @@ func (a *Async) briefable(p *Packet, f *Flow, payload []byte) bool {
 	return p.Src == from.Addr() && p.Dst == to.Addr() && p.SrcPort == from.Port() && p.DstPort == to.Port()
 }
 
+// wanted is the payload of p the observer asked for, nil if none.
+func (a *Async) wanted(p *Packet, f *Flow) []byte {
+	if len(p.Payload) == 0 || a.keep != nil && !a.keep(p, f) {
+		return nil
+	}
+	return p.Payload
+}
+
 // Observe implements Observer: it copies p (and f) for the other goroutine.
 func (a *Async) Observe(p *Packet, f *Flow) {
-	payload := p.Payload
-	if a.keep != nil && !a.keep(p, f) {
-		payload = nil
-	}
-	if len(payload) == 0 {
-		payload = nil
-	}
+	payload := a.wanted(p, f)
 	withheld := len(p.Payload) - len(payload)
 	brief := a.briefable(p, f, payload)
 	need := 0

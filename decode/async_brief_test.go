@@ -51,14 +51,7 @@ type countBriefs struct {
 }
 
 func (c *countBriefs) Observe(p *Packet, f *Flow) {
-	payload := p.Payload
-	if c.keep != nil && !c.keep(p, f) {
-		payload = nil
-	}
-	if len(payload) == 0 {
-		payload = nil
-	}
-	if c.briefable(p, f, payload) {
+	if c.briefable(p, f, c.wanted(p, f)) {
 		c.briefs++
 	}
 	c.Async.Observe(p, f)
