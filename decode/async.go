@@ -36,7 +36,7 @@ type Async struct {
 	sent []uint32
 	// On Async's goroutine: the last full copy of each flow, and the
 	// packet a brief item is rebuilt into.
-	flows []Flow
+	flows shadowFlows
 	brief Packet
 
 	lender Lender
@@ -181,7 +181,7 @@ func (a *Async) run() {
 		for i := range b.items {
 			it := &b.items[i]
 			if it.full < 0 {
-				a.inner.Observe(a.unbrief(it), &a.flows[it.flow])
+				a.inner.Observe(a.unbrief(it), a.flows.at(it.flow))
 				continue
 			}
 			x := &b.full[it.full]
@@ -191,13 +191,10 @@ func (a *Async) run() {
 			var f *Flow
 			switch x.flow {
 			case flowCopied:
-				for int(x.f.ID) >= len(a.flows) {
-					a.flows = append(a.flows, Flow{})
-				}
-				a.flows[x.f.ID] = x.f
+				*a.flows.grow(x.f.ID) = x.f
 				f = &x.f
 			case flowShadowed:
-				f = &a.flows[x.p.Flow]
+				f = a.flows.at(x.p.Flow)
 			}
 			a.inner.Observe(&x.p, f)
 		}
@@ -210,10 +207,27 @@ func (a *Async) run() {
 	}
 }
 
+// shadowFlows holds the last full copy of each flow by ID, in chunks, so
+// that growing never copies the flows already held.
+type shadowFlows [][]Flow
+
+const shadowChunk = 1024
+
+// at returns the copy of flow id, which must have been grown to.
+func (s shadowFlows) at(id uint32) *Flow { return &s[id/shadowChunk][id%shadowChunk] }
+
+// grow makes room for flow id and returns its place.
+func (s *shadowFlows) grow(id uint32) *Flow {
+	for int(id/shadowChunk) >= len(*s) {
+		*s = append(*s, make([]Flow, shadowChunk))
+	}
+	return s.at(id)
+}
+
 // unbrief rebuilds a brief item's packet, its addresses and ports taken
 // from its flow.
 func (a *Async) unbrief(it *asyncItem) *Packet {
-	f := &a.flows[it.flow]
+	f := a.flows.at(it.flow)
 	p := &a.brief
 	*p = Packet{Num: it.num, Time: it.time, Link: it.link, CapLen: int(it.capLen), OrigLen: int(it.origLen),
 		VLAN: it.vlan, HasIP: true, IPProto: it.ipProto, TCPFlags: it.tcpFlags, Seq: it.seq, Ack: it.ack,
