@@ -170,7 +170,7 @@ func writeGigaStream(w io.Writer) error {
 // the peak memory of following the 1 GiB stream.
 func benchFollow(dir string) {
 	fmt.Println()
-	fmt.Println("follow stream (fastest of 3 runs; tshark once)")
+	fmt.Printf("follow stream (fastest of %d runs; tshark once)\n", rounds)
 	giga := filepath.Join(dir, "follow-1gib.pcapng")
 	if err := ensure(giga, func(w io.Writer) error { return writeGigaStream(w) }); err != nil {
 		fmt.Println("follow: cannot generate the 1 GiB stream:", err)
