@@ -18,6 +18,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"thingsniff/capture/synth"
@@ -40,7 +41,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
-		res.PeakRSS = peakRSS()
+		res.PeakRSS, res.CPUSeconds = peakRSS(), cpuSeconds()
 		json.NewEncoder(os.Stdout).Encode(res)
 		return
 	}
@@ -90,7 +91,10 @@ type result struct {
 	Flows       int     `json:"flows,omitempty"`
 	Bytes       int64   `json:"bytes,omitempty"`
 	PeakRSS     int64   `json:"peak_rss"`
-	Note        string  `json:"note,omitempty"`
+	// CPUSeconds is the child's user and system time, all threads: with
+	// Seconds it shows how much of the work ran beside the rest.
+	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
+	Note       string  `json:"note,omitempty"`
 }
 
 func run(dir string, packets int) error {
@@ -124,9 +128,9 @@ func run(dir string, packets int) error {
 			return errs[kind]
 		}
 	}
-	fmt.Printf("%-44s %10s %12s\n", fmt.Sprintf("measurement (fastest of %d runs)", rounds), "seconds", "peak RSS")
+	fmt.Printf("%-44s %10s %12s %10s\n", fmt.Sprintf("measurement (fastest of %d runs)", rounds), "seconds", "peak RSS", "CPU s")
 	row := func(name string, r result) {
-		fmt.Printf("%-44s %10.3f %10.1f MB\n", name, r.Seconds, float64(r.PeakRSS)/1e6)
+		fmt.Printf("%-44s %10.3f %10.1f MB %10.3f\n", name, r.Seconds, float64(r.PeakRSS)/1e6, r.CPUSeconds)
 	}
 	row("bare DecodingLayerParser loop", bare)
 	row("thingsniff load (index + flows)", load)
@@ -172,6 +176,9 @@ func run(dir string, packets int) error {
 	if report.Seconds > 0 {
 		v := report.Seconds / load.Seconds
 		ratio("load with device timelines / plain load", v, "<= 1.25", v <= 1.25)
+		if load.CPUSeconds > 0 {
+			ratio("  the same in CPU time (both cores, whole process)", report.CPUSeconds/load.CPUSeconds, "-", true)
+		}
 	}
 	extra(dir)
 	return nil
@@ -275,6 +282,15 @@ func timeCommand(name string, args ...string) (result, error) {
 		return result{}, err
 	}
 	return result{Seconds: time.Since(start).Seconds(), PeakRSS: maxrss(cmd)}, nil
+}
+
+// cpuSeconds is this process's user and system time so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
 
 // peakRSS reads this process's peak resident set size.
