@@ -1,13 +1,13 @@
 package decode
 
-import (
-	"github.com/gopacket/gopacket/layers"
-)
+import "github.com/gopacket/gopacket/layers"
 
 // Async runs an Observer on a goroutine of its own, so that a slow
 // observer (the device timelines) uses the second core instead of slowing
-// the load. Packets are copied, with the bytes the observer can use, into
-// batches that are recycled: memory stays bounded whatever the capture.
+// the load. Packets are copied into batches that are recycled, so memory
+// stays bounded whatever the capture; the payloads the observer asks for
+// are borrowed from the capture's read buffer when it lends them (see
+// LendFrom), else copied too.
 //
 // Most packets of a capture only add to counts: their payload is not
 // wanted and their flow neither starts nor changes state. Those travel in
