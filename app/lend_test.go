@@ -11,46 +11,74 @@ import (
 	"thingsniff/decode/device"
 )
 
-// TestLentPayloadsGiveTheSameReport builds the device report of a
-// generated mix twice: with the builder on the reading goroutine, and as
-// the window does, on its own goroutine with payloads lent from the
-// read buffer and most packets handed over in brief. Both must agree to
-// the byte. (Run with -race to check the hand-over too.)
-func TestLentPayloadsGiveTheSameReport(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mix.pcapng")
-	if err := synth.WriteMixFile(path, synth.Options{Packets: 60000, Seed: 11}); err != nil {
-		t.Fatal(err)
-	}
-	report := func(async bool) []byte {
+// reportThreeWays builds the device report of a capture with the builder
+// on the reading goroutine (it sees every byte), as the window does for a
+// file (on its own goroutine, payloads lent from the read buffer, most
+// packets in brief), and as it does for a stream (payloads it asks for
+// copied, the rest withheld). All three must agree to the byte.
+func reportThreeWays(t *testing.T, path string) (direct string) {
+	t.Helper()
+	report := func(how string) string {
 		c, err := capture.Open(path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.Close()
 		var r device.Report
-		if async {
-			r, err = BuildReport(c)
-		} else {
+		switch how {
+		case "direct":
 			b := device.NewBuilder(device.Options{})
-			var eng *decode.Engine
-			eng, err = Scan(c, []decode.Observer{b}, nil)
+			eng, _ := Scan(c, []decode.Observer{b}, nil)
 			b.Finish(eng.Flow)
 			r = b.Report()
-		}
-		if err != nil {
-			t.Fatal(err)
+		case "lent":
+			r, _ = BuildReport(c)
+		case "copied":
+			obs := DeviceObservers()
+			eng := decode.NewEngine(obs...)
+			for {
+				fr, err := c.Next()
+				if err != nil {
+					break
+				}
+				addFrame(eng, c.Interfaces(), &fr)
+			}
+			b := deviceBuilder(obs)
+			b.Finish(eng.Flow)
+			r = b.Report()
 		}
 		out, err := json.Marshal(r)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return out
+		return string(out)
 	}
-	direct, lent := report(false), report(true)
-	if string(direct) != string(lent) {
-		t.Fatalf("the reports differ: %d bytes direct, %d through Async", len(direct), len(lent))
+	direct = report("direct")
+	for _, how := range []string{"lent", "copied"} {
+		if got := report(how); got != direct {
+			t.Errorf("%s: the report %s differs from the direct one (%d bytes vs %d)", filepath.Base(path), how, len(got), len(direct))
+		}
 	}
-	if len(direct) < 10000 {
-		t.Fatalf("a report of %d bytes tells too little to compare", len(direct))
+	return direct
+}
+
+// TestTimelinesReadTheSameWhateverTheHandOver checks the hand-over to the
+// device timelines' goroutine on a generated mix (HTTP bodies withheld,
+// TLS, DNS, bulk) and on corpus captures whose handshakes the engine does
+// not take for TLS. (Run with -race to check the hand-over too.)
+func TestTimelinesReadTheSameWhateverTheHandOver(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mix.pcapng")
+	if err := synth.WriteMixFile(path, synth.Options{Packets: 60000, Seed: 11}); err != nil {
+		t.Fatal(err)
 	}
+	if r := reportThreeWays(t, path); len(r) < 10000 {
+		t.Fatalf("a report of %d bytes tells too little to compare", len(r))
+	}
+	t.Run("corpus", func(t *testing.T) {
+		dir := corpusDir(t)
+		for _, f := range []string{"zeek/testing/btest/Traces/tls/ssl-v2.pcap", "wireshark/test/captures/rsasnakeoil2.pcap",
+			"iot-sentinel/captures_IoT_Sentinel/captures_IoT-Sentinel/D-LinkCam/Setup-A-1-STA.pcap"} {
+			reportThreeWays(t, filepath.Join(dir, f))
+		}
+	})
 }

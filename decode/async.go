@@ -73,9 +73,9 @@ const (
 )
 
 // asyncItem is one packet. A brief one carries every field the engine
-// sets except those a brief packet never has (payload, ARP, ICMP, error);
-// its addresses and ports are its flow's. A full one points at its
-// Packet and flow copy in the batch.
+// sets except those a brief packet never has (a copied payload, ARP,
+// ICMP, error); its addresses and ports are its flow's. A full one points
+// at its Packet and flow copy in the batch.
 type asyncItem struct {
 	time           int64
 	num            uint32
@@ -92,7 +92,8 @@ type asyncItem struct {
 	link           layers.LinkType
 	proto          Proto
 	ipProto        layers.IPProtocol
-	bits           uint8 // briefMAC, briefToServer
+	bits           uint8  // briefMAC, briefToServer
+	payload        []byte // borrowed, or nil
 }
 
 const (
@@ -120,21 +121,21 @@ type asyncBatch struct {
 	loans []Loan // returned when the batch has been observed
 }
 
-// payload hands p over: borrowed where it lies when the lender lends it
-// (one loan serves the batch's packets from the same buffer), else
-// copied into the slab.
-func (a *Async) payload(b *asyncBatch, p []byte) []byte {
-	if a.lender == nil || p == nil {
-		return b.bytes(p)
+// borrow takes p where it lies, on a loan for batch b (one loan serves
+// the batch's packets from the same buffer), and reports whether the
+// lender lent it.
+func (a *Async) borrow(b *asyncBatch, p []byte) bool {
+	if a.lender == nil || len(p) == 0 {
+		return false
 	}
 	if n := len(b.loans); n > 0 && b.loans[n-1].Holds(p) {
-		return p
+		return true
 	}
 	if l := a.lender.Lend(p); l != nil {
 		b.loans = append(b.loans, l)
-		return p
+		return true
 	}
-	return b.bytes(p)
+	return false
 }
 
 // bytes copies s into the batch's slab, which never grows, so earlier
@@ -235,7 +236,7 @@ func (a *Async) unbrief(it *asyncItem) *Packet {
 	*p = Packet{Num: it.num, Time: it.time, Link: it.link, CapLen: int(it.capLen), OrigLen: int(it.origLen),
 		VLAN: it.vlan, HasIP: true, IPProto: it.ipProto, TCPFlags: it.tcpFlags, Seq: it.seq, Ack: it.ack,
 		Window: it.window, Proto: it.proto, Flow: it.flow, ToServer: it.bits&briefToServer != 0,
-		Withheld: int(it.withheld)}
+		Withheld: int(it.withheld), Payload: it.payload}
 	if it.bits&briefMAC != 0 {
 		p.HasMAC, p.SrcMAC, p.DstMAC = true, it.srcMAC[:], it.dstMAC[:]
 	}
@@ -253,12 +254,12 @@ func flowMark(f *Flow) uint32 {
 	return 1 | uint32(f.State)<<8 | uint32(f.App)<<16 | uint32(f.Close)<<24 | uint32(f.ClosedBy)<<28
 }
 
-// briefable reports whether p may travel in brief: the observer wants
-// none of its payload, it has nothing a brief item leaves out, its
-// addresses and ports are its flow's, and the other side's copy of its
-// flow is current.
-func (a *Async) briefable(p *Packet, f *Flow, payload []byte) bool {
-	if f == nil || payload != nil || p.ARP != nil || p.Err != nil || p.Fragment || !p.HasIP ||
+// briefable reports whether p may travel in brief: it has no payload to
+// copy (none wanted, or one borrowed), nothing else a brief item leaves
+// out, its addresses and ports are its flow's, and the other side's copy
+// of its flow is current.
+func (a *Async) briefable(p *Packet, f *Flow, copied []byte) bool {
+	if f == nil || copied != nil || p.ARP != nil || p.Err != nil || p.Fragment || !p.HasIP ||
 		(f.Proto != ProtoTCP && f.Proto != ProtoUDP) || int(f.ID) >= len(a.sent) || a.sent[f.ID] != flowMark(f) {
 		return false
 	}
@@ -282,28 +283,37 @@ func (a *Async) wanted(p *Packet, f *Flow) []byte {
 
 // Observe implements Observer: it copies p (and f) for the other goroutine.
 func (a *Async) Observe(p *Packet, f *Flow) {
-	payload := a.wanted(p, f)
-	withheld := len(p.Payload) - len(payload)
-	brief := a.briefable(p, f, payload)
-	need := 0
-	if !brief {
-		need = len(p.SrcMAC) + len(p.DstMAC)
-		if a.lender == nil {
-			// A lent payload takes no room; the rare one that cannot be
-			// lent gets a copy of its own when the slab is full.
-			need += len(payload)
-		}
-		if p.ARP != nil {
-			need += len(p.ARP.SourceHwAddress) + len(p.ARP.SourceProtAddress) + len(p.ARP.DstHwAddress) + len(p.ARP.DstProtAddress)
-		}
-	}
-	if a.cur != nil && (len(a.cur.items) == cap(a.cur.items) || len(a.cur.slab)+need > cap(a.cur.slab)) {
+	if a.cur != nil && len(a.cur.items) == cap(a.cur.items) {
 		a.flush()
 	}
 	if a.cur == nil {
 		a.cur = <-a.free
 	}
 	b := a.cur
+	// A payload the lender lends is handed over whole, wanted or not:
+	// it costs nothing, and the observer need not be asked on this
+	// goroutine. Else only what the observer wants is copied.
+	payload, copied := p.Payload, []byte(nil)
+	lent := a.borrow(b, payload)
+	if !lent {
+		payload = a.wanted(p, f)
+		copied = payload
+	}
+	withheld := len(p.Payload) - len(payload)
+	brief := a.briefable(p, f, copied)
+	if !brief {
+		need := len(p.SrcMAC) + len(p.DstMAC) + len(copied)
+		if p.ARP != nil {
+			need += len(p.ARP.SourceHwAddress) + len(p.ARP.SourceProtAddress) + len(p.ARP.DstHwAddress) + len(p.ARP.DstProtAddress)
+		}
+		// A full slab goes now, unless this packet's payload is on loan
+		// to it (then what is left to copy gets a buffer of its own).
+		if len(b.slab)+need > cap(b.slab) && !lent {
+			a.flush()
+			a.cur = <-a.free
+			b = a.cur
+		}
+	}
 	// Fill the slots in place: building an item and copying it in costs
 	// as much again.
 	n := len(b.items)
@@ -312,7 +322,7 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 	if brief {
 		*it = asyncItem{time: p.Time, num: p.Num, flow: f.ID, seq: p.Seq, ack: p.Ack, capLen: uint32(p.CapLen),
 			origLen: uint32(p.OrigLen), full: -1, withheld: uint32(withheld), tcpFlags: p.TCPFlags, window: p.Window, vlan: p.VLAN,
-			link: p.Link, proto: p.Proto, ipProto: p.IPProto}
+			link: p.Link, proto: p.Proto, ipProto: p.IPProto, payload: payload}
 		if p.HasMAC {
 			it.bits |= briefMAC
 			copy(it.srcMAC[:], p.SrcMAC)
@@ -332,7 +342,10 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 	x := &b.full[it.full]
 	x.p, x.flow = *p, flowNone
 	x.p.SrcMAC, x.p.DstMAC = b.bytes(p.SrcMAC), b.bytes(p.DstMAC)
-	x.p.Payload, x.p.Withheld = a.payload(b, payload), withheld
+	x.p.Payload, x.p.Withheld = payload, withheld
+	if copied != nil {
+		x.p.Payload = b.bytes(copied)
+	}
 	if p.ARP != nil {
 		x.arp = layers.ARP{AddrType: p.ARP.AddrType, Protocol: p.ARP.Protocol, HwAddressSize: p.ARP.HwAddressSize,
 			ProtAddressSize: p.ARP.ProtAddressSize, Operation: p.ARP.Operation,

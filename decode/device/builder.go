@@ -299,11 +299,11 @@ func (d *Device) find(f Finding) {
 // NeedsPayload says which packets' payloads the builder reads: the
 // messages of the protocols it parses, TCP flows that carry HTTP or DNS
 // (or may, on HTTP's usual ports) but not the part of an HTTP body it
-// only counts, and the handshake at the start of a TLS flow. Bulk data
-// elsewhere is counted by the flows and never looked at, so an
-// asynchronous wrapper (decode.Async) need not hand it over. It may be
-// called on another goroutine than Observe: it reads only the builder's
-// body hints, which are safe for that.
+// only counts, and the first bytes of other TCP flows, where a TLS
+// handshake starts. Bulk data beyond is counted by the flows and never
+// looked at, so an asynchronous wrapper (decode.Async) need not copy it.
+// It may be called on another goroutine than Observe: it reads only the
+// builder's body hints, which are safe for that.
 func (b *Builder) NeedsPayload(p *decode.Packet, f *decode.Flow) bool {
 	if len(p.Payload) == 0 {
 		return false
@@ -324,9 +324,6 @@ func (b *Builder) NeedsPayload(p *decode.Packet, f *decode.Flow) bool {
 	case p.Proto == decode.ProtoHTTP || f.App == decode.ProtoHTTP || b.hints.http(f.ID):
 		// (An HTTP body may hold bytes that look like TLS.)
 		return !b.hints.unwanted(f.ID, d, p.Seq, len(p.Payload))
-	case p.Proto == decode.ProtoTLS || f.App == decode.ProtoTLS:
-		// Only the hellos are read, from the first bytes each way.
-		return f.Payload[d]-uint64(len(p.Payload)) < tlsHelloMax
 	case f.App == decode.ProtoDNS:
 		return true
 	}
@@ -334,7 +331,9 @@ func (b *Builder) NeedsPayload(p *decode.Packet, f *decode.Flow) bool {
 	case 80, 8000, 8008, 8080, 3128:
 		return !b.hints.unwanted(f.ID, d, p.Seq, len(p.Payload))
 	}
-	return false
+	// Only the hellos are read, from the first bytes each way, also where
+	// the engine did not take the handshake for TLS (an SSL 2 hello, say).
+	return f.Payload[d]-uint64(len(p.Payload)) < tlsHelloMax
 }
 
 // direction is 0 for a packet from the client, 1 from the server, as

@@ -110,9 +110,12 @@ func (b *Builder) tcpSegment(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	if p.TCPFlags.Has(decode.TCPAck) {
 		fl |= stream.ACK
 	}
-	// A payload left out by NeedsPayload (a body beyond what is kept)
-	// is skipped in its place.
+	// Bytes of a body beyond what is kept are skipped in their place:
+	// left out on the way here (see NeedsPayload), or here.
 	seg := stream.Segment{Dir: dir, Seq: p.Seq, Ack: p.Ack, Flags: fl, Payload: p.Payload, Skip: p.Withheld, Packet: uint64(p.Num)}
+	if len(p.Payload) > 0 && b.hints.unwanted(f.ID, int(dir), p.Seq, len(p.Payload)) {
+		seg.Payload, seg.Skip = nil, len(p.Payload)
+	}
 	if err := h.r.Add(seg); err != nil {
 		b.closeHTTP(h)
 		return
