@@ -281,7 +281,8 @@ func timeCommand(name string, args ...string) (result, error) {
 	if err := cmd.Run(); err != nil {
 		return result{}, err
 	}
-	return result{Seconds: time.Since(start).Seconds(), PeakRSS: maxrss(cmd)}, nil
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return result{Seconds: time.Since(start).Seconds(), PeakRSS: maxrss(cmd), CPUSeconds: cpu.Seconds()}, nil
 }
 
 // cpuSeconds is this process's user and system time so far.
