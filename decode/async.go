@@ -9,15 +9,16 @@ import "github.com/gopacket/gopacket/layers"
 // are borrowed from the capture's read buffer when it lends them (see
 // LendFrom), else copied too.
 //
-// Most packets of a capture only add to counts: their payload is not
-// wanted and their flow neither starts nor changes state. Those travel in
-// brief (one cache line, without their flow) and are rebuilt on the
+// Most packets of a capture have no payload to copy (none wanted, or one
+// lent) and a flow that neither starts nor changes state. Those travel in
+// brief (about a cache line, without their flow) and are rebuilt on the
 // other side from the flow's last full copy, so that handing them over
 // costs the load little. The observer sees every packet, in order, with
 // every field as the engine set it; only a payload it did not ask for is
-// nil (Withheld says how long it was). A flow is copied over only when it
-// starts or its state or application changes, so its counters are those
-// of that moment (state, application and ends are always current).
+// nil (Withheld says how long it was), unless it was lent: then it comes
+// whole. A flow is copied over only when it starts or its state or
+// application changes, so its counters are those of that moment (state,
+// application and ends are always current).
 //
 // Observe and Close are called from the engine's goroutine; the wrapped
 // observer runs on Async's goroutine.

@@ -2,12 +2,12 @@ package device
 
 import "sync/atomic"
 
-// bodyHints tell the load goroutine which payload bytes the builder will
-// not read: the part of an HTTP body beyond what it keeps, which it only
-// counts. The builder sets them on its own goroutine as it reads heads;
-// NeedsPayload reads them on the load goroutine, so that such packets
-// travel without their payload (see decode.Async). A hint that arrives
-// late only means some bytes are copied that need not have been.
+// bodyHints say which payload bytes the builder will not read: the part
+// of an HTTP body beyond what it keeps, which it only counts. The builder
+// sets them on its own goroutine as it reads heads, and skips such bytes
+// it is given; NeedsPayload reads them on the load goroutine, so that
+// such packets need not be copied to it (see decode.Async). A hint that
+// arrives late only means some bytes are copied that need not have been.
 type bodyHints struct {
 	// table holds, by flow ID and direction, the sequence numbers
 	// from<<32 | to of the bytes not wanted. Only the builder stores or
