@@ -66,7 +66,6 @@ var knownFrames = map[string]string{
 // knownFiles are captures where tshark sees fields that thingsniff does
 // not, for a reason that holds for the whole file.
 var knownFiles = map[string]string{
-	"wireshark/test/captures/dns_port.pcap":                                                 "DNS on ports 65282/65333: thingsniff names protocols by well-known port, tshark guessed DNS heuristically",
 	"zeek/testing/btest/Traces/dns/max-compression-depth.pcap":                              "a hostile name with compression pointers nested deeper than thingsniff's parser follows (on purpose)",
 	"tcpdump/tests/dns-badlabel.pcap":                                                       "tshark's placeholder <Name too long> for a label it could not read; thingsniff refuses the message",
 	"tcpdump/tests/dns_fwdptr.pcap":                                                         "tshark's placeholder <Name too long> for a forward compression pointer; thingsniff refuses the message",

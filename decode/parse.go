@@ -3,6 +3,7 @@ package decode
 import (
 	"fmt"
 	"net/netip"
+	"thingsniff/decode/dns"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -309,6 +310,8 @@ func appProto(p *Packet) Proto {
 			return ProtoNTP
 		case either(4789):
 			return ProtoVXLAN
+		case dns.LooksLikeDNS(p.Payload):
+			return ProtoDNS // on other ports, as Wireshark's heuristic finds it
 		}
 		return ProtoUDP
 	}

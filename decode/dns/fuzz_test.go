@@ -19,5 +19,10 @@ func FuzzDNS(f *testing.F) {
 		_ = m.Clone()
 		_, _ = ParseNBNS(b)
 		_, _, _ = SplitTCP(b)
+		if LooksLikeDNS(b) {
+			if _, err := Parse(b); err != nil {
+				t.Fatalf("taken for DNS but does not parse: %v", err)
+			}
+		}
 	})
 }
