@@ -199,7 +199,7 @@ func (a *Async) run() {
 				*a.flows.grow(x.f.ID) = x.f
 				f = &x.f
 			case flowShadowed:
-				f = a.flows.at(x.p.Flow)
+				f = a.flows.at(x.p.Flow) // the engine set p.Flow to f.ID
 			}
 			a.inner.Observe(&x.p, f)
 		}
@@ -257,21 +257,13 @@ func flowMark(f *Flow) uint32 {
 
 // briefable reports whether p may travel in brief: it has no payload to
 // copy (none wanted, or one borrowed), nothing else a brief item leaves
-// out, its addresses and ports are its flow's, and the other side's copy
-// of its flow is current.
+// out, and the other side's copy of its flow is current. Its addresses
+// and ports are its flow's, since the engine keys TCP and UDP flows by
+// them.
 func (a *Async) briefable(p *Packet, f *Flow, copied []byte) bool {
-	if f == nil || copied != nil || p.ARP != nil || p.Err != nil || p.Fragment || !p.HasIP ||
-		(f.Proto != ProtoTCP && f.Proto != ProtoUDP) || int(f.ID) >= len(a.sent) || a.sent[f.ID] != flowMark(f) {
-		return false
-	}
-	if p.HasMAC && (len(p.SrcMAC) != 6 || len(p.DstMAC) != 6) {
-		return false
-	}
-	from, to := f.Server, f.Client
-	if p.ToServer {
-		from, to = f.Client, f.Server
-	}
-	return p.Src == from.Addr() && p.Dst == to.Addr() && p.SrcPort == from.Port() && p.DstPort == to.Port()
+	return f != nil && copied == nil && p.ARP == nil && p.Err == nil && !p.Fragment && p.HasIP &&
+		(f.Proto == ProtoTCP || f.Proto == ProtoUDP) && int(f.ID) < len(a.sent) && a.sent[f.ID] == flowMark(f) &&
+		(!p.HasMAC || len(p.SrcMAC) == 6 && len(p.DstMAC) == 6)
 }
 
 // wanted is the payload of p the observer asked for, nil if none.
@@ -355,7 +347,7 @@ func (a *Async) Observe(p *Packet, f *Flow) {
 	}
 	switch {
 	case f == nil:
-	case int(f.ID) < len(a.sent) && a.sent[f.ID] == flowMark(f) && p.Flow == f.ID:
+	case int(f.ID) < len(a.sent) && a.sent[f.ID] == flowMark(f):
 		x.flow = flowShadowed
 	default:
 		x.f, x.flow = *f, flowCopied
