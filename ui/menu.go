@@ -162,18 +162,7 @@ func (u *UI) OpenDemo() {
 }
 
 func (u *UI) openDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		u.Open(path)
-	}, u.win)
+	d := dialog.NewFileOpen(chosenPath[fyne.URIReadCloser](u, func(path string) { u.Open(path) }), u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pcap", ".pcapng", ".cap", ".gz", ".pcapng.gz", ".pcap.gz"}))
 	if list := u.recent.list(); len(list) > 0 {
 		if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(list[0]))); err == nil {

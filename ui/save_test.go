@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 )
 
 func TestSaveAndExport(t *testing.T) {
@@ -37,5 +38,26 @@ func TestSaveAndExport(t *testing.T) {
 	}
 	if f := h.u.loaded.Format; !strings.HasPrefix(f, "pcap") || strings.HasPrefix(f, "pcapng") {
 		t.Errorf("a .pcap name should give pcap, got %q", f)
+	}
+}
+
+// TestChosenPathClosesAndPassesThePath runs a file dialog's callback as
+// the dialog would: with a file it opened, and with nothing (cancelled).
+func TestChosenPathClosesAndPassesThePath(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(800, 600))
+	path := filepath.Join(t.TempDir(), "chosen.pcapng")
+	w, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	then := chosenPath[fyne.URIWriteCloser](h.u, func(p string) { got = append(got, p) })
+	then(w, nil)
+	then(nil, nil)
+	if len(got) != 1 || got[0] != path {
+		t.Fatalf("paths passed on: %q, want only %q", got, path)
+	}
+	if err := w.Close(); err == nil {
+		t.Error("the dialog's writer was left open")
 	}
 }
