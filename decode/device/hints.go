@@ -54,6 +54,16 @@ func (h *bodyHints) http(id uint32) bool {
 	return t != nil && i < len(*t) && (*t)[i].Load() != 0
 }
 
+// end returns where the unwanted bytes of direction d of flow id end.
+func (h *bodyHints) end(id uint32, d int) uint32 {
+	t := h.table.Load()
+	i := int(id)*2 + d
+	if t == nil || i >= len(*t) {
+		return 0
+	}
+	return uint32((*t)[i].Load())
+}
+
 // unwanted reports whether the n payload bytes at seq of direction d of
 // flow id lie wholly in bytes the builder does not want.
 func (h *bodyHints) unwanted(id uint32, d int, seq uint32, n int) bool {

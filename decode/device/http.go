@@ -22,7 +22,27 @@ type httpFlow struct {
 	events   map[*httpmsg.Message]*Event
 	messages int
 	closed   bool
+	// runs gathers, per direction, body bytes skipped in order, so that
+	// a large download's thousands of segments reach the reassembler as
+	// one gap (see gather).
+	runs [2]skipRun
 }
+
+// skipRun is a run of skipped body bytes not yet handed to the
+// reassembler: n bytes from seq, the last in packet last.
+type skipRun struct {
+	seq  uint32
+	n    int
+	last uint64
+}
+
+// maxRun keeps a run within what the reassembler takes as one skipped
+// segment.
+const maxRun = 1 << 20
+
+// gatherRuns may be turned off by a test, to check that gathering
+// changes nothing but the work done.
+var gatherRuns = true
 
 // httpBodyKeep is how much of a request body is kept, for finding
 // identifying values in forms, and httpResponseKeep of a response body,
@@ -113,16 +133,77 @@ func (b *Builder) tcpSegment(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	// Bytes of a body beyond what is kept are skipped in their place:
 	// left out on the way here (see NeedsPayload), or here.
 	seg := stream.Segment{Dir: dir, Seq: p.Seq, Ack: p.Ack, Flags: fl, Payload: p.Payload, Skip: p.Withheld, Packet: uint64(p.Num)}
-	if len(p.Payload) > 0 && b.hints.unwanted(f.ID, int(dir), p.Seq, len(p.Payload)) {
+	unwanted := b.hints.unwanted(f.ID, int(dir), p.Seq, len(p.Payload)+p.Withheld)
+	if len(p.Payload) > 0 && unwanted {
 		seg.Payload, seg.Skip = nil, len(p.Payload)
 	}
-	if err := h.r.Add(seg); err != nil {
-		b.closeHTTP(h)
-		return
+	if !b.gather(h, f.ID, seg, unwanted) {
+		if err := b.flushRuns(h); err != nil {
+			b.closeHTTP(h)
+			return
+		}
+		if err := h.r.Add(seg); err != nil {
+			b.closeHTTP(h)
+			return
+		}
 	}
 	if f.State == decode.StateClosed || f.State == decode.StateReset {
 		b.closeHTTP(h)
 	}
+}
+
+// gather takes the segments that would change nothing but a count, when
+// nothing waits out of order in the flow: an ACK without data, and body
+// bytes skipped right where their stream goes on, which join the
+// direction's run. A run is handed on when it reaches the end of the
+// skipped part of its body, so that the message ends at the packet it
+// would have ended at, or before any other segment of the flow.
+func (b *Builder) gather(h *httpFlow, id uint32, seg stream.Segment, unwanted bool) bool {
+	if !gatherRuns || seg.Flags != stream.ACK || seg.Payload != nil || h.r.Waiting() {
+		return false
+	}
+	d := seg.Dir
+	next, ok := h.r.Next(d)
+	if !ok {
+		return false
+	}
+	if seg.Skip == 0 {
+		return true // an ACK of a started direction, with nothing held back
+	}
+	run := &h.runs[d]
+	if run.n > 0 {
+		next = run.seq + uint32(run.n)
+	}
+	if !unwanted || seg.Seq != next || run.n+seg.Skip > maxRun {
+		return false
+	}
+	if run.n == 0 {
+		run.seq = seg.Seq
+	}
+	run.n += seg.Skip
+	run.last = seg.Packet
+	if seg.Seq+uint32(seg.Skip) == b.hints.end(id, int(d)) {
+		if err := b.flushRuns(h); err != nil {
+			b.closeHTTP(h)
+		}
+	}
+	return true
+}
+
+// flushRuns hands the gathered runs to the reassembler.
+func (b *Builder) flushRuns(h *httpFlow) error {
+	for d := range h.runs {
+		run := &h.runs[d]
+		if run.n == 0 {
+			continue
+		}
+		seg := stream.Segment{Dir: stream.Dir(d), Seq: run.seq, Skip: run.n, Packet: run.last}
+		*run = skipRun{}
+		if err := h.r.Add(seg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (b *Builder) newHTTPFlow(fs *flowState, id uint32) *httpFlow {
@@ -156,6 +237,7 @@ func (b *Builder) closeHTTP(h *httpFlow) {
 		return
 	}
 	h.closed = true
+	_ = b.flushRuns(h)
 	_ = h.r.Close()
 	_ = h.conv.Close()
 	// Let go of the buffers now: a capture keeps thousands of finished

@@ -99,6 +99,21 @@ func (r *Reassembler) Base(d Dir) (uint32, bool) {
 // Buffered reports the bytes (with overhead) held for out-of-order data.
 func (r *Reassembler) Buffered() int64 { return r.buffered }
 
+// Waiting reports whether either direction holds segments back for a
+// hole before them to fill: then a segment may change more than its own
+// place in the stream.
+func (r *Reassembler) Waiting() bool {
+	return len(r.half[0].frags) > 0 || len(r.half[1].frags) > 0
+}
+
+// Next returns the sequence number where direction d's stream goes on,
+// and whether that direction has started and is still open to segments
+// (no error, not closed).
+func (r *Reassembler) Next(d Dir) (uint32, bool) {
+	h := &r.half[d&1]
+	return h.base + uint32(h.next), h.started && r.err == nil && !r.closed
+}
+
 // Add feeds the next segment of the flow in capture order.
 func (r *Reassembler) Add(s Segment) error {
 	if r.err != nil {

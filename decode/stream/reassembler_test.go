@@ -381,3 +381,42 @@ func TestDatagrams(t *testing.T) {
 		t.Errorf("Bytes = %v", b)
 	}
 }
+
+// TestNextAndWaiting checks what a caller may ask before handing on a
+// segment: where a direction goes on, and whether anything is held back
+// (a skipped segment out of order waits too).
+func TestNextAndWaiting(t *testing.T) {
+	r := NewReassembler(Config{}, func(Chunk) error { return nil })
+	if _, ok := r.Next(ClientToServer); ok {
+		t.Fatal("a direction that has not started has a next sequence number")
+	}
+	add := func(s Segment) {
+		t.Helper()
+		if err := r.Add(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(Segment{Dir: ClientToServer, Seq: 99, Flags: SYN, Packet: 1})
+	add(Segment{Dir: ClientToServer, Seq: 100, Payload: []byte("GET / HTTP/1.1\r\n"), Packet: 2})
+	if next, ok := r.Next(ClientToServer); !ok || next != 116 {
+		t.Errorf("Next = %d, %v; want 116, true", next, ok)
+	}
+	if r.Waiting() {
+		t.Error("waiting with nothing out of order")
+	}
+	add(Segment{Dir: ClientToServer, Seq: 200, Skip: 50, Packet: 3})
+	if !r.Waiting() {
+		t.Error("a skipped segment beyond a hole does not wait")
+	}
+	if next, _ := r.Next(ClientToServer); next != 116 {
+		t.Errorf("Next moved to %d before the hole filled", next)
+	}
+	add(Segment{Dir: ClientToServer, Seq: 116, Skip: 84, Packet: 4})
+	if next, _ := r.Next(ClientToServer); next != 250 || r.Waiting() {
+		t.Errorf("after the hole filled: Next %d, Waiting %v; want 250, false", next, r.Waiting())
+	}
+	_ = r.Close()
+	if _, ok := r.Next(ClientToServer); ok {
+		t.Error("a closed reassembler still takes segments")
+	}
+}
