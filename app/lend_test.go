@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -75,10 +76,16 @@ func TestTimelinesReadTheSameWhateverTheHandOver(t *testing.T) {
 		t.Fatalf("a report of %d bytes tells too little to compare", len(r))
 	}
 	t.Run("corpus", func(t *testing.T) {
+		// Every capture: cooked captures whose link addresses change
+		// from packet to packet, handshakes the engine does not take for
+		// TLS, HTTP with losses and pipelining, floods.
 		dir := corpusDir(t)
-		for _, f := range []string{"zeek/testing/btest/Traces/tls/ssl-v2.pcap", "wireshark/test/captures/rsasnakeoil2.pcap",
-			"iot-sentinel/captures_IoT_Sentinel/captures_IoT-Sentinel/D-LinkCam/Setup-A-1-STA.pcap"} {
-			reportThreeWays(t, filepath.Join(dir, f))
+		for _, f := range corpusFiles(t, dir) {
+			path := filepath.Join(dir, f)
+			if fi, err := os.Stat(path); err != nil || fi.Size() > 70<<20 {
+				continue
+			}
+			reportThreeWays(t, path)
 		}
 	})
 }
