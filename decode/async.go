@@ -18,7 +18,8 @@ import "github.com/gopacket/gopacket/layers"
 // nil (Withheld says how long it was), unless it was lent: then it comes
 // whole. A flow is copied over only when it starts or its state or
 // application changes, so its counters are those of that moment (state,
-// application and ends are always current).
+// application and ends are always current). An observer that is a
+// Skimmer may take a brief packet as it is, without its rebuilding.
 //
 // Observe and Close are called from the engine's goroutine; the wrapped
 // observer runs on Async's goroutine.
@@ -39,6 +40,8 @@ type Async struct {
 	// packet a brief item is rebuilt into.
 	flows shadowFlows
 	brief Packet
+	skim  Skimmer // inner, when it skims
+	view  Brief
 
 	lender Lender
 }
@@ -58,6 +61,30 @@ type Loan interface {
 	Holds(b []byte) bool
 	// Return ends the loan; it is called from Async's goroutine.
 	Return()
+}
+
+// Brief is what a packet that travelled in brief tells before it is
+// rebuilt whole: enough for an observer to count it.
+type Brief struct {
+	Time           int64
+	Num            uint32
+	Flow           uint32
+	OrigLen        int
+	Payload        int // payload bytes, handed over or withheld
+	Proto          Proto
+	ToServer       bool
+	HasMAC         bool
+	SrcMAC, DstMAC [6]byte
+}
+
+// A Skimmer is an Observer that can take some packets from their brief
+// alone, which saves rebuilding them: most packets of a capture only add
+// to counts.
+type Skimmer interface {
+	Observer
+	// Skim takes the packet b of flow f and reports true, or reports
+	// false without a change, and then Observe gets the packet.
+	Skim(b *Brief, f *Flow) bool
 }
 
 // LendFrom makes Async borrow payloads from l instead of copying them.
@@ -159,6 +186,7 @@ func (b *asyncBatch) bytes(s []byte) []byte {
 func NewAsync(inner Observer, keepPayload func(p *Packet, f *Flow) bool) *Async {
 	a := &Async{inner: inner, keep: keepPayload, batches: make(chan *asyncBatch, asyncInFlight),
 		free: make(chan *asyncBatch, asyncInFlight+1), calls: make(chan func(Observer)), done: make(chan struct{})}
+	a.skim, _ = inner.(Skimmer)
 	for i := 0; i < asyncInFlight+1; i++ {
 		a.free <- &asyncBatch{items: make([]asyncItem, 0, asyncItems), slab: make([]byte, 0, asyncSlab)}
 	}
@@ -186,7 +214,11 @@ func (a *Async) run() {
 		for i := range b.items {
 			it := &b.items[i]
 			if it.full < 0 {
-				a.inner.Observe(a.unbrief(it), a.flows.at(it.flow))
+				f := a.flows.at(it.flow)
+				if a.skim != nil && a.skim.Skim(a.viewOf(it), f) {
+					continue
+				}
+				a.inner.Observe(a.unbrief(it), f)
 				continue
 			}
 			x := &b.full[it.full]
@@ -227,6 +259,14 @@ func (s *shadowFlows) grow(id uint32) *Flow {
 		*s = append(*s, make([]Flow, shadowChunk))
 	}
 	return s.at(id)
+}
+
+// viewOf returns the Brief of a brief item.
+func (a *Async) viewOf(it *asyncItem) *Brief {
+	a.view = Brief{Time: it.time, Num: it.num, Flow: it.flow, OrigLen: int(it.origLen),
+		Payload: len(it.payload) + int(it.withheld), Proto: it.proto, ToServer: it.bits&briefToServer != 0,
+		HasMAC: it.bits&briefMAC != 0, SrcMAC: it.srcMAC, DstMAC: it.dstMAC}
+	return &a.view
 }
 
 // unbrief rebuilds a brief item's packet, its addresses and ports taken

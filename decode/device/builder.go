@@ -42,9 +42,20 @@ type flowState struct {
 	tls            *tlsFlow
 	peer           netip.Addr
 	tried          [2]bool // each direction's first payload was looked at for HTTP or TLS
+	// link is, each way, who sends and who receives the flow's packets
+	// between the MACs last seen, when a packet between them only adds
+	// to their counts (see Skim).
+	link [2]flowLink
 	// closeNoted is set once the connection's close has been told (its
 	// event summed up and any finding made), so it is told only once.
 	closeNoted bool
+}
+
+// flowLink is who a flow's packets between two MACs count for.
+type flowLink struct {
+	src, dst       *Device
+	hasMAC         bool
+	srcMAC, dstMAC [6]byte
 }
 
 // burst tracks broadcast and multicast sent by one device.
@@ -94,10 +105,7 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 	b.last = p.Time
 	src := b.sender(p)
 	if src != nil {
-		src.Packets++
-		src.Bytes += uint64(p.OrigLen)
-		src.lastSent = p.Time // Last is set from it in Report
-		src.unanswered = 0
+		src.sent(p.Time, p.OrigLen)
 		// Most packets come from the address the sender used last: that
 		// one is known, so the owner map is not asked again.
 		if p.HasIP && p.HasMAC && p.Src != src.lastSrc && isLocal(p.Src) && !p.Src.IsUnspecified() && b.localOwner(p.Src, src) {
@@ -105,13 +113,12 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 			src.lastSrc = p.Src
 		}
 	}
-	if dst := b.receiver(p); dst != nil && dst != src {
-		if dst.unanswered == 0 {
-			dst.firstUnanswered = p.Num
-		}
-		dst.unanswered++
+	dst := b.receiver(p)
+	if dst != nil && dst != src {
+		dst.received(p.Num)
 	}
-	if src != nil && (p.HasMAC && len(p.DstMAC) == 6 && p.DstMAC[0]&1 == 1 || p.HasIP && (p.Dst.IsMulticast() || isBroadcast4(p.Dst))) {
+	group := p.HasMAC && len(p.DstMAC) == 6 && p.DstMAC[0]&1 == 1 || p.HasIP && (p.Dst.IsMulticast() || isBroadcast4(p.Dst))
+	if src != nil && group {
 		b.countBroadcast(src, p)
 	}
 	switch {
@@ -126,7 +133,59 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 	}
 	if f != nil {
 		b.flowPacket(src, p, f)
+		// The next packets this way between the same MACs count for the
+		// same devices (see Skim).
+		fl := &b.flows[f.ID].link[direction(p)]
+		*fl = flowLink{}
+		if src != nil && dst != nil && !group && (!p.HasMAC || len(p.SrcMAC) == 6 && len(p.DstMAC) == 6) {
+			*fl = flowLink{src: src, dst: dst, hasMAC: p.HasMAC}
+			copy(fl.srcMAC[:], p.SrcMAC)
+			copy(fl.dstMAC[:], p.DstMAC)
+		}
 	}
+}
+
+// Skim implements decode.Skimmer: it takes a packet that only adds to
+// counts (most of a capture's) from its brief, when its flow is known
+// and it goes between the same MACs as the flow's last packet that way.
+func (b *Builder) Skim(br *decode.Brief, f *decode.Flow) bool {
+	if int(br.Flow) >= len(b.flows) || b.flows[br.Flow] == nil {
+		return false
+	}
+	fs := b.flows[br.Flow]
+	d := 1
+	if br.ToServer {
+		d = 0
+	}
+	l := &fs.link[d]
+	if l.src == nil || l.hasMAC != br.HasMAC || l.srcMAC != br.SrcMAC || l.dstMAC != br.DstMAC ||
+		readsMessages(br.Proto) || fs.http != nil || br.Payload > 0 && !fs.payloadRead(d, f) ||
+		fs.conn != nil && !fs.closeNoted && (f.State == decode.StateClosed || f.State == decode.StateReset) {
+		return false
+	}
+	b.last = br.Time
+	l.src.sent(br.Time, br.OrigLen)
+	if l.dst != l.src {
+		l.dst.received(br.Num)
+	}
+	return true
+}
+
+// payloadRead reports whether a flow's payload in direction d needs no
+// more looking at: it is not TCP, or its first payload was looked at and
+// it is not HTTP, and not TLS with a hello still to read.
+func (fs *flowState) payloadRead(d int, f *decode.Flow) bool {
+	return f.Proto != decode.ProtoTCP || fs.tried[d] && fs.http == nil && (fs.tls == nil || fs.tls.done[d])
+}
+
+// readsMessages reports whether the builder reads the messages of proto
+// (in Observe's switch).
+func readsMessages(proto decode.Proto) bool {
+	switch proto {
+	case decode.ProtoDHCP, decode.ProtoDNS, decode.ProtoMDNS, decode.ProtoLLMNR, decode.ProtoNBNS, decode.ProtoSSDP:
+		return true
+	}
+	return false
 }
 
 // sender returns the device that sent p, creating it on first sight.

@@ -81,6 +81,22 @@ func (d *Device) MAC() net.HardwareAddr {
 	return net.HardwareAddr(d.mac[:])
 }
 
+// sent counts a packet d sent.
+func (d *Device) sent(t int64, origLen int) {
+	d.Packets++
+	d.Bytes += uint64(origLen)
+	d.lastSent = t // Last is set from it in Report
+	d.unanswered = 0
+}
+
+// received counts a packet sent to d, unanswered until d sends.
+func (d *Device) received(num uint32) {
+	if d.unanswered == 0 {
+		d.firstUnanswered = num
+	}
+	d.unanswered++
+}
+
 func (d *Device) addIP(a netip.Addr) {
 	if !a.IsValid() || a.IsUnspecified() {
 		return
