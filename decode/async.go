@@ -71,6 +71,8 @@ type Brief struct {
 	Flow           uint32
 	OrigLen        int
 	Payload        int // payload bytes, handed over or withheld
+	Seq            uint32
+	TCPFlags       TCPFlags
 	Proto          Proto
 	ToServer       bool
 	HasMAC         bool
@@ -264,7 +266,7 @@ func (s *shadowFlows) grow(id uint32) *Flow {
 // viewOf returns the Brief of a brief item.
 func (a *Async) viewOf(it *asyncItem) *Brief {
 	a.view = Brief{Time: it.time, Num: it.num, Flow: it.flow, OrigLen: int(it.origLen),
-		Payload: len(it.payload) + int(it.withheld), Proto: it.proto, ToServer: it.bits&briefToServer != 0,
+		Payload: len(it.payload) + int(it.withheld), Seq: it.seq, TCPFlags: it.tcpFlags, Proto: it.proto, ToServer: it.bits&briefToServer != 0,
 		HasMAC: it.bits&briefMAC != 0, SrcMAC: it.srcMAC, DstMAC: it.dstMAC}
 	return &a.view
 }

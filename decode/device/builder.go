@@ -159,11 +159,17 @@ func (b *Builder) Skim(br *decode.Brief, f *decode.Flow) bool {
 	}
 	l := &fs.link[d]
 	if l.src == nil || l.hasMAC != br.HasMAC || l.srcMAC != br.SrcMAC || l.dstMAC != br.DstMAC ||
-		readsMessages(br.Proto) || fs.http != nil || br.Payload > 0 && !fs.payloadRead(d, f) ||
+		readsMessages(br.Proto) || fs.http == nil && br.Payload > 0 && !fs.payloadRead(d, f) ||
 		fs.conn != nil && !fs.closeNoted && (f.State == decode.StateClosed || f.State == decode.StateReset) {
 		return false
 	}
+	// Last, as it may take the packet: an HTTP flow's ACKs and skipped
+	// body bytes, which may end a message at this packet's time. (Should
+	// it not take it, Observe sets the same time.)
 	b.last = br.Time
+	if fs.dev != nil && fs.http != nil && !b.skimSegment(fs.http, br) {
+		return false
+	}
 	l.src.sent(br.Time, br.OrigLen)
 	if l.dst != l.src {
 		l.dst.received(br.Num)
@@ -172,10 +178,10 @@ func (b *Builder) Skim(br *decode.Brief, f *decode.Flow) bool {
 }
 
 // payloadRead reports whether a flow's payload in direction d needs no
-// more looking at: it is not TCP, or its first payload was looked at and
+// more looking at: the flow is no device's, or not TCP, or its first payload was looked at and
 // it is not HTTP, and not TLS with a hello still to read.
 func (fs *flowState) payloadRead(d int, f *decode.Flow) bool {
-	return f.Proto != decode.ProtoTCP || fs.tried[d] && fs.http == nil && (fs.tls == nil || fs.tls.done[d])
+	return fs.dev == nil || f.Proto != decode.ProtoTCP || fs.tried[d] && fs.http == nil && (fs.tls == nil || fs.tls.done[d])
 }
 
 // readsMessages reports whether the builder reads the messages of proto

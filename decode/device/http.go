@@ -117,22 +117,9 @@ func (b *Builder) tcpSegment(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	if f.FromClient(p) {
 		dir = stream.ClientToServer
 	}
-	var fl stream.Flags
-	if p.TCPFlags.Has(decode.TCPSyn) {
-		fl |= stream.SYN
-	}
-	if p.TCPFlags.Has(decode.TCPFin) {
-		fl |= stream.FIN
-	}
-	if p.TCPFlags.Has(decode.TCPRst) {
-		fl |= stream.RST
-	}
-	if p.TCPFlags.Has(decode.TCPAck) {
-		fl |= stream.ACK
-	}
 	// Bytes of a body beyond what is kept are skipped in their place:
 	// left out on the way here (see NeedsPayload), or here.
-	seg := stream.Segment{Dir: dir, Seq: p.Seq, Ack: p.Ack, Flags: fl, Payload: p.Payload, Skip: p.Withheld, Packet: uint64(p.Num)}
+	seg := stream.Segment{Dir: dir, Seq: p.Seq, Ack: p.Ack, Flags: streamFlags(p.TCPFlags), Payload: p.Payload, Skip: p.Withheld, Packet: uint64(p.Num)}
 	unwanted := b.hints.unwanted(f.ID, int(dir), p.Seq, len(p.Payload)+p.Withheld)
 	if len(p.Payload) > 0 && unwanted {
 		seg.Payload, seg.Skip = nil, len(p.Payload)
@@ -150,6 +137,43 @@ func (b *Builder) tcpSegment(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	if f.State == decode.StateClosed || f.State == decode.StateReset {
 		b.closeHTTP(h)
 	}
+}
+
+// skimSegment takes a brief packet of an HTTP flow when gather can: an
+// ACK without data, or body bytes skipped in order. It reports false,
+// changing nothing, when the packet must be looked at whole.
+func (b *Builder) skimSegment(h *httpFlow, br *decode.Brief) bool {
+	if h.closed {
+		return true // (Observe would not look at it either)
+	}
+	d := 1
+	if br.ToServer {
+		d = 0
+	}
+	unwanted := b.hints.unwanted(br.Flow, d, br.Seq, br.Payload)
+	if br.Payload > 0 && !unwanted {
+		return false
+	}
+	seg := stream.Segment{Dir: stream.Dir(d), Seq: br.Seq, Flags: streamFlags(br.TCPFlags), Skip: br.Payload, Packet: uint64(br.Num)}
+	return b.gather(h, br.Flow, seg, unwanted)
+}
+
+// streamFlags picks the TCP flags the reassembler heeds.
+func streamFlags(t decode.TCPFlags) stream.Flags {
+	var fl stream.Flags
+	if t.Has(decode.TCPSyn) {
+		fl |= stream.SYN
+	}
+	if t.Has(decode.TCPFin) {
+		fl |= stream.FIN
+	}
+	if t.Has(decode.TCPRst) {
+		fl |= stream.RST
+	}
+	if t.Has(decode.TCPAck) {
+		fl |= stream.ACK
+	}
+	return fl
 }
 
 // gather takes the segments that would change nothing but a count, when
