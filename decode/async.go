@@ -84,9 +84,10 @@ type Brief struct {
 // to counts.
 type Skimmer interface {
 	Observer
-	// Skim takes the packet b of flow f and reports true, or reports
-	// false without a change, and then Observe gets the packet.
-	Skim(b *Brief, f *Flow) bool
+	// Skim takes the packet b and reports true, or reports false
+	// without a change, and then Observe gets the packet. b's flow was
+	// seen before and has not changed state since.
+	Skim(b *Brief) bool
 }
 
 // LendFrom makes Async borrow payloads from l instead of copying them.
@@ -216,11 +217,10 @@ func (a *Async) run() {
 		for i := range b.items {
 			it := &b.items[i]
 			if it.full < 0 {
-				f := a.flows.at(it.flow)
-				if a.skim != nil && a.skim.Skim(a.viewOf(it), f) {
+				if a.skim != nil && a.skim.Skim(a.viewOf(it)) {
 					continue
 				}
-				a.inner.Observe(a.unbrief(it), f)
+				a.inner.Observe(a.unbrief(it), a.flows.at(it.flow))
 				continue
 			}
 			x := &b.full[it.full]
@@ -275,11 +275,14 @@ func (a *Async) viewOf(it *asyncItem) *Brief {
 // from its flow.
 func (a *Async) unbrief(it *asyncItem) *Packet {
 	f := a.flows.at(it.flow)
+	// Field by field: the fields a brief packet never has stay zero, so
+	// the whole packet need not be cleared each time.
 	p := &a.brief
-	*p = Packet{Num: it.num, Time: it.time, Link: it.link, CapLen: int(it.capLen), OrigLen: int(it.origLen),
-		VLAN: it.vlan, HasIP: true, IPProto: it.ipProto, TCPFlags: it.tcpFlags, Seq: it.seq, Ack: it.ack,
-		Window: it.window, Proto: it.proto, Flow: it.flow, ToServer: it.bits&briefToServer != 0,
-		Withheld: int(it.withheld), Payload: it.payload}
+	p.Num, p.Time, p.Link, p.CapLen, p.OrigLen = it.num, it.time, it.link, int(it.capLen), int(it.origLen)
+	p.VLAN, p.HasIP, p.IPProto, p.TCPFlags, p.Seq, p.Ack = it.vlan, true, it.ipProto, it.tcpFlags, it.seq, it.ack
+	p.Window, p.Proto, p.Flow, p.ToServer = it.window, it.proto, it.flow, it.bits&briefToServer != 0
+	p.Withheld, p.Payload = int(it.withheld), it.payload
+	p.HasMAC, p.SrcMAC, p.DstMAC = false, nil, nil
 	if it.bits&briefMAC != 0 {
 		p.HasMAC, p.SrcMAC, p.DstMAC = true, it.srcMAC[:], it.dstMAC[:]
 	}

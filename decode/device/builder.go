@@ -42,6 +42,7 @@ type flowState struct {
 	tls            *tlsFlow
 	peer           netip.Addr
 	tried          [2]bool // each direction's first payload was looked at for HTTP or TLS
+	tcp            bool
 	// link is, each way, who sends and who receives the flow's packets
 	// between the MACs last seen, when a packet between them only adds
 	// to their counts (see Skim).
@@ -148,7 +149,7 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 // Skim implements decode.Skimmer: it takes a packet that only adds to
 // counts (most of a capture's) from its brief, when its flow is known
 // and it goes between the same MACs as the flow's last packet that way.
-func (b *Builder) Skim(br *decode.Brief, f *decode.Flow) bool {
+func (b *Builder) Skim(br *decode.Brief) bool {
 	if int(br.Flow) >= len(b.flows) || b.flows[br.Flow] == nil {
 		return false
 	}
@@ -159,10 +160,11 @@ func (b *Builder) Skim(br *decode.Brief, f *decode.Flow) bool {
 	}
 	l := &fs.link[d]
 	if l.src == nil || l.hasMAC != br.HasMAC || l.srcMAC != br.SrcMAC || l.dstMAC != br.DstMAC ||
-		readsMessages(br.Proto) || fs.http == nil && br.Payload > 0 && !fs.payloadRead(d, f) ||
-		fs.conn != nil && !fs.closeNoted && (f.State == decode.StateClosed || f.State == decode.StateReset) {
+		readsMessages(br.Proto) || fs.http == nil && br.Payload > 0 && !fs.payloadRead(d) {
 		return false
 	}
+	// (The flow's state is as when Observe last saw it, which summed the
+	// connection up if it had closed.)
 	// Last, as it may take the packet: an HTTP flow's ACKs and skipped
 	// body bytes, which may end a message at this packet's time. (Should
 	// it not take it, Observe sets the same time.)
@@ -178,10 +180,11 @@ func (b *Builder) Skim(br *decode.Brief, f *decode.Flow) bool {
 }
 
 // payloadRead reports whether a flow's payload in direction d needs no
-// more looking at: the flow is no device's, or not TCP, or its first payload was looked at and
-// it is not HTTP, and not TLS with a hello still to read.
-func (fs *flowState) payloadRead(d int, f *decode.Flow) bool {
-	return fs.dev == nil || f.Proto != decode.ProtoTCP || fs.tried[d] && fs.http == nil && (fs.tls == nil || fs.tls.done[d])
+// more looking at: the flow is no device's, or not TCP, or its first
+// payload was looked at and it is not HTTP, and not TLS with a hello
+// still to read.
+func (fs *flowState) payloadRead(d int) bool {
+	return fs.dev == nil || !fs.tcp || fs.tried[d] && fs.http == nil && (fs.tls == nil || fs.tls.done[d])
 }
 
 // readsMessages reports whether the builder reads the messages of proto

@@ -36,7 +36,7 @@ func (b *Builder) flowPacket(src *Device, p *decode.Packet, f *decode.Flow) {
 // newFlowState decides whose story a flow belongs to: the client's when
 // the client is on the LAN, else the server's (a connection coming in).
 func (b *Builder) newFlowState(src *Device, p *decode.Packet, f *decode.Flow) *flowState {
-	fs := &flowState{}
+	fs := &flowState{tcp: f.Proto == decode.ProtoTCP}
 	fromClient := f.FromClient(p)
 	clientLocal := isLocal(f.Client.Addr()) || !isLocal(f.Server.Addr())
 	switch {
