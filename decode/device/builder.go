@@ -52,9 +52,12 @@ type flowState struct {
 	closeNoted bool
 }
 
-// flowLink is who a flow's packets between two MACs count for.
+// flowLink is who a flow's packets between two MACs count for: the
+// sender, and the receiver or the group they flood.
 type flowLink struct {
 	src, dst       *Device
+	group          bool
+	to             netip.Addr
 	hasMAC         bool
 	srcMAC, dstMAC [6]byte
 }
@@ -119,8 +122,12 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 		dst.received(p.Num)
 	}
 	group := p.HasMAC && len(p.DstMAC) == 6 && p.DstMAC[0]&1 == 1 || p.HasIP && (p.Dst.IsMulticast() || isBroadcast4(p.Dst))
+	var to netip.Addr // the group, for a flood's event
+	if p.HasIP {
+		to = p.Dst
+	}
 	if src != nil && group {
-		b.countBroadcast(src, p)
+		b.countBroadcast(src, p.Time, p.Num, to)
 	}
 	switch {
 	case p.ARP != nil:
@@ -138,8 +145,8 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 		// same devices (see Skim).
 		fl := &b.flows[f.ID].link[direction(p)]
 		*fl = flowLink{}
-		if src != nil && dst != nil && !group && (!p.HasMAC || len(p.SrcMAC) == 6 && len(p.DstMAC) == 6) {
-			*fl = flowLink{src: src, dst: dst, hasMAC: p.HasMAC}
+		if src != nil && (dst != nil || group) && (!p.HasMAC || len(p.SrcMAC) == 6 && len(p.DstMAC) == 6) {
+			*fl = flowLink{src: src, dst: dst, group: group, to: to, hasMAC: p.HasMAC}
 			copy(fl.srcMAC[:], p.SrcMAC)
 			copy(fl.dstMAC[:], p.DstMAC)
 		}
@@ -173,18 +180,21 @@ func (b *Builder) Skim(br *decode.Brief) bool {
 		return false
 	}
 	l.src.sent(br.Time, br.OrigLen)
-	if l.dst != l.src {
+	if l.dst != nil && l.dst != l.src {
 		l.dst.received(br.Num)
+	}
+	if l.group {
+		b.countBroadcast(l.src, br.Time, br.Num, l.to)
 	}
 	return true
 }
 
 // payloadRead reports whether a flow's payload in direction d needs no
-// more looking at: the flow is no device's, or not TCP, or its first
-// payload was looked at and it is not HTTP, and not TLS with a hello
-// still to read.
+// more looking at (as Builder.payload would): the flow is no device's,
+// or not TCP, or it is not HTTP and either TLS with this way's hello
+// read, or neither with this way's first payload looked at.
 func (fs *flowState) payloadRead(d int) bool {
-	return fs.dev == nil || !fs.tcp || fs.tried[d] && fs.http == nil && (fs.tls == nil || fs.tls.done[d])
+	return fs.dev == nil || !fs.tcp || fs.http == nil && (fs.tls != nil || fs.tried[d]) && (fs.tls == nil || fs.tls.done[d])
 }
 
 // readsMessages reports whether the builder reads the messages of proto

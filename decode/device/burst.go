@@ -2,21 +2,21 @@ package device
 
 import (
 	"fmt"
+	"net/netip"
 	"time"
-
-	"thingsniff/decode"
 )
 
 // countBroadcast counts a broadcast or multicast packet from d per second
 // and opens, extends or closes a burst event when the rate crosses the
-// threshold.
-func (b *Builder) countBroadcast(d *Device, p *decode.Packet) {
+// threshold. to is the group it was sent to: an IP address, or none
+// (invalid) for a broadcast below IP.
+func (b *Builder) countBroadcast(d *Device, t int64, num uint32, to netip.Addr) {
 	bs := b.bursts[d]
 	if bs == nil {
 		bs = &burst{}
 		b.bursts[d] = bs
 	}
-	sec := p.Time / int64(time.Second)
+	sec := t / int64(time.Second)
 	if sec != bs.second {
 		bs.second, bs.count = sec, 0
 	}
@@ -26,11 +26,11 @@ func (b *Builder) countBroadcast(d *Device, p *decode.Packet) {
 			bs.event = nil // the burst ended; a new one may start below
 		} else {
 			bs.event.Sent++
-			bs.event.Packets = appendCapped(bs.event.Packets, p.Num)
+			bs.event.Packets = appendCapped(bs.event.Packets, num)
 			if bs.count >= b.opts.FloodRate {
 				bs.lastHot = sec
 			}
-			b.updateBurst(bs.event, p.Time, bs.count)
+			b.updateBurst(bs.event, t, bs.count)
 			return
 		}
 	}
@@ -38,13 +38,13 @@ func (b *Builder) countBroadcast(d *Device, p *decode.Packet) {
 		return
 	}
 	bs.lastHot = sec
-	e := &Event{Time: stamp(p.Time), Kind: KindBurst, Packets: []uint32{p.Num}, Sent: uint64(bs.count),
-		Peer: p.Dst.String()}
-	if !p.HasIP {
+	e := &Event{Time: stamp(t), Kind: KindBurst, Packets: []uint32{num}, Sent: uint64(bs.count),
+		Peer: to.String()}
+	if !to.IsValid() {
 		e.Peer = "broadcast"
 	}
 	e.DurationMs = 0
-	b.updateBurst(e, p.Time, bs.count)
+	b.updateBurst(e, t, bs.count)
 	bs.event = b.add(d, e)
 	b.floods = append(b.floods, e)
 	d.find(Finding{Kind: "flood", Severity: Warning, Time: e.Time, Packets: e.Packets[:1],
