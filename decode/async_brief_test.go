@@ -57,9 +57,21 @@ func (c *countBriefs) Observe(p *Packet, f *Flow) {
 	c.Async.Observe(p, f)
 }
 
+// capLender lends payloads from a capture's read buffer, as the window
+// does.
+type capLender struct{ c *capture.Capture }
+
+func (l capLender) Lend(b []byte) Loan {
+	if s := l.c.Lend(b); s != nil {
+		return s
+	}
+	return nil
+}
+
 // TestAsyncBriefPacketsReadAsFullOnes loads a generated mix of every kind
 // of traffic through a direct observer and through Async, which sends
-// most of it in brief: each packet must read the same on both sides.
+// most of it in brief: each packet must read the same on both sides,
+// with payloads copied or lent.
 func TestAsyncBriefPacketsReadAsFullOnes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "mix.pcapng")
 	if err := synth.WriteMixFile(path, synth.Options{Packets: 40000, Seed: 7}); err != nil {
@@ -70,31 +82,36 @@ func TestAsyncBriefPacketsReadAsFullOnes(t *testing.T) {
 	keep := func(p *Packet, f *Flow) bool {
 		return f == nil || f.Proto == ProtoUDP || p.Num-f.FirstPacket < 4
 	}
-	direct, behind := &recordAll{keep: keep}, &recordAll{keep: keep}
-	async := &countBriefs{Async: NewAsync(behind, keep)}
-	e := NewEngine(direct, async)
-	c, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	for {
-		fr, err := c.Next()
+	for _, lend := range []bool{false, true} {
+		direct, behind := &recordAll{keep: keep}, &recordAll{keep: keep}
+		async := &countBriefs{Async: NewAsync(behind, keep)}
+		e := NewEngine(direct, async)
+		c, err := capture.Open(path)
 		if err != nil {
-			break
+			t.Fatal(err)
 		}
-		e.Add(fr.Data, c.Interfaces()[fr.Iface].LinkType, Meta{Offset: fr.Offset, Time: fr.Time, CapLen: fr.CapLen, OrigLen: fr.OrigLen})
-	}
-	async.Close()
-	if len(direct.seen) != 40000 || len(behind.seen) != len(direct.seen) {
-		t.Fatalf("direct saw %d packets, async %d", len(direct.seen), len(behind.seen))
-	}
-	if async.briefs < len(direct.seen)/2 {
-		t.Errorf("only %d of %d packets travelled in brief", async.briefs, len(direct.seen))
-	}
-	for i := range direct.seen {
-		if !reflect.DeepEqual(direct.seen[i], behind.seen[i]) {
-			t.Fatalf("packet %d:\ndirect %+v\nasync  %+v", i+1, direct.seen[i], behind.seen[i])
+		if lend {
+			async.LendFrom(capLender{c})
+		}
+		for {
+			fr, err := c.Next()
+			if err != nil {
+				break
+			}
+			e.Add(fr.Data, c.Interfaces()[fr.Iface].LinkType, Meta{Offset: fr.Offset, Time: fr.Time, CapLen: fr.CapLen, OrigLen: fr.OrigLen})
+		}
+		async.Close()
+		c.Close()
+		if len(direct.seen) != 40000 || len(behind.seen) != len(direct.seen) {
+			t.Fatalf("lent %v: direct saw %d packets, async %d", lend, len(direct.seen), len(behind.seen))
+		}
+		if async.briefs < len(direct.seen)/2 {
+			t.Errorf("lent %v: only %d of %d packets travelled in brief", lend, async.briefs, len(direct.seen))
+		}
+		for i := range direct.seen {
+			if !reflect.DeepEqual(direct.seen[i], behind.seen[i]) {
+				t.Fatalf("lent %v: packet %d:\ndirect %+v\nasync  %+v", lend, i+1, direct.seen[i], behind.seen[i])
+			}
 		}
 	}
 }
