@@ -170,11 +170,10 @@ func (b *Builder) Skim(br *decode.Brief) bool {
 		readsMessages(br.Proto) || fs.http == nil && br.Payload > 0 && !fs.payloadRead(d) {
 		return false
 	}
-	// (The flow's state is as when Observe last saw it, which summed the
-	// connection up if it had closed.)
-	// Last, as it may take the packet: an HTTP flow's ACKs and skipped
-	// body bytes, which may end a message at this packet's time. (Should
-	// it not take it, Observe sets the same time.)
+	// The flow's state is as when Observe last saw it, which summed the
+	// connection up if it had closed. An HTTP flow's ACKs and skipped
+	// body bytes are taken last, as taking them may end a message at this
+	// packet's time (should they not be taken, Observe sets the same).
 	b.last = br.Time
 	if fs.dev != nil && fs.http != nil && !b.skimSegment(fs.http, br) {
 		return false
