@@ -96,15 +96,13 @@ func (a *Async) LendFrom(l Lender) { a.lender = l }
 
 // A batch holds asyncItems packets: each hand-over may wake the
 // observer's goroutine, which costs the load a system call, while a
-// batch's brief items (88 bytes each) should stay in cache. Few batches
-// wait at once, as the payloads they borrow keep read buffers from being
-// reused, so the load spreads over more memory (on make bench's mix,
-// with 2 waiting instead of 4, a load with timelines took 1.28 times a
-// plain one instead of 1.38: medians of 16 interleaved runs).
+// batch's brief items (88 bytes each) should stay in cache. (Waiting
+// batches keep the read buffers their payloads borrow from being reused;
+// 2 instead of 4 made no difference make bench could tell from noise.)
 const (
 	asyncItems    = 2048
 	asyncSlab     = 256 << 10
-	asyncInFlight = 2
+	asyncInFlight = 4
 )
 
 // asyncItem is one packet. A brief one carries every field the engine
