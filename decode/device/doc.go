@@ -5,7 +5,10 @@
 // cookies, clock skew, ARP conflicts, broadcast floods, a device that went
 // quiet, connections the server closed).
 //
-// A Builder is a decode.Observer: it sees every packet once, on the load
-// goroutine, and keeps only small per-device and per-flow state; HTTP is
-// reassembled only on flows that carry it.
+// A Builder is a decode.Observer: it sees every packet once, in order,
+// and keeps only small per-device and per-flow state; HTTP is reassembled
+// only on flows that carry it. Behind decode.Async (as the window runs
+// it, on a goroutine of its own) it is also a decode.Skimmer: the packets
+// that only add to counts, most of a capture's, it takes from their brief
+// without their rebuilding.
 package device
