@@ -161,10 +161,7 @@ func (b *Builder) Skim(br *decode.Brief) bool {
 		return false
 	}
 	fs := b.flows[br.Flow]
-	d := 1
-	if br.ToServer {
-		d = 0
-	}
+	d := way(br.ToServer)
 	l := &fs.link[d]
 	if l.src == nil || l.hasMAC != br.HasMAC || l.srcMAC != br.SrcMAC || l.dstMAC != br.DstMAC ||
 		readsMessages(br.Proto) || fs.http == nil && br.Payload > 0 && !fs.payloadRead(d) {
@@ -197,7 +194,8 @@ func (fs *flowState) payloadRead(d int) bool {
 }
 
 // readsMessages reports whether the builder reads the messages of proto
-// (in Observe's switch).
+// (in Observe's switch): their packets make events of their own, rather
+// than a connection's.
 func readsMessages(proto decode.Proto) bool {
 	switch proto {
 	case decode.ProtoDHCP, decode.ProtoDNS, decode.ProtoMDNS, decode.ProtoLLMNR, decode.ProtoNBNS, decode.ProtoSSDP:
@@ -385,9 +383,7 @@ func (b *Builder) NeedsPayload(p *decode.Packet, f *decode.Flow) bool {
 	if len(p.Payload) == 0 {
 		return false
 	}
-	switch p.Proto {
-	case decode.ProtoDHCP, decode.ProtoDNS, decode.ProtoMDNS, decode.ProtoLLMNR, decode.ProtoNBNS,
-		decode.ProtoSSDP:
+	if readsMessages(p.Proto) {
 		return true
 	}
 	if f == nil {
@@ -415,8 +411,12 @@ func (b *Builder) NeedsPayload(p *decode.Packet, f *decode.Flow) bool {
 
 // direction is 0 for a packet from the client, 1 from the server, as
 // stream.Dir counts.
-func direction(p *decode.Packet) int {
-	if p.ToServer {
+func direction(p *decode.Packet) int { return way(p.ToServer) }
+
+// way is direction for a packet known only by whether it went to the
+// server (a brief one).
+func way(toServer bool) int {
+	if toServer {
 		return 0
 	}
 	return 1

@@ -81,11 +81,7 @@ func wantsConnEvent(p *decode.Packet, f *decode.Flow) bool {
 	if f.Server.Addr().IsMulticast() || isBroadcast4(f.Server.Addr()) {
 		return false
 	}
-	switch p.Proto {
-	case decode.ProtoDHCP, decode.ProtoDNS, decode.ProtoMDNS, decode.ProtoLLMNR, decode.ProtoNBNS, decode.ProtoSSDP:
-		return false
-	}
-	return true
+	return !readsMessages(p.Proto)
 }
 
 func peerString(f *decode.Flow, clientIsDevice bool) string {

@@ -146,10 +146,7 @@ func (b *Builder) skimSegment(h *httpFlow, br *decode.Brief) bool {
 	if h.closed {
 		return true // (Observe would not look at it either)
 	}
-	d := 1
-	if br.ToServer {
-		d = 0
-	}
+	d := way(br.ToServer)
 	unwanted := b.hints.unwanted(br.Flow, d, br.Seq, br.Payload)
 	if br.Payload > 0 && !unwanted {
 		return false
