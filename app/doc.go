@@ -9,4 +9,5 @@ package app
 // make bench measures with): the heap may grow half again over what is
 // live, not double. The packet index is most of what a load holds, so
 // this keeps a big capture's window small for a little more GC work.
+// While a file loads, the collector is held back instead (see holdGC).
 const GCPercent = 50

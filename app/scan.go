@@ -22,6 +22,7 @@ type ScanFunc func(ix decode.Index, p *decode.Packet, f *decode.Flow) error
 func Scan(c *capture.Capture, observers []decode.Observer, fn ScanFunc) (*decode.Engine, error) {
 	eng := decode.NewEngine(observers...)
 	lendPayloads(c, observers)
+	defer holdGC()()
 	for {
 		fr, err := c.Next()
 		if errors.Is(err, io.EOF) {

@@ -282,6 +282,7 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 		return
 	}
 	lendPayloads(c, l.observers)
+	defer holdGC()()
 
 	last := s.opts.Now()
 	first := true
