@@ -95,6 +95,7 @@ type Builder struct {
 	dns       dnsState
 	last      int64
 	hints     bodyHints
+	summary   []byte // scratch for connection summaries
 }
 
 // NewBuilder returns an empty builder.

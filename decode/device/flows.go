@@ -120,8 +120,9 @@ func (b *Builder) finishFlow(fs *flowState, f *decode.Flow) {
 	if f.LastPacket != f.FirstPacket {
 		e.Packets = append(e.Packets[:1], f.LastPacket)
 	}
-	enc := fs.encrypted(f)
-	e.Encrypted = &enc
+	if enc := fs.encrypted(f); e.Encrypted == nil || *e.Encrypted != enc {
+		e.Encrypted = &enc
+	}
 	if fs.tls != nil && fs.tls.sni != "" && e.PeerName == "" {
 		e.PeerName = fs.tls.sni
 	}
@@ -144,7 +145,12 @@ func (b *Builder) finishFlow(fs *flowState, f *decode.Flow) {
 				key:  peerLabel(e) + " " + e.Close})
 		}
 	}
-	e.Summary = connSummary(e, f)
+	// A connection summed up as it closed is summed up again at the end,
+	// mostly to the same words: those are kept rather than copied again.
+	b.summary = appendConnSummary(b.summary[:0], e, f)
+	if string(b.summary) != e.Summary {
+		e.Summary = string(b.summary)
+	}
 	if f.Close != decode.CloseNone {
 		fs.closeNoted = true
 	}
@@ -192,7 +198,18 @@ func peerLabel(e *Event) string {
 	return e.Peer
 }
 
-func connSummary(e *Event, f *decode.Flow) string {
+// appendPeerLabel appends peerLabel(e).
+func appendPeerLabel(s []byte, e *Event) []byte {
+	if e.PeerName != "" {
+		s = append(s, e.PeerName...)
+		s = append(s, " ("...)
+		s = append(s, e.Peer...)
+		return append(s, ')')
+	}
+	return append(s, e.Peer...)
+}
+
+func appendConnSummary(s []byte, e *Event, f *decode.Flow) []byte {
 	what := "clear text"
 	if e.Encrypted != nil && *e.Encrypted {
 		what = "encrypted (TLS)"
@@ -204,12 +221,11 @@ func connSummary(e *Event, f *decode.Flow) string {
 	}
 	// Built by appending: thousands of connections are summed up, twice
 	// each when a capture is loaded (as they close, and at the end).
-	s := make([]byte, 0, 160)
 	s = append(s, e.App...)
 	s = append(s, ' ')
 	s = append(s, verb(e)...)
 	s = append(s, ' ')
-	s = append(s, peerLabel(e)...)
+	s = appendPeerLabel(s, e)
 	s = append(s, ": "...)
 	s = appendBytes(s, e.BytesOut)
 	s = append(s, " out, "...)
@@ -224,12 +240,12 @@ func connSummary(e *Event, f *decode.Flow) string {
 		s = append(s, "; closed by "...)
 		s = append(s, closer...)
 		s = append(s, " ("...)
-		s = append(s, upper(e.Close)...)
+		s = appendUpper(s, e.Close)
 		s = append(s, ") after "...)
 		s = appendMs(s, e.IdleBeforeMs)
 		s = append(s, " idle"...)
 	}
-	return string(s)
+	return s
 }
 
 func verb(e *Event) string {
@@ -239,14 +255,18 @@ func verb(e *Event) string {
 	return "exchange with"
 }
 
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
+func upper(s string) string { return string(appendUpper(nil, s)) }
+
+// appendUpper appends s with its ASCII letters in upper case.
+func appendUpper(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		if 'a' <= c && c <= 'z' {
-			b[i] = c - 32
+			c -= 32
 		}
+		b = append(b, c)
 	}
-	return string(b)
+	return b
 }
 
 func humanBytes(n uint64) string { return string(appendBytes(nil, n)) }
