@@ -29,11 +29,20 @@ func deviceBuilder(observers []decode.Observer) *device.Builder {
 	return nil
 }
 
-// Devices waits for the load to finish, finishes its device builder and
-// returns the report; nil when the load had no builder. It may take a
-// moment on a big capture: call it off the UI goroutine.
+// Devices waits for the load to finish and returns its device report;
+// nil when the load had no builder. It may take a moment on a big
+// capture: call it off the UI goroutine.
 func (l *Loaded) Devices() *device.Report {
 	l.Wait()
+	l.finishDevices()
+	return l.report
+}
+
+// finishDevices finishes the load's device builder and keeps its report,
+// once. The load calls it as it ends, so that the report is built while
+// the collector is still held back (see holdGC) and the window, which
+// always shows it, finds it ready.
+func (l *Loaded) finishDevices() {
 	l.reportOnce.Do(func() {
 		l.builderMu.Lock()
 		defer l.builderMu.Unlock()
@@ -43,7 +52,6 @@ func (l *Loaded) Devices() *device.Report {
 			l.report = &r
 		}
 	})
-	return l.report
 }
 
 // DevicesSoFar returns the story of the devices up to the last batch of a
@@ -83,6 +91,7 @@ func (l *Loaded) DevicesSoFar() *device.Report {
 // BuildReport reads a whole capture and returns the story of its devices,
 // and the reason the capture ended early, if it did.
 func BuildReport(c *capture.Capture) (device.Report, error) {
+	defer holdGC()()
 	obs := DeviceObservers()
 	eng, err := Scan(c, obs, nil)
 	b := deviceBuilder(obs)

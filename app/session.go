@@ -275,6 +275,9 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 		if errors.Is(err, io.EOF) {
 			err = nil
 		}
+		if !errors.Is(err, context.Canceled) {
+			l.finishDevices()
+		}
 		send(true, err)
 	}
 	if c.Size() < 0 {
