@@ -36,7 +36,10 @@ func (b *Builder) Report() Report {
 		if d.Packets == 0 && len(d.Events) == 0 {
 			continue // only ever addressed, never heard from or about
 		}
-		sort.SliceStable(d.Events, func(i, j int) bool { return d.Events[i].Time.Before(d.Events[j].Time) })
+		// Most events come in time order already.
+		if !slices.IsSortedFunc(d.Events, byEventTime) {
+			slices.SortStableFunc(d.Events, byEventTime)
+		}
 		sort.SliceStable(d.Findings, func(i, j int) bool { return d.Findings[i].Time.Before(d.Findings[j].Time) })
 		if d.Packets > 0 {
 			d.Last = stamp(d.lastSent)
@@ -61,6 +64,8 @@ func (b *Builder) Report() Report {
 	}
 	return r
 }
+
+func byEventTime(a, b *Event) int { return a.Time.Compare(b.Time) }
 
 // Snapshot returns the report so far as a copy that the builder's later
 // packets do not touch, so that another goroutine may read it while the
@@ -122,18 +127,16 @@ func (d *Device) lookedUp() []string {
 
 func (d *Device) peers() []string {
 	var out []string
-	seen := map[string]bool{}
+	// Keyed by both parts, so that a label is put together once a peer.
+	type peer struct{ addr, name string }
+	seen := map[peer]bool{}
 	for _, e := range d.Events {
 		if e.Kind != KindTCP && e.Kind != KindUDP {
 			continue
 		}
-		p := e.Peer
-		if e.PeerName != "" {
-			p = e.PeerName + " (" + e.Peer + ")"
-		}
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
+		if k := (peer{e.Peer, e.PeerName}); !seen[k] {
+			seen[k] = true
+			out = append(out, peerLabel(e))
 		}
 	}
 	return out
