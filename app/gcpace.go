@@ -1,7 +1,6 @@
 package app
 
 import (
-	"math"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -17,8 +16,10 @@ const LoadHeadroom = 256 << 20
 var gcHold struct {
 	mu      sync.Mutex
 	holders int
-	percent int  // the GC percent to go back to
-	paced   bool // the held collector ran, so pacing is back to normal
+	percent int   // the GC percent to go back to
+	limit   int64 // and the memory limit
+	paced   bool  // the held collector ran, so pacing is back to normal
+	gen     int   // counts holds from none, so a late watch of an old one is ignored
 }
 
 // holdGC keeps the garbage collector from running while a file loads,
@@ -38,8 +39,9 @@ func holdGC() (release func()) {
 	if gcHold.holders == 1 {
 		gcHold.percent = debug.SetGCPercent(-1)
 		gcHold.paced = false
-		debug.SetMemoryLimit(int64(memoryInUse()) + LoadHeadroom)
-		watchNextGC()
+		gcHold.gen++
+		gcHold.limit = debug.SetMemoryLimit(int64(memoryInUse()) + LoadHeadroom)
+		watchNextGC(gcHold.gen)
 	}
 	var once sync.Once
 	return func() { once.Do(releaseGC) }
@@ -57,21 +59,21 @@ func releaseGC() {
 // pace restores the collector's settings from before the hold.
 func pace() {
 	debug.SetGCPercent(gcHold.percent)
-	debug.SetMemoryLimit(math.MaxInt64)
+	debug.SetMemoryLimit(gcHold.limit)
 	gcHold.paced = true
 }
 
-// watchNextGC ends the hold's effect at the next collection: an object
+// watchNextGC ends hold gen's effect at the next collection: an object
 // nothing points to is collected by it, and its cleanup then runs.
-func watchNextGC() {
+func watchNextGC(gen int) {
 	sentinel := new([64]byte)
-	runtime.AddCleanup(sentinel, func(int) {
+	runtime.AddCleanup(sentinel, func(gen int) {
 		gcHold.mu.Lock()
 		defer gcHold.mu.Unlock()
-		if gcHold.holders > 0 && !gcHold.paced {
+		if gen == gcHold.gen && gcHold.holders > 0 && !gcHold.paced {
 			pace()
 		}
-	}, 0)
+	}, gen)
 }
 
 // memoryInUse is the memory the Go runtime holds from the system now, as
