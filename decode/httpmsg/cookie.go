@@ -87,10 +87,23 @@ func ParseDate(s string) (time.Time, bool) {
 	return t, true
 }
 
+// monthOf returns the month whose three-letter name s is, in any case.
+// (Lowered byte by byte: no other character lowers to ASCII letters, and
+// dates are parsed for every HTTP response, so no copy is made.)
 func monthOf(s string) time.Month {
-	s = strings.ToLower(s)
+	if len(s) != 3 {
+		return 0
+	}
+	var l [3]byte
+	for i := range l {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		l[i] = c
+	}
 	for i, m := range months {
-		if s == m {
+		if string(l[:]) == m {
 			return time.Month(i + 1)
 		}
 	}
@@ -114,12 +127,13 @@ func leadingDigits(tok string, lo, hi int, out *int) bool {
 
 // parseClock reads "h[h]:m[m]:s[s]" optionally followed by non-digits.
 func parseClock(tok string, hh, mm, ss *int) bool {
-	parts := strings.SplitN(tok, ":", 3)
-	if len(parts) != 3 {
+	h, rest, ok := strings.Cut(tok, ":")
+	m, sec, ok2 := strings.Cut(rest, ":")
+	if !ok || !ok2 {
 		return false
 	}
 	var v [3]int
-	for i, p := range parts {
+	for i, p := range [3]string{h, m, sec} {
 		if i < 2 {
 			if len(p) < 1 || len(p) > 2 {
 				return false
