@@ -43,23 +43,34 @@ type flowState struct {
 	peer           netip.Addr
 	tried          [2]bool // each direction's first payload was looked at for HTTP or TLS
 	tcp            bool
-	// link is, each way, who sends and who receives the flow's packets
-	// between the MACs last seen, when a packet between them only adds
-	// to their counts (see Skim).
-	link [2]flowLink
+	// to is, each way, the group the flow's packets went to last, when
+	// they went to one (for a flood's event; see Skim).
+	to [2]netip.Addr
 	// closeNoted is set once the connection's close has been told (its
 	// event summed up and any finding made), so it is told only once.
 	closeNoted bool
 }
 
-// flowLink is who a flow's packets between two MACs count for: the
-// sender, and the receiver or the group they flood.
+// skimEntry is what Skim needs of a flow, kept apart from its flowState
+// in one dense slice by flow ID: Skim runs for most packets of a capture,
+// in no order of flows, and so reads one small entry instead of chasing
+// the flow's state and what hangs off it.
+type skimEntry struct {
+	link [2]flowLink
+	// http is the flow's HTTP reading, when it belongs to a device.
+	http *httpFlow
+}
+
+// flowLink is, one way, who a flow's packets between two MACs count for:
+// the sender, and the receiver or the group they flood (when group is
+// set), as the flow's last packet that way showed.
 type flowLink struct {
 	src, dst       *Device
-	group          bool
-	to             netip.Addr
-	hasMAC         bool
 	srcMAC, dstMAC [6]byte
+	group, hasMAC  bool
+	// read is set when this way's payload needs no more looking at (see
+	// flowState.payloadRead), as of the flow's last packet Observe saw.
+	read bool
 }
 
 // burst tracks broadcast and multicast sent by one device.
@@ -87,6 +98,7 @@ type Builder struct {
 	byIP      map[netip.Addr]*Device // local addresses learnt from ARP and DHCP
 	arpOwner  map[netip.Addr][6]byte
 	flows     []*flowState // by flow ID, which the engine hands out densely from 1
+	skims     []skimEntry  // by flow ID, as flows
 	bursts    map[*Device]*burst
 	floods    []*Event
 	httpFlows int
@@ -144,12 +156,23 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 		b.flowPacket(src, p, f)
 		// The next packets this way between the same MACs count for the
 		// same devices (see Skim).
-		fl := &b.flows[f.ID].link[direction(p)]
-		*fl = flowLink{}
+		fs, d := b.flows[f.ID], direction(p)
+		for int(f.ID) >= len(b.skims) {
+			b.skims = append(b.skims, skimEntry{})
+		}
+		e := &b.skims[f.ID]
+		e.link[d] = flowLink{}
 		if src != nil && (dst != nil || group) && (!p.HasMAC || len(p.SrcMAC) == 6 && len(p.DstMAC) == 6) {
-			*fl = flowLink{src: src, dst: dst, group: group, to: to, hasMAC: p.HasMAC}
-			copy(fl.srcMAC[:], p.SrcMAC)
-			copy(fl.dstMAC[:], p.DstMAC)
+			e.link[d] = flowLink{src: src, dst: dst, group: group, hasMAC: p.HasMAC}
+			copy(e.link[d].srcMAC[:], p.SrcMAC)
+			copy(e.link[d].dstMAC[:], p.DstMAC)
+			fs.to[d] = to
+		}
+		// This packet may have changed what either way's payload needs.
+		e.link[0].read, e.link[1].read = fs.payloadRead(0), fs.payloadRead(1)
+		e.http = nil
+		if fs.dev != nil {
+			e.http = fs.http
 		}
 	}
 }
@@ -158,14 +181,14 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 // counts (most of a capture's) from its brief, when its flow is known
 // and it goes between the same MACs as the flow's last packet that way.
 func (b *Builder) Skim(br *decode.Brief) bool {
-	if int(br.Flow) >= len(b.flows) || b.flows[br.Flow] == nil {
+	if int(br.Flow) >= len(b.skims) {
 		return false
 	}
-	fs := b.flows[br.Flow]
+	e := &b.skims[br.Flow]
 	d := way(br.ToServer)
-	l := &fs.link[d]
+	l := &e.link[d]
 	if l.src == nil || l.hasMAC != br.HasMAC || l.srcMAC != br.SrcMAC || l.dstMAC != br.DstMAC ||
-		readsMessages(br.Proto) || fs.http == nil && br.Payload > 0 && !fs.payloadRead(d) {
+		readsMessages(br.Proto) || e.http == nil && br.Payload > 0 && !l.read {
 		return false
 	}
 	// The flow's state is as when Observe last saw it, which summed the
@@ -173,7 +196,7 @@ func (b *Builder) Skim(br *decode.Brief) bool {
 	// body bytes are taken last, as taking them may end a message at this
 	// packet's time (should they not be taken, Observe sets the same).
 	b.last = br.Time
-	if fs.dev != nil && fs.http != nil && !b.skimSegment(fs.http, br) {
+	if e.http != nil && !b.skimSegment(e.http, br) {
 		return false
 	}
 	l.src.sent(br.Time, br.OrigLen)
@@ -181,7 +204,7 @@ func (b *Builder) Skim(br *decode.Brief) bool {
 		l.dst.received(br.Num)
 	}
 	if l.group {
-		b.countBroadcast(l.src, br.Time, br.Num, l.to)
+		b.countBroadcast(l.src, br.Time, br.Num, b.flows[br.Flow].to[d])
 	}
 	return true
 }
