@@ -88,8 +88,9 @@ func ParseDate(s string) (time.Time, bool) {
 }
 
 // monthOf returns the month whose three-letter name s is, in any case.
-// (Lowered byte by byte: no other character lowers to ASCII letters, and
-// dates are parsed for every HTTP response, so no copy is made.)
+// It lowers ASCII letters byte by byte, without the copy strings.ToLower
+// makes (dates are read for every HTTP response): three bytes lower to a
+// month's name only when they are its letters.
 func monthOf(s string) time.Month {
 	if len(s) != 3 {
 		return 0
