@@ -191,12 +191,8 @@ func isClearApp(p decode.Proto) bool {
 	return false
 }
 
-func peerLabel(e *Event) string {
-	if e.PeerName != "" {
-		return e.PeerName + " (" + e.Peer + ")"
-	}
-	return e.Peer
-}
+// peerLabel names a connection's peer: its name, with its address after.
+func peerLabel(e *Event) string { return string(appendPeerLabel(nil, e)) }
 
 // appendPeerLabel appends peerLabel(e).
 func appendPeerLabel(s []byte, e *Event) []byte {

@@ -36,10 +36,6 @@ type skipRun struct {
 	last uint64
 }
 
-// maxRun keeps a run within what the reassembler takes as one skipped
-// segment.
-const maxRun = 1 << 20
-
 // gatherRuns may be turned off by a test, to check that gathering
 // changes nothing but the work done.
 var gatherRuns = true
@@ -195,7 +191,7 @@ func (b *Builder) gather(h *httpFlow, id uint32, seg stream.Segment, unwanted bo
 	if run.n > 0 {
 		next = run.seq + uint32(run.n)
 	}
-	if !unwanted || seg.Seq != next || run.n+seg.Skip > maxRun {
+	if !unwanted || seg.Seq != next || run.n+seg.Skip > stream.MaxSegment {
 		return false
 	}
 	if run.n == 0 {

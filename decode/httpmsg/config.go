@@ -39,7 +39,7 @@ type Config struct {
 	// OnLength, when set, is told when a body whose length the head gave
 	// (Content-Length, not chunked) begins: the stream offset of its
 	// first byte and its length. A reader that only counts such a body
-	// can then be spared its bytes (see stream.Segment.WireLen).
+	// can then be spared its bytes (see stream.Segment.Skip).
 	OnLength func(m *Message, dir stream.Dir, offset, length int64)
 }
 

@@ -142,11 +142,11 @@ func (r *Reassembler) Add(s Segment) error {
 	h.stats.Segments++
 	wire := len(s.Payload)
 	if s.WireLen > wire {
-		wire = min(s.WireLen, 1<<20)
+		wire = min(s.WireLen, MaxSegment)
 	}
 	skipped := s.Skip > 0 && len(s.Payload) == 0
 	if skipped {
-		wire = min(s.Skip, 1<<20)
+		wire = min(s.Skip, MaxSegment)
 	}
 	start := h.offset(seq)
 	if s.Flags&FIN != 0 && !h.stats.FIN {

@@ -34,6 +34,10 @@ const (
 	ACK
 )
 
+// MaxSegment is the most bytes one segment stands for in the stream:
+// a longer WireLen or Skip is taken as this long.
+const MaxSegment = 1 << 20
+
 // Segment is one TCP segment of a flow, as decoded by the caller.
 type Segment struct {
 	// Dir is the segment's direction.
