@@ -87,7 +87,13 @@ const macCacheBits = 6
 // It belongs to the load goroutine; call Report when the load is done (or
 // for a live snapshot, from the same goroutine).
 type Builder struct {
-	opts     Options
+	opts Options
+	// hints is read by NeedsPayload on the load goroutine for every
+	// packet it is asked about: the pointer sits among fields that are
+	// not written while packets flow, and what it points to apart, so
+	// that the builder's own writes do not take the cache line from
+	// under the load.
+	hints    *bodyHints
 	byMAC    map[uint64]*Device // devices on links with MACs, by macKey64
 	macCache [1 << macCacheBits]struct {
 		key uint64
@@ -106,13 +112,12 @@ type Builder struct {
 	dhcp      dhcpState
 	dns       dnsState
 	last      int64
-	hints     bodyHints
 	summary   []byte // scratch for connection summaries
 }
 
 // NewBuilder returns an empty builder.
 func NewBuilder(opts Options) *Builder {
-	return &Builder{opts: opts.withDefaults(), byMAC: map[uint64]*Device{}, byAddr: map[netip.Addr]*Device{}, byIP: map[netip.Addr]*Device{},
+	return &Builder{opts: opts.withDefaults(), hints: &bodyHints{}, byMAC: map[uint64]*Device{}, byAddr: map[netip.Addr]*Device{}, byIP: map[netip.Addr]*Device{},
 		arpOwner: map[netip.Addr][6]byte{}, bursts: map[*Device]*burst{},
 		dhcp: newDHCPState(), dns: newDNSState(), budget: stream.NewBudget(32 << 20)}
 }
@@ -381,18 +386,32 @@ func (d *Device) find(f Finding) {
 	if f.key == "" {
 		f.key = f.Text
 	}
-	for i := range d.Findings {
-		g := &d.Findings[i]
-		if g.Kind == f.Kind && g.key == f.key {
-			g.Count++
-			for _, p := range f.Packets {
-				g.Packets = appendCapped(g.Packets, p)
-			}
-			return
-		}
+	if d.repeat(f.Kind, f.key, f.Packets) {
+		return
 	}
+	if d.findingAt == nil {
+		d.findingAt = map[findingKey]int{}
+	}
+	d.findingAt[findingKey{f.Kind, f.key}] = len(d.Findings)
 	f.Count = 1
 	d.Findings = append(d.Findings, f)
+}
+
+// repeat counts up the finding of kind and key, with its packets, when
+// the device has it, and reports whether it did: a caller that knows the
+// key need not word a finding that only counts up (a device can repeat
+// one thousands of times).
+func (d *Device) repeat(kind, key string, packets []uint32) bool {
+	i, ok := d.findingAt[findingKey{kind, key}]
+	if !ok {
+		return false
+	}
+	g := &d.Findings[i]
+	g.Count++
+	for _, p := range packets {
+		g.Packets = appendCapped(g.Packets, p)
+	}
+	return true
 }
 
 // NeedsPayload says which packets' payloads the builder reads: the

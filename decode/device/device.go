@@ -35,7 +35,11 @@ type Device struct {
 	resolved                         map[netip.Addr]string // IP -> name this device looked up
 	clearBytes, tlsBytes, otherBytes uint64
 	clearApps                        map[string]bool
+	findingAt                        map[findingKey]int // index in Findings
 }
+
+// findingKey tells repeats of a finding apart (see Device.find).
+type findingKey struct{ kind, key string }
 
 // Profile holds what the device told about itself and its network.
 type Profile struct {

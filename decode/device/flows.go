@@ -136,13 +136,24 @@ func (b *Builder) finishFlow(fs *flowState, f *decode.Flow) {
 				who = decode.SideClient
 			}
 		}
-		e.ClosedBy = map[decode.Side]string{decode.SideClient: "device", decode.SideServer: "peer"}[who]
+		switch who {
+		case decode.SideClient:
+			e.ClosedBy = "device"
+		case decode.SideServer:
+			e.ClosedBy = "peer"
+		default:
+			e.ClosedBy = ""
+		}
 		e.Close = f.Close.String()
 		e.IdleBeforeMs = float64(f.IdleBeforeClose()) / 1e6
 		if e.ClosedBy == "peer" && fs.clientIsDevice && !fs.closeNoted {
-			fs.dev.find(Finding{Kind: "server-closed", Severity: Info, Time: stamp(f.CloseTime), Packets: []uint32{f.ClosePacket}, Flow: f.ID,
-				Text: fmt.Sprintf("%s closed the connection (%s) after %s idle", peerLabel(e), upper(e.Close), fmtMs(e.IdleBeforeMs)),
-				key:  peerLabel(e) + " " + e.Close})
+			label := peerLabel(e)
+			key := label + " " + e.Close
+			if !fs.dev.repeat("server-closed", key, []uint32{f.ClosePacket}) {
+				fs.dev.find(Finding{Kind: "server-closed", Severity: Info, Time: stamp(f.CloseTime), Packets: []uint32{f.ClosePacket}, Flow: f.ID,
+					Text: fmt.Sprintf("%s closed the connection (%s) after %s idle", label, upper(e.Close), fmtMs(e.IdleBeforeMs)),
+					key:  key})
+			}
 		}
 	}
 	// A connection summed up as it closed is summed up again at the end,

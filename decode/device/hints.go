@@ -13,6 +13,7 @@ type bodyHints struct {
 	// from<<32 | to of the bytes not wanted. Only the builder stores or
 	// grows it; a grown table is published whole.
 	table atomic.Pointer[[]atomic.Uint64]
+	_     [56]byte // a cache line of its own (see Builder.hints)
 }
 
 // set records that bytes [from, to) of direction d of flow id are not

@@ -101,6 +101,10 @@ func (b *Builder) leakFindings(d *Device, e *Event, m *httpmsg.Message) {
 	if len(found) == 0 {
 		return
 	}
+	key := hostOr(m.Host, e.Peer) + " " + m.Method + " " + m.Path + " " + strings.Join(fieldNames(found), ",")
+	if d.repeat("clear-text", key, e.Packets) {
+		return
+	}
 	sev := Warning
 	for _, f := range found {
 		l := strings.ToLower(f)
@@ -110,7 +114,7 @@ func (b *Builder) leakFindings(d *Device, e *Event, m *httpmsg.Message) {
 	}
 	d.find(Finding{Kind: "clear-text", Severity: sev, Time: e.Time, Packets: e.Packets, Flow: e.Flow,
 		Text: fmt.Sprintf("sent %s in clear text to %s (HTTP %s %s)", strings.Join(found, ", "), hostOr(m.Host, e.Peer), m.Method, m.Path),
-		key:  hostOr(m.Host, e.Peer) + " " + m.Method + " " + m.Path + " " + strings.Join(fieldNames(found), ",")})
+		key:  key})
 }
 
 // fieldNames keeps the names of "name=value" and "Header: value" items,
