@@ -6,6 +6,7 @@ import (
 
 	"thingsniff/decode"
 	"thingsniff/decode/stream"
+	"thingsniff/decode/tls"
 )
 
 // Options tune a Builder. Zero values get the defaults.
@@ -113,6 +114,9 @@ type Builder struct {
 	dns       dnsState
 	last      int64
 	summary   []byte // scratch for connection summaries
+	// tlsScratch reads the first payload of each way of a flow (see
+	// tlsPayload).
+	tlsScratch tls.Accumulator
 }
 
 // NewBuilder returns an empty builder.

@@ -39,11 +39,22 @@ func (b *Builder) tlsPayload(fs *flowState, p *decode.Packet, f *decode.Flow) {
 		t.done[d], t.acc[d] = true, tls.Accumulator{}
 		return
 	}
-	t.seen[d], t.next[d] = true, p.Seq+uint32(len(p.Payload))
 	a := &t.acc[d]
+	if !t.seen[d] {
+		// Most hellos are whole in the first payload of their way: the
+		// builder's own reader takes it, and only a hello that goes on
+		// in later packets leaves its bytes with the flow (thousands of
+		// connections would each copy theirs in otherwise).
+		a = &b.tlsScratch
+		a.Reset()
+	}
+	t.seen[d], t.next[d] = true, p.Seq+uint32(len(p.Payload))
 	a.Max = tlsHelloMax
 	switch a.Write(p.Payload) {
 	case tls.NeedMore:
+		if a == &b.tlsScratch {
+			t.acc[d], b.tlsScratch = *a, tls.Accumulator{}
+		}
 		return
 	case tls.NotTLS:
 		t.done[d], t.acc[d] = true, tls.Accumulator{}
