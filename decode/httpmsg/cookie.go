@@ -52,11 +52,22 @@ func ParseDate(s string) (time.Time, bool) {
 		hh, mm, ss, day, year                  int
 		month                                  time.Month
 	)
-	isDelim := func(r rune) bool {
-		return r == 0x09 || (r >= 0x20 && r <= 0x2f) || (r >= 0x3b && r <= 0x40) ||
-			(r >= 0x5b && r <= 0x60) || (r >= 0x7b && r <= 0x7e)
-	}
-	for tok := range strings.FieldsFuncSeq(s, isDelim) {
+	// Tokens are split at ASCII delimiters, byte by byte: the bytes of a
+	// multi-byte character are never delimiters, so this splits as a
+	// walk over runes would, without one (every response has a Date).
+	for i := 0; i < len(s); {
+		for i < len(s) && dateDelim(s[i]) {
+			i++
+		}
+		j := i
+		for j < len(s) && !dateDelim(s[j]) {
+			j++
+		}
+		if j == i {
+			break
+		}
+		tok := s[i:j]
+		i = j
 		switch {
 		case !haveTime && parseClock(tok, &hh, &mm, &ss):
 			haveTime = true
@@ -85,6 +96,13 @@ func ParseDate(s string) (time.Time, bool) {
 		return time.Time{}, false // 31 Feb and the like
 	}
 	return t, true
+}
+
+// dateDelim reports whether c separates the tokens of a date (RFC 6265
+// section 5.1.1).
+func dateDelim(c byte) bool {
+	return c == 0x09 || (c >= 0x20 && c <= 0x2f) || (c >= 0x3b && c <= 0x40) ||
+		(c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e)
 }
 
 // monthOf returns the month whose three-letter name s is, in any case.

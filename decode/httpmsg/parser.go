@@ -194,7 +194,10 @@ func (s *side) readHead(p []byte, off int64, first, last uint64) int {
 	if !plausibleStart(h[:min(len(h), maxMethod+1)], s.request) || hasControl(fresh) {
 		return s.notHTTP()
 	}
-	if !s.lineOK {
+	// A head that goes on in later chunks has its first line checked as
+	// soon as it is whole, so that a stream that is not HTTP stops early;
+	// a head that ends here is parsed whole just below, first line first.
+	if !s.lineOK && end < 0 {
 		if i := bytes.IndexByte(h, '\n'); i >= 0 {
 			var scratch Message
 			if parseHead(&scratch, h[:i], s.request) != nil {
