@@ -113,7 +113,8 @@ type Builder struct {
 	dhcp      dhcpState
 	dns       dnsState
 	last      int64
-	summary   []byte // scratch for connection summaries
+	summary   []byte // scratch for event summaries
+	scratch   []byte // scratch for parts of them
 	// tlsScratch reads the first payload of each way of a flow (see
 	// tlsPayload).
 	tlsScratch tls.Accumulator

@@ -299,13 +299,23 @@ func (b *Builder) httpMessage(fs *flowState, h *httpFlow, m *httpmsg.Message) {
 	for _, c := range m.SetCookies {
 		e.SetCookies = append(e.SetCookies, c.Raw)
 	}
+	// The summary is put together in the builder's scratch buffers:
+	// every response adds to one, most with a quoted preview.
 	if len(m.Body) > 0 && isText(m.ContentType, m.Body) {
-		e.BodyPreview = preview(m.Body, 200)
+		b.scratch = appendPreview(b.scratch[:0], m.Body, 200)
+		e.BodyPreview = string(b.scratch)
 	}
-	e.Summary += " → " + strconv.Itoa(m.StatusCode) + " " + m.Reason
+	s := append(b.summary[:0], e.Summary...)
+	s = append(s, " → "...)
+	s = strconv.AppendInt(s, int64(m.StatusCode), 10)
+	s = append(s, ' ')
+	s = append(s, m.Reason...)
 	if e.BodyPreview != "" {
-		e.Summary += " " + strconv.Quote(preview(m.Body, 60))
+		b.scratch = appendPreview(b.scratch[:0], m.Body, 60)
+		s = append(s, ' ')
+		s = strconv.AppendQuote(s, string(b.scratch))
 	}
+	e.Summary, b.summary = string(s), s
 	if !fs.clientIsDevice {
 		b.clockFinding(d, e, m, now)
 	}
@@ -345,18 +355,21 @@ func isText(ct string, body []byte) bool {
 	return true
 }
 
-func preview(b []byte, n int) string {
-	// Runs of white space become one space, as strings.Fields and Join
-	// would make them, in one pass and one allocation; runs of plain
-	// ASCII are copied whole.
+func preview(b []byte, n int) string { return string(appendPreview(nil, b, n)) }
+
+// appendPreview appends the first n bytes of b with runs of white space
+// made one space (as strings.Fields and Join would make them), and "…"
+// when there was more.
+func appendPreview(out, b []byte, n int) []byte {
+	// In one pass; runs of plain ASCII are copied whole.
 	b = b[:min(len(b), n*2)]
-	out := make([]byte, 0, min(len(b), n+len("…")))
+	start := len(out)
 	space := false
 	for i := 0; i < len(b); {
 		size := 1
 		if c := b[i]; c < utf8.RuneSelf {
 			if asciiSpace[c] {
-				space = len(out) > 0
+				space = len(out) > start
 				i++
 				continue
 			}
@@ -366,7 +379,7 @@ func preview(b []byte, n int) string {
 		} else {
 			var r rune
 			if r, size = utf8.DecodeRune(b[i:]); unicode.IsSpace(r) {
-				space = len(out) > 0
+				space = len(out) > start
 				i += size
 				continue
 			}
@@ -378,10 +391,10 @@ func preview(b []byte, n int) string {
 		out = append(out, b[i:i+size]...) // invalid bytes stay as sent
 		i += size
 	}
-	if len(out) > n {
-		return string(out[:n]) + "…"
+	if len(out)-start > n {
+		out = append(out[:start+n], "…"...)
 	}
-	return string(out)
+	return out
 }
 
 // asciiSpace marks the ASCII bytes unicode.IsSpace calls space.
