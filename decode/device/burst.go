@@ -51,12 +51,18 @@ func (b *Builder) countBroadcast(d *Device, t int64, num uint32, to netip.Addr) 
 		Text: fmt.Sprintf("sends broadcast/multicast faster than %d packets/s (to %s)", b.opts.FloodRate, e.Peer)})
 }
 
+// updateBurst keeps a burst's numbers current; Report words them (see
+// burstSummary), not every packet of a flood.
 func (b *Builder) updateBurst(e *Event, now int64, countThisSecond int) {
 	e.DurationMs = float64(now-e.Time.UnixNano()) / 1e6
 	if r := float64(countThisSecond); r > e.Rate {
 		e.Rate = r
 	}
-	e.Summary = fmt.Sprintf("flooded %s: %d packets in %s, peak %.0f packets/s", e.Peer, e.Sent,
+}
+
+// burstSummary words a burst's numbers as they stand.
+func burstSummary(e *Event) string {
+	return fmt.Sprintf("flooded %s: %d packets in %s, peak %.0f packets/s", e.Peer, e.Sent,
 		time.Duration(e.DurationMs*1e6).Round(time.Millisecond), e.Rate)
 }
 

@@ -32,6 +32,9 @@ func (b *Builder) Finish(flow func(id uint32) *decode.Flow) {
 // ever received, and remote hosts seen through a router, are left out.
 func (b *Builder) Report() Report {
 	var r Report
+	for _, e := range b.floods {
+		e.Summary = burstSummary(e)
+	}
 	for _, d := range b.order {
 		if d.Packets == 0 && len(d.Events) == 0 {
 			continue // only ever addressed, never heard from or about
