@@ -39,7 +39,7 @@ type Async struct {
 	// The observer's goroutine writes its state for every packet: it is
 	// kept in an object of its own, so that it shares no cache line with
 	// the fields above, which the engine's goroutine reads for every
-	// packet (sharing one cost the load about 5% of its time).
+	// packet (sharing one slowed the load by a few per cent).
 	*receiver
 
 	lender Lender

@@ -402,6 +402,14 @@ func (d *Device) find(f Finding) {
 	d.Findings = append(d.Findings, f)
 }
 
+// indexFindings finds each finding by kind and key again after the
+// findings were put in another order.
+func (d *Device) indexFindings() {
+	for i, f := range d.Findings {
+		d.findingAt[findingKey{f.Kind, f.key}] = i
+	}
+}
+
 // repeat counts up the finding of kind and key, with its packets, when
 // the device has it, and reports whether it did: a caller that knows the
 // key need not word a finding that only counts up (a device can repeat

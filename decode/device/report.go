@@ -44,6 +44,7 @@ func (b *Builder) Report() Report {
 			slices.SortStableFunc(d.Events, byEventTime)
 		}
 		sort.SliceStable(d.Findings, func(i, j int) bool { return d.Findings[i].Time.Before(d.Findings[j].Time) })
+		d.indexFindings() // a live capture goes on finding after a snapshot
 		if d.Packets > 0 {
 			d.Last = stamp(d.lastSent)
 		}
@@ -78,7 +79,7 @@ func (b *Builder) Snapshot() Report {
 	out := Report{Devices: make([]*Device, len(r.Devices))}
 	for i, d := range r.Devices {
 		c := *d
-		c.names, c.clearApps, c.ips = nil, nil, nil
+		c.names, c.clearApps, c.ips, c.findingAt = nil, nil, nil, nil
 		c.Names, c.IPs, c.Summary = slices.Clone(d.Names), slices.Clone(d.IPs), slices.Clone(d.Summary)
 		c.Profile.DNSServers, c.Profile.Models = slices.Clone(d.Profile.DNSServers), slices.Clone(d.Profile.Models)
 		c.Profile.LookedUp, c.Profile.Peers = slices.Clone(d.Profile.LookedUp), slices.Clone(d.Profile.Peers)
