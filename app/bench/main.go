@@ -95,6 +95,10 @@ type result struct {
 	// Seconds it shows how much of the work ran beside the rest.
 	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
 	Note       string  `json:"note,omitempty"`
+	// Steal is the share of the machine's CPU time its host took for
+	// others while the run went on (from /proc/stat, set by the parent):
+	// a virtual machine's noise, shown beside the times it spoils.
+	Steal float64 `json:"-"`
 }
 
 func run(dir string, packets int) error {
@@ -128,9 +132,9 @@ func run(dir string, packets int) error {
 			return errs[kind]
 		}
 	}
-	fmt.Printf("%-44s %10s %12s %10s\n", fmt.Sprintf("measurement (fastest of %d runs)", rounds), "seconds", "peak RSS", "CPU s")
+	fmt.Printf("%-44s %10s %12s %10s %8s\n", fmt.Sprintf("measurement (fastest of %d runs)", rounds), "seconds", "peak RSS", "CPU s", "steal")
 	row := func(name string, r result) {
-		fmt.Printf("%-44s %10.3f %10.1f MB %10.3f\n", name, r.Seconds, float64(r.PeakRSS)/1e6, r.CPUSeconds)
+		fmt.Printf("%-44s %10.3f %10.1f MB %10.3f %7.0f%%\n", name, r.Seconds, float64(r.PeakRSS)/1e6, r.CPUSeconds, 100*r.Steal)
 	}
 	row("bare DecodingLayerParser loop", bare)
 	row("thingsniff load (index + flows)", load)
@@ -260,7 +264,9 @@ func child(kind, file string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	stolen := stealMeter()
 	out, err := exec.Command(exe, "-child", kind, "-file", file).Output()
+	steal := stolen()
 	if err != nil {
 		if ee, ok := err.(*exec.ExitError); ok {
 			return result{}, fmt.Errorf("%s: %v: %s", kind, err, ee.Stderr)
@@ -271,18 +277,57 @@ func child(kind, file string) (result, error) {
 	if err := json.Unmarshal(out, &r); err != nil {
 		return result{}, fmt.Errorf("%s: %w (%q)", kind, err, out)
 	}
+	r.Steal = steal
 	return r, nil
+}
+
+// stealMeter starts measuring the host's steal; the function it returns
+// gives the share of CPU time stolen since.
+func stealMeter() func() float64 {
+	total0, steal0 := cpuTicks()
+	return func() float64 {
+		total1, steal1 := cpuTicks()
+		if total1 <= total0 {
+			return 0
+		}
+		return float64(steal1-steal0) / float64(total1-total0)
+	}
+}
+
+// cpuTicks reads the machine's CPU time so far and the part of it its
+// host stole, in clock ticks, from /proc/stat (zero where there is none).
+func cpuTicks() (total, steal uint64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, 0
+	}
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseUint(v, 10, 64)
+		if i < 8 { // user nice system idle iowait irq softirq steal; guest time is inside user
+			total += n
+		}
+		if i == 7 {
+			steal = n
+		}
+	}
+	return total, steal
 }
 
 // timeCommand runs an outside program and measures its time and peak RSS.
 func timeCommand(name string, args ...string) (result, error) {
 	cmd := exec.Command(name, args...)
+	stolen := stealMeter()
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		return result{}, err
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	return result{Seconds: time.Since(start).Seconds(), PeakRSS: maxrss(cmd), CPUSeconds: cpu.Seconds()}, nil
+	return result{Seconds: time.Since(start).Seconds(), PeakRSS: maxrss(cmd), CPUSeconds: cpu.Seconds(), Steal: stolen()}, nil
 }
 
 // cpuSeconds is this process's user and system time so far.
