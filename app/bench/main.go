@@ -306,14 +306,11 @@ func cpuTicks() (total, steal uint64) {
 	if len(f) < 9 || f[0] != "cpu" {
 		return 0, 0
 	}
-	for i, v := range f[1:] {
+	// user nice system idle iowait irq softirq steal; guest time, after
+	// them, is counted inside user already.
+	for _, v := range f[1:9] {
 		n, _ := strconv.ParseUint(v, 10, 64)
-		if i < 8 { // user nice system idle iowait irq softirq steal; guest time is inside user
-			total += n
-		}
-		if i == 7 {
-			steal = n
-		}
+		total, steal = total+n, n
 	}
 	return total, steal
 }

@@ -85,8 +85,9 @@ type burst struct {
 const macCacheBits = 6
 
 // Builder is a decode.Observer that builds devices and their timelines.
-// It belongs to the load goroutine; call Report when the load is done (or
-// for a live snapshot, from the same goroutine).
+// It belongs to one goroutine, the load's or, wrapped in decode.Async,
+// its own; only NeedsPayload may be called from another. Call Report when
+// the load is done (or for a live snapshot) from the builder's goroutine.
 type Builder struct {
 	opts Options
 	// hints is read by NeedsPayload on the load goroutine for every

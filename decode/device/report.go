@@ -39,12 +39,14 @@ func (b *Builder) Report() Report {
 		if d.Packets == 0 && len(d.Events) == 0 {
 			continue // only ever addressed, never heard from or about
 		}
-		// Most events come in time order already.
+		// Most events and findings come in time order already.
 		if !slices.IsSortedFunc(d.Events, byEventTime) {
 			slices.SortStableFunc(d.Events, byEventTime)
 		}
-		sort.SliceStable(d.Findings, func(i, j int) bool { return d.Findings[i].Time.Before(d.Findings[j].Time) })
-		d.indexFindings() // a live capture goes on finding after a snapshot
+		if !slices.IsSortedFunc(d.Findings, byFindingTime) {
+			slices.SortStableFunc(d.Findings, byFindingTime)
+			d.indexFindings() // a live capture goes on finding after a snapshot
+		}
 		if d.Packets > 0 {
 			d.Last = stamp(d.lastSent)
 		}
@@ -70,6 +72,8 @@ func (b *Builder) Report() Report {
 }
 
 func byEventTime(a, b *Event) int { return a.Time.Compare(b.Time) }
+
+func byFindingTime(a, b Finding) int { return a.Time.Compare(b.Time) }
 
 // Snapshot returns the report so far as a copy that the builder's later
 // packets do not touch, so that another goroutine may read it while the
