@@ -282,7 +282,26 @@ func (v *devicesView) setReport(r *device.Report) {
 	}
 	if len(v.order) > 0 {
 		v.list.Select(k)
+		v.reveal(k)
 	}
+}
+
+// reveal scrolls the list to row k. The list measures from its own
+// height, which is stale while the tab is behind another (a load that
+// ends there scrolled the first device out of view): the top row goes
+// to the top whatever the height, and the tab reveals its row again when
+// it comes forward.
+func (v *devicesView) reveal(k int) {
+	if k == 0 {
+		v.list.ScrollToTop()
+	} else if k > 0 {
+		v.list.ScrollTo(k)
+	}
+}
+
+// shown is called when the Devices tab comes forward.
+func (v *devicesView) shown() {
+	v.reveal(slices.Index(v.order, v.sel))
 }
 
 // unchanged reports whether a device's story is the same in two reports.
@@ -355,7 +374,7 @@ func (v *devicesView) refilter() {
 	v.list.Refresh()
 	if k := slices.Index(order, v.sel); k >= 0 {
 		v.list.Select(k)
-		v.list.ScrollTo(k)
+		v.reveal(k)
 	}
 }
 

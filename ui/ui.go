@@ -82,6 +82,11 @@ func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
 	)
 	u.devices = newDevicesView(u)
 	u.AddTab(u.devices.tab)
+	u.tabs.OnSelected = func(t *container.TabItem) {
+		if t == u.devices.tab {
+			u.devices.shown()
+		}
+	}
 	u.stream = newFollowView(u)
 	u.AddTab(u.stream.tab)
 	u.OnLoad(func(*app.Loaded) { u.stream.clear() })
