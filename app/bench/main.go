@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -33,6 +34,12 @@ func main() {
 	memProfile := flag.String("memprofile", "", "with -child: write a heap profile at the end of the measurement to this file")
 	flag.Parse()
 	if *child != "" {
+		if *memProfile == "" {
+			// Measure what thingsniff itself runs: a program that links
+			// no profiler has the runtime's allocation sampling turned
+			// off, and this one links runtime/pprof for -cpuprofile.
+			runtime.MemProfileRate = 0
+		}
 		stop := startCPUProfile(*cpuProfile)
 		res, err := runChild(*child, *file)
 		stop()
