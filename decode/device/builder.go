@@ -50,6 +50,8 @@ type flowState struct {
 	// closeNoted is set once the connection's close has been told (its
 	// event summed up and any finding made), so it is told only once.
 	closeNoted bool
+	// worded is what the connection's summary was last worded from.
+	worded connWords
 }
 
 // skimEntry is what Skim needs of a flow, kept apart from its flowState

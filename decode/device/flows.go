@@ -157,14 +157,36 @@ func (b *Builder) finishFlow(fs *flowState, f *decode.Flow) {
 		}
 	}
 	// A connection summed up as it closed is summed up again at the end,
-	// mostly to the same words: those are kept rather than copied again.
-	b.summary = appendConnSummary(b.summary[:0], e, f)
-	if string(b.summary) != e.Summary {
-		e.Summary = string(b.summary)
+	// mostly from the same numbers (only a last ACK came after the FIN):
+	// its words are put together again only when what they tell changed,
+	// and kept when they come out the same.
+	if w := wordsOf(e); e.Summary == "" || w != fs.worded {
+		b.summary = appendConnSummary(b.summary[:0], e, f)
+		if string(b.summary) != e.Summary {
+			e.Summary = string(b.summary)
+		}
+		fs.worded = w
 	}
 	if f.Close != decode.CloseNone {
 		fs.closeNoted = true
 	}
+}
+
+// connWords is what a connection's summary is worded from (see
+// appendConnSummary).
+type connWords struct {
+	out, in                    uint64
+	app, peer, close, closedBy string
+	idleMs                     float64
+	encrypted, knownEncrypted  bool
+}
+
+func wordsOf(e *Event) connWords {
+	w := connWords{out: e.BytesOut, in: e.BytesIn, app: e.App, peer: e.PeerName, close: e.Close, closedBy: e.ClosedBy, idleMs: e.IdleBeforeMs}
+	if e.Encrypted != nil {
+		w.encrypted, w.knownEncrypted = *e.Encrypted, true
+	}
+	return w
 }
 
 func (fs *flowState) encrypted(f *decode.Flow) bool {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"thingsniff/decode"
 )
@@ -39,36 +40,67 @@ func (b *Builder) Report() Report {
 		if d.Packets == 0 && len(d.Events) == 0 {
 			continue // only ever addressed, never heard from or about
 		}
-		// Most events and findings come in time order already.
-		if !slices.IsSortedFunc(d.Events, byEventTime) {
-			slices.SortStableFunc(d.Events, byEventTime)
-		}
-		if !slices.IsSortedFunc(d.Findings, byFindingTime) {
-			slices.SortStableFunc(d.Findings, byFindingTime)
-			d.indexFindings() // a live capture goes on finding after a snapshot
-		}
-		if d.Packets > 0 {
-			d.Last = stamp(d.lastSent)
-		}
-		d.Profile.ClearBytes, d.Profile.EncryptedBytes, d.Profile.OtherBytes = d.clearBytes, d.tlsBytes, d.otherBytes
-		d.Profile.LookedUp = d.lookedUp()
-		d.Profile.Peers = d.peers()
-		d.Summary = d.summarize()
-		if d.Names == nil {
-			d.Names = []string{}
-		}
-		if d.IPs == nil {
-			d.IPs = []string{}
-		}
-		if d.Findings == nil {
-			d.Findings = []Finding{}
-		}
-		if d.Events == nil {
-			d.Events = []*Event{}
-		}
 		r.Devices = append(r.Devices, d)
 	}
+	sumUpAll(r.Devices)
 	return r
+}
+
+// sumUpAll sums up devices on two goroutines, half of their events each:
+// a device's story is its own, and when a load ends, which is when a
+// report is mostly asked for, the second core has nothing else to do.
+func sumUpAll(devs []*Device) {
+	total := 0
+	for _, d := range devs {
+		total += len(d.Events)
+	}
+	k, half := 0, 0
+	for k < len(devs) && half < total/2 {
+		half += len(devs[k].Events)
+		k++
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, d := range devs[k:] {
+			d.sumUp()
+		}
+	})
+	for _, d := range devs[:k] {
+		d.sumUp()
+	}
+	wg.Wait()
+}
+
+// sumUp puts the device's events and findings in time order and words
+// its profile and summary.
+func (d *Device) sumUp() {
+	// Most events and findings come in time order already.
+	if !slices.IsSortedFunc(d.Events, byEventTime) {
+		slices.SortStableFunc(d.Events, byEventTime)
+	}
+	if !slices.IsSortedFunc(d.Findings, byFindingTime) {
+		slices.SortStableFunc(d.Findings, byFindingTime)
+		d.indexFindings() // a live capture goes on finding after a snapshot
+	}
+	if d.Packets > 0 {
+		d.Last = stamp(d.lastSent)
+	}
+	d.Profile.ClearBytes, d.Profile.EncryptedBytes, d.Profile.OtherBytes = d.clearBytes, d.tlsBytes, d.otherBytes
+	d.Profile.LookedUp = d.lookedUp()
+	d.Profile.Peers = d.peers()
+	d.Summary = d.summarize()
+	if d.Names == nil {
+		d.Names = []string{}
+	}
+	if d.IPs == nil {
+		d.IPs = []string{}
+	}
+	if d.Findings == nil {
+		d.Findings = []Finding{}
+	}
+	if d.Events == nil {
+		d.Events = []*Event{}
+	}
 }
 
 func byEventTime(a, b *Event) int { return a.Time.Compare(b.Time) }
