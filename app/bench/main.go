@@ -250,7 +250,7 @@ const (
 
 // fastest runs a measurement rounds times, each in a fresh process, and
 // keeps the fastest run; again is as for fastestInTurn.
-func fastest(kind, file string) (r result, again int, err error) {
+func fastest(kind, file string) (result, int, error) {
 	best, errs, again := fastestInTurn([]string{kind}, file)
 	return best[kind], again, errs[kind]
 }
