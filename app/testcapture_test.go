@@ -11,6 +11,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"thingsniff/capture"
+	"thingsniff/decode/decodetest"
 )
 
 // seg describes one TCP segment of a test conversation.
@@ -53,30 +54,11 @@ func writeTCPCapture(t testing.TB, dir string, segs []seg) string {
 			ip.SrcIP, ip.DstIP = ip.DstIP, ip.SrcIP
 			tcp.SrcPort, tcp.DstPort = tcp.DstPort, tcp.SrcPort
 		}
-		for _, c := range s.flags {
-			switch c {
-			case 'S':
-				tcp.SYN = true
-			case 'A':
-				tcp.ACK = true
-			case 'F':
-				tcp.FIN = true
-			case 'R':
-				tcp.RST = true
-			case 'P':
-				tcp.PSH = true
-			}
-		}
+		decodetest.SetTCPFlags(tcp, s.flags)
 		if err := tcp.SetNetworkLayerForChecksum(ip); err != nil {
 			t.Fatal(err)
 		}
-		buf := gopacket.NewSerializeBuffer()
-		err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-			eth, ip, tcp, gopacket.Payload(s.payload))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b := buf.Bytes()
+		b := decodetest.Frame(t, eth, ip, tcp, gopacket.Payload(s.payload))
 		if err := w.WritePacket(0, start.Add(s.at).UnixNano(), b, uint32(len(b))); err != nil {
 			t.Fatal(err)
 		}

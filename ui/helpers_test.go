@@ -18,6 +18,7 @@ import (
 
 	"thingsniff/app"
 	"thingsniff/capture"
+	"thingsniff/decode/decodetest"
 )
 
 // queue is the tests' Dispatch: it holds work for the UI goroutine until
@@ -135,20 +136,7 @@ type packetSpec struct {
 func testPackets() []packetSpec {
 	tcp := func(sport, dport uint16, seq, ack uint32, flags string) *layers.TCP {
 		t := &layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(dport), Seq: seq, Ack: ack, Window: 64240}
-		for _, f := range flags {
-			switch f {
-			case 'S':
-				t.SYN = true
-			case 'A':
-				t.ACK = true
-			case 'F':
-				t.FIN = true
-			case 'R':
-				t.RST = true
-			case 'P':
-				t.PSH = true
-			}
-		}
+		decodetest.SetTCPFlags(t, flags)
 		return t
 	}
 	get := "GET /liveupdate.jsp?model=CAM1&ver=1.0.3&region=EU HTTP/1.1\r\nHost: update.example.com\r\nCookie: sid=abc; expires=Thu, 01 Jan 2015 00:00:00 GMT\r\n\r\n"
@@ -218,8 +206,6 @@ func serialize(t testing.TB, p packetSpec) []byte {
 	if !p.fromThing {
 		eth.SrcMAC, eth.DstMAC = macGateway(), macThing()
 	}
-	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
-	buf := gopacket.NewSerializeBuffer()
 	var ls []gopacket.SerializableLayer
 	if p.arp != nil {
 		eth.DstMAC = net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
@@ -249,10 +235,7 @@ func serialize(t testing.TB, p packetSpec) []byte {
 			ls = append(ls, gopacket.Payload(p.payload))
 		}
 	}
-	if err := gopacket.SerializeLayers(buf, opts, ls...); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return decodetest.Frame(t, ls...)
 }
 
 // writeCapture writes a test capture to a file and returns its path.

@@ -9,6 +9,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"thingsniff/decode"
+	"thingsniff/decode/decodetest"
 )
 
 // tcpFrame builds an Ethernet frame of a TCP segment between a device
@@ -25,27 +26,11 @@ func tcpFrame(t *testing.T, fromDevice bool, seq, ack uint32, flags string, payl
 		ip.SrcIP, ip.DstIP = devIP, srvIP
 		tcp.SrcPort, tcp.DstPort = 40000, 8443
 	}
-	for _, f := range flags {
-		switch f {
-		case 'S':
-			tcp.SYN = true
-		case 'A':
-			tcp.ACK = true
-		case 'F':
-			tcp.FIN = true
-		case 'P':
-			tcp.PSH = true
-		}
-	}
+	decodetest.SetTCPFlags(tcp, flags)
 	if err := tcp.SetNetworkLayerForChecksum(ip); err != nil {
 		t.Fatal(err)
 	}
-	buf := gopacket.NewSerializeBuffer()
-	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-		eth, ip, tcp, gopacket.Payload(payload)); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return decodetest.Frame(t, eth, ip, tcp, gopacket.Payload(payload))
 }
 
 // A connection is summed up as it closes and again at the end: bytes that
