@@ -355,8 +355,6 @@ func isText(ct string, body []byte) bool {
 	return true
 }
 
-func preview(b []byte, n int) string { return string(appendPreview(nil, b, n)) }
-
 // appendPreview appends the first n bytes of b with runs of white space
 // made one space (as strings.Fields and Join would make them), and "…"
 // when there was more.

@@ -99,8 +99,9 @@ func FuzzPreview(f *testing.F) {
 		if len(want) > 20 {
 			want = want[:20] + "…"
 		}
-		if got := preview([]byte(in), 20); got != want {
-			t.Errorf("preview(%q) = %q, want %q", in, got, want)
+		// After something already in the buffer, as the builder appends.
+		if got := string(appendPreview([]byte(">"), []byte(in), 20)[1:]); got != want {
+			t.Errorf("appendPreview(%q) = %q, want %q", in, got, want)
 		}
 	})
 }
