@@ -15,18 +15,29 @@ func DeviceObservers() []decode.Observer {
 }
 
 // deviceBuilder finds the builder among observers, waiting for it to see
-// every packet when it runs asynchronously.
-func deviceBuilder(observers []decode.Observer) *device.Builder {
+// every packet when it runs asynchronously; err says why it stopped seeing
+// them early.
+func deviceBuilder(observers []decode.Observer) (b *device.Builder, err error) {
+	closeObservers(observers)
+	for _, o := range observers {
+		if a, ok := o.(*decode.Async); ok {
+			o, err = a.Inner(), a.Err()
+		}
+		if b, ok := o.(*device.Builder); ok {
+			return b, err
+		}
+	}
+	return nil, nil
+}
+
+// closeObservers waits for the asynchronous observers to see every packet
+// handed over, so that they let go of what the capture lent them.
+func closeObservers(observers []decode.Observer) {
 	for _, o := range observers {
 		if a, ok := o.(*decode.Async); ok {
 			a.Close()
-			o = a.Inner()
-		}
-		if b, ok := o.(*device.Builder); ok {
-			return b
 		}
 	}
-	return nil
 }
 
 // Devices waits for the load to finish and returns its device report;
@@ -46,7 +57,9 @@ func (l *Loaded) finishDevices() {
 	l.reportOnce.Do(func() {
 		l.builderMu.Lock()
 		defer l.builderMu.Unlock()
-		if b := deviceBuilder(l.observers); b != nil {
+		b, err := deviceBuilder(l.observers)
+		l.devicesErr = err
+		if b != nil {
 			b.Finish(l.engine.Flow)
 			r := b.Report()
 			l.report = &r
@@ -94,7 +107,10 @@ func BuildReport(c *capture.Capture) (device.Report, error) {
 	defer holdGC()()
 	obs := DeviceObservers()
 	eng, err := Scan(c, obs, nil)
-	b := deviceBuilder(obs)
+	b, stopped := deviceBuilder(obs)
 	b.Finish(eng.Flow)
+	if err == nil {
+		err = stopped
+	}
 	return b.Report(), err
 }

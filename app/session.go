@@ -105,6 +105,7 @@ type Loaded struct {
 
 	reportOnce sync.Once
 	report     *device.Report
+	devicesErr error // why the device builder stopped early, if it did
 	// builderMu keeps a snapshot of the device builder (DevicesSoFar) from
 	// running beside its finish (Devices).
 	builderMu sync.Mutex
@@ -275,8 +276,13 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 		if errors.Is(err, io.EOF) {
 			err = nil
 		}
-		if !errors.Is(err, context.Canceled) {
+		if errors.Is(err, context.Canceled) {
+			closeObservers(l.observers)
+		} else {
 			l.finishDevices()
+			if err == nil {
+				err = l.devicesErr
+			}
 		}
 		send(true, err)
 	}
@@ -386,8 +392,8 @@ func (s *Session) loadStream(ctx context.Context, l *Loaded, setIfaces func([]ca
 // inside a record, so that the window can recognise it through app.
 type TruncatedError = capture.TruncatedError
 
-// lendPayloads lets asynchronous observers borrow payloads from c's read
-// buffer instead of copying them. Only for captures read on the engine's
+// lendPayloads lets asynchronous observers borrow payloads where c holds
+// them instead of copying them. Only for captures read on the engine's
 // goroutine: a loan is taken there, right after Next.
 func lendPayloads(c *capture.Capture, observers []decode.Observer) {
 	for _, o := range observers {
@@ -397,7 +403,8 @@ func lendPayloads(c *capture.Capture, observers []decode.Observer) {
 	}
 }
 
-// captureLender lends packet bytes from a capture's read buffer.
+// captureLender lends packet bytes from where a capture holds them: its
+// mapped file, or its read buffer.
 type captureLender struct{ c *capture.Capture }
 
 func (l captureLender) Lend(b []byte) decode.Loan {

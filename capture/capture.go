@@ -9,12 +9,23 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
 )
 
-// readBufSize is the sequential read buffer. Records up to this size are
+// byteSource is what records are read from: a mapped file, or a read
+// buffer over a file or stream.
+type byteSource interface {
+	Peek(n int) ([]byte, error)
+	Discard(n int)
+	Read(p []byte) (int, error)
+	lend(b []byte) *Slab
+}
+
+// readBufSize is the sequential read buffer of a file that is not mapped
+// (compressed, a stream, or not on Linux). Records up to this size are
 // handed out straight from it (no copy); larger ones go through Capture.big.
 const readBufSize = 1 << 20
 
@@ -24,9 +35,12 @@ const readBufSize = 1 << 20
 type Capture struct {
 	name   string
 	format string
-	br     *slabReader
-	pos    int64 // offset of the next unread byte in the Store's file
-	size   int64
+	br     byteSource
+	mr     *mapReader // br, when the file is mapped (see Next)
+	// lastByte is where nextMapped reads each record's last byte to.
+	lastByte byte
+	pos      int64 // offset of the next unread byte in the Store's file
+	size     int64
 
 	file   io.Closer // what we read from, closed by Close
 	gz     *gzip.Reader
@@ -102,7 +116,11 @@ func Open(path string) (*Capture, error) {
 			return nil, err
 		}
 	} else {
-		c.br = newSlabReader(f, readBufSize)
+		if c.mr = newMapReader(f, st.Size()); c.mr != nil {
+			c.br = c.mr
+		} else {
+			c.br = newSlabReader(f, readBufSize)
+		}
 		if c.store, err = openStore(path, nil); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("open capture %q: %w", path, err)
@@ -229,10 +247,11 @@ func (c *Capture) Size() int64 { return c.size }
 func (c *Capture) Store() *Store { return c.store }
 
 // Lend keeps the memory of b, bytes of the packet Next returned last,
-// from being read into again until the returned slab's Return is called,
-// so that they can be read on another goroutine without a copy. It
-// returns nil when b does not lie in the read buffer (a record too large
-// for it, or bytes from elsewhere). Call it from the reading goroutine.
+// valid (not read into again, not unmapped) until the returned slab's
+// Return is called, so that they can be read on another goroutine without
+// a copy. It returns nil when b does not lie in the read buffer or a
+// single window of the mapped file (a record too large for it, or bytes
+// from elsewhere). Call it from the reading goroutine.
 func (c *Capture) Lend(b []byte) *Slab {
 	if c.br == nil {
 		return nil
@@ -274,6 +293,9 @@ func (c *Capture) Close() error {
 		if c.gz != nil {
 			errs = append(errs, c.gz.Close())
 		}
+		if c.mr != nil {
+			c.mr.close()
+		}
 		if c.file != nil {
 			errs = append(errs, c.file.Close())
 		}
@@ -300,9 +322,12 @@ func (c *Capture) Next() (Frame, error) {
 	}
 	var f Frame
 	var err error
-	if c.ng {
+	switch {
+	case c.mr != nil:
+		f, err = c.nextMapped()
+	case c.ng:
 		f, err = c.nextBlock()
-	} else {
+	default:
 		f, err = c.nextPcap()
 	}
 	c.offset.Store(c.pos)
@@ -314,11 +339,49 @@ func (c *Capture) Next() (Frame, error) {
 	return f, nil
 }
 
-// take consumes n bytes. Up to readBufSize they come straight from the
-// read buffer; beyond that they are copied into c.big. On a short read it
+// nextMapped reads the next record of a mapped file. Touching a page the
+// file lost since it was mapped (someone shortened it) is a memory fault:
+// it becomes the error that ends the capture, after every packet before
+// it, instead of a crash. The record's last byte is touched here so that
+// its decoder finds it whole.
+func (c *Capture) nextMapped() (f Frame, err error) {
+	start := c.pos
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if !IsFault(r) {
+				panic(r)
+			}
+			f, err = Frame{}, c.corrupt(start, "the file became shorter while it was read")
+		}
+	}()
+	if c.ng {
+		f, err = c.nextBlock()
+	} else {
+		f, err = c.nextPcap()
+	}
+	if len(f.Data) > 0 {
+		c.lastByte = f.Data[len(f.Data)-1]
+	}
+	return f, err
+}
+
+// IsFault reports whether r, a value recovered from a panic, is a memory
+// fault: bytes of a mapped capture that its file no longer holds. A
+// goroutine reading a capture's bytes after Next (a decoder, a borrower
+// of a Lend) may turn such faults into panics with
+// debug.SetPanicOnFault and recover them with this.
+func IsFault(r any) bool {
+	_, ok := r.(interface{ Addr() uintptr })
+	return ok
+}
+
+// take consumes n bytes. From a mapped file, and up to readBufSize from
+// a read buffer, they come straight from where they lie; beyond that
+// they are copied into c.big. On a short read it
 // returns what there was and the error, consuming nothing.
 func (c *Capture) take(n int) ([]byte, error) {
-	if n <= readBufSize {
+	if n <= readBufSize || c.mr != nil {
 		b, err := c.br.Peek(n)
 		if err != nil {
 			return b, err

@@ -26,6 +26,7 @@ type slabReader struct {
 type Slab struct {
 	buf   []byte
 	loans atomic.Int32
+	owner *mapReader // a window of a mapped file, else nil
 }
 
 // Holds reports whether b lies in the slab.
@@ -37,6 +38,9 @@ func (s *Slab) Return() {
 	if s.loans.Add(-1) < 0 {
 		panic("capture: slab returned more often than lent")
 	}
+	if s.owner != nil {
+		s.owner.returned()
+	}
 }
 
 // within reports whether b lies inside buf's memory. Heap memory does not
@@ -45,8 +49,7 @@ func within(b, buf []byte) bool {
 	if len(b) == 0 || cap(buf) == 0 {
 		return false
 	}
-	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	start := uintptr(unsafe.Pointer(unsafe.SliceData(buf)))
+	p, start := uintptrOf(b), uintptrOf(buf)
 	return p >= start && p+uintptr(len(b)) <= start+uintptr(cap(buf))
 }
 
@@ -135,3 +138,5 @@ func (s *slabReader) free() *Slab {
 	}
 	return &Slab{buf: make([]byte, len(s.cur.buf))}
 }
+
+func uintptrOf(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }

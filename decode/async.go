@@ -1,13 +1,18 @@
 package decode
 
-import "github.com/gopacket/gopacket/layers"
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/gopacket/gopacket/layers"
+)
 
 // Async runs an Observer on a goroutine of its own, so that a slow
 // observer (the device timelines) uses the second core instead of slowing
 // the load. Packets are copied into batches that are recycled, so memory
 // stays bounded whatever the capture; the payloads the observer asks for
-// are borrowed from the capture's read buffer when it lends them (see
-// LendFrom), else copied too.
+// are borrowed from the capture (its mapped file or read buffer) when it
+// lends them (see LendFrom), else copied too.
 //
 // Most packets of a capture have no payload to copy (none wanted, or one
 // lent) and a flow that neither starts nor changes state. Those travel in
@@ -53,12 +58,13 @@ type receiver struct {
 	brief Packet
 	skim  Skimmer // inner, when it skims
 	view  Brief
+	err   error // why observing stopped early (see observeBatch)
 	_     [64]byte
 }
 
 // A Lender keeps the bytes of the packet being observed valid after the
 // observer returns, so that Async can hand a payload over where it lies
-// instead of copying it (the capture's read buffer does).
+// instead of copying it (the capture does).
 type Lender interface {
 	// Lend returns a Loan on the memory b lies in, or nil when b is not
 	// the lender's to lend.
@@ -214,6 +220,10 @@ func (a *Async) Inner() Observer { return a.inner }
 
 func (a *Async) run() {
 	defer close(a.done)
+	// Lent payloads may lie in a mapped capture file: if the file is
+	// shortened under it, reading one faults, which must end the
+	// observing, not the program (see observeBatch).
+	debug.SetPanicOnFault(true)
 	for {
 		var b *asyncBatch
 		select {
@@ -226,28 +236,8 @@ func (a *Async) run() {
 			}
 			b = next
 		}
-		for i := range b.items {
-			it := &b.items[i]
-			if it.full < 0 {
-				if a.skim != nil && a.skim.Skim(a.viewOf(it)) {
-					continue
-				}
-				a.inner.Observe(a.unbrief(it), a.flows.at(it.flow))
-				continue
-			}
-			x := &b.full[it.full]
-			if x.p.ARP != nil {
-				x.p.ARP = &x.arp
-			}
-			var f *Flow
-			switch x.flow {
-			case flowCopied:
-				*a.flows.grow(x.f.ID) = x.f
-				f = &x.f
-			case flowShadowed:
-				f = a.flows.at(x.p.Flow) // the engine set p.Flow to f.ID
-			}
-			a.inner.Observe(&x.p, f)
+		if a.err == nil {
+			a.observeBatch(b)
 		}
 		for _, l := range b.loans {
 			l.Return()
@@ -255,6 +245,44 @@ func (a *Async) run() {
 		clear(b.loans)
 		b.items, b.full, b.slab, b.loans = b.items[:0], b.full[:0], b.slab[:0], b.loans[:0]
 		a.free <- b
+	}
+}
+
+// observeBatch hands b's packets to the observer. A memory fault on the
+// way (a lent payload its file no longer holds) stops the observing for
+// good: the observer may be half way through a packet, so it sees no
+// more, and Err says why.
+func (a *Async) observeBatch(b *asyncBatch) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, fault := r.(interface{ Addr() uintptr }); !fault {
+				panic(r)
+			}
+			a.err = fmt.Errorf("device timelines stopped: a packet's bytes were gone from the capture file (%v)", r)
+		}
+	}()
+	for i := range b.items {
+		it := &b.items[i]
+		if it.full < 0 {
+			if a.skim != nil && a.skim.Skim(a.viewOf(it)) {
+				continue
+			}
+			a.inner.Observe(a.unbrief(it), a.flows.at(it.flow))
+			continue
+		}
+		x := &b.full[it.full]
+		if x.p.ARP != nil {
+			x.p.ARP = &x.arp
+		}
+		var f *Flow
+		switch x.flow {
+		case flowCopied:
+			*a.flows.grow(x.f.ID) = x.f
+			f = &x.f
+		case flowShadowed:
+			f = a.flows.at(x.p.Flow) // the engine set p.Flow to f.ID
+		}
+		a.inner.Observe(&x.p, f)
 	}
 }
 
@@ -445,6 +473,10 @@ func (a *Async) flush() {
 		a.cur = nil
 	}
 }
+
+// Err reports why the observer stopped seeing packets before the end, nil
+// when it saw them all. Call it after Close.
+func (a *Async) Err() error { return a.err }
 
 // Close hands over what is left and waits until the wrapped observer has
 // seen every packet. After Close, the wrapped observer may be used from
