@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/gopacket/gopacket/layers"
 
@@ -19,10 +20,16 @@ type ScanFunc func(ix decode.Index, p *decode.Packet, f *decode.Flow) error
 // index: the headless commands use it. It returns the engine, for its
 // flows, and the reason the capture ended early, if it did (a
 // *capture.TruncatedError: every packet before the cut was seen).
-func Scan(c *capture.Capture, observers []decode.Observer, fn ScanFunc) (*decode.Engine, error) {
-	eng := decode.NewEngine(observers...)
+func Scan(c *capture.Capture, observers []decode.Observer, fn ScanFunc) (eng *decode.Engine, err error) {
+	eng = decode.NewEngine(observers...)
 	lendPayloads(c, observers)
 	defer holdGC()()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if cut := cutByFault(c, recover()); cut != nil {
+			err = fmt.Errorf("read %s: %w", c.Name(), cut)
+		}
+	}()
 	for {
 		fr, err := c.Next()
 		if errors.Is(err, io.EOF) {
@@ -39,6 +46,21 @@ func Scan(c *capture.Capture, observers []decode.Observer, fn ScanFunc) (*decode
 			}
 		}
 	}
+}
+
+// cutByFault turns r, recovered on a goroutine that decodes c's packets
+// with debug.SetPanicOnFault on, into the error that ends the read: a
+// memory fault there means c's mapped file was shortened under it (see
+// capture.IsFault). It returns nil when there was no panic, and panics
+// again with anything else.
+func cutByFault(c *capture.Capture, r any) error {
+	if r == nil {
+		return nil
+	}
+	if !capture.IsFault(r) {
+		panic(r)
+	}
+	return c.Shortened()
 }
 
 // noLink stands for the link type of a record whose interface was never

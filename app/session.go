@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -292,6 +293,12 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 	}
 	lendPayloads(c, l.observers)
 	defer holdGC()()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if cut := cutByFault(c, recover()); cut != nil {
+			end(cut)
+		}
+	}()
 
 	last := s.opts.Now()
 	first := true

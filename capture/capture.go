@@ -38,9 +38,10 @@ type Capture struct {
 	br     byteSource
 	mr     *mapReader // br, when the file is mapped (see Next)
 	// lastByte is where nextMapped reads each record's last byte to.
-	lastByte byte
-	pos      int64 // offset of the next unread byte in the Store's file
-	size     int64
+	lastByte  byte
+	lastStart int64 // where the record Next returned last begins (mapped files)
+	pos       int64 // offset of the next unread byte in the Store's file
+	size      int64
 
 	file   io.Closer // what we read from, closed by Close
 	gz     *gzip.Reader
@@ -346,13 +347,14 @@ func (c *Capture) Next() (Frame, error) {
 // its decoder finds it whole.
 func (c *Capture) nextMapped() (f Frame, err error) {
 	start := c.pos
+	c.lastStart = start
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			if !IsFault(r) {
 				panic(r)
 			}
-			f, err = Frame{}, c.corrupt(start, "the file became shorter while it was read")
+			f, err = Frame{}, c.corrupt(start, shortened)
 		}
 	}()
 	if c.ng {
@@ -364,6 +366,15 @@ func (c *Capture) nextMapped() (f Frame, err error) {
 		c.lastByte = f.Data[len(f.Data)-1]
 	}
 	return f, err
+}
+
+const shortened = "the file became shorter while it was read"
+
+// Shortened is the error that ends a capture whose file was found shorter
+// (by a memory fault, see IsFault) while the packet Next returned last
+// was decoded: that packet is lost with the rest.
+func (c *Capture) Shortened() error {
+	return &TruncatedError{Offset: c.lastStart, Packets: int(c.packets.Load()) - 1, Reason: shortened}
 }
 
 // IsFault reports whether r, a value recovered from a panic, is a memory
