@@ -32,6 +32,7 @@ func reportEveryWay(t *testing.T, path string, ways ...string) (direct string) {
 			t.Fatal(err)
 		}
 		defer c.Close()
+		defer c.Store().Close() // and with it the spool of a compressed file
 		var r device.Report
 		switch how {
 		case "direct":
