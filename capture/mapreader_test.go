@@ -45,6 +45,21 @@ func writePcapOf(t *testing.T, n, size int) (string, []int64) {
 	return path, offsets
 }
 
+// openMapped opens the capture at path, which must be read through its
+// mapping.
+func openMapped(t *testing.T, path string) *Capture {
+	t.Helper()
+	c, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Store().Close() })
+	if c.mr == nil {
+		t.Fatal("a regular file on Linux was not mapped")
+	}
+	return c
+}
+
 // mappedResident is how many bytes of the mapping that starts at data
 // the process holds resident, by /proc/self/smaps; -1 when it is not
 // mapped at all.
@@ -77,13 +92,7 @@ func mappedResident(t *testing.T, data []byte) int {
 func TestMappedCaptureGivesPagesBackButKeepsLoans(t *testing.T) {
 	const n, size = 6000, 7000
 	path, _ := writePcapOf(t, n, size)
-	c, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.mr == nil {
-		t.Fatal("a regular file on Linux was not mapped")
-	}
+	c := openMapped(t, path)
 	var lent *Slab
 	var kept []byte
 	most := 0
@@ -135,14 +144,8 @@ func TestMappedCaptureGivesPagesBackButKeepsLoans(t *testing.T) {
 func TestMappedCaptureShortenedWhileReading(t *testing.T) {
 	const n, size = 600, 6000
 	path, offsets := writePcapOf(t, n, size)
-	c, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := openMapped(t, path)
 	defer c.Close()
-	if c.mr == nil {
-		t.Fatal("a regular file on Linux was not mapped")
-	}
 	for i := range 100 {
 		if _, err := c.Next(); err != nil {
 			t.Fatalf("packet %d: %v", i, err)
