@@ -16,7 +16,7 @@ import (
 func TestDevicesSoFarWhileStreaming(t *testing.T) {
 	demo := assets.Demo()
 	batches := make(chan Batch, 1000)
-	s := NewSession(Options{SpoolDir: t.TempDir(), Interval: 5 * time.Millisecond, Observers: DeviceObservers},
+	s := NewSession(Options{SpoolDir: t.TempDir(), Interval: 5 * time.Millisecond, Devices: true},
 		func(b Batch) { batches <- b })
 	defer s.Close()
 	pr, pw := io.Pipe()

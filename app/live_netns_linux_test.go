@@ -224,10 +224,9 @@ func readAll(t *testing.T, path string) ([]record, error) {
 		t.Fatalf("open %s: %v", path, err)
 	}
 	defer c.Close()
-	defer c.Store().Close()
 	var recs []record
-	for {
-		f, err := c.Next()
+	for cur := c.Cursor(); ; {
+		f, err := cur.Next()
 		if errors.Is(err, io.EOF) {
 			return recs, nil
 		}
@@ -407,7 +406,6 @@ func checkStoryRows(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	defer c.Store().Close()
 	sawGet := false
 	eng, err := Scan(c, nil, func(ix decode.Index, p *decode.Packet, f *decode.Flow) error {
 		if ix.Flags.Has(decode.FlagMalformed) {
@@ -616,7 +614,7 @@ func BenchmarkLiveRate(b *testing.B) {
 	}
 	// The window's own path: a session that spools the stream, indexes it
 	// and builds flows and device timelines as it comes.
-	s := NewSession(Options{SpoolDir: b.TempDir(), Observers: DeviceObservers}, func(Batch) {})
+	s := NewSession(Options{SpoolDir: b.TempDir(), Devices: true}, func(Batch) {})
 	defer s.Close()
 	l, err := s.OpenStream(lc.Stream(), "live "+ifRouter)
 	if err != nil {

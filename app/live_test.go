@@ -53,15 +53,16 @@ while :; do sleep 0.02; done`)
 		t.Fatal(err)
 	}
 	defer c.Close()
+	cur := c.Cursor()
 	for i := range serverHangsUp {
-		if _, err := c.Next(); err != nil {
+		if _, err := cur.NextWait(context.Background()); err != nil {
 			t.Fatalf("packet %d: %v", i+1, err)
 		}
 	}
 	if err := lc.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}
-	if _, err := c.Next(); !errors.Is(err, io.EOF) {
+	if _, err := cur.NextWait(context.Background()); !errors.Is(err, io.EOF) {
 		t.Fatalf("after Stop: %v, want EOF", err)
 	}
 	want := live.Stats{Received: 9, Dropped: 1, IfDropped: 2, Written: 9, Final: true}
@@ -123,8 +124,8 @@ func TestStartCaptureHelperDies(t *testing.T) {
 	}
 	defer c.Close()
 	n := 0
-	for {
-		if _, err := c.Next(); err != nil {
+	for cur := c.Cursor(); ; {
+		if _, err := cur.NextWait(context.Background()); err != nil {
 			if !errors.Is(err, io.EOF) {
 				t.Fatal(err)
 			}
@@ -180,7 +181,6 @@ func TestFindSpools(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	defer c.Store().Close()
 	newer := write("thingsniff-spool-3.pcap", "newer")
 	past := mustStat(t, old).ModTime().Add(-3600e9)
 	if err := os.Chtimes(old, past, past); err != nil {

@@ -1,116 +1,124 @@
 package app
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
 	"thingsniff/capture"
 	"thingsniff/decode"
 	"thingsniff/decode/device"
 )
 
-// DeviceObservers makes the observers a load needs to build device
-// timelines: one device.Builder, on a goroutine of its own so that it uses
-// the second core. Pass it as Options.Observers.
-func DeviceObservers() []decode.Observer {
+// deviceStage builds the device timelines of a load on a goroutine of its
+// own, with its own cursor and engine: it reads the capture beside the
+// index stage and hands nothing back to it.
+type deviceStage struct {
+	done   chan struct{}
+	asks   chan chan *device.Report
+	report *device.Report
+	err    error
+}
+
+func startDevices(ctx context.Context, c *capture.Capture) *deviceStage {
+	st := &deviceStage{done: make(chan struct{}), asks: make(chan chan *device.Report)}
+	go func() {
+		defer close(st.done)
+		st.report, st.err = buildDevices(ctx, c, st.asks)
+	}()
+	return st
+}
+
+// askEvery is how many packets the device stage reads between two looks
+// for a snapshot asked of it (see DevicesSoFar).
+const askEvery = 1024
+
+// buildDevices reads c through a device builder, with a cursor and an
+// engine of its own, and returns the story of its devices; a growing
+// capture is followed until it ends. It answers asks with a snapshot of
+// the story so far, between packets and while it waits for more. The
+// report is nil when ctx ended the reading.
+func buildDevices(ctx context.Context, c *capture.Capture, asks chan chan *device.Report) (*device.Report, error) {
 	b := device.NewBuilder(device.Options{})
-	return []decode.Observer{decode.NewAsync(b, b.NeedsPayload)}
-}
-
-// deviceBuilder finds the builder among observers, waiting for it to see
-// every packet when it runs asynchronously; err says why it stopped seeing
-// them early.
-func deviceBuilder(observers []decode.Observer) (b *device.Builder, err error) {
-	closeObservers(observers)
-	for _, o := range observers {
-		if a, ok := o.(*decode.Async); ok {
-			o, err = a.Inner(), a.Err()
-		}
-		if b, ok := o.(*device.Builder); ok {
-			return b, err
-		}
+	eng := decode.NewEngine(b)
+	snapshot := func(ask chan *device.Report) {
+		r := b.Snapshot()
+		ask <- &r
 	}
-	return nil, nil
-}
-
-// closeObservers waits for the asynchronous observers to see every packet
-// handed over, so that they let go of what the capture lent them.
-func closeObservers(observers []decode.Observer) {
-	for _, o := range observers {
-		if a, ok := o.(*decode.Async); ok {
-			a.Close()
-		}
-	}
-}
-
-// Devices waits for the load to finish and returns its device report;
-// nil when the load had no builder. It may take a moment on a big
-// capture: call it off the UI goroutine.
-func (l *Loaded) Devices() *device.Report {
-	l.Wait()
-	l.finishDevices()
-	return l.report
-}
-
-// finishDevices finishes the load's device builder and keeps its report,
-// once. The load calls it as it ends, so that the report is built while
-// the collector is still held back (see holdGC) and the window, which
-// always shows it, finds it ready.
-func (l *Loaded) finishDevices() {
-	l.reportOnce.Do(func() {
-		l.builderMu.Lock()
-		defer l.builderMu.Unlock()
-		b, err := deviceBuilder(l.observers)
-		l.devicesErr = err
-		if b != nil {
-			b.Finish(l.engine.Flow)
-			r := b.Report()
-			l.report = &r
-		}
-	})
-}
-
-// DevicesSoFar returns the story of the devices up to the last batch of a
-// load still going on (a live capture), as a copy the load does not
-// change; once the load has ended, the finished report. Nil when the load
-// has no device builder. Call it off the UI goroutine.
-func (l *Loaded) DevicesSoFar() *device.Report {
-	select {
-	case <-l.finished:
-		return l.Devices()
-	default:
-	}
-	l.builderMu.Lock()
-	defer l.builderMu.Unlock()
-	if l.report != nil {
-		return l.report
-	}
-	for _, o := range l.observers {
-		a, ok := o.(*decode.Async)
-		if !ok {
+	cur := c.Cursor()
+	var err error
+	for n := 1; ; n++ {
+		var fr capture.Frame
+		fr, err = cur.Next()
+		if err == nil {
+			addFrame(eng, cur.Interfaces(), &fr)
+			if n%askEvery == 0 {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				select {
+				case ask := <-asks:
+					snapshot(ask)
+				default:
+				}
+			}
 			continue
 		}
-		var r *device.Report
-		a.Call(func(o decode.Observer) {
-			if b, ok := o.(*device.Builder); ok {
-				snap := b.Snapshot()
-				r = &snap
-			}
-		})
-		if r != nil {
-			return r
+		if !errors.Is(err, capture.ErrPending) {
+			break
+		}
+		select {
+		case <-c.Arrived():
+		case ask := <-asks:
+			snapshot(ask)
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
 	}
-	return nil
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
+	b.Finish(eng.Flow)
+	r := b.Report()
+	if err != nil {
+		err = fmt.Errorf("read %s: %w", c.Name(), err)
+	}
+	return &r, err
+}
+
+// Devices waits for the load's device timelines and returns their
+// report; nil when the session builds none, or the load was cancelled.
+// It may take a moment on a big capture: call it off the UI goroutine.
+func (l *Loaded) Devices() *device.Report {
+	if l.devices == nil {
+		return nil
+	}
+	<-l.devices.done
+	return l.devices.report
+}
+
+// DevicesSoFar returns the story of the devices read so far while the
+// load goes on (a live capture), as a copy that later packets do not
+// change; once the timelines are done, their report. Nil when the
+// session builds no timelines. Call it off the UI goroutine.
+func (l *Loaded) DevicesSoFar() *device.Report {
+	st := l.devices
+	if st == nil {
+		return nil
+	}
+	ask := make(chan *device.Report, 1)
+	select {
+	case st.asks <- ask:
+		return <-ask
+	case <-st.done:
+		return st.report
+	}
 }
 
 // BuildReport reads a whole capture and returns the story of its devices,
 // and the reason the capture ended early, if it did.
 func BuildReport(c *capture.Capture) (device.Report, error) {
-	defer holdGC()()
-	obs := DeviceObservers()
-	eng, err := Scan(c, obs, nil)
-	b, stopped := deviceBuilder(obs)
-	b.Finish(eng.Flow)
-	if err == nil {
-		err = stopped
-	}
-	return b.Report(), err
+	r, err := buildDevices(context.Background(), c, nil)
+	return *r, err
 }

@@ -1,12 +1,10 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
-
-	"github.com/gopacket/gopacket/layers"
 
 	"thingsniff/capture"
 	"thingsniff/decode"
@@ -16,63 +14,82 @@ import (
 // decoded packet (valid only during the call) and its flow (nil if none).
 type ScanFunc func(ix decode.Index, p *decode.Packet, f *decode.Flow) error
 
-// Scan reads a whole capture through the decode engine without keeping an
-// index: the headless commands use it. It returns the engine, for its
-// flows, and the reason the capture ended early, if it did (a
-// *capture.TruncatedError: every packet before the cut was seen).
-func Scan(c *capture.Capture, observers []decode.Observer, fn ScanFunc) (eng *decode.Engine, err error) {
-	eng = decode.NewEngine(observers...)
-	lendPayloads(c, observers)
-	defer holdGC()()
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if cut := cutByFault(c, recover()); cut != nil {
-			err = fmt.Errorf("read %s: %w", c.Name(), cut)
+// Scan reads a whole capture with a cursor of its own through a decode
+// engine, without keeping an index: the headless commands use it. It
+// returns the engine, for its flows, and the reason the capture ended
+// early, if it did (a *capture.TruncatedError: every packet before the
+// cut was seen).
+func Scan(c *capture.Capture, observers []decode.Observer, fn ScanFunc) (*decode.Engine, error) {
+	eng := decode.NewEngine(observers...)
+	err := eachFrame(context.Background(), c, func(cur *capture.Cursor, fr *capture.Frame) error {
+		ix := addFrame(eng, cur.Interfaces(), fr)
+		if fn == nil {
+			return nil
 		}
-	}()
+		p := eng.Last()
+		return fn(ix, p, eng.Flow(p.Flow))
+	})
+	var stop stopped
+	if errors.As(err, &stop) {
+		return eng, stop.err
+	}
+	if err != nil {
+		return eng, fmt.Errorf("read %s: %w", c.Name(), err)
+	}
+	return eng, nil
+}
+
+// stopped carries an error of a frame function out of eachFrame, so
+// that it is not taken for a reading error.
+type stopped struct{ err error }
+
+func (s stopped) Error() string { return s.err.Error() }
+
+// eachFrame moves a new cursor of c through the whole capture, waiting
+// for a growing one, and calls fn with every frame. It returns nil at
+// the end, the error that cut the capture short, ctx's error, or fn's
+// error wrapped in stopped.
+func eachFrame(ctx context.Context, c *capture.Capture, fn func(cur *capture.Cursor, fr *capture.Frame) error) error {
+	cur := c.Cursor()
 	for {
-		fr, err := c.Next()
-		if errors.Is(err, io.EOF) {
-			return eng, nil
-		}
-		if err != nil {
-			return eng, fmt.Errorf("read %s: %w", c.Name(), err)
-		}
-		ix := addFrame(eng, c.Interfaces(), &fr)
-		if fn != nil {
-			p := eng.Last()
-			if err := fn(ix, p, eng.Flow(p.Flow)); err != nil {
-				return eng, err
+		fr, err := cur.NextWait(ctx)
+		switch {
+		case err == nil:
+			if err := fn(cur, &fr); err != nil {
+				return stopped{err}
 			}
+		case errors.Is(err, io.EOF):
+			return nil
+		default:
+			return err
 		}
 	}
 }
-
-// cutByFault turns r, recovered on a goroutine that decodes c's packets
-// with debug.SetPanicOnFault on, into the error that ends the read: a
-// memory fault there means c's mapped file was shortened under it (see
-// capture.IsFault). It returns nil when there was no panic, and panics
-// again with anything else.
-func cutByFault(c *capture.Capture, r any) error {
-	if r == nil {
-		return nil
-	}
-	if !capture.IsFault(r) {
-		panic(r)
-	}
-	return c.Shortened()
-}
-
-// noLink stands for the link type of a record whose interface was never
-// described: the engine marks such a packet malformed instead of dropping it.
-const noLink = layers.LinkType(0xffff)
 
 // addFrame runs one frame through the engine with its interface's link type.
 func addFrame(eng *decode.Engine, ifs []capture.Interface, fr *capture.Frame) decode.Index {
-	link := noLink
-	if int(fr.Iface) < len(ifs) {
-		link = ifs[fr.Iface].LinkType
-	}
-	return eng.Add(fr.Data, link, decode.Meta{
+	return eng.Add(fr.Data, linkOf(ifs, fr.Iface), decode.Meta{
 		Offset: fr.Offset, Time: fr.Time, CapLen: fr.CapLen, OrigLen: fr.OrigLen, Iface: fr.Iface})
 }
+
+// ReadFlows reads a capture file on every core, as the window loads it,
+// and returns the engine that holds its flows, and the reason the
+// capture ended early, if it did.
+func ReadFlows(c *capture.Capture) (*decode.Engine, error) {
+	if c.Growing() {
+		return Scan(c, nil, nil)
+	}
+	eng := decode.NewEngine()
+	err := readPieces(context.Background(), c, eng, pieceSize, discard{})
+	if err != nil {
+		err = fmt.Errorf("read %s: %w", c.Name(), err)
+	}
+	return eng, err
+}
+
+// discard is an indexSink that keeps nothing.
+type discard struct{}
+
+func (discard) add(decode.Index)               {}
+func (discard) interfaces([]capture.Interface) {}
+func (discard) progress(int64)                 {}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,7 +13,6 @@ import (
 
 	"thingsniff/capture"
 	"thingsniff/decode"
-	"thingsniff/decode/device"
 )
 
 // Options configure a Session. Zero values get sensible defaults.
@@ -31,9 +29,9 @@ type Options struct {
 	FirstRows int
 	// SpoolDir holds spools of streams and decompressed files.
 	SpoolDir string
-	// Observers, when set, makes the observers for each new load (device
-	// timelines and other event builders); they run on the load goroutine.
-	Observers func() []decode.Observer
+	// Devices builds the device timelines of every load, as a stage of
+	// its own beside the index (see Loaded.Devices).
+	Devices bool
 }
 
 // Batch is one delivery of news about the current load to the UI.
@@ -54,8 +52,8 @@ type Batch struct {
 	Err  error
 }
 
-// Session owns at most one loaded capture at a time and the goroutine
-// that loads it.
+// Session owns at most one loaded capture at a time and the goroutines
+// that read it.
 type Session struct {
 	opts    Options
 	gen     atomic.Uint64
@@ -91,25 +89,18 @@ func NewSession(opts Options, onBatch func(Batch)) *Session {
 // Index entries below the last batch's Packets and the Store are safe to
 // read from any goroutine.
 type Loaded struct {
-	Gen       uint64
-	Name      string
-	Format    string
-	Index     *PacketIndex
-	Store     *capture.Store
-	capture   *capture.Capture
-	observers []decode.Observer
-	finished  chan struct{}
-	engine    *decode.Engine
+	Gen    uint64
+	Name   string
+	Format string
+	Index  *PacketIndex
+	// Store re-reads packets by their index entry's offset.
+	Store    *capture.Capture
+	finished chan struct{}
+	engine   *decode.Engine
+	devices  *deviceStage // nil when the session builds no timelines
 
 	ifMu   sync.RWMutex
 	ifaces []capture.Interface
-
-	reportOnce sync.Once
-	report     *device.Report
-	devicesErr error // why the device builder stopped early, if it did
-	// builderMu keeps a snapshot of the device builder (DevicesSoFar) from
-	// running beside its finish (Devices).
-	builderMu sync.Mutex
 }
 
 // Interfaces returns the capture interfaces seen so far.
@@ -122,24 +113,28 @@ func (l *Loaded) Interfaces() []capture.Interface {
 func (l *Loaded) linkType(iface uint16) layers.LinkType {
 	l.ifMu.RLock()
 	defer l.ifMu.RUnlock()
-	if int(iface) < len(l.ifaces) {
-		return l.ifaces[iface].LinkType
+	return linkOf(l.ifaces, iface)
+}
+
+// linkOf is the link type of interface iface, or noLink when the capture
+// never described it.
+func linkOf(ifs []capture.Interface, iface uint16) layers.LinkType {
+	if int(iface) < len(ifs) {
+		return ifs[iface].LinkType
 	}
 	return noLink
 }
 
-// close releases the capture and its store (and so a spool it made).
-func (l *Loaded) close() {
-	l.capture.Close()
-	l.Store.Close()
-}
+// noLink stands for the link type of a record whose interface was never
+// described: the engine marks such a packet malformed instead of dropping it.
+const noLink = layers.LinkType(0xffff)
 
-// Observers returns the observers attached to this load.
-func (l *Loaded) Observers() []decode.Observer { return l.observers }
+// close releases the capture (and so a spool it made).
+func (l *Loaded) close() { l.Store.Close() }
 
 // Streaming reports whether the capture arrives over time (standard
 // input, a live capture) rather than from a file of known size.
-func (l *Loaded) Streaming() bool { return l.capture.Size() < 0 }
+func (l *Loaded) Streaming() bool { return l.Store.Size() < 0 }
 
 // Wait blocks until the load has finished.
 func (l *Loaded) Wait() { <-l.finished }
@@ -184,6 +179,7 @@ func (s *Session) Close() {
 	}
 }
 
+// stop cancels the current load's stages and waits until they have ended.
 func (s *Session) stop() {
 	s.mu.Lock()
 	cancel, done := s.cancel, s.done
@@ -198,12 +194,8 @@ func (s *Session) stop() {
 func (s *Session) start(c *capture.Capture) *Loaded {
 	s.stop()
 	gen := s.gen.Add(1)
-	var obs []decode.Observer
-	if s.opts.Observers != nil {
-		obs = s.opts.Observers()
-	}
 	l := &Loaded{Gen: gen, Name: c.Name(), Format: c.Format(), Index: NewPacketIndex(),
-		Store: c.Store(), capture: c, observers: obs, finished: make(chan struct{})}
+		Store: c, engine: decode.NewEngine(), finished: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	s.mu.Lock()
@@ -213,8 +205,16 @@ func (s *Session) start(c *capture.Capture) *Loaded {
 	if old != nil {
 		old.close()
 	}
+	if s.opts.Devices {
+		l.devices = startDevices(ctx, c)
+	}
 	go func() {
 		defer close(done)
+		defer func() {
+			if l.devices != nil {
+				<-l.devices.done
+			}
+		}()
 		defer close(l.finished)
 		s.load(ctx, l)
 	}()
@@ -231,166 +231,137 @@ func (s *Session) deliver(b Batch) {
 	})
 }
 
+// loader is the index stage of one load: it appends index entries,
+// publishes the capture's interfaces, and sends the UI a batch at most
+// every Interval.
+type loader struct {
+	s         *Session
+	l         *Loaded
+	pending   []decode.Index
+	ifaceNews []capture.Interface
+	last      time.Time
+	first     bool
+	read      int64 // how far the reading got, in bytes of the file
+	sent      int   // packets the last batch made readable
+	known     int   // interfaces published
+}
+
 func (s *Session) load(ctx context.Context, l *Loaded) {
-	c := l.capture
-	eng := decode.NewEngine(l.observers...)
-	l.engine = eng
-	pending := make([]decode.Index, 0, 4096)
-	var flows []decode.Flow
-	var ifaces, ifaceNews []capture.Interface
-	// publish makes pending entries readable, interfaces first so that
-	// every readable entry's link type is known.
-	publish := func() {
-		l.Index.Append(pending...)
-		pending = pending[:0]
+	ld := &loader{s: s, l: l, pending: make([]decode.Index, 0, 4096), last: s.opts.Now(), first: true}
+	var err error
+	if l.Store.Growing() {
+		err = ld.readStream(ctx)
+	} else {
+		err = readPieces(ctx, l.Store, l.engine, pieceSize, ld)
 	}
-	setIfaces := func(ifs []capture.Interface) {
-		ifaces = append([]capture.Interface(nil), ifs...)
-		ifaceNews = ifaces
-		l.ifMu.Lock()
-		l.ifaces = ifaces
-		l.ifMu.Unlock()
+	if errors.Is(err, io.EOF) {
+		err = nil
 	}
-	send := func(done bool, err error) {
-		publish()
-		// Device timelines see what came since the last batch, however
-		// slowly a live capture fills theirs.
-		for _, o := range l.observers {
-			if a, ok := o.(*decode.Async); ok {
-				a.Flush()
-			}
-		}
-		flows = flows[:0]
-		eng.TakeDirty(func(f *decode.Flow) { flows = append(flows, *f) })
-		b := Batch{Gen: l.Gen, Packets: l.Index.Len(), Flows: append([]decode.Flow(nil), flows...),
-			Interfaces: ifaceNews, Read: c.Offset(), Size: c.Size(), Done: done, Err: err}
-		ifaceNews = nil
-		s.deliver(b)
+	if ctx.Err() != nil && err == nil {
+		err = ctx.Err()
 	}
-	add := func(fr *capture.Frame) {
-		pending = append(pending, addFrame(eng, ifaces, fr))
-		if len(pending) == cap(pending) {
-			publish()
+	if errors.Is(err, context.Canceled) {
+		err = fmt.Errorf("loading %s: %w", l.Name, context.Canceled)
+	}
+	ld.send(true, err)
+}
+
+// add takes the next index entry. Now and then it sends a batch: when
+// the first rows are in, or Interval has passed since the last one.
+func (ld *loader) add(ix decode.Index) {
+	ld.pending = append(ld.pending, ix)
+	if len(ld.pending) == cap(ld.pending) {
+		ld.publish()
+	}
+	if n := ld.l.engine.Count(); n&255 == 0 || ld.first && n >= ld.s.opts.FirstRows {
+		now := ld.s.opts.Now()
+		if now.Sub(ld.last) >= ld.s.opts.Interval || ld.first && n >= ld.s.opts.FirstRows {
+			ld.first, ld.last = false, now
+			ld.send(false, nil)
 		}
 	}
-	end := func(err error) {
-		if errors.Is(err, io.EOF) {
-			err = nil
-		}
-		if errors.Is(err, context.Canceled) {
-			closeObservers(l.observers)
-		} else {
-			l.finishDevices()
-			if err == nil {
-				err = l.devicesErr
-			}
-		}
-		send(true, err)
-	}
-	if c.Size() < 0 {
-		s.loadStream(ctx, l, setIfaces, add, send, end)
+}
+
+// progress says how far the reading got, in bytes of the file.
+func (ld *loader) progress(read int64) { ld.read = read }
+
+// publish makes pending entries readable.
+func (ld *loader) publish() {
+	ld.l.Index.Append(ld.pending...)
+	ld.pending = ld.pending[:0]
+}
+
+// interfaces takes the interfaces the reading has met so far; every
+// readable entry's link type is known before it is published.
+func (ld *loader) interfaces(ifs []capture.Interface) {
+	if len(ifs) == ld.known {
 		return
 	}
-	lendPayloads(c, l.observers)
-	defer holdGC()()
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if cut := cutByFault(c, recover()); cut != nil {
-			end(cut)
-		}
-	}()
-
-	last := s.opts.Now()
-	first := true
-	for {
-		fr, err := c.Next()
-		if ifs := c.Interfaces(); len(ifs) != len(ifaces) {
-			setIfaces(ifs)
-		}
-		if err != nil {
-			end(err)
-			return
-		}
-		add(&fr)
-		if n := eng.Count(); n&255 == 0 || (first && n >= s.opts.FirstRows) {
-			if ctx.Err() != nil {
-				end(fmt.Errorf("loading %s: %w", l.Name, context.Canceled))
-				return
-			}
-			if now := s.opts.Now(); now.Sub(last) >= s.opts.Interval || (first && n >= s.opts.FirstRows) {
-				first = false
-				last = now
-				send(false, nil)
-			}
-		}
-	}
+	ld.known = len(ifs)
+	l := ld.l
+	l.ifMu.Lock()
+	defer l.ifMu.Unlock()
+	l.ifaces = append([]capture.Interface(nil), ifs...)
+	ld.ifaceNews = l.ifaces
 }
 
-// streamFrame carries one frame (its bytes copied) from a stream's reader
-// goroutine, with the interfaces when they changed, or the error that
-// ended the stream.
-type streamFrame struct {
-	frame  capture.Frame
-	ifaces []capture.Interface
-	err    error
+// send publishes what is pending and hands the UI a batch.
+func (ld *loader) send(done bool, err error) {
+	ld.publish()
+	var flows []decode.Flow
+	ld.l.engine.TakeDirty(func(f *decode.Flow) { flows = append(flows, *f) })
+	l := ld.l
+	b := Batch{Gen: l.Gen, Packets: l.Index.Len(), Flows: flows, Interfaces: ld.ifaceNews,
+		Read: l.Store.Progress(ld.read), Size: l.Store.Size(), Done: done, Err: err}
+	ld.ifaceNews, ld.sent = nil, b.Packets
+	ld.s.deliver(b)
 }
 
-// loadStream loads a capture that arrives over time (stdin, a live
-// helper's pipe). Reading blocks while the sender is quiet, so a goroutine
-// of its own reads, and the engine's goroutine sends a batch on a timer:
-// the last packets of a burst show without waiting for the next burst.
-func (s *Session) loadStream(ctx context.Context, l *Loaded, setIfaces func([]capture.Interface),
-	add func(*capture.Frame), send func(bool, error), end func(error)) {
-	c := l.capture
-	frames := make(chan streamFrame, 4096)
-	quit := make(chan struct{})
-	defer close(quit)
-	go func() {
-		known := 0
-		for {
-			fr, err := c.Next()
-			m := streamFrame{err: err}
-			if ifs := c.Interfaces(); len(ifs) != known {
-				known = len(ifs)
-				m.ifaces = append([]capture.Interface(nil), ifs...)
+// readStream reads a capture that arrives over time (stdin, a live
+// helper's pipe, a gzip file being decompressed) with one cursor. When
+// the cursor has read all that has arrived, it sends what it has and
+// waits for more: the last packets of a burst show without waiting for
+// the next burst.
+func (ld *loader) readStream(ctx context.Context) error {
+	c, eng := ld.l.Store, ld.l.engine
+	cur := c.Cursor()
+	wake := time.NewTimer(time.Hour)
+	defer wake.Stop()
+	for n := 1; ; n++ {
+		fr, err := cur.Next()
+		if err == nil {
+			ld.interfaces(cur.Interfaces())
+			ld.progress(cur.Offset())
+			ld.add(addFrame(eng, cur.Interfaces(), &fr))
+			if n&255 == 0 && ctx.Err() != nil {
+				return ctx.Err()
 			}
-			if err == nil {
-				m.frame = fr
-				m.frame.Data = append([]byte(nil), fr.Data...)
-			}
-			select {
-			case frames <- m:
-			case <-quit:
-				return
-			}
-			if err != nil {
-				return
-			}
+			continue
 		}
-	}()
-	tick := time.NewTicker(s.opts.Interval)
-	defer tick.Stop()
-	fresh := false
-	for {
+		if !errors.Is(err, capture.ErrPending) {
+			ld.interfaces(cur.Interfaces())
+			ld.read = cur.Offset()
+			return err
+		}
+		ld.read = cur.Offset()
+		// All that has arrived is read: show it, at most once an Interval.
+		fresh := eng.Count() > ld.sent
+		wait := ld.s.opts.Interval - ld.s.opts.Now().Sub(ld.last)
+		if fresh && wait <= 0 {
+			ld.first, ld.last = false, ld.s.opts.Now()
+			ld.send(false, nil)
+			fresh = false
+		}
+		var timer <-chan time.Time
+		if fresh {
+			wake.Reset(wait)
+			timer = wake.C
+		}
 		select {
-		case m := <-frames:
-			if m.ifaces != nil {
-				setIfaces(m.ifaces)
-			}
-			if m.err != nil {
-				end(m.err)
-				return
-			}
-			add(&m.frame)
-			fresh = true
-		case <-tick.C:
-			if fresh {
-				fresh = false
-				send(false, nil)
-			}
+		case <-c.Arrived():
+		case <-timer:
 		case <-ctx.Done():
-			end(fmt.Errorf("loading %s: %w", l.Name, context.Canceled))
-			return
+			return ctx.Err()
 		}
 	}
 }
@@ -398,25 +369,3 @@ func (s *Session) loadStream(ctx context.Context, l *Loaded, setIfaces func([]ca
 // TruncatedError is the capture package's error for a file that stops
 // inside a record, so that the window can recognise it through app.
 type TruncatedError = capture.TruncatedError
-
-// lendPayloads lets asynchronous observers borrow payloads where c holds
-// them instead of copying them. Only for captures read on the engine's
-// goroutine: a loan is taken there, right after Next.
-func lendPayloads(c *capture.Capture, observers []decode.Observer) {
-	for _, o := range observers {
-		if a, ok := o.(*decode.Async); ok {
-			a.LendFrom(captureLender{c})
-		}
-	}
-}
-
-// captureLender lends packet bytes from where a capture holds them: its
-// mapped file, or its read buffer.
-type captureLender struct{ c *capture.Capture }
-
-func (l captureLender) Lend(b []byte) decode.Loan {
-	if s := l.c.Lend(b); s != nil {
-		return s
-	}
-	return nil
-}

@@ -64,8 +64,9 @@ func drainBench(b *testing.B, path string) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		cur := c.Cursor()
 		for {
-			if _, err := c.Next(); err != nil {
+			if _, err := cur.Next(); err != nil {
 				if err != io.EOF {
 					b.Fatal(err)
 				}
@@ -73,7 +74,6 @@ func drainBench(b *testing.B, path string) {
 			}
 		}
 		c.Close()
-		c.Store().Close()
 	}
 }
 
@@ -98,13 +98,13 @@ func TestNextDoesNotAllocate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		cur := c.Cursor()
 		allocs := testing.AllocsPerRun(200, func() {
-			if _, err := c.Next(); err != nil {
+			if _, err := cur.Next(); err != nil {
 				t.Fatal(err)
 			}
 		})
 		c.Close()
-		c.Store().Close()
 		if allocs != 0 {
 			t.Errorf("pcapng %v: %v allocations per packet", ng, allocs)
 		}

@@ -2,79 +2,46 @@ package capture
 
 import (
 	"bufio"
-	"compress/flate"
 	"compress/gzip"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
-	"slices"
 	"sync"
-	"sync/atomic"
 )
 
-// byteSource is what records are read from: a mapped file, or a read
-// buffer over a file or stream.
-type byteSource interface {
-	Peek(n int) ([]byte, error)
-	Discard(n int)
-	Read(p []byte) (int, error)
-	lend(b []byte) *Slab
-}
-
-// readBufSize is the sequential read buffer of a file that is not mapped
-// (compressed, a stream, or not on Linux). Records up to this size are
-// handed out straight from it (no copy); larger ones go through Capture.big.
-const readBufSize = 1 << 20
-
-// Capture walks one capture file or stream record by record. Next,
-// Interfaces and Close belong to the reading goroutine; Packets, Offset,
-// Size and Store may be called from any goroutine.
+// Capture is one capture opened for reading: a pcap or pcapng file read
+// where it lies, or the spool that holds a gzip file's or a stream's
+// bytes as they arrive. Any number of Cursors read it at once, each on
+// its own goroutine, and ReadPacket re-reads a packet by offset from any
+// goroutine. A Capture is not a reader itself: every reader opens a
+// Cursor and moves it by itself.
 type Capture struct {
 	name   string
 	format string
-	br     byteSource
-	mr     *mapReader // br, when the file is mapped (see Next)
-	// lastByte is where nextMapped reads each record's last byte to.
-	lastByte  byte
-	lastStart int64 // where the record Next returned last begins (mapped files)
-	pos       int64 // offset of the next unread byte in the Store's file
-	size      int64
+	f      *os.File // what cursors read: the user's file, or the spool
+	size   int64    // on disk (compressed for gzip), -1 for a stream
+	spool  *spool   // nil when the user's file is read in place
+	gz     bool
 
-	file   io.Closer // what we read from, closed by Close
-	gz     *gzip.Reader
-	comp   *countingReader // compressed bytes read, nil unless gzip
-	spoolW *os.File
-	spool  *spoolFile
-	store  *Store
-	big    []byte
-	err    error // sticky: once Next fails it keeps failing the same way
-
-	packets atomic.Int64
-	offset  atomic.Int64
-
-	ng bool // pcapng, else pcap
-	// pcap
-	order    binary.ByteOrder
-	recHdr   int
-	fracMul  int64
-	maxCap   uint32
-	linkType uint32
-	// pcapng
-	ifaces    []Interface
-	ifTime    []tsConv
-	secIfaces []int // section-local interface number -> index in ifaces
-	lastTime  int64
+	// start is the format's state after the file header, and at is
+	// where the first record after it begins: where a Cursor starts.
+	start state
+	at    int64
+	// lead is the state after the blocks that come before the first
+	// packet (pcapng interfaces), and leadAt where that packet's block
+	// begins: where the pieces of a parallel read start from.
+	lead   state
+	leadAt int64
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
 // Open opens a capture file by path, detecting pcap, pcapng and gzip from
-// the first bytes, never from the extension. The file is read sequentially
-// by Next; packet bytes are re-read later through Store.
+// the first bytes, never from the extension. A plain file is read where
+// it lies; a gzip file is decompressed into a spool as it is read; a
+// named pipe or device (/dev/stdin) is read as a stream.
 func Open(path string) (*Capture, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -90,130 +57,103 @@ func Open(path string) (*Capture, error) {
 		return nil, fmt.Errorf("open capture %q: it is a folder, not a file", path)
 	}
 	if !st.Mode().IsRegular() {
-		// A named pipe or a device (/dev/stdin) cannot be re-read: spool it.
+		// A named pipe or a device cannot be re-read: spool it.
 		c, err := OpenStream(f, path, "")
 		if err != nil {
 			f.Close()
 		}
 		return c, err
 	}
-	c := &Capture{name: path, size: st.Size(), file: f}
 	var magic [2]byte
 	n, _ := f.ReadAt(magic[:], 0)
 	if n == 0 {
 		f.Close()
 		return nil, fmt.Errorf("open capture %q: the file is empty", path)
 	}
-	if n == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		c.comp = &countingReader{r: f}
-		gz, err := gzip.NewReader(c.comp)
+	if n == 2 && magic == [2]byte{0x1f, 0x8b} {
+		comp := &countingReader{r: f}
+		gz, err := gzip.NewReader(comp)
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("open capture %q: read gzip header: %w", path, err)
 		}
-		c.gz = gz
-		if err := c.startSpool(gz, ""); err != nil {
+		c := &Capture{name: path, size: st.Size(), gz: true}
+		if err := c.startSpool(gz, comp, f, ""); err != nil {
 			f.Close()
 			return nil, err
 		}
-	} else {
-		if c.mr = newMapReader(f, st.Size()); c.mr != nil {
-			c.br = c.mr
-		} else {
-			c.br = newSlabReader(f, readBufSize)
-		}
-		if c.store, err = openStore(path, nil); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("open capture %q: %w", path, err)
-		}
+		return c.readHead()
 	}
-	if err := c.start(); err != nil {
-		c.abort()
-		return nil, err
-	}
-	return c, nil
+	c := &Capture{name: path, size: st.Size(), f: f}
+	return c.readHead()
 }
 
 // OpenStream reads a capture from r (standard input, a pipe from the live
-// capture helper). Its bytes are spooled into a file in dir (os.TempDir
-// when dir is "") as they are read, so packets can be re-read by offset
-// while the stream is still arriving. name is what the user sees. If r is
-// an io.Closer, Close closes it; when OpenStream fails, r stays open.
+// capture helper). Its bytes are copied into a spool file in dir
+// (os.TempDir when dir is "") as they arrive, so that cursors and
+// ReadPacket read them while the stream goes on; a cursor that reaches
+// what has arrived so far says so (ErrPending) instead of waiting. name
+// is what the user sees. If r is an io.Closer, Close closes it (which
+// stops a live helper's pipe); when OpenStream fails, r stays open.
 func OpenStream(r io.Reader, name, dir string) (*Capture, error) {
 	c := &Capture{name: name, size: -1}
-	raw := bufio.NewReaderSize(r, 64<<10)
-	magic, err := raw.Peek(2)
+	br := bufio.NewReaderSize(r, 64<<10)
+	magic, err := br.Peek(2)
 	if len(magic) == 0 {
 		if err == io.EOF {
 			return nil, fmt.Errorf("open capture %q: the stream is empty", name)
 		}
 		return nil, fmt.Errorf("open capture %q: %w", name, err)
 	}
-	var src io.Reader = raw
+	var src io.Reader = br
+	var comp *countingReader
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		c.comp = &countingReader{r: raw}
-		gz, err := gzip.NewReader(c.comp)
+		comp = &countingReader{r: br}
+		gz, err := gzip.NewReader(comp)
 		if err != nil {
 			return nil, fmt.Errorf("open capture %q: read gzip header: %w", name, err)
 		}
-		c.gz = gz
+		c.gz = true
 		src = gz
 	}
-	if err := c.startSpool(src, dir); err != nil {
+	if err := c.startSpool(src, comp, nil, dir); err != nil {
 		return nil, err
 	}
-	if err := c.start(); err != nil {
-		c.abort()
+	if _, err := c.readHead(); err != nil {
 		return nil, err
 	}
 	if rc, ok := r.(io.Closer); ok {
-		c.file = rc // closing it stops a live helper's pipe
+		c.spool.setCloser(rc) // closing it stops a live helper's pipe
 	}
 	return c, nil
 }
 
-// startSpool makes the reader copy everything it decodes into a new spool.
-func (c *Capture) startSpool(src io.Reader, dir string) error {
-	w, st, sp, err := newSpool(dir, c.name)
-	if err != nil {
-		return fmt.Errorf("open capture %q: %w", c.name, err)
+// readHead reads the file header and the blocks before the first packet,
+// so that Open fails on a file that only looks like a capture.
+func (c *Capture) readHead() (*Capture, error) {
+	r := &Cursor{c: c, end: -1}
+	if err := r.readFileHeader(); err != nil {
+		c.abort()
+		return nil, err
 	}
-	c.spoolW, c.store, c.spool = w, st, sp
-	c.br = newSlabReader(&spoolTee{r: src, w: w}, readBufSize)
-	return nil
+	c.start, c.at = r.st.clone(), r.pos
+	r.readLeadingBlocks()
+	c.lead, c.leadAt = r.st.clone(), r.pos
+	return c, nil
 }
 
-// start reads the file header and picks the record reader.
-func (c *Capture) start() error {
-	b, err := c.br.Peek(4)
-	if len(b) == 0 {
-		if err == io.EOF {
-			return fmt.Errorf("open capture %q: the file is empty", c.name)
-		}
-		return fmt.Errorf("open capture %q: %w", c.name, err)
+// abort undoes a failed open.
+func (c *Capture) abort() {
+	if c.spool != nil {
+		c.spool.stopSource()
 	}
-	if len(b) == 4 {
-		if binary.LittleEndian.Uint32(b) == blockSHB {
-			c.ng = true
-			c.format = "pcapng"
-			return c.startPcapng()
-		}
-		if order, nano, kuz, ok := pcapMagic(b); ok {
-			return c.startPcap(order, nano, kuz)
-		}
-	}
-	inside := ""
-	if c.gz != nil {
-		inside = " inside the gzip data"
-	}
-	return fmt.Errorf("open capture %q: not a pcap or pcapng file%s (starts with 0x%x)", c.name, inside, b)
+	c.Close()
 }
 
-func (c *Capture) gzipSuffix() string {
-	if c.gz != nil {
-		return ", gzip"
-	}
-	return ""
+// Cursor returns a new cursor at the first record. Each cursor reads by
+// itself, with its own buffer; open one per goroutine.
+func (c *Capture) Cursor() *Cursor {
+	return &Cursor{c: c, st: c.start.clone(), pos: c.at, first: c.at, end: -1}
 }
 
 // Name is the path or stream name the capture was opened with.
@@ -223,42 +163,51 @@ func (c *Capture) Name() string { return c.name }
 // microseconds)" or "pcapng, gzip".
 func (c *Capture) Format() string { return c.format }
 
-// Interfaces lists the interfaces seen so far; Frame.Iface indexes it.
-// pcapng interfaces of all sections are numbered in the order they appear.
-func (c *Capture) Interfaces() []Interface { return c.ifaces }
-
-// Packets is the number of packets delivered so far.
-func (c *Capture) Packets() int { return int(c.packets.Load()) }
-
-// Offset is how far the reader got, in bytes of the file as it lies on
-// disk: for a gzip file the compressed position, so it compares with Size.
-func (c *Capture) Offset() int64 {
-	if c.comp != nil {
-		return c.comp.n.Load()
-	}
-	return c.offset.Load()
-}
-
 // Size is the size of the file on disk (compressed for gzip), or -1 for a
 // stream.
 func (c *Capture) Size() int64 { return c.size }
 
-// Store re-reads packet bytes by Frame.Offset. It stays usable after the
-// Capture is closed, until it is closed itself.
-func (c *Capture) Store() *Store { return c.store }
+// Growing reports whether the capture's bytes still arrive: a stream, or
+// a gzip file being decompressed, until its end has been spooled.
+func (c *Capture) Growing() bool { return c.spool != nil && !c.spool.finished() }
 
-// Lend keeps the memory of b, bytes of the packet Next returned last,
-// valid (not read into again, not unmapped) until the returned slab's
-// Return is called, so that they can be read on another goroutine without
-// a copy. It returns nil when b does not lie in the read buffer or a
-// single window of the mapped file (a record too large for it, or bytes
-// from elsewhere). Call it from the reading goroutine.
-func (c *Capture) Lend(b []byte) *Slab {
-	if c.br == nil {
-		return nil
+// Progress turns a cursor's offset into how far the file on disk has been
+// read: the offset itself for a plain file, the compressed bytes read so
+// far for a gzip file, so that it compares with Size.
+func (c *Capture) Progress(offset int64) int64 {
+	if c.gz && c.spool != nil {
+		return c.spool.compressedRead()
 	}
-	return c.br.lend(b)
+	return offset
 }
+
+// Interfaces lists the interfaces the file describes before its first
+// packet; a cursor knows those it has met since (Cursor.Interfaces).
+func (c *Capture) Interfaces() []Interface { return c.lead.ifaces }
+
+// ReadPacket reads caplen bytes at off (a Frame.Offset). It reuses buf
+// when it is big enough, so a caller that keeps its buffer allocates only
+// once. It is safe from any goroutine.
+func (c *Capture) ReadPacket(off int64, caplen uint32, buf []byte) ([]byte, error) {
+	n := int(caplen)
+	if cap(buf) >= n {
+		buf = buf[:n]
+	} else {
+		buf = make([]byte, n)
+	}
+	m, err := c.f.ReadAt(buf, off)
+	if m == n {
+		return buf, nil
+	}
+	return buf[:m], fmt.Errorf("read packet of %d bytes at byte %d of %q: %w", n, off, c.f.Name(), err)
+}
+
+// ReadAt makes a Capture an io.ReaderAt over the bytes cursors read (the
+// decompressed ones of a gzip file), so that "Save" can copy a spool.
+func (c *Capture) ReadAt(p []byte, off int64) (int, error) { return c.f.ReadAt(p, off) }
+
+// Path is the file cursors read: the user's file, or the spool.
+func (c *Capture) Path() string { return c.f.Name() }
 
 // SpoolPath is the spool holding the decompressed or streamed capture, or
 // "" when packets are read from the user's own file.
@@ -266,45 +215,31 @@ func (c *Capture) SpoolPath() string {
 	if c.spool == nil {
 		return ""
 	}
-	return c.spool.path
+	return c.f.Name()
 }
 
 // KeepSpool keeps the spool file on disk after Close (for a live capture
-// the user may still save).
+// the user may still save, or recover after a crash).
 func (c *Capture) KeepSpool() {
 	if c.spool != nil {
 		c.spool.setKeep()
 	}
 }
 
-// abort undoes a failed open: nobody got the Store, so close it too, and
-// with it goes the spool.
-func (c *Capture) abort() {
-	c.Close()
-	if c.store != nil {
-		c.store.Close()
-	}
-}
-
-// Close closes the reader. A spool is removed once the Store is closed
-// too, unless KeepSpool was called. Calling Close twice is safe.
+// Close stops spooling, closes the file and removes a spool unless
+// KeepSpool was called. Cursors and ReadPacket fail afterwards. Calling
+// Close twice is safe.
 func (c *Capture) Close() error {
 	c.closeOnce.Do(func() {
 		var errs []error
-		if c.gz != nil {
-			errs = append(errs, c.gz.Close())
+		if c.spool != nil {
+			errs = append(errs, c.spool.close())
 		}
-		if c.mr != nil {
-			c.mr.close()
-		}
-		if c.file != nil {
-			errs = append(errs, c.file.Close())
-		}
-		if c.spoolW != nil {
-			errs = append(errs, c.spoolW.Close())
+		if c.f != nil {
+			errs = append(errs, c.f.Close())
 		}
 		if c.spool != nil {
-			errs = append(errs, c.spool.release())
+			errs = append(errs, c.spool.remove())
 		}
 		if err := errors.Join(errs...); err != nil {
 			c.closeErr = fmt.Errorf("close capture %q: %w", c.name, err)
@@ -313,129 +248,47 @@ func (c *Capture) Close() error {
 	return c.closeErr
 }
 
-// Next returns the next packet. It returns io.EOF at a clean end and a
-// *TruncatedError when the data ends or breaks inside a record; every
-// packet before that was delivered. Frame.Data is valid until the next
-// call.
-func (c *Capture) Next() (Frame, error) {
-	if c.err != nil {
-		return Frame{}, c.err
+// readAt reads the bytes cursors read: up to what has arrived, for a
+// spool. At the end of what has arrived it returns ErrPending while more
+// may come, and at the end of the capture io.EOF, or the error that ended
+// the stream early.
+func (c *Capture) readAt(p []byte, off int64) (int, error) {
+	if c.spool == nil {
+		return c.f.ReadAt(p, off)
 	}
-	var f Frame
-	var err error
-	switch {
-	case c.mr != nil:
-		f, err = c.nextMapped()
-	case c.ng:
-		f, err = c.nextBlock()
-	default:
-		f, err = c.nextPcap()
-	}
-	c.offset.Store(c.pos)
-	if err != nil {
-		c.err = err
-		return Frame{}, err
-	}
-	c.packets.Add(1)
-	return f, nil
-}
-
-// nextMapped reads the next record of a mapped file. Touching a page the
-// file lost since it was mapped (someone shortened it) is a memory fault:
-// it becomes the error that ends the capture, after every packet before
-// it, instead of a crash. The record's last byte is touched here so that
-// its decoder finds it whole.
-func (c *Capture) nextMapped() (f Frame, err error) {
-	start := c.pos
-	c.lastStart = start
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			if !IsFault(r) {
-				panic(r)
-			}
-			f, err = Frame{}, c.corrupt(start, shortened)
+	size, done, serr := c.spool.state()
+	if off >= size {
+		switch {
+		case !done:
+			return 0, ErrPending
+		case serr != nil:
+			return 0, serr
 		}
-	}()
-	if c.ng {
-		f, err = c.nextBlock()
-	} else {
-		f, err = c.nextPcap()
+		return 0, io.EOF
 	}
-	if len(f.Data) > 0 {
-		c.lastByte = f.Data[len(f.Data)-1]
+	if int64(len(p)) > size-off {
+		p = p[:size-off]
 	}
-	return f, err
-}
-
-const shortened = "the file became shorter while it was read"
-
-// Shortened is the error that ends a capture whose file was found shorter
-// (by a memory fault, see IsFault) while the packet Next returned last
-// was decoded: that packet is lost with the rest.
-func (c *Capture) Shortened() error {
-	return &TruncatedError{Offset: c.lastStart, Packets: int(c.packets.Load()) - 1, Reason: shortened}
-}
-
-// IsFault reports whether r, a value recovered from a panic, is a memory
-// fault: bytes of a mapped capture that its file no longer holds. A
-// goroutine reading a capture's bytes after Next (a decoder, a borrower
-// of a Lend) may turn such faults into panics with
-// debug.SetPanicOnFault and recover them with this.
-func IsFault(r any) bool {
-	_, ok := r.(interface{ Addr() uintptr })
-	return ok
-}
-
-// take consumes n bytes. From a mapped file, and up to readBufSize from
-// a read buffer, they come straight from where they lie; beyond that
-// they are copied into c.big. On a short read it
-// returns what there was and the error, consuming nothing.
-func (c *Capture) take(n int) ([]byte, error) {
-	if n <= readBufSize || c.mr != nil {
-		b, err := c.br.Peek(n)
-		if err != nil {
-			return b, err
-		}
-		c.br.Discard(n)
-		c.pos += int64(n)
-		return b, nil
+	n, err := c.f.ReadAt(p, off)
+	if err == io.EOF && n == len(p) {
+		err = nil
 	}
-	// Grow as the bytes arrive: a damaged length must not allocate
-	// megabytes for a record whose data is not there.
-	b := c.big[:0]
-	for len(b) < n {
-		chunk := min(n-len(b), readBufSize)
-		b = slices.Grow(b, chunk)
-		m, err := io.ReadFull(c.br, b[len(b):len(b)+chunk])
-		b = b[:len(b)+m]
-		c.pos += int64(m)
-		if err != nil {
-			c.big = b[:0]
-			return b, err
-		}
-	}
-	c.big = b[:0]
-	return b, nil
+	return n, err
 }
 
-// cut turns a short read inside a record into the error Next returns:
-// running out of data or damaged compressed data is a TruncatedError,
-// anything else (a disk error, a full spool disk) is passed on wrapped.
-func (c *Capture) cut(start int64, got, want int, what string, err error) error {
-	var corrupt flate.CorruptInputError
-	switch {
-	case err == nil || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		if got == 0 && c.gz != nil && errors.Is(err, io.ErrUnexpectedEOF) {
-			return c.corrupt(start, "the compressed data ends early")
-		}
-		return c.corrupt(start, fmt.Sprintf("%s cut short (%d of %d bytes)", what, got, want))
-	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader), errors.As(err, &corrupt):
-		return c.corrupt(start, "damaged compressed data: "+err.Error())
+// Arrived returns a channel that is closed when more bytes of a growing
+// capture have arrived, or it has ended; for a complete file, a closed
+// channel.
+func (c *Capture) Arrived() <-chan struct{} {
+	if c.spool == nil {
+		return closedChan
 	}
-	return fmt.Errorf("read %s at byte %d of capture %q: %w", what, start, c.name, err)
+	return c.spool.arrived()
 }
 
-func (c *Capture) corrupt(start int64, reason string) error {
-	return &TruncatedError{Offset: start, Packets: int(c.packets.Load()), Reason: reason}
-}
+var closedChan = func() chan struct{} { ch := make(chan struct{}); close(ch); return ch }()
+
+// ErrPending is what a Cursor returns at the end of what a growing
+// capture (a stream) has delivered so far: wait on Capture.Arrived (or
+// Cursor.Await) and call Next again.
+var ErrPending = errors.New("capture: the next record has not arrived yet")

@@ -28,7 +28,6 @@ func TestOpenFIFO(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Store().Close()
 	defer c.Close()
 	frames, err := drain(t, c)
 	if err != nil || len(frames) != len(pkts) || c.SpoolPath() == "" || c.Size() != -1 {

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -16,25 +17,38 @@ type got struct {
 	bytes []byte
 }
 
-// drain reads c to its end, copying every frame, and checks on the way
-// that the Store hands back the same bytes at every Frame.Offset.
+// drain reads c to its end with a new cursor, copying every frame, and
+// checks on the way that ReadPacket hands back the same bytes at every
+// Frame.Offset.
 func drain(t testing.TB, c *Capture) ([]got, error) {
+	t.Helper()
+	frames, _, err := drainCursor(t, c)
+	return frames, err
+}
+
+// drainCursor is drain, and returns the cursor as it ended.
+func drainCursor(t testing.TB, c *Capture) ([]got, *Cursor, error) {
 	t.Helper()
 	var out []got
 	var buf []byte
+	cur := c.Cursor()
 	for {
-		f, err := c.Next()
+		f, err := cur.Next()
+		if err == ErrPending {
+			cur.Await(context.Background())
+			continue
+		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				err = nil
 			}
-			return out, err
+			return out, cur, err
 		}
 		if int(f.CapLen) != len(f.Data) {
 			t.Fatalf("packet %d: CapLen %d but %d data bytes", len(out)+1, f.CapLen, len(f.Data))
 		}
 		var rerr error
-		buf, rerr = c.Store().ReadPacket(f.Offset, f.CapLen, buf)
+		buf, rerr = c.ReadPacket(f.Offset, f.CapLen, buf)
 		if rerr != nil {
 			t.Fatalf("packet %d: re-read: %v", len(out)+1, rerr)
 		}
@@ -42,8 +56,8 @@ func drain(t testing.TB, c *Capture) ([]got, error) {
 			t.Fatalf("packet %d: Store bytes at %d differ from Frame.Data", len(out)+1, f.Offset)
 		}
 		out = append(out, got{Frame: f, bytes: bytes.Clone(f.Data)})
-		if c.Packets() != len(out) {
-			t.Fatalf("Packets() = %d after %d frames", c.Packets(), len(out))
+		if cur.Packets() != len(out) {
+			t.Fatalf("Packets() = %d after %d frames", cur.Packets(), len(out))
 		}
 	}
 }

@@ -43,7 +43,7 @@ func TestPcapngSectionsAndInterfaces(t *testing.T) {
 	if c.Format() != "pcapng" {
 		t.Errorf("Format = %q", c.Format())
 	}
-	frames, err := drain(t, c)
+	frames, cur, err := drainCursor(t, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestPcapngSectionsAndInterfaces(t *testing.T) {
 			t.Errorf("frame %d: wrong bytes", i+1)
 		}
 	}
-	ifs := c.Interfaces()
+	ifs := cur.Interfaces()
 	wantIfs := []Interface{
 		{LinkType: layers.LinkTypeEthernet, Name: "eth0", Snaplen: 65535},
 		{LinkType: layers.LinkTypeLinuxSLL, Name: "any", Snaplen: 128, FCSLen: 4},
@@ -121,12 +121,12 @@ func TestPcapngDamage(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			_, err = drain(t, c)
+			_, cur, err := drainCursor(t, c)
 			var te *TruncatedError
 			if !errors.As(err, &te) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want a TruncatedError mentioning %q", err, tc.want)
 			}
-			if _, again := c.Next(); again != err {
+			if _, again := cur.Next(); again != err {
 				t.Errorf("Next after an error returned %v, want the same error", again)
 			}
 		})

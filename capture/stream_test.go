@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"context"
 	"compress/gzip"
 	"errors"
 	"io"
@@ -63,10 +64,10 @@ func TestOpenGzip(t *testing.T) {
 		t.Errorf("Format %q Size %d", c.Format(), c.Size())
 	}
 	spool := c.SpoolPath()
-	if spool == "" || c.Store().Path() != spool {
-		t.Fatalf("spool %q, store %q", spool, c.Store().Path())
+	if spool == "" || c.Path() != spool {
+		t.Fatalf("spool %q, path %q", spool, c.Path())
 	}
-	frames, err := drain(t, c)
+	frames, cur, err := drainCursor(t, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,20 +75,16 @@ func TestOpenGzip(t *testing.T) {
 		t.Fatalf("%d frames, want %d", len(frames), len(pkts))
 	}
 	samePackets(t, frames, pkts)
-	if c.Offset() != c.Size() {
-		t.Errorf("Offset %d at the end, Size %d", c.Offset(), c.Size())
+	if c.Progress(cur.Offset()) != c.Size() {
+		t.Errorf("Offset %d at the end, Size %d", c.Progress(cur.Offset()), c.Size())
 	}
 	spooled, err := os.ReadFile(spool)
 	if err != nil || !bytes.Equal(spooled, data) {
 		t.Errorf("spool does not hold the decompressed capture byte for byte (err %v)", err)
 	}
 	c.Close()
-	if _, err := c.Store().ReadPacket(frames[3].Offset, frames[3].CapLen, nil); err != nil {
-		t.Errorf("Store unusable after Capture.Close: %v", err)
-	}
-	c.Store().Close()
 	if _, err := os.Stat(spool); !os.IsNotExist(err) {
-		t.Errorf("spool left behind after both closed: %v", err)
+		t.Errorf("spool left behind after Close: %v", err)
 	}
 }
 
@@ -99,7 +96,6 @@ func TestKeepSpool(t *testing.T) {
 	}
 	drain(t, c)
 	c.KeepSpool()
-	c.Store().Close()
 	c.Close()
 	if b, err := os.ReadFile(c.SpoolPath()); err != nil || !bytes.Equal(b, data) {
 		t.Errorf("kept spool: %v", err)
@@ -116,7 +112,6 @@ func TestTruncatedGzip(t *testing.T) {
 		}
 		frames, err := drain(t, c)
 		c.Close()
-		c.Store().Close()
 		samePackets(t, frames, pkts)
 		var te *TruncatedError
 		if !errors.As(err, &te) || te.Packets != len(frames) {
@@ -132,7 +127,7 @@ func TestOpenStreamLockstep(t *testing.T) {
 	data, pkts := writtenPcapng(t, 40)
 	layout := pcapngLayout(data)
 	pr, pw := io.Pipe()
-	next := make(chan struct{})
+	more := make(chan struct{})
 	go func() {
 		defer pw.Close()
 		pw.Write(data[:layout[1].end]) // section and interface header
@@ -140,7 +135,7 @@ func TestOpenStreamLockstep(t *testing.T) {
 			if _, err := pw.Write(data[r.start:r.end]); err != nil {
 				return
 			}
-			if _, ok := <-next; !ok {
+			if _, ok := <-more; !ok {
 				return
 			}
 		}
@@ -149,29 +144,38 @@ func TestOpenStreamLockstep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Store().Close()
 	defer c.Close()
 	if c.Name() != "stdin" || c.Size() != -1 || c.Format() != "pcapng" {
 		t.Errorf("Name %q Size %d Format %q", c.Name(), c.Size(), c.Format())
 	}
 	var buf []byte
+	cur := c.Cursor()
+	next := func() (Frame, error) {
+		for {
+			f, err := cur.Next()
+			if err != ErrPending {
+				return f, err
+			}
+			cur.Await(context.Background())
+		}
+	}
 	for i := range pkts {
-		f, err := c.Next()
+		f, err := next()
 		if err != nil {
 			t.Fatalf("packet %d: %v", i, err)
 		}
-		buf, err = c.Store().ReadPacket(f.Offset, f.CapLen, buf)
+		buf, err = c.ReadPacket(f.Offset, f.CapLen, buf)
 		if err != nil || !bytes.Equal(buf, pkts[i]) {
 			t.Fatalf("packet %d not re-readable while streaming: %v", i, err)
 		}
-		next <- struct{}{}
+		more <- struct{}{}
 	}
-	close(next)
-	if _, err := c.Next(); err != io.EOF {
+	close(more)
+	if _, err := next(); err != io.EOF {
 		t.Errorf("end of stream: %v", err)
 	}
-	if c.Offset() != int64(len(data)) {
-		t.Errorf("Offset %d, want %d", c.Offset(), len(data))
+	if cur.Offset() != int64(len(data)) {
+		t.Errorf("Offset %d, want %d", cur.Offset(), len(data))
 	}
 }
 
@@ -191,7 +195,6 @@ func TestOpenStreamGzip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Store().Close()
 	defer c.Close()
 	frames, err := drain(t, c)
 	if err != nil || len(frames) != len(pkts) || c.Format() != "pcapng, gzip" {

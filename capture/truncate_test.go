@@ -129,12 +129,12 @@ func TestTruncatedPcapngEveryByte(t *testing.T) {
 	}
 }
 
-// TestTruncatedBigPacket covers records larger than the read buffer, which
-// take the copying path.
+// TestTruncatedBigPacket covers records larger than a cursor's buffer, which
+// get a buffer of their own.
 func TestTruncatedBigPacket(t *testing.T) {
 	var buf bytes.Buffer
 	w, _ := NewPcapngWriter(&buf, []Interface{{LinkType: layers.LinkTypeEthernet}})
-	big := pkt(3*readBufSize/2+3, 1)
+	big := pkt(3*cursorBuf/2+3, 1)
 	w.WritePacket(0, 1, pkt(100, 2), 0)
 	w.WritePacket(0, 2, big, 0)
 	w.WritePacket(0, 3, pkt(100, 3), 0)

@@ -39,23 +39,6 @@ type defragmenter struct {
 	out     []byte
 }
 
-// fragmentInfo extracts what reassembly needs from the parser's layers.
-func (p *Parser) fragmentInfo(pk *Packet) (key fragKey, offset int, more bool, payload []byte, ok bool) {
-	for _, t := range p.decoded {
-		switch t {
-		case layers.LayerTypeIPv4:
-			key = fragKey{src: pk.Src, dst: pk.Dst, id: uint32(p.ip4.Id), proto: p.ip4.Protocol}
-			offset, more, payload = int(p.ip4.FragOffset)*8, p.ip4.Flags&layers.IPv4MoreFragments != 0, p.ip4.Payload
-			ok = true
-		case layers.LayerTypeIPv6Fragment:
-			key = fragKey{src: pk.Src, dst: pk.Dst, id: p.ip6frag.Identification, proto: p.ip6frag.NextHeader}
-			offset, more, payload = int(p.ip6frag.FragmentOffset)*8, p.ip6frag.MoreFragments, p.ip6frag.Payload
-			ok = true
-		}
-	}
-	return
-}
-
 // add stores one fragment and returns the whole datagram's payload when
 // this fragment completes it. The returned slice is valid until the next call.
 func (d *defragmenter) add(key fragKey, offset int, more bool, payload []byte) ([]byte, bool) {
@@ -138,9 +121,10 @@ func (p *Parser) decodeTransport(data []byte, proto layers.IPProtocol, out *Pack
 		return
 	}
 	if err != nil {
-		out.Err = err
+		out.Err, out.Malformed = err, true
 		return
 	}
 	out.Fragment = false
+	out.PayloadLen = len(out.Payload)
 	out.Proto = appProto(out)
 }

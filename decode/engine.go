@@ -57,22 +57,41 @@ func (e *Engine) Add(data []byte, link layers.LinkType, m Meta) Index {
 	p := &e.pkt
 	p.Num, p.Time, p.OrigLen = e.count, m.Time, int(m.OrigLen)
 	e.parser.Decode(data, link, p)
-	if p.Fragment {
-		e.joinFragment(p)
-	}
-	ix := Index{Offset: m.Offset, Time: m.Time, CapLen: m.CapLen, OrigLen: m.OrigLen, Iface: m.Iface, Proto: p.Proto}
-	if p.Err != nil {
-		ix.Flags |= FlagMalformed
-	}
-	ix.Flags |= castFlags(p)
-	var f *Flow
-	if p.HasIP {
-		f = e.track(p, &ix)
-	}
+	ix, f := e.sequence(p, m)
 	for _, o := range e.observers {
 		o.Observe(p, f)
 	}
 	return ix
+}
+
+// AddPacked adds a packet that a Parser decoded elsewhere (on another
+// goroutine, so that several decode at once) and packed: frag is, when
+// it is an IP fragment, the fragment's payload. It numbers, joins and
+// tracks the packet exactly as Add would have, and returns the same index
+// entry. Observers are not called: they need the packet's bytes.
+func (e *Engine) AddPacked(pk *Packed, frag []byte) Index {
+	e.count++
+	p := &e.pkt
+	*p = Packet{Payload: frag}
+	pk.unpack(&p.Header)
+	p.Num = e.count
+	ix, _ := e.sequence(p, pk.Meta())
+	return ix
+}
+
+// sequence does what must be done in capture order for a decoded packet:
+// joining IP fragments, and tracking its flow.
+func (e *Engine) sequence(p *Packet, m Meta) (Index, *Flow) {
+	if p.Fragment {
+		e.joinFragment(p)
+	}
+	ix := Index{Offset: m.Offset, Time: m.Time, CapLen: m.CapLen, OrigLen: m.OrigLen, Iface: m.Iface, Proto: p.Proto,
+		Flags: indexFlags(&p.Header)}
+	var f *Flow
+	if p.HasIP {
+		f = e.track(&p.Header, &ix)
+	}
+	return ix, f
 }
 
 // Count is the number of packets added so far.
@@ -101,31 +120,41 @@ func (e *Engine) TakeDirty(fn func(*Flow)) {
 	e.dirty = e.dirty[:0]
 }
 
-func castFlags(p *Packet) Flags {
-	var f Flags
-	if p.TCPFlags.Has(TCPSyn) {
+// indexFlags are the marks of a packet's index entry.
+func indexFlags(h *Header) Flags {
+	f := h.Cast
+	if h.Malformed {
+		f |= FlagMalformed
+	}
+	if h.TCPFlags.Has(TCPSyn) {
 		f |= FlagTCPSyn
 	}
-	if p.TCPFlags.Has(TCPFin) {
+	if h.TCPFlags.Has(TCPFin) {
 		f |= FlagTCPFin
 	}
-	if p.TCPFlags.Has(TCPRst) {
+	if h.TCPFlags.Has(TCPRst) {
 		f |= FlagTCPRst
 	}
-	if len(p.Payload) > 0 && (p.Proto != ProtoEthernet && p.Proto != ProtoUnknown) {
+	if h.PayloadLen > 0 && (h.Proto != ProtoEthernet && h.Proto != ProtoUnknown) {
 		f |= FlagPayload
 	}
+	return f
+}
+
+// castOf marks a broadcast or multicast destination, by MAC where the
+// link has MACs, else by IP address.
+func castOf(p *Packet) Flags {
 	switch {
 	case p.HasMAC && len(p.DstMAC) == 6 && isBroadcastMAC(p.DstMAC):
-		f |= FlagBroadcast
+		return FlagBroadcast
 	case p.HasMAC && len(p.DstMAC) == 6 && p.DstMAC[0]&1 == 1:
-		f |= FlagMulticast
+		return FlagMulticast
 	case p.HasIP && p.Dst.Is4() && p.Dst.As4() == [4]byte{255, 255, 255, 255}:
-		f |= FlagBroadcast
+		return FlagBroadcast
 	case p.HasIP && p.Dst.IsMulticast():
-		f |= FlagMulticast
+		return FlagMulticast
 	}
-	return f
+	return 0
 }
 
 func isBroadcastMAC(m []byte) bool {
@@ -133,7 +162,7 @@ func isBroadcastMAC(m []byte) bool {
 }
 
 // track finds or creates p's flow and updates its counters.
-func (e *Engine) track(p *Packet, ix *Index) *Flow {
+func (e *Engine) track(p *Header, ix *Index) *Flow {
 	sp, dp, proto, ok := flowPorts(p)
 	if !ok {
 		return nil
@@ -180,7 +209,7 @@ func (e *Engine) track(p *Packet, ix *Index) *Flow {
 	}
 	f.Packets[d]++
 	f.Bytes[d] += uint64(p.OrigLen)
-	f.Payload[d] += uint64(len(p.Payload))
+	f.Payload[d] += uint64(p.PayloadLen)
 	f.Last = p.Time
 	f.LastPacket = p.Num
 	if p.Proto > f.App && p.Proto >= ProtoDNS {
@@ -188,7 +217,7 @@ func (e *Engine) track(p *Packet, ix *Index) *Flow {
 	}
 	if f.Proto == ProtoTCP {
 		e.trackTCP(f, p, d, ix)
-	} else if len(p.Payload) > 0 {
+	} else if p.PayloadLen > 0 {
 		f.LastData = p.Time
 	}
 	if !e.isDirty[id] {
@@ -198,7 +227,7 @@ func (e *Engine) track(p *Packet, ix *Index) *Flow {
 	return f
 }
 
-func (e *Engine) newFlow(p *Packet, srcIsA bool) *Flow {
+func (e *Engine) newFlow(p *Header, srcIsA bool) *Flow {
 	f := &Flow{
 		ID:          uint32(len(e.flows)),
 		Proto:       transportProto(p),
@@ -226,14 +255,14 @@ func (e *Engine) newFlow(p *Packet, srcIsA bool) *Flow {
 	return f
 }
 
-func isEchoReply(p *Packet) bool {
+func isEchoReply(p *Header) bool {
 	return p.ICMPType == layers.ICMPv4TypeEchoReply && p.Proto == ProtoICMP ||
 		p.ICMPType == layers.ICMPv6TypeEchoReply && p.Proto == ProtoICMPv6
 }
 
-func (e *Engine) trackTCP(f *Flow, p *Packet, d int, ix *Index) {
+func (e *Engine) trackTCP(f *Flow, p *Header, d int, ix *Index) {
 	fl := p.TCPFlags
-	n := uint32(len(p.Payload))
+	n := uint32(p.PayloadLen)
 	if fl.Has(TCPSyn) {
 		f.sawSyn = true
 		if !fl.Has(TCPAck) && f.State == StateNone {
@@ -298,15 +327,15 @@ func (e *Engine) Last() *Packet { return &e.pkt }
 // fragment cut short by the snapshot length cannot be joined; its transport
 // header is decoded as it stands, as Wireshark does.
 func (e *Engine) joinFragment(p *Packet) {
-	key, offset, more, payload, ok := e.parser.fragmentInfo(p)
-	if !ok {
+	if !p.Frag.Valid {
 		return
 	}
-	if offset == 0 && p.CapLen < p.OrigLen {
-		e.parser.decodeTransport(payload, key.proto, p)
+	key := fragKey{src: p.Src, dst: p.Dst, id: p.Frag.ID, proto: p.Frag.Proto}
+	if p.Frag.Offset == 0 && p.CapLen < p.OrigLen {
+		e.parser.decodeTransport(p.Payload, key.proto, p)
 		return
 	}
-	if whole, done := e.defrag.add(key, offset, more, payload); done {
+	if whole, done := e.defrag.add(key, p.Frag.Offset, p.Frag.More, p.Payload); done {
 		e.parser.decodeTransport(whole, key.proto, p)
 	}
 }

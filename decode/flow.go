@@ -156,7 +156,7 @@ type flowKey4 struct {
 // flowPorts returns what identifies p's flow besides its addresses: the
 // ports (the echo id for ICMP) and the IP protocol; ok is false for a
 // packet that belongs to no flow.
-func flowPorts(p *Packet) (sp, dp uint16, proto uint8, ok bool) {
+func flowPorts(p *Header) (sp, dp uint16, proto uint8, ok bool) {
 	switch p.Proto {
 	case ProtoICMP, ProtoICMPv6:
 		if !isEcho(p) {
@@ -167,7 +167,7 @@ func flowPorts(p *Packet) (sp, dp uint16, proto uint8, ok bool) {
 	if p.IPProto != layers.IPProtocolTCP && p.IPProto != layers.IPProtocolUDP || p.Fragment {
 		return 0, 0, 0, false
 	}
-	if p.SrcPort == 0 && p.DstPort == 0 && len(p.Payload) == 0 && p.TCPFlags == 0 {
+	if p.SrcPort == 0 && p.DstPort == 0 && p.PayloadLen == 0 && p.TCPFlags == 0 {
 		return 0, 0, 0, false
 	}
 	return p.SrcPort, p.DstPort, uint8(p.IPProto), true
@@ -192,14 +192,14 @@ func key6(s [16]byte, sp uint16, d [16]byte, dp uint16, proto uint8) (flowKey, b
 	return flowKey{a: d, pa: dp, b: s, pb: sp, proto: proto}, false
 }
 
-func isEcho(p *Packet) bool {
+func isEcho(p *Header) bool {
 	if p.Proto == ProtoICMP {
 		return p.ICMPType == layers.ICMPv4TypeEchoRequest || p.ICMPType == layers.ICMPv4TypeEchoReply
 	}
 	return p.ICMPType == layers.ICMPv6TypeEchoRequest || p.ICMPType == layers.ICMPv6TypeEchoReply
 }
 
-func transportProto(p *Packet) Proto {
+func transportProto(p *Header) Proto {
 	switch p.IPProto {
 	case layers.IPProtocolTCP:
 		return ProtoTCP
@@ -216,5 +216,5 @@ func seqAfter(a, b uint32) bool { return int32(a-b) > 0 }
 
 // FromClient reports whether p, a packet of this flow, was sent by the client.
 func (f *Flow) FromClient(p *Packet) bool {
-	return netipPort(p, true) == f.Client
+	return netipPort(&p.Header, true) == f.Client
 }

@@ -9,25 +9,46 @@ import (
 	"github.com/gopacket/gopacket/layers"
 )
 
-// Packet is one packet decoded by a Parser: the fields the index, the flow
-// table and the protocol events need. Slices point into the bytes given to
-// Parser.Decode and into the parser's layers, so a Packet is valid only
-// until the next Decode; callers copy what they keep.
+// Packet is one packet decoded by a Parser: its Header, and slices of
+// its bytes the protocol events need. The slices point into the bytes
+// given to Parser.Decode and into the parser's layers, so a Packet is
+// valid only until the next Decode; callers copy what they keep.
 type Packet struct {
-	Num     uint32 // 1-based packet number in the capture
-	Time    int64  // Unix nanoseconds
-	Link    layers.LinkType
-	CapLen  int
-	OrigLen int
+	Header
+	Link layers.LinkType
 
-	HasMAC         bool
 	SrcMAC, DstMAC []byte
 	VLAN           uint16 // innermost 802.1Q tag, 0 when untagged
 
-	HasIP          bool
-	Src, Dst       netip.Addr
-	IPProto        layers.IPProtocol
-	Fragment       bool // a non-first IP fragment or one still to be joined
+	ARP *layers.ARP // non-nil for ARP packets
+
+	Payload []byte // transport payload (TCP, UDP) or the rest after the last known layer
+	// Err is why decoding stopped early; the packet is then malformed.
+	Err error
+}
+
+// Header is the part of a decoded packet that its index entry and flow
+// tracking read: plain values, no slices into the packet's bytes, so
+// that a Parser on one goroutine can hand it forward to an Engine on
+// another (Engine.AddHeader).
+type Header struct {
+	Num     uint32 // 1-based packet number in the capture
+	Time    int64  // Unix nanoseconds
+	CapLen  int
+	OrigLen int
+
+	HasMAC bool
+	HasIP  bool
+	// Malformed is set when decoding stopped early (Packet.Err says why).
+	Malformed bool
+	// Cast marks a broadcast or multicast destination (FlagBroadcast,
+	// FlagMulticast), by MAC or else by IP address.
+	Cast     Flags
+	Src, Dst netip.Addr
+	IPProto  layers.IPProtocol
+	Fragment bool // a non-first IP fragment or one still to be joined
+	// Frag says where an IP fragment belongs (see Fragment).
+	Frag           Frag
 	SrcPort        uint16
 	DstPort        uint16
 	TCPFlags       TCPFlags
@@ -36,20 +57,25 @@ type Packet struct {
 	ICMPType       uint8
 	ICMPCode       uint8
 	ICMPID, ICMPSq uint16
-
-	ARP *layers.ARP // non-nil for ARP packets
-
-	Payload []byte // transport payload (TCP, UDP) or the rest after the last known layer
-	// Withheld is the length of a payload left out on its way to an
-	// observer that did not ask for it (see Async); 0 when Payload is whole.
-	Withheld int
-	Proto    Proto
-	// Err is why decoding stopped early; the packet is then malformed.
-	Err error
+	// PayloadLen is the length of Packet.Payload.
+	PayloadLen int
+	Proto      Proto
 
 	// Filled by the Engine after flow tracking.
 	Flow     uint32
 	ToServer bool // direction within Flow: client to server
+}
+
+// Frag is what joining an IP fragment needs beyond its addresses: the
+// datagram's identification, where the fragment's bytes go, whether more
+// follow. Valid is set for any packet with an IPv4 or IPv6 fragment
+// header (the last one decoded).
+type Frag struct {
+	ID     uint32
+	Offset int
+	Proto  layers.IPProtocol
+	More   bool
+	Valid  bool
 }
 
 // TCPFlags holds the TCP header flags in wire order (FIN is bit 0).
@@ -130,11 +156,18 @@ func (p *Parser) parserFor(first gopacket.LayerType) *gopacket.DecodingLayerPars
 	if dlp, ok := p.parsers[first]; ok {
 		return dlp
 	}
-	dlp := gopacket.NewDecodingLayerParser(first,
+	dlp := gopacket.NewDecodingLayerParser(first)
+	// A sparse container finds a layer's decoder by indexing, not by
+	// hashing: the lookup is most of what a decoder of a few headers does.
+	dlc := gopacket.DecodingLayerContainer(gopacket.DecodingLayerSparse(nil))
+	for _, d := range []gopacket.DecodingLayer{
 		// The extension skipper claims every IPv6 extension header; the
 		// fragment layer, added after it, takes fragments back.
 		&p.eth, &p.dot1q, &p.sll, &p.sll2, &p.loop, &p.ip4, &p.ip6, &p.ip6ext,
-		&p.ip6frag, &p.nflog, &p.arp, &p.icmp4, &p.icmp6, &p.tcp, &p.udp, &p.llc, &p.snap)
+		&p.ip6frag, &p.nflog, &p.arp, &p.icmp4, &p.icmp6, &p.tcp, &p.udp, &p.llc, &p.snap} {
+		dlc = dlc.Put(d)
+	}
+	dlp.SetDecodingLayerContainer(dlc)
 	dlp.IgnoreUnsupported = true
 	p.parsers[first] = dlp
 	return dlp
@@ -143,11 +176,14 @@ func (p *Parser) parserFor(first gopacket.LayerType) *gopacket.DecodingLayerPars
 // Decode fills out from data captured on a link of the given type. It never
 // panics: a panic inside a layer decoder is turned into out.Err.
 func (p *Parser) Decode(data []byte, link layers.LinkType, out *Packet) {
-	*out = Packet{Num: out.Num, Time: out.Time, Link: link, CapLen: len(data), OrigLen: out.OrigLen}
+	*out = Packet{Header: Header{Num: out.Num, Time: out.Time, CapLen: len(data), OrigLen: out.OrigLen}, Link: link}
 	defer func() {
 		if r := recover(); r != nil {
 			out.Err = fmt.Errorf("decoder failed: %v", r)
 		}
+		out.Malformed = out.Err != nil
+		out.PayloadLen = len(out.Payload)
+		out.Cast = castOf(out)
 	}()
 	first, ok := firstLayer(link)
 	if !ok {
@@ -195,6 +231,7 @@ func (p *Parser) fill(out *Packet) {
 			out.Dst = addr4(p.ip4.DstIP)
 			out.IPProto = p.ip4.Protocol
 			out.Proto = ProtoIPv4
+			out.Frag = Frag{ID: uint32(p.ip4.Id), Offset: int(p.ip4.FragOffset) * 8, Proto: p.ip4.Protocol, More: p.ip4.Flags&layers.IPv4MoreFragments != 0, Valid: true}
 			if p.ip4.FragOffset != 0 || p.ip4.Flags&layers.IPv4MoreFragments != 0 {
 				out.Fragment = true
 				out.Proto = ProtoFragment
@@ -210,6 +247,7 @@ func (p *Parser) fill(out *Packet) {
 			out.Proto = ProtoIPv6
 		case layers.LayerTypeIPv6Fragment:
 			out.IPProto = p.ip6frag.NextHeader
+			out.Frag = Frag{ID: p.ip6frag.Identification, Offset: int(p.ip6frag.FragmentOffset) * 8, Proto: p.ip6frag.NextHeader, More: p.ip6frag.MoreFragments, Valid: true}
 			if p.ip6frag.FragmentOffset != 0 || p.ip6frag.MoreFragments {
 				out.Fragment = true
 				out.Proto = ProtoFragment

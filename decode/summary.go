@@ -151,7 +151,7 @@ func icmpInfo(b *strings.Builder, p *Packet) {
 		name = layers.CreateICMPv6TypeCode(p.ICMPType, p.ICMPCode).String()
 	}
 	b.WriteString(name)
-	if isEcho(p) {
+	if isEcho(&p.Header) {
 		b.WriteString("  id=0x" + strconv.FormatUint(uint64(p.ICMPID), 16) + ", seq=" + strconv.Itoa(int(p.ICMPSq)))
 	}
 }

@@ -64,9 +64,7 @@ func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
 	if opts.Dispatch == nil {
 		opts.Dispatch = fyne.Do
 	}
-	if opts.Observers == nil {
-		opts.Observers = app.DeviceObservers
-	}
+	opts.Devices = true
 	u := &UI{app: a, win: w, cfg: cfg, dispatch: opts.Dispatch}
 	u.session = app.NewSession(opts, u.batch)
 	u.recent = newRecentFiles(a.Preferences())

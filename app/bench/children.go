@@ -54,8 +54,9 @@ func bareLoop(file string) (result, error) {
 	dlp.IgnoreUnsupported = true
 	decoded := make([]gopacket.LayerType, 0, 8)
 	n := 0
+	cur := c.Cursor()
 	for {
-		fr, err := c.Next()
+		fr, err := cur.Next()
 		if err != nil {
 			break
 		}
@@ -71,10 +72,7 @@ func loadSession(file string, timelines bool) (result, error) {
 	debug.SetGCPercent(app.GCPercent)
 	var firstRows time.Duration
 	start := time.Now()
-	opts := app.Options{}
-	if timelines {
-		opts.Observers = app.DeviceObservers
-	}
+	opts := app.Options{Devices: timelines}
 	var flows int
 	s := app.NewSession(opts, func(b app.Batch) {
 		if firstRows == 0 && b.Packets > 0 {

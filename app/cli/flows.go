@@ -46,7 +46,7 @@ func runFlows(env Env) error {
 		return err
 	}
 	defer c.Close()
-	eng, scanErr := app.Scan(c, nil, nil)
+	eng, scanErr := app.ReadFlows(c)
 	w := bufio.NewWriter(env.Stdout)
 	defer w.Flush()
 	enc := json.NewEncoder(w)

@@ -139,16 +139,15 @@ func TestRunWritesEveryPacket(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer want.Close()
-	defer want.Store().Close()
 	got, err := capture.OpenStream(&out, "out", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer got.Close()
-	defer got.Store().Close()
+	wantCur, gotCur := want.Cursor(), got.Cursor()
 	for i := 0; ; i++ {
-		w, werr := want.Next()
-		g, gerr := got.Next()
+		w, werr := wantCur.Next()
+		g, gerr := gotCur.NextWait(context.Background())
 		if errors.Is(werr, io.EOF) || errors.Is(gerr, io.EOF) {
 			if !errors.Is(werr, io.EOF) || !errors.Is(gerr, io.EOF) || i != n {
 				t.Fatalf("ends differ after %d packets: %v / %v", i, werr, gerr)
@@ -156,7 +155,7 @@ func TestRunWritesEveryPacket(t *testing.T) {
 			break
 		}
 		if i == 0 {
-			if ifs := got.Interfaces(); len(ifs) != 1 || ifs[0].Name != "test0" || ifs[0].LinkType != layers.LinkTypeEthernet {
+			if ifs := gotCur.Interfaces(); len(ifs) != 1 || ifs[0].Name != "test0" || ifs[0].LinkType != layers.LinkTypeEthernet {
 				t.Errorf("interfaces %+v", ifs)
 			}
 		}
@@ -196,10 +195,9 @@ func TestRunStopsAtCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	defer c.Store().Close()
 	n := 0
-	for ; ; n++ {
-		if _, err := c.Next(); err != nil {
+	for cur := c.Cursor(); ; n++ {
+		if _, err := cur.NextWait(context.Background()); err != nil {
 			break
 		}
 	}

@@ -19,13 +19,9 @@ func BenchmarkBuilder(b *testing.B) {
 		ok bool
 	}
 	var packets []seen
-	keep := device.NewBuilder(device.Options{}) // asked only which payloads a builder reads
 	rec := observerFunc(func(p *decode.Packet, f *decode.Flow) {
 		s := seen{p: *p}
-		s.p.SrcMAC, s.p.DstMAC, s.p.Payload = bytes.Clone(p.SrcMAC), bytes.Clone(p.DstMAC), nil
-		if keep.NeedsPayload(p, f) {
-			s.p.Payload = bytes.Clone(p.Payload)
-		}
+		s.p.SrcMAC, s.p.DstMAC, s.p.Payload = bytes.Clone(p.SrcMAC), bytes.Clone(p.DstMAC), bytes.Clone(p.Payload)
 		if f != nil {
 			s.f, s.ok = *f, true
 		}

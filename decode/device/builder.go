@@ -44,36 +44,11 @@ type flowState struct {
 	peer           netip.Addr
 	tried          [2]bool // each direction's first payload was looked at for HTTP or TLS
 	tcp            bool
-	// to is, each way, the group the flow's packets went to last, when
-	// they went to one (for a flood's event; see Skim).
-	to [2]netip.Addr
 	// closeNoted is set once the connection's close has been told (its
 	// event summed up and any finding made), so it is told only once.
 	closeNoted bool
 	// worded is what the connection's summary was last worded from.
 	worded connWords
-}
-
-// skimEntry is what Skim needs of a flow, kept apart from its flowState
-// in one dense slice by flow ID: Skim runs for most packets of a capture,
-// in no order of flows, and so reads one small entry instead of chasing
-// the flow's state and what hangs off it.
-type skimEntry struct {
-	link [2]flowLink
-	// http is the flow's HTTP reading, when it belongs to a device.
-	http *httpFlow
-}
-
-// flowLink is, one way, who a flow's packets between two MACs count for:
-// the sender, and the receiver or the group they flood (when group is
-// set), as the flow's last packet that way showed.
-type flowLink struct {
-	src, dst       *Device
-	srcMAC, dstMAC [6]byte
-	group, hasMAC  bool
-	// read is set when this way's payload needs no more looking at (see
-	// flowState.payloadRead), as of the flow's last packet Observe saw.
-	read bool
 }
 
 // burst tracks broadcast and multicast sent by one device.
@@ -87,17 +62,11 @@ type burst struct {
 const macCacheBits = 6
 
 // Builder is a decode.Observer that builds devices and their timelines.
-// It belongs to one goroutine, the load's or, wrapped in decode.Async,
-// its own; only NeedsPayload may be called from another. Call Report when
-// the load is done (or for a live snapshot) from the builder's goroutine.
+// It belongs to one goroutine, which sees every packet of a capture in
+// order; call Report from it when the capture is done (or for a live
+// snapshot).
 type Builder struct {
-	opts Options
-	// hints is read by NeedsPayload on the load goroutine for every
-	// packet it is asked about: the pointer sits among fields that are
-	// not written while packets flow, and what it points to apart, so
-	// that the builder's own writes do not take the cache line from
-	// under the load.
-	hints    *bodyHints
+	opts     Options
 	byMAC    map[uint64]*Device // devices on links with MACs, by macKey64
 	macCache [1 << macCacheBits]struct {
 		key uint64
@@ -108,7 +77,6 @@ type Builder struct {
 	byIP      map[netip.Addr]*Device // local addresses learnt from ARP and DHCP
 	arpOwner  map[netip.Addr][6]byte
 	flows     []*flowState // by flow ID, which the engine hands out densely from 1
-	skims     []skimEntry  // by flow ID, as flows
 	bursts    map[*Device]*burst
 	floods    []*Event
 	httpFlows int
@@ -125,7 +93,7 @@ type Builder struct {
 
 // NewBuilder returns an empty builder.
 func NewBuilder(opts Options) *Builder {
-	return &Builder{opts: opts.withDefaults(), hints: &bodyHints{}, byMAC: map[uint64]*Device{}, byAddr: map[netip.Addr]*Device{}, byIP: map[netip.Addr]*Device{},
+	return &Builder{opts: opts.withDefaults(), byMAC: map[uint64]*Device{}, byAddr: map[netip.Addr]*Device{}, byIP: map[netip.Addr]*Device{},
 		arpOwner: map[netip.Addr][6]byte{}, bursts: map[*Device]*burst{},
 		dhcp: newDHCPState(), dns: newDNSState(), budget: stream.NewBudget(32 << 20)}
 }
@@ -167,67 +135,7 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 	}
 	if f != nil {
 		b.flowPacket(src, p, f)
-		// The next packets this way between the same MACs count for the
-		// same devices (see Skim).
-		fs, d := b.flows[f.ID], direction(p)
-		for int(f.ID) >= len(b.skims) {
-			b.skims = append(b.skims, skimEntry{})
-		}
-		e := &b.skims[f.ID]
-		e.link[d] = flowLink{}
-		if src != nil && (dst != nil || group) && (!p.HasMAC || len(p.SrcMAC) == 6 && len(p.DstMAC) == 6) {
-			e.link[d] = flowLink{src: src, dst: dst, group: group, hasMAC: p.HasMAC}
-			copy(e.link[d].srcMAC[:], p.SrcMAC)
-			copy(e.link[d].dstMAC[:], p.DstMAC)
-			fs.to[d] = to
-		}
-		// This packet may have changed what either way's payload needs.
-		e.link[0].read, e.link[1].read = fs.payloadRead(0), fs.payloadRead(1)
-		e.http = nil
-		if fs.dev != nil {
-			e.http = fs.http
-		}
 	}
-}
-
-// Skim implements decode.Skimmer: it takes a packet that only adds to
-// counts (most of a capture's) from its brief, when its flow is known
-// and it goes between the same MACs as the flow's last packet that way.
-func (b *Builder) Skim(br *decode.Brief) bool {
-	if int(br.Flow) >= len(b.skims) {
-		return false
-	}
-	e := &b.skims[br.Flow]
-	d := way(br.ToServer)
-	l := &e.link[d]
-	if l.src == nil || l.hasMAC != br.HasMAC || l.srcMAC != br.SrcMAC || l.dstMAC != br.DstMAC ||
-		readsMessages(br.Proto) || e.http == nil && br.Payload > 0 && !l.read {
-		return false
-	}
-	// The flow's state is as when Observe last saw it, which summed the
-	// connection up if it had closed. An HTTP flow's ACKs and skipped
-	// body bytes are taken last, as taking them may end a message at this
-	// packet's time (should they not be taken, Observe sets the same).
-	b.last = br.Time
-	if e.http != nil && !b.skimSegment(e.http, br) {
-		return false
-	}
-	l.src.sent(br.Time, br.OrigLen)
-	if l.dst != nil && l.dst != l.src {
-		l.dst.received(br.Num)
-	}
-	if l.group {
-		b.countBroadcast(l.src, br.Time, br.Num, b.flows[br.Flow].to[d])
-	}
-	return true
-}
-
-// payloadRead reports whether a flow's payload in direction d needs no
-// more looking at (as Builder.payload would): the flow is no device's,
-// or not TCP, or it is not HTTP and either TLS with this way's hello
-// read, or neither with this way's first payload looked at.
-func (fs *flowState) payloadRead(d int) bool {
-	return fs.dev == nil || !fs.tcp || fs.http == nil && (fs.tls != nil || fs.tried[d]) && (fs.tls == nil || fs.tls.done[d])
 }
 
 // readsMessages reports whether the builder reads the messages of proto
@@ -430,52 +338,10 @@ func (d *Device) repeat(kind, key string, packets []uint32) bool {
 	return true
 }
 
-// NeedsPayload says which packets' payloads the builder reads: the
-// messages of the protocols it parses, TCP flows that carry HTTP or DNS
-// (or may, on HTTP's usual ports) but not the part of an HTTP body it
-// only counts, and the first bytes of other TCP flows, where a TLS
-// handshake starts. Bulk data beyond is counted by the flows and never
-// looked at, so an asynchronous wrapper (decode.Async) need not copy it.
-// It may be called on another goroutine than Observe: it reads only the
-// builder's body hints, which are safe for that.
-func (b *Builder) NeedsPayload(p *decode.Packet, f *decode.Flow) bool {
-	if len(p.Payload) == 0 {
-		return false
-	}
-	if readsMessages(p.Proto) {
-		return true
-	}
-	if f == nil {
-		return p.Proto == decode.ProtoHTTP || p.Proto == decode.ProtoTLS
-	}
-	if f.Proto != decode.ProtoTCP {
-		return false
-	}
-	d := direction(p)
-	switch {
-	case p.Proto == decode.ProtoHTTP || f.App == decode.ProtoHTTP || b.hints.http(f.ID):
-		// (An HTTP body may hold bytes that look like TLS.)
-		return !b.hints.unwanted(f.ID, d, p.Seq, len(p.Payload))
-	case f.App == decode.ProtoDNS:
-		return true
-	}
-	switch f.Server.Port() {
-	case 80, 8000, 8008, 8080, 3128:
-		return !b.hints.unwanted(f.ID, d, p.Seq, len(p.Payload))
-	}
-	// Only the hellos are read, from the first bytes each way, also where
-	// the engine did not take the handshake for TLS (an SSL 2 hello, say).
-	return f.Payload[d]-uint64(len(p.Payload)) < tlsHelloMax
-}
-
 // direction is 0 for a packet from the client, 1 from the server, as
 // stream.Dir counts.
-func direction(p *decode.Packet) int { return way(p.ToServer) }
-
-// way is direction for a packet known only by whether it went to the
-// server (a brief one).
-func way(toServer bool) int {
-	if toServer {
+func direction(p *decode.Packet) int {
+	if p.ToServer {
 		return 0
 	}
 	return 1

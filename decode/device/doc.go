@@ -7,8 +7,6 @@
 //
 // A Builder is a decode.Observer: it sees every packet once, in order,
 // and keeps only small per-device and per-flow state; HTTP is reassembled
-// only on flows that carry it. Behind decode.Async (as the window runs
-// it, on a goroutine of its own) it is also a decode.Skimmer: the packets
-// that only add to counts, most of a capture's, it takes from their brief
-// without their rebuilding.
+// only on flows that carry it. The window runs it as a stage of its own:
+// a goroutine with its own capture cursor and its own decode.Engine.
 package device

@@ -28,12 +28,13 @@ func loadFile(tb testing.TB, path string, obs decode.Observer) *decode.Engine {
 	}
 	defer c.Close()
 	eng := decode.NewEngine(obs)
+	cur := c.Cursor()
 	for {
-		fr, err := c.Next()
+		fr, err := cur.Next()
 		if err != nil {
 			break
 		}
-		eng.Add(fr.Data, c.Interfaces()[fr.Iface].LinkType, decode.Meta{Offset: fr.Offset, Time: fr.Time, CapLen: fr.CapLen, OrigLen: fr.OrigLen})
+		eng.Add(fr.Data, cur.Interfaces()[fr.Iface].LinkType, decode.Meta{Offset: fr.Offset, Time: fr.Time, CapLen: fr.CapLen, OrigLen: fr.OrigLen})
 	}
 	return eng
 }

@@ -26,6 +26,18 @@ type httpFlow struct {
 	// a large download's thousands of segments reach the reassembler as
 	// one gap (see gather).
 	runs [2]skipRun
+	// counted is, per direction, the part of a body beyond what is kept,
+	// which is only counted (see newHTTPFlow).
+	counted [2]seqWindow
+}
+
+// seqWindow is the stream bytes [from, to) in TCP sequence numbers.
+type seqWindow struct{ from, to uint32 }
+
+// holds reports whether the n bytes at seq lie wholly in w. Serial-number
+// arithmetic: the window may straddle the wrap at 2^32.
+func (w seqWindow) holds(seq uint32, n int) bool {
+	return n > 0 && int32(w.to-w.from) > 0 && int32(seq-w.from) >= 0 && int32(w.to-(seq+uint32(n))) >= 0
 }
 
 // skipRun is a run of skipped body bytes not yet handed to the
@@ -66,7 +78,7 @@ func (b *Builder) payload(fs *flowState, p *decode.Packet, f *decode.Flow) {
 		switch {
 		case looksLikeHTTPFlow(p, f) && b.httpFlows < b.opts.MaxHTTPFlows:
 			b.httpFlows++
-			fs.http = b.newHTTPFlow(fs, f.ID)
+			fs.http = b.newHTTPFlow(fs)
 		case looksLikeTLS(p.Payload):
 			fs.tls = &tlsFlow{}
 		}
@@ -113,14 +125,13 @@ func (b *Builder) tcpSegment(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	if f.FromClient(p) {
 		dir = stream.ClientToServer
 	}
-	// Bytes of a body beyond what is kept are skipped in their place:
-	// left out on the way here (see NeedsPayload), or here.
-	seg := stream.Segment{Dir: dir, Seq: p.Seq, Ack: p.Ack, Flags: streamFlags(p.TCPFlags), Payload: p.Payload, Skip: p.Withheld, Packet: uint64(p.Num)}
-	unwanted := b.hints.unwanted(f.ID, int(dir), p.Seq, len(p.Payload)+p.Withheld)
-	if len(p.Payload) > 0 && unwanted {
+	// Bytes of a body beyond what is kept are skipped in their place.
+	seg := stream.Segment{Dir: dir, Seq: p.Seq, Ack: p.Ack, Flags: streamFlags(p.TCPFlags), Payload: p.Payload, Packet: uint64(p.Num)}
+	unwanted := h.counted[dir].holds(p.Seq, len(p.Payload))
+	if unwanted {
 		seg.Payload, seg.Skip = nil, len(p.Payload)
 	}
-	if !b.gather(h, f.ID, seg, unwanted) {
+	if !b.gather(h, seg, unwanted) {
 		if err := b.flushRuns(h); err != nil {
 			b.closeHTTP(h)
 			return
@@ -133,22 +144,6 @@ func (b *Builder) tcpSegment(fs *flowState, p *decode.Packet, f *decode.Flow) {
 	if f.State == decode.StateClosed || f.State == decode.StateReset {
 		b.closeHTTP(h)
 	}
-}
-
-// skimSegment takes a brief packet of an HTTP flow when gather can: an
-// ACK without data, or body bytes skipped in order. It reports false,
-// changing nothing, when the packet must be looked at whole.
-func (b *Builder) skimSegment(h *httpFlow, br *decode.Brief) bool {
-	if h.closed {
-		return true // (Observe would not look at it either)
-	}
-	d := way(br.ToServer)
-	unwanted := b.hints.unwanted(br.Flow, d, br.Seq, br.Payload)
-	if br.Payload > 0 && !unwanted {
-		return false
-	}
-	seg := stream.Segment{Dir: stream.Dir(d), Seq: br.Seq, Flags: streamFlags(br.TCPFlags), Skip: br.Payload, Packet: uint64(br.Num)}
-	return b.gather(h, br.Flow, seg, unwanted)
 }
 
 // streamFlags picks the TCP flags the reassembler heeds.
@@ -175,7 +170,7 @@ func streamFlags(t decode.TCPFlags) stream.Flags {
 // direction's run. A run is handed on when it reaches the end of the
 // skipped part of its body, so that the message ends at the packet it
 // would have ended at, or before any other segment of the flow.
-func (b *Builder) gather(h *httpFlow, id uint32, seg stream.Segment, unwanted bool) bool {
+func (b *Builder) gather(h *httpFlow, seg stream.Segment, unwanted bool) bool {
 	if !gatherRuns || seg.Flags != stream.ACK || seg.Payload != nil || h.r.Waiting() {
 		return false
 	}
@@ -199,7 +194,7 @@ func (b *Builder) gather(h *httpFlow, id uint32, seg stream.Segment, unwanted bo
 	}
 	run.n += seg.Skip
 	run.last = seg.Packet
-	if seg.Seq+uint32(seg.Skip) == b.hints.end(id, int(d)) {
+	if seg.Seq+uint32(seg.Skip) == h.counted[d].to {
 		if err := b.flushRuns(h); err != nil {
 			b.closeHTTP(h)
 		}
@@ -223,21 +218,20 @@ func (b *Builder) flushRuns(h *httpFlow) error {
 	return nil
 }
 
-func (b *Builder) newHTTPFlow(fs *flowState, id uint32) *httpFlow {
+func (b *Builder) newHTTPFlow(fs *flowState) *httpFlow {
 	h := &httpFlow{events: map[*httpmsg.Message]*Event{}}
 	cfg := httpmsg.Config{MaxBody: httpBodyKeep, MaxResponseBody: httpResponseKeep, ReuseBody: true,
 		OnLength: func(m *httpmsg.Message, d stream.Dir, off, n int64) {
-			// The body beyond what is kept is only counted: the load need
-			// not hand its bytes over.
+			// The body beyond what is kept is only counted: its segments
+			// are skipped in their place, without reassembling them.
 			keep := int64(httpBodyKeep)
 			if !m.IsRequest {
 				keep = httpResponseKeep
 			}
 			if base, ok := h.r.Base(d); ok && n > keep {
-				b.hints.set(id, int(d), base+uint32(off+keep), base+uint32(off+n))
+				h.counted[d] = seqWindow{from: base + uint32(off+keep), to: base + uint32(off+n)}
 			}
 		}}
-	b.hints.markHTTP(id)
 	h.conv = httpmsg.NewConversation(cfg, func(m *httpmsg.Message) error {
 		h.messages++
 		b.httpMessage(fs, h, m)

@@ -59,32 +59,20 @@ func FuzzLeakMatchers(f *testing.F) {
 	})
 }
 
-func TestBodyHintsAcrossTheSequenceWrap(t *testing.T) {
-	var h bodyHints
-	if h.unwanted(7, 0, 100, 10) || h.http(7) {
-		t.Fatal("an empty table wants nothing withheld")
+func TestCountedWindowAcrossTheSequenceWrap(t *testing.T) {
+	if (seqWindow{}).holds(100, 10) {
+		t.Fatal("an empty window holds bytes")
 	}
-	h.markHTTP(7)
-	if !h.http(7) || h.unwanted(7, 0, 100, 10) {
-		t.Fatal("a flow marked HTTP has nothing unwanted yet")
-	}
-	h.set(7, 1, 0xffffff00, 0x100) // straddles 2^32
+	w := seqWindow{from: 0xffffff00, to: 0x100} // straddles 2^32
 	for _, c := range []struct {
 		seq  uint32
 		n    int
 		want bool
 	}{{0xffffff00, 0x100, true}, {0xfffffff0, 0x20, true}, {0xf0, 0x10, true}, {0xf0, 0x11, false},
 		{0xfffffeff, 1, false}, {0xfffffeff, 2, false}, {0x100, 1, false}, {0x10, 0, false}} {
-		if got := h.unwanted(7, 1, c.seq, c.n); got != c.want {
-			t.Errorf("unwanted(seq %#x, %d bytes) = %v, want %v", c.seq, c.n, got, c.want)
+		if got := w.holds(c.seq, c.n); got != c.want {
+			t.Errorf("holds(seq %#x, %d bytes) = %v, want %v", c.seq, c.n, got, c.want)
 		}
-	}
-	if h.unwanted(7, 0, 0xfffffff0, 0x20) {
-		t.Error("a hint for one direction spared the other")
-	}
-	h.set(5000, 0, 10, 20) // grows the table
-	if !h.unwanted(5000, 0, 12, 3) || !h.http(7) || !h.unwanted(7, 1, 0x10, 4) {
-		t.Error("hints were lost when the table grew")
 	}
 }
 
