@@ -153,3 +153,37 @@ func TestPiecesEqualOneCursorOnAMix(t *testing.T) {
 		check("cut")
 	}
 }
+
+// FuzzPieces reads arbitrary bytes as a capture file in pieces of a
+// fuzzed size: whatever the bytes, the result must equal one cursor's.
+func FuzzPieces(f *testing.F) {
+	dir := f.TempDir()
+	for i, format := range []string{"pcapng", "pcap"} {
+		path := filepath.Join(dir, "seed."+format)
+		if err := synth.WriteMixFile(path, synth.Options{Packets: 8, Seed: int64(i), Format: format}); err != nil {
+			f.Fatal(err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, uint16(700))
+		f.Add(b[:len(b)*2/3], uint16(61))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, size uint16) {
+		path := filepath.Join(t.TempDir(), "fuzz")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := capture.Open(path)
+		if err != nil {
+			return
+		}
+		c.Close()
+		want := serialIndex(t, path)
+		pieces := int64(size%4096) + 64 // not so small that every byte is a piece
+		if diff := sameIndex(want, parallelIndex(t, path, pieces)); diff != "" {
+			t.Fatalf("in pieces of %d bytes: %s", pieces, diff)
+		}
+	})
+}

@@ -137,7 +137,11 @@ func (r *Cursor) fill(n int) ([]byte, error) {
 		keep = r.bufLen - int(off)
 		copy(r.buf, r.buf[off:r.bufLen])
 	}
-	if size := max(n, cursorBuf); cap(r.buf) < size || cap(r.buf) > cursorBuf && n <= cursorBuf {
+	size := max(n, cursorBuf)
+	if left := r.c.size - r.pos; r.c.spool == nil && left < int64(size) {
+		size = max(n, int(left)) // a small file needs no bigger buffer
+	}
+	if cap(r.buf) < size || cap(r.buf) > cursorBuf && n <= cursorBuf {
 		grown := make([]byte, size)
 		copy(grown, r.buf[:keep])
 		r.buf = grown

@@ -94,9 +94,12 @@ func (c *Capture) Resume(m Mark, end int64) *Cursor {
 	return &Cursor{c: c, st: m.st.clone(), pos: m.pos, first: m.pos, end: end, startLayout: m.st.layout, sawPacket: m.sawPacket}
 }
 
-// sync moves the cursor to the first offset at or after its position
-// where syncChain plausible records follow each other (or the last ones
-// end exactly at the end of the file), and reports whether it found one.
+// sync moves the cursor to the first offset in its piece where syncChain
+// plausible records follow each other (or the last ones end exactly at
+// the end of the file), and reports whether it found one. A piece in
+// which no record seems to begin is read again by the merge from where
+// the piece before it stopped, which costs nothing when a record that
+// began before spans it.
 func (r *Cursor) sync() bool {
 	from, step := r.pos, int64(1)
 	if r.st.ng {
@@ -104,7 +107,7 @@ func (r *Cursor) sync() bool {
 	}
 	limit := r.c.size
 	if r.end >= 0 {
-		limit = min(limit, r.end+maxRecord)
+		limit = min(limit, r.end)
 	}
 	for off := from; off < limit; off += step {
 		if r.plausibleChain(off) {
