@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"thingsniff/capture"
 	"thingsniff/decode"
 )
 
@@ -204,7 +205,8 @@ func (t *term) matchPacket(p *decode.Packet, row func() string) bool {
 }
 
 // Filter returns the indexes (0-based) of the first n packets of l that
-// match expr. It decodes packets only for terms that need their bytes, and
+// match expr. Terms that need a packet's bytes read them with a cursor of
+// the filter's own, which moves through the capture beside the index; it
 // stops early with ctx's error when ctx is cancelled. Run it off the UI
 // goroutine.
 func Filter(ctx context.Context, l *Loaded, expr string, n int) ([]int, error) {
@@ -212,38 +214,54 @@ func Filter(ctx context.Context, l *Loaded, expr string, n int) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows := NewRows(l)
+	n = min(n, l.Index.Len())
+	var cur *capture.Cursor
+	for k := range terms {
+		if terms[k].needsBytes() {
+			cur = l.Store.Cursor()
+			break
+		}
+	}
+	parser := decode.NewParser()
+	var pkt decode.Packet
 	var out []int
 	for i := 0; i < n; i++ {
 		if i&4095 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		ix := l.Index.At(i)
-		ok := true
-		decoded := false
-		for k := range terms {
-			t := &terms[k]
-			m, known := t.matchIndex(i, ix)
-			if !known {
-				if !decoded {
-					// An unreadable packet still gets matched on what the
-					// decoder left: nothing, so address terms fail.
-					_, _, _ = rows.decodeAt(i)
-					decoded = true
-				}
-				m = t.matchPacket(&rows.pkt, func() string {
-					s := Describe(&rows.pkt, nil)
-					return strings.ToLower(s.Source + " " + s.Destination + " " + s.Protocol + " " + s.Info)
-				})
+		if cur != nil {
+			// An unreadable packet is matched on what the decoder
+			// left: nothing, so address terms fail.
+			pkt = decode.Packet{}
+			if fr, err := cur.NextWait(ctx); err == nil {
+				pkt.Num, pkt.Time, pkt.OrigLen = uint32(i+1), ix.Time, int(ix.OrigLen)
+				parser.Decode(fr.Data, linkOf(cur.Interfaces(), fr.Iface), &pkt)
 			}
-			if m == t.negate {
-				ok = false
-				break
-			}
+			pkt.Flow = ix.Flow
 		}
-		if ok {
+		if matchAll(terms, i, ix, &pkt) {
 			out = append(out, i)
 		}
 	}
 	return out, nil
+}
+
+// matchAll reports whether packet i, with index entry ix and decoded as
+// p (when a term needs its bytes), passes every term.
+func matchAll(terms []term, i int, ix decode.Index, p *decode.Packet) bool {
+	for k := range terms {
+		t := &terms[k]
+		m, known := t.matchIndex(i, ix)
+		if !known {
+			m = t.matchPacket(p, func() string {
+				s := Describe(p, nil)
+				return strings.ToLower(s.Source + " " + s.Destination + " " + s.Protocol + " " + s.Info)
+			})
+		}
+		if m == t.negate {
+			return false
+		}
+	}
+	return true
 }
