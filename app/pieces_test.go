@@ -26,7 +26,7 @@ type indexed struct {
 // collect is an indexSink that keeps everything.
 type collect struct{ *indexed }
 
-func (c collect) add(ix decode.Index)                 { c.index = append(c.index, ix) }
+func (c collect) add(ix decode.Index)                { c.index = append(c.index, ix) }
 func (c collect) interfaces(ifs []capture.Interface) { c.ifaces = ifs }
 func (c collect) progress(int64)                     {}
 

@@ -2,8 +2,8 @@ package capture
 
 import (
 	"bytes"
-	"context"
 	"compress/gzip"
+	"context"
 	"errors"
 	"io"
 	"os"
