@@ -33,35 +33,32 @@ func (c collect) progress(int64)                     {}
 // serialIndex reads path with one cursor and one engine, packet after
 // packet: the reference a parallel read must equal.
 func serialIndex(t testing.TB, path string) *indexed {
-	t.Helper()
-	c, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	out := &indexed{}
-	eng := decode.NewEngine()
-	cur := c.Cursor()
-	for {
-		fr, err := cur.Next()
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				out.err = err
+	return indexWith(t, path, func(c *capture.Capture, eng *decode.Engine, out *indexed) error {
+		cur := c.Cursor()
+		defer func() { out.ifaces = cur.Interfaces() }()
+		for {
+			fr, err := cur.Next()
+			if errors.Is(err, io.EOF) {
+				return nil
 			}
-			break
+			if err != nil {
+				return err
+			}
+			out.index = append(out.index, addFrame(eng, cur.Interfaces(), &fr))
 		}
-		out.index = append(out.index, addFrame(eng, cur.Interfaces(), &fr))
-	}
-	out.ifaces = cur.Interfaces()
-	for _, f := range eng.Flows() {
-		out.flows = append(out.flows, *f)
-	}
-	return out
+	})
 }
 
 // parallelIndex reads path in pieces of size bytes, as the window loads
 // a file.
 func parallelIndex(t testing.TB, path string, size int64) *indexed {
+	return indexWith(t, path, func(c *capture.Capture, eng *decode.Engine, out *indexed) error {
+		return readPieces(context.Background(), c, eng, size, collect{out})
+	})
+}
+
+// indexWith opens path and reads it with read, through a new engine.
+func indexWith(t testing.TB, path string, read func(*capture.Capture, *decode.Engine, *indexed) error) *indexed {
 	t.Helper()
 	c, err := capture.Open(path)
 	if err != nil {
@@ -70,7 +67,7 @@ func parallelIndex(t testing.TB, path string, size int64) *indexed {
 	defer c.Close()
 	out := &indexed{}
 	eng := decode.NewEngine()
-	out.err = readPieces(context.Background(), c, eng, size, collect{out})
+	out.err = read(c, eng, out)
 	for _, f := range eng.Flows() {
 		out.flows = append(out.flows, *f)
 	}
