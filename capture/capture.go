@@ -89,12 +89,16 @@ func Open(path string) (*Capture, error) {
 }
 
 // OpenStream reads a capture from r (standard input, a pipe from the live
-// capture helper). Its bytes are copied into a spool file in dir
-// (os.TempDir when dir is "") as they arrive, so that cursors and
-// ReadPacket read them while the stream goes on; a cursor that reaches
-// what has arrived so far says so (ErrPending) instead of waiting. name
-// is what the user sees. If r is an io.Closer, Close closes it (which
-// stops a live helper's pipe); when OpenStream fails, r stays open.
+// capture helper). Its bytes are copied into a spool file as they arrive,
+// so that cursors and ReadPacket read them while the stream goes on; a
+// cursor that reaches what has arrived so far says so (ErrPending)
+// instead of waiting. In dir, the spool keeps its name (SpoolPattern)
+// until Close, so that a capture cut short by a crash can be found again;
+// with dir "", the spool is unlinked as soon as it is made and nothing is
+// left behind however the process ends. A spool stops with a
+// *DiskFullError before its disk has less than 5% free. name is what the
+// user sees. If r is an io.Closer, Close closes it (which stops a live
+// helper's pipe); when OpenStream fails, r stays open.
 func OpenStream(r io.Reader, name, dir string) (*Capture, error) {
 	c := &Capture{name: name, size: -1}
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -209,17 +213,18 @@ func (c *Capture) ReadAt(p []byte, off int64) (int, error) { return c.f.ReadAt(p
 // Path is the file cursors read: the user's file, or the spool.
 func (c *Capture) Path() string { return c.f.Name() }
 
-// SpoolPath is the spool holding the decompressed or streamed capture, or
-// "" when packets are read from the user's own file.
+// SpoolPath is the named spool holding the streamed capture, or "" when
+// packets are read from the user's own file or from a spool without a
+// name.
 func (c *Capture) SpoolPath() string {
-	if c.spool == nil {
+	if c.spool == nil || !c.spool.named {
 		return ""
 	}
 	return c.f.Name()
 }
 
-// KeepSpool keeps the spool file on disk after Close (for a live capture
-// the user may still save, or recover after a crash).
+// KeepSpool keeps a named spool file on disk after Close (for a live
+// capture the user may still save, or recover after a crash).
 func (c *Capture) KeepSpool() {
 	if c.spool != nil {
 		c.spool.setKeep()

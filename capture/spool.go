@@ -14,9 +14,11 @@ import (
 // so that cursors and ReadPacket read the capture where it lies while the
 // stream goes on. It never parses records: cursors do.
 type spool struct {
-	w    *os.File
-	src  io.Reader
-	comp *countingReader // the compressed bytes under a gzip stream, or nil
+	w     *os.File
+	src   io.Reader
+	comp  *countingReader // the compressed bytes under a gzip stream, or nil
+	named bool            // the file keeps its name while it is read (see OpenStream)
+	dir   string
 
 	mu     sync.Mutex
 	size   int64 // bytes written so far
@@ -32,11 +34,14 @@ type spool struct {
 // spoolChunk is how much the spool reads from its stream at a time.
 const spoolChunk = 256 << 10
 
-// startSpool makes c read from a new spool file in dir (os.TempDir when
-// dir is ""), filled from src by a goroutine. closer, when set, is closed
-// with the capture (the file src reads from).
+// startSpool makes c read from a new spool file, filled from src by a
+// goroutine. In dir, the file keeps its name while it is read; with dir
+// "", it is made in os.TempDir and unlinked at once, so that it goes with
+// the process whatever ends it. closer, when set, is closed with the
+// capture (the file src reads from).
 func (c *Capture) startSpool(src io.Reader, comp *countingReader, closer io.Closer, dir string) error {
-	if dir == "" {
+	named := dir != ""
+	if !named {
 		dir = os.TempDir()
 	}
 	w, err := os.CreateTemp(dir, spoolPattern)
@@ -49,7 +54,15 @@ func (c *Capture) startSpool(src io.Reader, comp *countingReader, closer io.Clos
 		os.Remove(w.Name())
 		return fmt.Errorf("open capture %q: open spool %q: %w", c.name, w.Name(), err)
 	}
-	sp := &spool{w: w, src: src, comp: comp, closer: closer, grew: make(chan struct{}), exited: make(chan struct{})}
+	if !named {
+		if err := os.Remove(w.Name()); err != nil {
+			w.Close()
+			f.Close()
+			return fmt.Errorf("open capture %q: unlink spool %q: %w", c.name, w.Name(), err)
+		}
+	}
+	sp := &spool{w: w, src: src, comp: comp, named: named, dir: dir, closer: closer,
+		grew: make(chan struct{}), exited: make(chan struct{})}
 	c.f, c.spool = f, sp
 	go sp.run()
 	return nil
@@ -64,9 +77,18 @@ const spoolPattern = "thingsniff-spool-*.pcap"
 func (sp *spool) run() {
 	defer close(sp.exited)
 	buf := make([]byte, spoolChunk)
+	var unchecked int64 // bytes that may be written before the disk is looked at again
 	for !sp.stop.Load() {
 		n, err := sp.src.Read(buf)
 		if n > 0 {
+			if unchecked -= int64(n); unchecked < 0 {
+				room, err := roomOnDisk(sp.dir, int64(n))
+				if err != nil {
+					sp.end(err)
+					return
+				}
+				unchecked = min(room/2, diskCheckEvery)
+			}
 			if _, werr := sp.w.Write(buf[:n]); werr != nil {
 				sp.end(fmt.Errorf("write spool %q: %w", sp.w.Name(), werr))
 				return
@@ -171,18 +193,54 @@ func (sp *spool) close() error {
 	return err
 }
 
-// remove deletes the spool file unless it is to be kept.
+// remove deletes the spool file unless it is to be kept, or has no name.
 func (sp *spool) remove() error {
 	sp.mu.Lock()
 	keep := sp.keep
 	sp.mu.Unlock()
-	if keep {
+	if keep || !sp.named {
 		return nil
 	}
 	if err := os.Remove(sp.w.Name()); err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("remove spool %q: %w", sp.w.Name(), err)
 	}
 	return nil
+}
+
+// diskCheckEvery is the most a spool writes between two looks at the
+// room left on its disk; it looks more often as the room shrinks.
+const diskCheckEvery = 32 << 20
+
+// diskReserve is the share of a disk a spool leaves free: it stops with
+// an error rather than fill the disk that the system and the user need.
+const diskReserve = 0.05
+
+// roomOnDisk returns how many bytes may still be written on the disk
+// holding dir before it has less than diskReserve of it free, or an error
+// when writing n bytes more would take that reserve (where the system
+// cannot tell, as much as diskCheckEvery).
+func roomOnDisk(dir string, n int64) (int64, error) {
+	free, total, ok := diskSpace(dir)
+	if !ok || total == 0 {
+		return diskCheckEvery, nil
+	}
+	room := int64(free) - int64(diskReserve*float64(total))
+	if room < n {
+		return 0, &DiskFullError{Dir: dir, Free: free, Total: total}
+	}
+	return room - n, nil
+}
+
+// DiskFullError ends a spool that would have left its disk with less
+// than 5% free.
+type DiskFullError struct {
+	Dir         string
+	Free, Total uint64
+}
+
+func (e *DiskFullError) Error() string {
+	return fmt.Sprintf("the spool stopped: the disk holding %s has only %.0f MB (%.1f%%) free; free some space or spool to another disk",
+		e.Dir, float64(e.Free)/1e6, 100*float64(e.Free)/float64(e.Total))
 }
 
 // countingReader counts the compressed bytes read so far, for progress.

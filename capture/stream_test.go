@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -53,7 +54,10 @@ func samePackets(t *testing.T, frames []got, pkts [][]byte) {
 	}
 }
 
+// TestOpenGzip: a gzip file is read through a spool that has no name, so
+// that nothing is left in the temporary folder however the process ends.
 func TestOpenGzip(t *testing.T) {
+	tmp := emptyTempDir(t)
 	data, pkts := writtenPcapng(t, 500)
 	gz := gzipped(t, data)
 	c, err := Open(writeTemp(t, "x.pcapng.gz", gz))
@@ -63,10 +67,10 @@ func TestOpenGzip(t *testing.T) {
 	if c.Format() != "pcapng, gzip" || c.Size() != int64(len(gz)) {
 		t.Errorf("Format %q Size %d", c.Format(), c.Size())
 	}
-	spool := c.SpoolPath()
-	if spool == "" || c.Path() != spool {
-		t.Fatalf("spool %q, path %q", spool, c.Path())
+	if spool := c.SpoolPath(); spool != "" {
+		t.Errorf("an unnamed spool has the name %q", spool)
 	}
+	leftIn(t, tmp)
 	frames, cur, err := drainCursor(t, c)
 	if err != nil {
 		t.Fatal(err)
@@ -78,13 +82,26 @@ func TestOpenGzip(t *testing.T) {
 	if c.Progress(cur.Offset()) != c.Size() {
 		t.Errorf("Offset %d at the end, Size %d", c.Progress(cur.Offset()), c.Size())
 	}
-	spooled, err := os.ReadFile(spool)
-	if err != nil || !bytes.Equal(spooled, data) {
-		t.Errorf("spool does not hold the decompressed capture byte for byte (err %v)", err)
+	spooled := make([]byte, len(data)+1)
+	if n, _ := c.ReadAt(spooled, 0); n != len(data) || !bytes.Equal(spooled[:n], data) {
+		t.Errorf("spool does not hold the decompressed capture byte for byte (%d bytes)", n)
 	}
 	c.Close()
-	if _, err := os.Stat(spool); !os.IsNotExist(err) {
-		t.Errorf("spool left behind after Close: %v", err)
+	leftIn(t, tmp)
+}
+
+// emptyTempDir makes the temporary folder a new empty one for the test.
+func emptyTempDir(t *testing.T) string {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	return dir
+}
+
+// leftIn fails when dir holds anything.
+func leftIn(t *testing.T, dir string) {
+	t.Helper()
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("%d files left in the temporary folder, the first %q", len(left), left[0].Name())
 	}
 }
 
@@ -226,5 +243,38 @@ func TestOpenStreamErrors(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Errorf("failed opens left %d spool files", len(left))
+	}
+}
+
+// TestSpoolStopsBeforeTheDiskIsFull spools a stream onto a small disk of
+// its own (a tmpfs, so the test needs root): the spool must stop with a
+// DiskFullError, keep every packet before, and leave 5% of the disk free.
+func TestSpoolStopsBeforeTheDiskIsFull(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small disk needs root")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("no tmpfs here: %v %s", err, out)
+	}
+	defer exec.Command("umount", dir).Run()
+	data, pkts := writtenPcapng(t, 30000) // about 22 MB
+	c, err := OpenStream(bytes.NewReader(data), "big", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	frames, err := drain(t, c)
+	var full *DiskFullError
+	if !errors.As(err, &full) || len(frames) == 0 || len(frames) >= len(pkts) {
+		t.Fatalf("%d of %d packets, then %v; want a DiskFullError part way", len(frames), len(pkts), err)
+	}
+	samePackets(t, frames, pkts)
+	free, total, _ := diskSpace(dir)
+	if float64(free) < diskReserve*float64(total) {
+		t.Errorf("the spool left %d of %d bytes free", free, total)
+	}
+	if !strings.Contains(err.Error(), "free") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("error %q does not say in one line what to do", err)
 	}
 }
