@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,7 +28,8 @@ type Options struct {
 	// FirstRows is how many packets make the first batch go out early, so
 	// the first rows show at once on any file size (default 500).
 	FirstRows int
-	// SpoolDir holds spools of streams and decompressed files.
+	// SpoolDir holds the spools of live captures (OpenLive), under a name
+	// that FindSpools finds again after a crash; os.TempDir when "".
 	SpoolDir string
 	// Devices builds the device timelines of every load, as a stage of
 	// its own beside the index (see Loaded.Devices).
@@ -159,8 +161,25 @@ func (s *Session) Open(path string) (*Loaded, error) {
 }
 
 // OpenStream starts loading a capture that arrives on r (stdin, a pipe).
+// Its spool has no name: nothing of it is left behind however the
+// process ends.
 func (s *Session) OpenStream(r io.Reader, name string) (*Loaded, error) {
-	c, err := capture.OpenStream(r, name, s.opts.SpoolDir)
+	c, err := capture.OpenStream(r, name, "")
+	if err != nil {
+		return nil, err
+	}
+	return s.start(c), nil
+}
+
+// OpenLive starts loading a live capture's stream (LiveCapture.Stream).
+// Its spool keeps a name in SpoolDir while it is read, so that a capture
+// cut short by a crash is offered again at the next start (FindSpools).
+func (s *Session) OpenLive(r io.Reader, name string) (*Loaded, error) {
+	dir := s.opts.SpoolDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	c, err := capture.OpenStream(r, name, dir)
 	if err != nil {
 		return nil, err
 	}
