@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"thingsniff/app"
+	"thingsniff/decode"
 )
 
 func runObjects(env Env) error {
@@ -45,8 +46,8 @@ func runObjects(env Env) error {
 		if o.Note != "" {
 			saved += "  (" + o.Note + ")"
 		}
-		fmt.Fprintf(w, "%8d %-30s %-40s %-28s %12s  %s\n", o.Packet, clip(o.Host, 30), clip(o.Path, 40),
-			clip(o.ContentType, 28), strconv.FormatInt(o.Size, 10), saved)
+		fmt.Fprintf(w, "%8d %-30s %-40s %-28s %12s  %s\n", o.Packet, clip(decode.Printable(o.Host), 30), clip(decode.Printable(o.Path), 40),
+			clip(decode.Printable(o.ContentType), 28), strconv.FormatInt(o.Size, 10), decode.Printable(saved))
 	}
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("write object list: %w", err)

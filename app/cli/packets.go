@@ -55,7 +55,7 @@ func runPackets(env Env) error {
 				Info: s.Info, Malformed: ix.Flags.Has(decode.FlagMalformed), Flow: ix.Flow})
 		}
 		_, err := fmt.Fprintf(w, "%6d %12.6f %-22s %-22s %-8s %5d %s\n", p.Num,
-			float64(ix.Time-first)/1e9, s.Source, s.Destination, s.Protocol, ix.OrigLen, s.Info)
+			float64(ix.Time-first)/1e9, s.Source, s.Destination, s.Protocol, ix.OrigLen, decode.Printable(s.Info))
 		return err
 	})
 	return err

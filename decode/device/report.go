@@ -243,14 +243,15 @@ func listCap(items []string, n int) string {
 }
 
 // Markdown writes the report for people: per device its summary,
-// findings and timeline.
+// findings and timeline. Text from the capture is escaped, so that the
+// report prints safely on a terminal (see decode.Printable).
 func (r Report) Markdown() string {
 	var b strings.Builder
 	b.WriteString("# thingsniff device report\n\n")
 	for _, d := range r.Devices {
 		title := d.Key
 		if len(d.Names) > 0 {
-			title = d.Names[0] + " — " + d.Key
+			title = decode.Printable(d.Names[0]) + " — " + d.Key
 		}
 		fmt.Fprintf(&b, "## %s\n\n", title)
 		if d.Vendor != "" {
@@ -260,7 +261,7 @@ func (r Report) Markdown() string {
 			fmt.Fprintf(&b, "Addresses: %s  \n", strings.Join(d.IPs, ", "))
 		}
 		if d.Profile.DHCPFingerprint != "" {
-			fmt.Fprintf(&b, "DHCP fingerprint: %s", d.Profile.DHCPFingerprint)
+			fmt.Fprintf(&b, "DHCP fingerprint: %s", mdEscape(d.Profile.DHCPFingerprint))
 			if d.Profile.VendorClass != "" {
 				fmt.Fprintf(&b, ", vendor class %q", d.Profile.VendorClass)
 			}
@@ -268,7 +269,7 @@ func (r Report) Markdown() string {
 		}
 		b.WriteString("\n")
 		for _, l := range d.Summary {
-			b.WriteString(l + "\n")
+			b.WriteString(decode.Printable(l) + "\n")
 		}
 		if len(d.Findings) > 0 {
 			b.WriteString("\n### Findings\n\n")
@@ -294,7 +295,9 @@ func (r Report) Markdown() string {
 // mdEscaper keeps text from being read as Markdown table or emphasis.
 var mdEscaper = strings.NewReplacer("|", `\|`, "\n", " ", "*", `\*`, "_", `\_`, "<", "&lt;")
 
-func mdEscape(s string) string { return mdEscaper.Replace(s) }
+// mdEscape makes text from a capture safe as Markdown table text and on a
+// terminal.
+func mdEscape(s string) string { return mdEscaper.Replace(decode.Printable(s)) }
 
 func packetList(p []uint32) string {
 	var parts []string
