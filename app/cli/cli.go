@@ -59,6 +59,10 @@ func Run(name string, env Env) int {
 	case err == nil:
 		return 0
 	case errors.Is(err, errUsage):
+		if err != errUsage {
+			// The usage error says what was wrong: errUsage is its prefix.
+			fmt.Fprintf(env.Stderr, "thingsniff %s: %s\n", name, strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
+		}
 		fmt.Fprintf(env.Stderr, "usage: thingsniff %s %s\n", c.Name, c.Usage)
 		return 2
 	case errors.Is(err, flag.ErrHelp):

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"thingsniff/app"
@@ -22,15 +23,21 @@ const separator = "=============================================================
 
 func runFollow(env Env) error {
 	fs := newFlags("follow", env)
-	id := fs.Uint("flow", 0, "flow ID, as `thingsniff flows` lists it")
+	id := fs.Uint64("flow", 0, "flow ID, as `thingsniff flows` lists it (from 1)")
 	format := fs.String("format", "ascii", "ascii, hex, raw, hexraw or http")
 	direction := fs.String("direction", "both", "both, client or server")
 	pos, err := parse(fs, env.Args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || *id == 0 {
+	if len(pos) != 1 {
 		return errUsage
+	}
+	switch {
+	case *id == 0:
+		return fmt.Errorf("%w: follow needs --flow ID, and flow IDs start at 1, as `thingsniff flows` lists them", errUsage)
+	case *id > math.MaxUint32:
+		return fmt.Errorf("%w: there is no flow %d: flow IDs go up to %d", errUsage, *id, uint32(math.MaxUint32))
 	}
 	show, err := stream.ParseShow(*direction)
 	if err != nil {

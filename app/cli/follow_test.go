@@ -208,8 +208,15 @@ func TestFollowTextHeader(t *testing.T) {
 		!strings.Contains(out.String(), "--- request 1") || !strings.Contains(out.String(), "HTTP/1.1 200 OK") {
 		t.Errorf("http format: exit %d\n%s", code, out.String())
 	}
-	if code := Run("follow", Env{Args: []string{path}, Stdout: &out, Stderr: &errOut}); code != 2 {
-		t.Errorf("follow without --flow: exit %d, want 2", code)
+	for _, args := range [][]string{{path}, {path, "--flow", "0"}} {
+		errOut.Reset()
+		if code := Run("follow", Env{Args: args, Stdout: &out, Stderr: &errOut}); code != 2 || !strings.Contains(errOut.String(), "start at 1") {
+			t.Errorf("follow %q: exit %d, want 2 and a word on where flow IDs start: %s", args, code, errOut.String())
+		}
+	}
+	errOut.Reset()
+	if code := Run("follow", Env{Args: []string{path, "--flow", "4294967297"}, Stdout: &out, Stderr: &errOut}); code != 2 || !strings.Contains(errOut.String(), "no flow 4294967297") {
+		t.Errorf("follow of a flow ID beyond 32 bits: exit %d: %s", code, errOut.String())
 	}
 	if code := Run("follow", Env{Args: []string{path, "--flow", "999"}, Stdout: &out, Stderr: &errOut}); code != 1 {
 		t.Errorf("follow of a missing flow: exit %d, want 1", code)
