@@ -43,7 +43,8 @@ test: deps
 test-short: deps
 	$(GO) test -short ./...
 
-# bench prints the ratios cmd/bench measures in one run.
+# bench prints the ratios cmd/bench measures in one run: medians of
+# interleaved rounds with their spread, each marked ok or MISSED.
 bench: deps
 	$(GO) run ./cmd/bench -dir $(BENCHDIR)
 	@if [ "$$(id -u)" = 0 ]; then $(GO) test -run '^$$' -bench LiveRate -benchtime 1x ./app; \
