@@ -43,9 +43,10 @@ test: deps
 test-short: deps
 	$(GO) test -short ./...
 
-# bench prints ratios measured in one run (see bench/README in the issue notes).
+# bench prints the ratios cmd/bench measures in one run: medians of
+# interleaved rounds with their spread, each marked ok or MISSED.
 bench: deps
-	$(GO) run ./app/bench -dir $(BENCHDIR)
+	$(GO) run ./cmd/bench -dir $(BENCHDIR)
 	@if [ "$$(id -u)" = 0 ]; then $(GO) test -run '^$$' -bench LiveRate -benchtime 1x ./app; \
 	else echo "live capture rate: run make bench as root (it builds a test network)"; fi
 
@@ -68,9 +69,12 @@ accuracy:
 	$(GO) test -count=1 -run 'TestCorpusEventsAgreeWithTshark|TestCorpusConversationsMatchTshark|TestCorpusClosingSideMatchesTshark' -v ./app | grep -v '^=== RUN'
 
 fuzz: deps
-	@for t in $$(grep -rhoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' . | sed 's/func //' | sort -u); do \
-		pkg=$$(grep -rlE "^func $$t\(" --include='*_test.go' . | head -1 | xargs dirname); \
-		echo "== $$t ($$pkg)"; $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=20s $$pkg || exit 1; \
+	@$(GO) list -f '{{.ImportPath}} {{.Dir}} {{join .TestGoFiles " "}} {{join .XTestGoFiles " "}}' ./... | \
+	while read -r pkg dir files; do \
+		[ -n "$$files" ] || continue; \
+		for t in $$(cd "$$dir" && grep -hoE '^func Fuzz[A-Za-z0-9_]+' $$files | sed 's/func //' | sort -u); do \
+			echo "== $$t ($$pkg)"; $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=20s "$$pkg" </dev/null || exit 1; \
+		done; \
 	done
 
 demo:

@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
-	"thingsniff/capture/live"
 )
 
 // Preferences of the capture dialog.
@@ -27,8 +26,8 @@ const (
 // liveSystem is what live capture needs from the machine. Tests replace
 // its functions to list made-up interfaces or run a fake helper.
 type liveSystem struct {
-	interfaces func() ([]live.Interface, error)
-	sample     func() map[string]live.Counters
+	interfaces func() ([]app.Interface, error)
+	sample     func() map[string]app.InterfaceCounters
 	start      func(context.Context, app.LiveOptions) (*app.LiveCapture, error)
 	// helper is the capture helper's path ("" for this program).
 	helper string
@@ -38,7 +37,7 @@ type liveSystem struct {
 }
 
 func defaultLiveSystem() liveSystem {
-	return liveSystem{interfaces: live.Interfaces, sample: live.Sample, start: app.StartCapture, every: time.Second}
+	return liveSystem{interfaces: app.Interfaces, sample: app.SampleInterfaces, start: app.StartCapture, every: time.Second}
 }
 
 // liveCtl runs live captures for the window: the Capture dialog, the
@@ -104,9 +103,9 @@ func (c *liveCtl) start(iface, filter string) {
 	gen := c.gen
 	c.starting, c.iface = true, iface
 	c.u.status.setMessage("Starting the capture on " + iface + "…")
-	c.showBar(live.Stats{})
+	c.showBar(app.LiveStats{})
 	opts := app.LiveOptions{Interface: iface, Filter: filter, Helper: c.sys.helper,
-		OnStats: func(s live.Stats) { c.u.dispatch(func() { c.stats(gen, s) }) }}
+		OnStats: func(s app.LiveStats) { c.u.dispatch(func() { c.stats(gen, s) }) }}
 	start, ctx := c.sys.start, c.ctx
 	c.u.background(func() func() {
 		lc, err := start(ctx, opts)
@@ -126,7 +125,7 @@ func (c *liveCtl) started(gen uint64, lc *app.LiveCapture, err error) {
 		c.bar.Hide()
 		c.action.SetIcon(theme.MediaRecordIcon())
 		c.u.status.clearMessageUnlessError()
-		var perm *live.PermissionError
+		var perm *app.PermissionError
 		if errors.As(err, &perm) {
 			c.showPermission(perm)
 			return
@@ -146,13 +145,13 @@ func (c *liveCtl) started(gen uint64, lc *app.LiveCapture, err error) {
 }
 
 // stats shows a counter report of capture gen.
-func (c *liveCtl) stats(gen uint64, s live.Stats) {
+func (c *liveCtl) stats(gen uint64, s app.LiveStats) {
 	if gen == c.gen && c.running() {
 		c.showBar(s)
 	}
 }
 
-func (c *liveCtl) showBar(s live.Stats) {
+func (c *liveCtl) showBar(s app.LiveStats) {
 	received := thousands(int(s.Received)) + " received"
 	if c.loopback {
 		// Linux hands a loopback capture each packet on its way out and
@@ -208,10 +207,10 @@ func (c *liveCtl) shutdown() {
 // showPermission says that the helper may not capture and shows the one
 // command that lets it, with a button that copies it. It never suggests
 // running the window as root.
-func (c *liveCtl) showPermission(perm *live.PermissionError) {
+func (c *liveCtl) showPermission(perm *app.PermissionError) {
 	cmd := perm.Command
 	if cmd == "" {
-		cmd = live.FixCommand()
+		cmd = app.FixCommand()
 	}
 	why := widget.NewLabel(fmt.Sprintf("thingsniff may not capture on %s: %v.\n\n"+
 		"Capturing needs the cap_net_raw and cap_net_admin privileges. Only the small capture helper needs them, "+

@@ -17,7 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/gopacket/gopacket/layers"
 
-	"thingsniff/capture/live"
+	"thingsniff/app"
 )
 
 // sparkPoints is how many seconds of activity a sparkline shows.
@@ -29,9 +29,9 @@ func icsNet() netip.Prefix { return netip.PrefixFrom(netip.AddrFrom4([4]byte{192
 
 // ifaceState is what the dialog knows of one interface over time.
 type ifaceState struct {
-	live.Interface
+	app.Interface
 	history []uint64 // packets per sample, oldest first
-	last    live.Counters
+	last    app.InterfaceCounters
 	seen    bool // last holds a sample
 	idle    int  // samples in a row without packets
 	ics     bool
@@ -88,7 +88,7 @@ func (c *liveCtl) showDialog() {
 	c.u.win.Canvas().Focus(d.filter)
 }
 
-func newCaptureDialog(c *liveCtl, ifs []live.Interface) *captureDialog {
+func newCaptureDialog(c *liveCtl, ifs []app.Interface) *captureDialog {
 	d := &captureDialog{c: c, chosen: -1}
 	for _, ifc := range ifs {
 		st := &ifaceState{Interface: ifc}
@@ -206,7 +206,7 @@ func (d *captureDialog) stopTicker() {
 // sample takes one reading of the interfaces' counters: each sparkline
 // moves on, and an interface that was quiet and starts moving is marked
 // (and chosen, unless the user has chosen).
-func (d *captureDialog) sample(now map[string]live.Counters) {
+func (d *captureDialog) sample(now map[string]app.InterfaceCounters) {
 	woke := -1
 	for i, s := range d.ifaces {
 		cnt, ok := now[s.Name]
@@ -241,9 +241,9 @@ func (d *captureDialog) sample(now map[string]live.Counters) {
 }
 
 func (d *captureDialog) checkFilter(text string) {
-	err := live.CheckFilter(text, layers.LinkTypeEthernet)
+	err := app.CheckFilter(text, layers.LinkTypeEthernet)
 	d.filterOK = err == nil
-	var fe *live.FilterError
+	var fe *app.FilterError
 	switch {
 	case err == nil:
 		d.filterMsg.Importance = widget.LowImportance

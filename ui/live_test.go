@@ -20,7 +20,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
-	"thingsniff/capture/live"
 )
 
 // walk calls fn on o and everything inside it.
@@ -59,9 +58,9 @@ func overlayButton(t *testing.T, w fyne.Window, text string) *widget.Button {
 }
 
 // fakeInterfaces is a laptop: its LAN, an ICS adapter, Wi-Fi and loopback.
-func fakeInterfaces() []live.Interface {
+func fakeInterfaces() []app.Interface {
 	p := netip.MustParsePrefix
-	return []live.Interface{
+	return []app.Interface{
 		{Name: "eth0", Description: "Onboard LAN", Addresses: []netip.Prefix{p("10.0.0.5/24")}, Up: true, Running: true},
 		{Name: "wlan0", Addresses: []netip.Prefix{p("10.1.0.7/24")}, Up: true, Running: true, Wireless: true},
 		{Name: "Ethernet 2", Description: "USB adapter", Addresses: []netip.Prefix{p("192.168.137.1/24")}, Up: true, Running: true},
@@ -70,9 +69,9 @@ func fakeInterfaces() []live.Interface {
 }
 
 // fakeSystem serves fakeInterfaces and counters the test sets.
-func fakeSystem(h *harness, counters *map[string]live.Counters) {
-	h.u.live.sys.interfaces = func() ([]live.Interface, error) { return fakeInterfaces(), nil }
-	h.u.live.sys.sample = func() map[string]live.Counters { return *counters }
+func fakeSystem(h *harness, counters *map[string]app.InterfaceCounters) {
+	h.u.live.sys.interfaces = func() ([]app.Interface, error) { return fakeInterfaces(), nil }
+	h.u.live.sys.sample = func() map[string]app.InterfaceCounters { return *counters }
 	h.u.live.sys.every = 0
 }
 
@@ -86,7 +85,7 @@ func ifaceText(d *captureDialog, i int) (title, detail, badge string, spark []fl
 
 func TestCaptureDialogInterfaces(t *testing.T) {
 	h := newHarness(t, fyne.NewSize(1200, 800))
-	counters := map[string]live.Counters{"eth0": {RxPackets: 100}, "wlan0": {RxPackets: 50}, "Ethernet 2": {}, "lo": {}}
+	counters := map[string]app.InterfaceCounters{"eth0": {RxPackets: 100}, "wlan0": {RxPackets: 50}, "Ethernet 2": {}, "lo": {}}
 	fakeSystem(h, &counters)
 	h.u.live.toggle()
 	d := h.u.live.dialog
@@ -105,7 +104,7 @@ func TestCaptureDialogInterfaces(t *testing.T) {
 	}
 	// Activity draws bars: eth0 busy, wlan0 quiet for a while, then moving.
 	for k := range 4 {
-		counters = map[string]live.Counters{"eth0": {RxPackets: 100 + 10*uint64(k+1)}, "wlan0": {RxPackets: 50}, "Ethernet 2": {}, "lo": {}}
+		counters = map[string]app.InterfaceCounters{"eth0": {RxPackets: 100 + 10*uint64(k+1)}, "wlan0": {RxPackets: 50}, "Ethernet 2": {}, "lo": {}}
 		d.sample(counters)
 	}
 	if _, _, _, spark := ifaceText(d, 0); spark[sparkPoints-1] != 1 || spark[0] != 0 {
@@ -114,7 +113,7 @@ func TestCaptureDialogInterfaces(t *testing.T) {
 	if _, _, _, spark := ifaceText(d, 1); spark[sparkPoints-1] != 0 {
 		t.Errorf("quiet wlan0's sparkline %v", spark)
 	}
-	counters = map[string]live.Counters{"eth0": {RxPackets: 150}, "wlan0": {RxPackets: 60}, "Ethernet 2": {}, "lo": {}}
+	counters = map[string]app.InterfaceCounters{"eth0": {RxPackets: 150}, "wlan0": {RxPackets: 60}, "Ethernet 2": {}, "lo": {}}
 	d.sample(counters)
 	if _, _, badge, _ := ifaceText(d, 1); badge != "activity just started" || d.chosen != 1 {
 		t.Errorf("wlan0 woke up: badge %q, chosen %d", badge, d.chosen)
@@ -122,7 +121,7 @@ func TestCaptureDialogInterfaces(t *testing.T) {
 	// Once the user has chosen, activity does not move the choice.
 	d.list.Select(0)
 	d.ifaces[2].idle = 5
-	counters = map[string]live.Counters{"eth0": {RxPackets: 150}, "wlan0": {RxPackets: 60}, "Ethernet 2": {RxPackets: 9}, "lo": {}}
+	counters = map[string]app.InterfaceCounters{"eth0": {RxPackets: 150}, "wlan0": {RxPackets: 60}, "Ethernet 2": {RxPackets: 9}, "lo": {}}
 	d.sample(counters)
 	if d.chosen != 0 || !d.ifaces[2].woke {
 		t.Errorf("after the user chose eth0: chosen %d, ICS woke %v", d.chosen, d.ifaces[2].woke)
@@ -141,7 +140,7 @@ func TestCaptureDialogInterfaces(t *testing.T) {
 
 func TestCaptureFilterValidation(t *testing.T) {
 	h := newHarness(t, fyne.NewSize(1200, 800))
-	counters := map[string]live.Counters{}
+	counters := map[string]app.InterfaceCounters{}
 	fakeSystem(h, &counters)
 	h.u.live.showDialog()
 	d := h.u.live.dialog
@@ -162,7 +161,7 @@ func TestCapturePermissionDialog(t *testing.T) {
 	h := newHarness(t, fyne.NewSize(1200, 800))
 	const cmd = "sudo setcap cap_net_raw,cap_net_admin=eip /opt/thingsniff/thingsniff"
 	h.u.live.sys.start = func(context.Context, app.LiveOptions) (*app.LiveCapture, error) {
-		return nil, &live.PermissionError{Interface: "eth0", Command: cmd, Err: errors.New("socket: Operation not permitted")}
+		return nil, &app.PermissionError{Interface: "eth0", Command: cmd, Err: errors.New("socket: Operation not permitted")}
 	}
 	h.u.live.start("eth0", "")
 	h.settle()

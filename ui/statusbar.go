@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
-	"thingsniff/capture"
 )
 
 // statusBar is the line at the bottom: which file, how many packets, how
@@ -126,7 +125,7 @@ func (s *statusBar) clearMessageUnlessError() {
 
 // loadError words a load's error for the status bar.
 func loadError(err error) string {
-	var te *capture.TruncatedError
+	var te *app.TruncatedError
 	if errors.As(err, &te) {
 		return fmt.Sprintf("Capture cut short at byte %d after packet %d: %s.", te.Offset, te.Packets, te.Reason)
 	}

@@ -1,9 +1,14 @@
 // Command bench measures thingsniff against a bare gopacket loop and
 // tshark on the same generated capture, and prints ratios taken in one
-// run, so that a noisy machine does not matter. `make bench` runs it.
+// run, so that a slower or faster machine does not matter. `make bench`
+// runs it.
 //
 // Each measurement runs in a child process of its own, so that its peak
-// resident memory (VmHWM) is its own.
+// resident memory (VmHWM) is its own. The measurements compared take
+// turns in rounds; every run is kept, each figure is reported as the
+// median of the rounds with its range, and each ratio is taken within
+// every round and held to its target by its median, so that noise shows
+// as spread or as a MISSED target rather than being hidden.
 package main
 
 import (
@@ -126,72 +131,26 @@ func run(dir string, packets int) error {
 	if err := warm(mix); err != nil {
 		return err
 	}
-	base, err := child("baseline", "")
-	if err != nil {
-		return err
-	}
-	// The three loads compared take turns, so that a slow spell of the
-	// machine falls on all of them alike.
-	best, errs, again := fastestInTurn([]string{"bare", "load", "report"}, mix)
-	bare, load := best["bare"], best["load"]
-	for _, kind := range []string{"bare", "load"} {
-		if errs[kind] != nil {
-			return errs[kind]
-		}
-	}
-	ranAgain(again)
-	fmt.Printf("%-44s %10s %12s %10s %8s\n", fmt.Sprintf("measurement (fastest of %d runs)", rounds), "seconds", "peak RSS", "CPU s", "steal")
-	row := func(name string, r result) {
-		fmt.Printf("%-44s %10.3f %10.1f MB %10.3f %7.0f%%\n", name, r.Seconds, float64(r.PeakRSS)/1e6, r.CPUSeconds, 100*r.Steal)
-	}
-	row("bare DecodingLayerParser loop", bare)
-	row("thingsniff load (index + flows)", load)
-	var report result
-	if r, err := best["report"], errs["report"]; err == nil {
-		report = r
-		row("thingsniff load + device timelines", r)
-	} else {
-		fmt.Println("device timelines: not measured:", err)
-	}
-	var tshark result
-	haveTshark := false
+	kinds := []string{"baseline", "bare", "load", "report"}
 	if _, err := exec.LookPath("tshark"); err == nil {
-		tshark, err = timeCommand("tshark", "-n", "-q", "-r", mix, "-z", "conv,tcp")
-		if err == nil {
-			haveTshark = true
-			row("tshark -q -z conv,tcp", tshark)
-		} else {
-			fmt.Println("tshark failed:", err)
-		}
+		kinds = append(kinds, "tshark")
 	} else {
 		fmt.Println("tshark: not installed (apt-get install tshark to compare)")
 	}
-
+	explain(os.Stdout)
 	fmt.Println()
-	fmt.Println("ratios (one run; targets from the issues)")
-	ratio := func(name string, v float64, target string, ok bool) {
-		mark := "ok"
-		if !ok {
-			mark = "MISSED"
+	t := inTurn(kinds, rounds, func(kind string) (result, error) {
+		if kind == "tshark" {
+			return timeCommand("tshark", "-n", "-q", "-r", mix, "-z", "conv,tcp")
 		}
-		fmt.Printf("  %-58s %8.2f  target %-10s %s\n", name, v, target, mark)
-	}
-	speed := bare.Seconds / load.Seconds
-	ratio("load speed / bare DecodingLayerParser speed", speed, ">= 0.5", speed >= 0.5)
-	if haveTshark {
-		v := tshark.Seconds / load.Seconds
-		ratio("tshark conv,tcp time / thingsniff load time", v, ">= 20", v >= 20)
-	}
-	perPacket := float64(load.PeakRSS-base.PeakRSS) / float64(load.Packets)
-	ratio("resident bytes per packet after load (index + flows)", perPacket, "<= 64", perPacket <= 64)
-	ratio("time to first rows, ms", load.FirstRowsMs, "< 100", load.FirstRowsMs < 100)
-	if report.Seconds > 0 {
-		v := report.Seconds / load.Seconds
-		ratio("load with device timelines / plain load", v, "<= 1.25", v <= 1.25)
-		if load.CPUSeconds > 0 {
-			ratio("  the same in CPU time (both cores, whole process)", report.CPUSeconds/load.CPUSeconds, "-", true)
+		return child(kind, mix)
+	})
+	for _, kind := range []string{"baseline", "bare", "load"} {
+		if err := t.errs[kind]; err != nil {
+			return err
 		}
 	}
+	printLoad(os.Stdout, t)
 	extra(dir)
 	return nil
 }
@@ -230,83 +189,6 @@ func ensure(path string, gen func(io.Writer) error) error {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-// rounds is how many times each measurement runs: on a shared machine
-// the slower runs measure the neighbours, and the report load, which uses
-// both cores, suffers most from them, so the fastest of a few is kept.
-const rounds = 5
-
-// A round during which the host stole more than maxSteal of the
-// machine's CPU time is run again, up to maxRounds rounds in all: the
-// report load needs both virtual CPUs at once, so a host that takes one
-// away slows it far more than a single-core load, and the ratio would
-// measure the host rather than the code. The steal column shows what the
-// kept runs lost all the same.
-const (
-	maxSteal  = 0.05
-	maxRounds = 3 * rounds
-)
-
-// fastest runs a measurement rounds times, each in a fresh process, and
-// keeps the fastest run; again is as for fastestInTurn.
-func fastest(kind, file string) (result, int, error) {
-	best, errs, again := fastestInTurn([]string{kind}, file)
-	return best[kind], again, errs[kind]
-}
-
-// fastestInTurn runs each kind of measurement rounds times, one of each
-// in turn, and keeps each kind's fastest run and its first error. Only
-// rounds the host left alone count, while there are enough of them (see
-// maxSteal); when too few are, the fastest of all rounds is kept. again
-// is how many rounds were run again.
-func fastestInTurn(kinds []string, file string) (best map[string]result, errs map[string]error, again int) {
-	best, errs = map[string]result{}, map[string]error{}
-	all := map[string]result{}
-	keep := func(m map[string]result, kind string, r result) {
-		if b, ok := m[kind]; !ok || r.Seconds < b.Seconds {
-			m[kind] = r
-		}
-	}
-	clean := 0
-	for n := 0; clean < rounds && n < maxRounds; n++ {
-		got := map[string]result{}
-		quiet := true
-		for _, kind := range kinds {
-			if errs[kind] != nil {
-				continue
-			}
-			r, err := child(kind, file)
-			if err != nil {
-				errs[kind] = err
-				continue
-			}
-			got[kind] = r
-			keep(all, kind, r)
-			quiet = quiet && r.Steal <= maxSteal
-		}
-		if !quiet {
-			again++
-			continue
-		}
-		clean++
-		for kind, r := range got {
-			keep(best, kind, r)
-		}
-	}
-	if clean < rounds {
-		// A busy host all along: keep what there is (its steal column
-		// shows it) rather than wait for ever.
-		best = all
-	}
-	return best, errs, again
-}
-
-// ranAgain says how many rounds were run again for the host's steal.
-func ranAgain(n int) {
-	if n > 0 {
-		fmt.Printf("%d rounds run again: the host stole more than %.0f%% of the CPU time while they ran\n", n, 100*maxSteal)
-	}
 }
 
 // child runs one measurement in a fresh process of this program.

@@ -1,7 +1,7 @@
 // Command icon draws thingsniff's application icon: a magnifier over a small
 // networked device, flat colours on a dark rounded square, 256x256 PNG.
 //
-//	go run ./assets/cmd/icon -o assets/icon.png
+//	go run ./cmd/icon -o assets/icon.png
 package main
 
 import (

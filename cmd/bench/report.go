@@ -46,18 +46,11 @@ func benchIoTReport() {
 		fmt.Println("IoT report: corpus not found beside the repository; skipped")
 		return
 	}
-	r, err := child("iot-report", "")
-	if err != nil {
+	t := inTurn([]string{"iot-report"}, rounds, func(kind string) (result, error) { return child(kind, "") })
+	if err := t.errs["iot-report"]; err != nil {
 		fmt.Println("IoT report:", err)
-		return
 	}
-	fmt.Printf("  %-58s %8.3f  target %-10s %s   (%d packets, %s, peak RSS %.1f MB)\n",
-		"IoT-Sentinel 64 MB capture: device report, seconds", r.Seconds, "< 1", okMark(r.Seconds < 1), r.Packets, r.Note, float64(r.PeakRSS)/1e6)
-}
-
-func okMark(ok bool) string {
-	if ok {
-		return "ok"
+	if len(t.runs["iot-report"]) > 0 {
+		printIoTReport(os.Stdout, t.runs["iot-report"])
 	}
-	return "MISSED"
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -8,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -170,18 +172,20 @@ func writeGigaStream(w io.Writer) error {
 // the peak memory of following the 1 GiB stream.
 func benchFollow(dir string) {
 	fmt.Println()
-	fmt.Printf("follow stream (fastest of %d runs; tshark once)\n", rounds)
+	kinds := []string{"baseline", "follow"}
+	_, tsharkErr := exec.LookPath("tshark")
+	if tsharkErr == nil {
+		kinds = append(kinds, "tshark")
+	}
+	fmt.Printf("follow stream (%d rounds of %s in turn)\n", rounds, strings.Join(kinds, ", "))
 	giga := filepath.Join(dir, "follow-1gib.pcapng")
 	if err := ensure(giga, func(w io.Writer) error { return writeGigaStream(w) }); err != nil {
 		fmt.Println("follow: cannot generate the 1 GiB stream:", err)
 		return
 	}
-	base, err := child("baseline", "")
-	if err != nil {
-		fmt.Println("follow: baseline:", err)
-		return
+	if tsharkErr != nil {
+		fmt.Println("tshark: not installed, no follow comparison")
 	}
-	_, tsharkErr := exec.LookPath("tshark")
 	files := []struct{ name, path string }{
 		{"long-line capture", filepath.Join("..", "shared", "corpus", "perf", "telnet-long-line-no-eol.pcapng")},
 		{"1 GiB stream", giga},
@@ -196,40 +200,16 @@ func benchFollow(dir string) {
 			fmt.Printf("follow %s: %v\n", f.name, err)
 			continue
 		}
-		ours, again, err := fastest("follow", f.path)
-		if err != nil {
+		t := inTurn(kinds, rounds, func(kind string) (result, error) {
+			if kind == "tshark" {
+				return timeCommand("tshark", "-n", "-q", "-r", f.path, "-z", "follow,tcp,raw,0")
+			}
+			return child(kind, f.path)
+		})
+		if err := errors.Join(t.errs["follow"], t.errs["baseline"]); err != nil {
 			fmt.Printf("follow %s: %v\n", f.name, err)
 			continue
 		}
-		ranAgain(again)
-		mbps := float64(ours.Bytes) / ours.Seconds / 1e6
-		fmt.Printf("follow %s: %d bytes in %.3f s = %.0f MB/s, peak RSS %.1f MB (%s)\n",
-			f.name, ours.Bytes, ours.Seconds, mbps, float64(ours.PeakRSS)/1e6, ours.Note)
-		ratio("follow "+f.name+": reassembled MB/s", mbps, "-", true)
-		if f.path == giga {
-			extraMB := float64(ours.PeakRSS-base.PeakRSS) / 1e6
-			ratio("follow 1 GiB stream raw: peak RSS beyond baseline, MB", extraMB, "< 64", extraMB < 64)
-		}
-		if tsharkErr != nil {
-			fmt.Println("tshark: not installed, no follow comparison")
-			continue
-		}
-		ts, err := timeCommand("tshark", "-n", "-q", "-r", f.path, "-z", "follow,tcp,raw,0")
-		if err != nil {
-			fmt.Printf("tshark follow %s: %v\n", f.name, err)
-			continue
-		}
-		fmt.Printf("tshark follow,tcp,raw,0 %s: %.3f s, peak RSS %.1f MB\n", f.name, ts.Seconds, float64(ts.PeakRSS)/1e6)
-		v := ts.Seconds / ours.Seconds
-		ratio("follow "+f.name+": tshark time / thingsniff time", v, ">= 10", v >= 10)
+		printFollow(os.Stdout, f.name, f.path == giga, t)
 	}
-}
-
-// ratio prints one ratio line in the style of the main bench output.
-func ratio(name string, v float64, target string, ok bool) {
-	mark := "ok"
-	if !ok {
-		mark = "MISSED"
-	}
-	fmt.Printf("  %-58s %8.2f  target %-10s %s\n", name, v, target, mark)
 }

@@ -1,8 +1,8 @@
 // Command gen writes the project's synthetic captures: the demo story
 // (-story) or a realistic mix of N packets for scale tests.
 //
-//	go run ./capture/synth/cmd/gen -story -o assets/demo.pcapng
-//	go run ./capture/synth/cmd/gen -packets 1000000 -seed 1 -format pcap -o big.pcap
+//	go run ./cmd/gen -story -o assets/demo.pcapng
+//	go run ./cmd/gen -packets 1000000 -seed 1 -format pcap -o big.pcap
 package main
 
 import (
