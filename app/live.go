@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"thingsniff/capture"
 	"thingsniff/capture/live"
 )
 
@@ -260,9 +261,6 @@ func (lc *LiveCapture) Stop() error {
 	return lc.Err()
 }
 
-// spoolPattern matches capture's spool files (capture/spool.go).
-const spoolPattern = "thingsniff-spool-*.pcap"
-
 // FindSpools lists spool files left in dir (os.TempDir when "") by a
 // window that did not close them, for example one killed mid-capture,
 // newest first. Spools still open in a running process and empty ones
@@ -271,7 +269,7 @@ func FindSpools(dir string) []string {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	paths, _ := filepath.Glob(filepath.Join(dir, spoolPattern))
+	paths, _ := filepath.Glob(filepath.Join(dir, capture.SpoolPattern))
 	inUse := openFiles()
 	type spool struct {
 		path string

@@ -135,7 +135,7 @@ func (c *liveCtl) started(gen uint64, lc *app.LiveCapture, err error) {
 	}
 	c.lc = lc
 	c.u.packets.startAtTop = false
-	c.u.OpenStream(lc.Stream(), "live capture on "+c.iface)
+	c.u.openLive(lc.Stream(), "live capture on "+c.iface)
 	// Follow the newest packets until the user scrolls up.
 	c.u.packets.follow.SetChecked(true)
 	go func() {

@@ -147,12 +147,18 @@ func (u *UI) Open(path string) error {
 
 // OpenStream reads a capture from r (standard input, a pipe) in the
 // background; name is what the window calls it.
-func (u *UI) OpenStream(r io.Reader, name string) {
+func (u *UI) OpenStream(r io.Reader, name string) { u.openStream(r, name, u.session.OpenStream) }
+
+// openLive reads a live capture's stream, spooled under a name that the
+// next start finds again if this one is cut short (see OfferRecovery).
+func (u *UI) openLive(r io.Reader, name string) { u.openStream(r, name, u.session.OpenLive) }
+
+func (u *UI) openStream(r io.Reader, name string, open func(io.Reader, string) (*app.Loaded, error)) {
 	u.status.setMessage("Waiting for " + name + "…")
 	u.work.Add(1)
 	go func() {
 		defer u.work.Done()
-		l, err := u.session.OpenStream(r, name)
+		l, err := open(r, name)
 		u.dispatch(func() {
 			if err != nil {
 				u.showError(fmt.Errorf("read %s: %w", name, err))
