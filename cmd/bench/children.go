@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"os"
 	"os/exec"
 	"runtime"
 	"runtime/debug"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 
 	"thingsniff/app"
 	"thingsniff/capture"
@@ -23,6 +26,10 @@ func runChild(kind, file string) (result, error) {
 		return result{}, nil
 	case "bare":
 		return bareLoop(file)
+	case "pcapgo":
+		return pcapgoLoop(file)
+	case "timelines":
+		return timelinesAlone(file)
 	case "load":
 		return loadSession(file, false)
 	case "report":
@@ -34,8 +41,9 @@ func runChild(kind, file string) (result, error) {
 	return result{}, fmt.Errorf("unknown measurement %q", kind)
 }
 
-// bareLoop is the reference: the same reader, and a DecodingLayerParser
-// over Ethernet, IPv4, IPv6, TCP and UDP, doing nothing with the result.
+// bareLoop is the reference: the same reader (a capture cursor), and a
+// DecodingLayerParser over Ethernet, IPv4, IPv6, TCP and UDP, doing
+// nothing with the result, on one core.
 func bareLoop(file string) (result, error) {
 	start := time.Now()
 	c, err := capture.Open(file)
@@ -64,6 +72,58 @@ func bareLoop(file string) (result, error) {
 		n++
 	}
 	return result{Seconds: time.Since(start).Seconds(), Packets: n}, nil
+}
+
+// pcapgoLoop is the same loop with gopacket's own reader (pcapgo, without
+// copies), as a program written with gopacket alone would read the file.
+func pcapgoLoop(file string) (result, error) {
+	start := time.Now()
+	f, err := os.Open(file)
+	if err != nil {
+		return result{}, err
+	}
+	defer f.Close()
+	r, err := pcapgo.NewNgReader(bufio.NewReaderSize(f, 1<<20), pcapgo.DefaultNgReaderOptions)
+	if err != nil {
+		return result{}, err
+	}
+	var (
+		eth layers.Ethernet
+		ip4 layers.IPv4
+		ip6 layers.IPv6
+		tcp layers.TCP
+		udp layers.UDP
+	)
+	dlp := gopacket.NewDecodingLayerParser(layers.LayerTypeEthernet, &eth, &ip4, &ip6, &tcp, &udp)
+	dlp.IgnoreUnsupported = true
+	decoded := make([]gopacket.LayerType, 0, 8)
+	n := 0
+	for {
+		data, _, err := r.ZeroCopyReadPacketData()
+		if err != nil {
+			break
+		}
+		_ = dlp.DecodeLayers(data, &decoded)
+		n++
+	}
+	return result{Seconds: time.Since(start).Seconds(), Packets: n}, nil
+}
+
+// timelinesAlone builds the device timelines as the headless report does:
+// one stage, its own cursor and engine, nothing else running.
+func timelinesAlone(file string) (result, error) {
+	debug.SetGCPercent(app.GCPercent)
+	start := time.Now()
+	c, err := capture.Open(file)
+	if err != nil {
+		return result{}, err
+	}
+	defer c.Close()
+	r, err := app.BuildReport(c)
+	if err != nil {
+		return result{}, err
+	}
+	return result{Seconds: time.Since(start).Seconds(), Note: fmt.Sprintf("%d devices", len(r.Devices))}, nil
 }
 
 // loadSession opens the file as the window does and waits for the load.

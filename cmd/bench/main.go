@@ -131,7 +131,7 @@ func run(dir string, packets int) error {
 	if err := warm(mix); err != nil {
 		return err
 	}
-	kinds := []string{"baseline", "bare", "load", "report"}
+	kinds := []string{"baseline", "bare", "pcapgo", "load", "report", "timelines"}
 	if _, err := exec.LookPath("tshark"); err == nil {
 		kinds = append(kinds, "tshark")
 	} else {
