@@ -73,11 +73,7 @@ func checkedFrames(t *testing.T, c *Capture) ([]string, error) {
 	var buf []byte
 	cur := c.Cursor()
 	for {
-		fr, err := cur.Next()
-		if err == ErrPending {
-			cur.Await(context.Background())
-			continue
-		}
+		fr, err := cur.NextWait(context.Background())
 		if err != nil {
 			var te *TruncatedError
 			if errors.As(err, &te) && te.Packets != len(frames) {

@@ -33,11 +33,7 @@ func drainCursor(t testing.TB, c *Capture) ([]got, *Cursor, error) {
 	var buf []byte
 	cur := c.Cursor()
 	for {
-		f, err := cur.Next()
-		if err == ErrPending {
-			cur.Await(context.Background())
-			continue
-		}
+		f, err := cur.NextWait(context.Background())
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				err = nil

@@ -38,11 +38,10 @@ func runCapture(env Env) error {
 	noPromisc := fs.Bool("no-promisc", false, "do not put the interface in promiscuous mode")
 	snaplen := fs.Int("snaplen", live.DefaultSnaplen, "bytes kept of each packet")
 	buffer := fs.Int("buffer", live.DefaultBufferSize, "kernel capture buffer in bytes")
-	pos, err := parse(fs, env.Args)
-	if err != nil {
+	if _, err := parseArgs(fs, env.Args, 0); err != nil {
 		return err
 	}
-	if len(pos) != 0 || *iface == "" || *out == "" {
+	if *iface == "" || *out == "" {
 		return errUsage
 	}
 	h, err := live.Open(live.Options{Interface: *iface, Filter: strings.TrimSpace(*filter),
@@ -97,12 +96,8 @@ type ifaceJSON struct {
 func runInterfaces(env Env) error {
 	fs := newFlags("interfaces", env)
 	asJSON := fs.Bool("json", false, "one JSON object per line")
-	pos, err := parse(fs, env.Args)
-	if err != nil {
+	if _, err := parseArgs(fs, env.Args, 0); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		return errUsage
 	}
 	ifs, err := live.Interfaces()
 	if err != nil {

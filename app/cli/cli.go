@@ -90,6 +90,16 @@ func newFlags(name string, env Env) *flag.FlagSet {
 	return fs
 }
 
+// parseArgs is parse, and a usage error unless exactly n positional
+// arguments came.
+func parseArgs(fs *flag.FlagSet, args []string, n int) ([]string, error) {
+	pos, err := parse(fs, args)
+	if err == nil && len(pos) != n {
+		err = errUsage
+	}
+	return pos, err
+}
+
 // parse parses flags that may come before or after positional arguments
 // and returns the positional ones.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {

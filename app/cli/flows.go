@@ -34,12 +34,9 @@ type flowJSON struct {
 func runFlows(env Env) error {
 	fs := newFlags("flows", env)
 	asJSON := fs.Bool("json", false, "one JSON object per line")
-	pos, err := parse(fs, env.Args)
+	pos, err := parseArgs(fs, env.Args, 1)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return errUsage
 	}
 	c, err := openInput(env, pos[0])
 	if err != nil {

@@ -26,12 +26,9 @@ func runFollow(env Env) error {
 	id := fs.Uint64("flow", 0, "flow ID, as `thingsniff flows` lists it (from 1)")
 	format := fs.String("format", "ascii", "ascii, hex, raw, hexraw or http")
 	direction := fs.String("direction", "both", "both, client or server")
-	pos, err := parse(fs, env.Args)
+	pos, err := parseArgs(fs, env.Args, 1)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return errUsage
 	}
 	switch {
 	case *id == 0:

@@ -15,11 +15,11 @@ func runObjects(env Env) error {
 	fs := newFlags("objects", env)
 	out := fs.String("out", "", "folder to save the objects into (made if missing)")
 	list := fs.Bool("list", false, "only list the objects, save nothing")
-	pos, err := parse(fs, env.Args)
+	pos, err := parseArgs(fs, env.Args, 1)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || (*out == "") == !*list {
+	if (*out == "") == !*list {
 		return errUsage
 	}
 	if *out != "" {

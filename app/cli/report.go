@@ -14,11 +14,11 @@ func runReport(env Env) error {
 	asJSON := fs.Bool("json", false, "the report as one JSON document")
 	asMD := fs.Bool("md", false, "the report as Markdown (the default)")
 	only := fs.String("device", "", "only the device with this MAC (or IP)")
-	pos, err := parse(fs, env.Args)
+	pos, err := parseArgs(fs, env.Args, 1)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || *asJSON && *asMD {
+	if *asJSON && *asMD {
 		return errUsage
 	}
 	c, err := openInput(env, pos[0])

@@ -51,26 +51,11 @@ func bareLoop(file string) (result, error) {
 		return result{}, err
 	}
 	defer c.Close()
-	var (
-		eth layers.Ethernet
-		ip4 layers.IPv4
-		ip6 layers.IPv6
-		tcp layers.TCP
-		udp layers.UDP
-	)
-	dlp := gopacket.NewDecodingLayerParser(layers.LayerTypeEthernet, &eth, &ip4, &ip6, &tcp, &udp)
-	dlp.IgnoreUnsupported = true
-	decoded := make([]gopacket.LayerType, 0, 8)
-	n := 0
 	cur := c.Cursor()
-	for {
+	n := bareDecode(func() ([]byte, error) {
 		fr, err := cur.Next()
-		if err != nil {
-			break
-		}
-		_ = dlp.DecodeLayers(fr.Data, &decoded)
-		n++
-	}
+		return fr.Data, err
+	})
 	return result{Seconds: time.Since(start).Seconds(), Packets: n}, nil
 }
 
@@ -87,6 +72,17 @@ func pcapgoLoop(file string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	n := bareDecode(func() ([]byte, error) {
+		data, _, err := r.ZeroCopyReadPacketData()
+		return data, err
+	})
+	return result{Seconds: time.Since(start).Seconds(), Packets: n}, nil
+}
+
+// bareDecode decodes every packet next returns, until it fails, with a
+// DecodingLayerParser over Ethernet, IPv4, IPv6, TCP and UDP, and returns
+// how many there were.
+func bareDecode(next func() ([]byte, error)) int {
 	var (
 		eth layers.Ethernet
 		ip4 layers.IPv4
@@ -99,22 +95,27 @@ func pcapgoLoop(file string) (result, error) {
 	decoded := make([]gopacket.LayerType, 0, 8)
 	n := 0
 	for {
-		data, _, err := r.ZeroCopyReadPacketData()
+		data, err := next()
 		if err != nil {
-			break
+			return n
 		}
 		_ = dlp.DecodeLayers(data, &decoded)
 		n++
 	}
-	return result{Seconds: time.Since(start).Seconds(), Packets: n}, nil
 }
 
 // timelinesAlone builds the device timelines as the headless report does:
 // one stage, its own cursor and engine, nothing else running.
 func timelinesAlone(file string) (result, error) {
 	debug.SetGCPercent(app.GCPercent)
+	return reportOf(file)
+}
+
+// reportOf times the device report of the capture at path, as `thingsniff
+// report` builds it, and counts its packets after the clock stopped.
+func reportOf(path string) (result, error) {
 	start := time.Now()
-	c, err := capture.Open(file)
+	c, err := capture.Open(path)
 	if err != nil {
 		return result{}, err
 	}
@@ -123,7 +124,13 @@ func timelinesAlone(file string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	return result{Seconds: time.Since(start).Seconds(), Note: fmt.Sprintf("%d devices", len(r.Devices))}, nil
+	res := result{Seconds: time.Since(start).Seconds(), Note: fmt.Sprintf("%d devices", len(r.Devices))}
+	for cur := c.Cursor(); ; res.Packets++ {
+		if _, err := cur.Next(); err != nil {
+			break
+		}
+	}
+	return res, nil
 }
 
 // loadSession opens the file as the window does and waits for the load.

@@ -4,11 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"time"
-
-	"thingsniff/app"
-	"thingsniff/capture"
 )
 
 // iotCapture is the merged IoT-Sentinel capture of the shared corpus.
@@ -18,27 +13,7 @@ func iotCapture() string {
 
 // iotReport builds the device report of the IoT capture, as `thingsniff
 // report` does.
-func iotReport(string) (result, error) {
-	start := time.Now()
-	c, err := capture.Open(iotCapture())
-	if err != nil {
-		return result{}, err
-	}
-	defer c.Close()
-	r, err := app.BuildReport(c)
-	if err != nil {
-		return result{}, err
-	}
-	res := result{Seconds: time.Since(start).Seconds(), Note: fmt.Sprintf("%d devices", len(r.Devices))}
-	// The packets are counted after the clock stopped.
-	for cur := c.Cursor(); ; res.Packets++ {
-		if _, err := cur.Next(); err != nil {
-			break
-		}
-	}
-	runtime.KeepAlive(r)
-	return res, nil
-}
+func iotReport(string) (result, error) { return reportOf(iotCapture()) }
 
 // benchIoTReport prints how long the 64 MB IoT capture takes to report.
 func benchIoTReport() {
