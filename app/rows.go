@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/gopacket/gopacket/layers"
 
@@ -18,89 +20,72 @@ type Row struct {
 }
 
 // Rows formats packet rows and details of one loaded capture, decoding
-// each packet again from its bytes on disk. It caches recent rows so that
-// scrolling costs one decode per new row. It belongs to one goroutine
-// (the UI's).
+// each packet again from its bytes on disk. Its methods belong to one
+// goroutine (the UI's); the packet table gets its rows from a RowSource,
+// which formats them on a worker goroutine with the flows and interfaces
+// recorded here.
 type Rows struct {
-	l      *Loaded
-	parser *decode.Parser
-	pkt    decode.Packet
+	l *Loaded
+	// fmt formats on the UI goroutine (Row, Details); a RowSource's
+	// worker has its own.
+	fmt *rowFormatter
+
+	// mu guards what a worker reads while the UI goroutine records news:
+	// the UI goroutine writes under it and reads without it.
+	mu     sync.RWMutex
 	flows  map[uint32]decode.Flow
 	ifaces []capture.Interface
-	cache  map[int]Row
-	buf    []byte
-}
+	// ver counts SetInterfaces calls: rows formatted under an older
+	// version may carry the wrong link type and are formatted again.
+	ver uint64
 
-const rowCacheSize = 4096
+	decoded atomic.Int64
+}
 
 // NewRows returns a row formatter for l.
 func NewRows(l *Loaded) *Rows {
-	return &Rows{l: l, parser: decode.NewParser(), flows: map[uint32]decode.Flow{}, cache: map[int]Row{}}
+	r := &Rows{l: l, flows: map[uint32]decode.Flow{}}
+	r.fmt = newRowFormatter(l, &r.decoded)
+	return r
 }
 
 // SetFlow records a flow's latest copy (relative TCP numbers need it).
-func (r *Rows) SetFlow(f decode.Flow) { r.flows[f.ID] = f }
+// Rows already formatted keep the copy they were formatted with.
+func (r *Rows) SetFlow(f decode.Flow) {
+	r.mu.Lock()
+	r.flows[f.ID] = f
+	r.mu.Unlock()
+}
 
 // SetInterfaces records the capture's interfaces (their link types); by
-// default Rows asks the Loaded capture.
+// default Rows asks the Loaded capture. Rows formatted before are
+// formatted again when next asked for.
 func (r *Rows) SetInterfaces(ifs []capture.Interface) {
+	r.mu.Lock()
 	r.ifaces = ifs
-	clear(r.cache)
+	r.ver++
+	r.mu.Unlock()
 }
 
-func (r *Rows) link(iface uint16) layers.LinkType {
-	if int(iface) < len(r.ifaces) {
-		return r.ifaces[iface].LinkType
-	}
-	return r.l.linkType(iface)
-}
+// Decoded is how many packets Rows and its row sources have decoded, so
+// that tests can tell that showing a formatted row decodes nothing.
+func (r *Rows) Decoded() int64 { return r.decoded.Load() }
 
-// decodeAt decodes packet i into r.pkt and returns its index entry.
-func (r *Rows) decodeAt(i int) (decode.Index, []byte, error) {
-	ix := r.l.Index.At(i)
-	b, err := r.l.Store.ReadPacket(ix.Offset, ix.CapLen, r.buf)
-	if err != nil {
-		return ix, nil, fmt.Errorf("read packet %d: %w", i+1, err)
-	}
-	r.buf = b
-	r.pkt.Num, r.pkt.Time, r.pkt.OrigLen = uint32(i+1), ix.Time, int(ix.OrigLen)
-	r.parser.Decode(b, r.link(ix.Iface), &r.pkt)
-	r.pkt.Flow = ix.Flow
-	return ix, b, nil
-}
+// env is what formatting needs from Rows on the UI goroutine, which
+// writes the fields and so may read them without the lock.
+func (r *Rows) env() *rowEnv { return &rowEnv{l: r.l, ifaces: r.ifaces, flows: r.flows} }
 
-// Row returns the formatted row of packet i (0-based).
-func (r *Rows) Row(i int) Row {
-	if row, ok := r.cache[i]; ok {
-		return row
-	}
-	ix, _, err := r.decodeAt(i)
-	row := Row{No: strconv.Itoa(i + 1), Length: strconv.Itoa(int(ix.OrigLen)), Flags: ix.Flags, Flow: ix.Flow}
-	if r.l.Index.Len() > 0 {
-		row.Time = strconv.FormatFloat(float64(ix.Time-r.l.Index.At(0).Time)/1e9, 'f', 6, 64)
-	}
-	if err != nil {
-		row.Info = err.Error()
-		row.Flags |= decode.FlagMalformed
-	} else {
-		var fp *decode.Flow
-		if f, ok := r.flows[ix.Flow]; ok {
-			fp = &f
-			r.pkt.ToServer = f.FromClient(&r.pkt)
-		}
-		s := Describe(&r.pkt, fp)
-		row.Source, row.Destination, row.Protocol, row.Info = s.Source, s.Destination, s.Protocol, s.Info
-	}
-	if len(r.cache) >= rowCacheSize {
-		clear(r.cache)
-	}
-	r.cache[i] = row
-	return row
-}
+// Row returns the formatted row of packet i (0-based), decoding it on the
+// calling goroutine. The packet table does not use it (see RowSource);
+// headless code and tests do.
+func (r *Rows) Row(i int) Row { return r.fmt.row(i, r.env()) }
 
-// Details returns the details tree and the bytes of packet i.
+// Details returns the details tree and the bytes of packet i. It decodes
+// the one packet on the calling goroutine: a selection shows one packet,
+// read once.
 func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
-	ix, b, err := r.decodeAt(i)
+	env := r.env()
+	ix, b, err := r.fmt.decodeAt(i, env)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -108,13 +93,79 @@ func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
 	frame := decode.Node{Title: fmt.Sprintf("Frame %d: %d bytes on wire, %d bytes captured", i+1, ix.OrigLen, ix.CapLen), End: len(data)}
 	frame.Children = []decode.Node{
 		{Title: "Arrival time: " + formatStamp(ix.Time)},
-		{Title: fmt.Sprintf("Interface: %d (%s)", ix.Iface, r.link(ix.Iface))},
+		{Title: fmt.Sprintf("Interface: %d (%s)", ix.Iface, env.link(ix.Iface))},
 		{Title: "Flow: " + flowTitle(ix.Flow)},
 	}
 	if ix.Flags.Has(decode.FlagMalformed) {
 		frame.Children = append(frame.Children, decode.Node{Title: "[Malformed packet]"})
 	}
-	return append([]decode.Node{frame}, decode.Details(data, r.link(ix.Iface))...), data, nil
+	return append([]decode.Node{frame}, decode.Details(data, env.link(ix.Iface))...), data, nil
+}
+
+// rowEnv is the flows and interfaces a row is formatted with: Rows' own
+// on the UI goroutine, a copy of the few a chunk needs on a worker.
+type rowEnv struct {
+	l      *Loaded
+	ifaces []capture.Interface
+	flows  map[uint32]decode.Flow
+}
+
+func (e *rowEnv) link(iface uint16) layers.LinkType {
+	if int(iface) < len(e.ifaces) {
+		return e.ifaces[iface].LinkType
+	}
+	return e.l.linkType(iface)
+}
+
+// rowFormatter decodes and formats packets of one capture with its own
+// parser and buffer; it belongs to one goroutine at a time.
+type rowFormatter struct {
+	l       *Loaded
+	parser  *decode.Parser
+	pkt     decode.Packet
+	buf     []byte
+	decoded *atomic.Int64
+}
+
+func newRowFormatter(l *Loaded, decoded *atomic.Int64) *rowFormatter {
+	return &rowFormatter{l: l, parser: decode.NewParser(), decoded: decoded}
+}
+
+// decodeAt decodes packet i into f.pkt and returns its index entry.
+func (f *rowFormatter) decodeAt(i int, env *rowEnv) (decode.Index, []byte, error) {
+	ix := f.l.Index.At(i)
+	f.decoded.Add(1)
+	b, err := f.l.Store.ReadPacket(ix.Offset, ix.CapLen, f.buf)
+	if err != nil {
+		return ix, nil, fmt.Errorf("read packet %d: %w", i+1, err)
+	}
+	f.buf = b
+	f.pkt.Num, f.pkt.Time, f.pkt.OrigLen = uint32(i+1), ix.Time, int(ix.OrigLen)
+	f.parser.Decode(b, env.link(ix.Iface), &f.pkt)
+	f.pkt.Flow = ix.Flow
+	return ix, b, nil
+}
+
+// row formats packet i.
+func (f *rowFormatter) row(i int, env *rowEnv) Row {
+	ix, _, err := f.decodeAt(i, env)
+	row := Row{No: strconv.Itoa(i + 1), Length: strconv.Itoa(int(ix.OrigLen)), Flags: ix.Flags, Flow: ix.Flow}
+	if f.l.Index.Len() > 0 {
+		row.Time = strconv.FormatFloat(float64(ix.Time-f.l.Index.At(0).Time)/1e9, 'f', 6, 64)
+	}
+	if err != nil {
+		row.Info = err.Error()
+		row.Flags |= decode.FlagMalformed
+		return row
+	}
+	var fp *decode.Flow
+	if fl, ok := env.flows[ix.Flow]; ok {
+		fp = &fl
+		f.pkt.ToServer = fl.FromClient(&f.pkt)
+	}
+	s := Describe(&f.pkt, fp)
+	row.Source, row.Destination, row.Protocol, row.Info = s.Source, s.Destination, s.Protocol, s.Info
+	return row
 }
 
 func flowTitle(id uint32) string {

@@ -89,14 +89,17 @@ func newHarnessWith(t *testing.T, size fyne.Size, opts app.Options) *harness {
 	return &harness{t: t, a: a, w: w, u: u, q: q}
 }
 
-// settle waits for the load and any background work and runs what they
-// dispatched.
+// settle waits for the load, any background work and the row worker,
+// and runs what they dispatched.
 func (h *harness) settle() {
 	for range 10 {
 		if l := h.u.session.Current(); l != nil {
 			l.Wait()
 		}
 		h.u.work.Wait()
+		if src := h.u.packets.src; src != nil {
+			src.Wait()
+		}
 		h.q.drain()
 	}
 }

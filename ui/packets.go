@@ -56,6 +56,10 @@ type packetsView struct {
 	selected int    // packet index on show in the details, -1 for none
 	cancel   context.CancelFunc
 	seq      uint64 // filter runs, so a late result of an older run is dropped
+	// src formats the rows of u.rows (srcOf) on a worker and mirrors the
+	// view: n readable packets, shown when filtered.
+	src   *app.RowSource
+	srcOf *app.Rows
 	// probeMax is the highest row drawn during a probe: it tells whether
 	// the bottom row was on screen before new rows came.
 	probeMin, probeMax int
@@ -196,11 +200,22 @@ func (p *packetsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		}
 	}
 	i := p.packetAt(id.Row)
-	if i < 0 || p.u.rows == nil {
+	src := p.source()
+	if i < 0 || src == nil {
 		setCell(o, "", fyne.TextAlignLeading, color.Transparent, fyne.TextStyle{})
 		return
 	}
-	row := p.u.rows.Row(i)
+	// Only strings made on the worker are assigned here; a row whose
+	// chunk is still being formatted stays blank until ready refreshes.
+	row, ok := src.Row(id.Row)
+	if !ok {
+		bg := pendingColor()
+		if i == p.selected {
+			bg = tintSelected.color()
+		}
+		setCell(o, "", p.cols[id.Col].align, bg, fyne.TextStyle{})
+		return
+	}
 	var text string
 	switch id.Col {
 	case 0:
@@ -220,6 +235,31 @@ func (p *packetsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 	setCell(o, text, p.cols[id.Col].align, p.rowTint(i, row.Flags).color(), fyne.TextStyle{})
 }
+
+// pendingColor marks a row whose chunk is on its way: a faint neutral
+// grey, unlike any tint that says something about the packet.
+func pendingColor() color.Color { return color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0x18} }
+
+// source returns the row source of the capture on show, making a new one
+// (and stopping the old one's worker) when the capture changed.
+func (p *packetsView) source() *app.RowSource {
+	if p.srcOf != p.u.rows {
+		if p.src != nil {
+			p.src.Close()
+		}
+		p.src, p.srcOf = nil, p.u.rows
+		if p.u.rows != nil {
+			p.src = app.NewRowSource(p.u.rows, p.u.dispatch, p.chunkReady)
+			p.src.Grow(p.n)
+			p.src.Show(p.shown)
+		}
+	}
+	return p.src
+}
+
+// chunkReady redraws the rows on screen after the worker delivered a
+// chunk of rows (one call per chunk).
+func (p *packetsView) chunkReady() { p.table.Refresh() }
 
 func (p *packetsView) rowTint(i int, f decode.Flags) tint {
 	switch {
@@ -335,6 +375,11 @@ func (p *packetsView) visibleRows() (first, last int) {
 func (p *packetsView) reset() {
 	p.cancelFilter()
 	p.n, p.shown, p.expr, p.exprN, p.selected = 0, nil, "", 0, -1
+	if p.src != nil {
+		p.src.Close()
+	}
+	p.src, p.srcOf = nil, nil
+	p.source()
 	p.filter.SetText("")
 	p.follow.SetChecked(!p.startAtTop)
 	p.startAtTop = false
@@ -349,6 +394,9 @@ func (p *packetsView) reset() {
 func (p *packetsView) grow(n int, done bool) {
 	old := p.n
 	p.n = n
+	if src := p.source(); src != nil {
+		src.Grow(n)
+	}
 	if p.shown != nil {
 		if done && p.exprN < n {
 			p.runFilter(p.expr)
@@ -456,6 +504,9 @@ func (p *packetsView) cancelFilter() {
 func (p *packetsView) show(shown []int, expr string, n int) {
 	p.table.UnselectAll()
 	p.shown, p.expr, p.exprN = shown, expr, n
+	if src := p.source(); src != nil {
+		src.Show(shown)
+	}
 	p.updateCount()
 	p.table.Refresh()
 	if p.selected >= 0 {

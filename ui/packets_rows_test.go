@@ -1,0 +1,169 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// writeLongCapture writes the test story repeated 400 times: 5200
+// packets, rows of several chunks.
+func writeLongCapture(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "long.pcapng")
+	if err := os.WriteFile(path, buildCaptureN(t, false, 400), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// shownTexts returns the texts of the visible labels in the window.
+func shownTexts(h *harness) []string {
+	var texts []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
+		switch o := o.(type) {
+		case *widget.Label:
+			if o.Text != "" {
+				texts = append(texts, o.Text)
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(h.w.Canvas().Content())
+	return texts
+}
+
+// cellOf draws one cell of the packet table into a fresh cell and
+// returns its text and background.
+func cellOf(p *packetsView, row, col int) (string, fyne.CanvasObject) {
+	cell := newTintedCell()
+	p.updateCell(widget.TableCellID{Row: row, Col: col}, cell)
+	c := cell.(*fyne.Container)
+	return c.Objects[1].(*widget.Label).Text, c.Objects[0]
+}
+
+func TestPacketsRowsArriveFromTheWorkerWhenScrolled(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1200, 800))
+	h.open(writeLongCapture(t))
+	p := h.u.packets
+	if got := shownTexts(h); !slices.Contains(got, "1") || !slices.Contains(got, "GET /liveupdate.jsp?model=CAM1&ver=1.0.3&region=EU HTTP/1.1") {
+		t.Fatalf("the first rows are not on screen after the load: %q", got)
+	}
+
+	// Scroll with the mouse wheel far down the list.
+	first, _ := p.visibleRows()
+	at := h.a.Driver().AbsolutePositionForObject(p.table)
+	test.Scroll(h.w.Canvas(), at.AddXY(300, 200), 0, -3000*denseRowPitch())
+	first2, last2 := p.visibleRows()
+	if first2 <= first || first2 < 2000 {
+		t.Fatalf("scrolling moved the list from row %d to %d", first, first2)
+	}
+	want := []string{strconv.Itoa(first2 + 1), strconv.Itoa(last2 - 1)}
+	for _, s := range want {
+		if slices.Contains(shownTexts(h), s) {
+			t.Fatalf("row %s was on screen before the worker formatted it", s)
+		}
+	}
+	if text, bg := cellOf(p, first2+1, 2); text != "" || fillOf(bg) != pendingColor() {
+		t.Fatalf("a row on its way shows %q on %v, want a blank row tinted %v", text, fillOf(bg), pendingColor())
+	}
+	// The worker formats the chunk; its one dispatch refreshes the table.
+	h.settle()
+	got := shownTexts(h)
+	for _, s := range want {
+		if !slices.Contains(got, s) {
+			t.Errorf("row %s is not on screen after the worker's chunk arrived", s)
+		}
+	}
+}
+
+func TestPacketsUpdateCellNeverDecodes(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1200, 800))
+	h.open(writeLongCapture(t))
+	p, rows := h.u.packets, h.u.rows
+	before := rows.Decoded()
+	if before == 0 {
+		t.Fatal("no rows were formatted for the first screen")
+	}
+	for range 5 {
+		p.table.Refresh()
+		for r := range 40 {
+			for c := range len(p.cols) {
+				cellOf(p, r, c)
+			}
+		}
+	}
+	if got := rows.Decoded(); got != before {
+		t.Fatalf("drawing formatted rows decoded %d packets", got-before)
+	}
+
+	// Rows whose chunk is not formatted: drawn blank, as often as the
+	// table likes, while one chunk is decoded off the UI goroutine.
+	for range 20 {
+		for c := range len(p.cols) {
+			if text, _ := cellOf(p, 4321, c); text != "" {
+				t.Fatalf("row 4322 column %d shows %q before its chunk arrived", c, text)
+			}
+		}
+	}
+	p.src.Wait()
+	if got := rows.Decoded() - before; got != 1000 {
+		t.Fatalf("drawing one row's cells 20 times decoded %d packets, want its chunk of 1000 once", got)
+	}
+	h.q.drain()
+	if text, _ := cellOf(p, 4321, 0); text != "4322" {
+		t.Fatalf("row 4322 shows %q after its chunk arrived", text)
+	}
+	if got := rows.Decoded() - before; got != 1000 {
+		t.Fatalf("drawing the arrived row decoded %d more packets", got-1000)
+	}
+}
+
+func TestPacketsLateChunkOfAClosedCaptureIsDropped(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1200, 800))
+	path := writeLongCapture(t)
+	h.open(path)
+	p := h.u.packets
+	old := p.src
+	cellOf(p, 3000, 0) // asks for chunk 3
+	old.Wait()         // formatted and dispatched, not yet run on the UI goroutine
+	h.u.CloseCapture()
+	h.q.drain() // the chunk arrives after the close
+	if p.src != nil {
+		t.Fatal("a closed capture kept its row source")
+	}
+	if text, _ := cellOf(p, 3000, 0); text != "" {
+		t.Fatalf("with no capture, row 3001 shows %q", text)
+	}
+
+	// The same file opened again starts from nothing: the late chunk did
+	// not land in the new capture's rows.
+	h.open(path)
+	if p.src == nil || p.src == old {
+		t.Fatal("the new capture has no row source of its own")
+	}
+	if text, _ := cellOf(p, 3000, 0); text != "" {
+		t.Fatalf("row 3001 of the new load shows %q before its worker formatted it", text)
+	}
+	h.settle()
+	if text, _ := cellOf(p, 3000, 0); text != "3001" {
+		t.Fatalf("row 3001 shows %q", text)
+	}
+}
