@@ -172,9 +172,9 @@ func (u *UI) openStream(r io.Reader, name string, open func(io.Reader, string) (
 // CloseCapture stops loading and shows the welcome page.
 func (u *UI) CloseCapture() {
 	u.packets.cancelFilter()
-	u.session.Close()
 	u.loaded, u.rows = nil, nil
-	u.packets.reset()
+	u.packets.reset() // stops the row worker before the capture closes under it
+	u.session.Close()
 	u.flows.reset()
 	u.devices.reset()
 	u.stream.clear()
