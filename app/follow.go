@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
 	"iter"
 
 	"github.com/gopacket/gopacket/layers"
@@ -197,18 +196,6 @@ func FollowChunks(ctx context.Context, l *Loaded, f decode.Flow, emit stream.Emi
 		return fmt.Errorf("follow flow %d: %w", f.ID, err)
 	}
 	return nil
-}
-
-// FollowFlow writes flow f of l to w in a follow format, with the chosen
-// directions, and returns the byte counts per direction (over both
-// directions, whatever is shown).
-func FollowFlow(l *Loaded, f decode.Flow, w io.Writer, format stream.Format, show stream.Show) (stream.Counts, error) {
-	p := stream.NewPrinter(w, format, show)
-	err := FollowChunks(context.Background(), l, f, p.Write)
-	if ferr := p.Flush(); err == nil {
-		err = ferr
-	}
-	return p.Counts(), err
 }
 
 // HTTPMessages parses the HTTP messages of TCP flow f of l, in the order

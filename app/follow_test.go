@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -42,10 +43,7 @@ func TestFollowFlowMarksGap(t *testing.T) {
 	f := onlyFlow(t, l)
 
 	var out bytes.Buffer
-	counts, err := FollowFlow(l, f, &out, stream.ASCII, stream.Both)
-	if err != nil {
-		t.Fatal(err)
-	}
+	counts := followTo(t, l, f, &out, stream.ASCII, stream.Both)
 	text := out.String()
 	for _, want := range []string{"hello ", stream.GapMarker(6), "again\n", "\t3\nok\n"} {
 		if !strings.Contains(text, want) {
@@ -61,12 +59,24 @@ func TestFollowFlowMarksGap(t *testing.T) {
 
 	// Raw leaves the gap out, byte for byte.
 	out.Reset()
-	if _, err := FollowFlow(l, f, &out, stream.Raw, stream.ClientOnly); err != nil {
-		t.Fatal(err)
-	}
+	followTo(t, l, f, &out, stream.Raw, stream.ClientOnly)
 	if out.String() != "hello again\n" {
 		t.Errorf("raw client = %q", out.String())
 	}
+}
+
+// followTo prints flow f of l to w as the window's follow view does.
+func followTo(t *testing.T, l *Loaded, f decode.Flow, w io.Writer, format stream.Format, show stream.Show) stream.Counts {
+	t.Helper()
+	p := stream.NewPrinter(w, format, show)
+	err := FollowChunks(context.Background(), l, f, p.Write)
+	if err == nil {
+		err = p.Flush()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Counts()
 }
 
 // TestFollowPathsAgree follows the same flow from a loaded capture (bytes

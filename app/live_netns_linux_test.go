@@ -23,6 +23,7 @@ import (
 
 	"thingsniff/capture"
 	"thingsniff/capture/live"
+	"thingsniff/capture/live/loadtest"
 	"thingsniff/decode"
 )
 
@@ -437,7 +438,7 @@ func checkStoryRows(t *testing.T, path string) {
 // router's discard port.
 func thingUDP(t *testing.T, ctx context.Context, rate int, count uint64) uint64 {
 	t.Helper()
-	g, err := live.NewGenerator(nsThing, netip.AddrPortFrom(routerIP, 9), 64)
+	g, err := loadtest.NewGenerator(nsThing, netip.AddrPortFrom(routerIP, 9), 64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -625,7 +626,7 @@ func BenchmarkLiveRate(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	steps, err := live.RateTest(context.Background(), live.RateOptions{Netns: nsThing, Target: netip.AddrPortFrom(routerIP, 9),
+	steps, err := loadtest.RateTest(context.Background(), loadtest.RateOptions{Netns: nsThing, Target: netip.AddrPortFrom(routerIP, 9),
 		Rates: rates, Each: 2 * time.Second, Counters: lc.Stats, Captured: func() uint64 { return uint64(l.Index.Len()) }})
 	b.StopTimer()
 	if err != nil {
@@ -635,7 +636,7 @@ func BenchmarkLiveRate(b *testing.B) {
 		b.Fatal(err)
 	}
 	l.Wait()
-	live.WriteRateTable(os.Stdout, steps)
+	loadtest.WriteRateTable(os.Stdout, steps)
 	fmt.Printf("written to the spool %d, indexed by the views %d, device timelines built: %v\n",
 		lc.Stats().Written, l.Index.Len(), l.Devices() != nil)
 	for _, s := range steps {

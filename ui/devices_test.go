@@ -521,3 +521,13 @@ func TestDevicesShowWhileCapturing(t *testing.T) {
 		t.Errorf("after the capture: final %v, the player listed: %v", v.final, v.rowOf("00:12:fb:3c:91:d4") >= 0)
 	}
 }
+
+// setKinds ticks the boxes of the named kind groups only, as a user would.
+func (t *timelineView) setKinds(groups ...string) {
+	for i, g := range kindGroups() {
+		t.on[g] = slices.Contains(groups, g)
+		t.checks[i].Checked = t.on[g]
+		t.checks[i].Refresh()
+	}
+	t.refilter()
+}

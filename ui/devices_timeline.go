@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -152,15 +151,6 @@ func newTimelineView(v *devicesView) *timelineView {
 	return t
 }
 
-// setKinds shows the events of the named kind groups only.
-func (t *timelineView) setKinds(groups ...string) {
-	for i, g := range kindGroups() {
-		t.on[g] = slices.Contains(groups, g)
-		t.checks[i].Checked = t.on[g]
-		t.checks[i].Refresh()
-	}
-	t.refilter()
-}
 
 // setDevice shows d's events (none for nil).
 func (t *timelineView) setDevice(d *device.Device) {

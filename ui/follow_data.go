@@ -278,23 +278,6 @@ func (fl *followLines) span(r *run, j int) (int64, int64) {
 	return from, to
 }
 
-// rowOf returns the row that shows byte at (an offset within run k), or -1
-// when run k is not shown.
-func (fl *followLines) rowOf(k int, at int64) int {
-	pos := sort.Search(len(fl.order), func(i int) bool { return int(fl.order[i]) >= k })
-	if pos >= len(fl.order) || int(fl.order[pos]) != k {
-		return -1
-	}
-	r := &fl.runs[k]
-	if r.mark != "" {
-		return fl.first[pos]
-	}
-	if fl.hex {
-		return fl.first[pos] + int(at/hexPerLine)
-	}
-	j := sort.Search(len(r.starts), func(j int) bool { return int64(r.starts[j]) > at }) - 1
-	return fl.first[pos] + max(j, 0)
-}
 
 // lineText formats row i, reading its bytes from f into buf.
 func (fl *followLines) lineText(f io.ReaderAt, i int, mode followMode, buf []byte) (string, stream.Dir, bool) {

@@ -116,12 +116,6 @@ func (u *UI) OnLoad(fn func(*app.Loaded)) { u.onLoad = append(u.onLoad, fn) }
 // of the current load, after the built-in views have taken it.
 func (u *UI) OnBatch(fn func(app.Batch)) { u.onBatch = append(u.onBatch, fn) }
 
-// Loaded returns the capture being shown, or nil.
-func (u *UI) Loaded() *app.Loaded { return u.loaded }
-
-// Window returns the window the UI lives in.
-func (u *UI) Window() fyne.Window { return u.win }
-
 // ShowPackets switches to the packet list filtered by expr ("" for all).
 func (u *UI) ShowPackets(expr string) {
 	u.tabs.SelectIndex(0)

@@ -195,9 +195,6 @@ func activateError(name string, err, detail error) error {
 	return fmt.Errorf("open interface %q: %s", name, msg)
 }
 
-// LinkType is the link type of the packets the interface delivers.
-func (h *Handle) LinkType() layers.LinkType { return h.link }
-
 // Interface describes the interface for a pcapng interface block.
 func (h *Handle) Interface() capture.Interface {
 	return capture.Interface{LinkType: h.link, Name: h.name, Snaplen: uint32(h.snaplen)}

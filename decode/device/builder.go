@@ -337,12 +337,3 @@ func (d *Device) repeat(kind, key string, packets []uint32) bool {
 	}
 	return true
 }
-
-// direction is 0 for a packet from the client, 1 from the server, as
-// stream.Dir counts.
-func direction(p *decode.Packet) int {
-	if p.ToServer {
-		return 0
-	}
-	return 1
-}

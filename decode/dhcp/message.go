@@ -132,16 +132,6 @@ type Message struct {
 // Infinite is the lease time 0xffffffff seconds means.
 const Infinite time.Duration = 1<<63 - 1
 
-// Option returns the data of the first kept option with code, if any.
-func (m *Message) Option(code uint8) ([]byte, bool) {
-	for _, o := range m.Options {
-		if o.Code == code {
-			return o.Data, true
-		}
-	}
-	return nil, false
-}
-
 // Fingerprint returns the parameter request list as decimal numbers joined
 // by commas ("1,3,6,15,119,252"), the DHCP fingerprint that tells operating
 // systems and firmwares apart; "" when option 55 is absent.
@@ -165,26 +155,3 @@ func Fingerprint(params []byte) string {
 	return string(b)
 }
 
-// Clone returns a deep copy of m that no longer aliases the parsed bytes.
-func (m Message) Clone() Message {
-	c := m
-	c.ClientMAC = clone(m.ClientMAC)
-	c.Routers = append([]netip.Addr(nil), m.Routers...)
-	c.DNSServers = append([]netip.Addr(nil), m.DNSServers...)
-	c.ParamRequest = clone(m.ParamRequest)
-	c.ClientID = clone(m.ClientID)
-	if m.Options != nil {
-		c.Options = make([]Option, len(m.Options))
-		for i, o := range m.Options {
-			c.Options[i] = Option{Code: o.Code, Data: clone(o.Data)}
-		}
-	}
-	return c
-}
-
-func clone(b []byte) []byte {
-	if b == nil {
-		return nil
-	}
-	return append([]byte(nil), b...)
-}

@@ -74,8 +74,8 @@ func TestParseTable(t *testing.T) {
 				m.SubnetMask.String() != "255.255.255.0" || m.DomainName != "lan" {
 				t.Errorf("got %+v", m)
 			}
-			if d, ok := m.Option(0x2b); !ok || string(d) != "\xaa\xbb" {
-				t.Errorf("option 43 = %x %v", d, ok)
+			if len(m.Options) == 0 || m.Options[0].Code != 0x2b || string(m.Options[0].Data) != "\xaa\xbb" {
+				t.Errorf("options kept %+v, want option 43 aa bb", m.Options)
 			}
 		},
 	}, {
@@ -172,20 +172,6 @@ func TestParseTable(t *testing.T) {
 	}
 }
 
-func TestCloneDoesNotAlias(t *testing.T) {
-	in := bootp(1, 1, "0.0.0.0", mac, []byte{0x37, 2, 1, 3, 0x3d, 2, 1, 9, 0x2b, 1, 7})
-	m, err := Parse(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := m.Clone()
-	for i := range in {
-		in[i] = 0
-	}
-	if c.Fingerprint() != "1,3" || c.ClientID[1] != 9 || c.Options[0].Data[0] != 7 || c.ClientMAC[1] != 0x12 {
-		t.Errorf("clone changed with its input: %+v", c)
-	}
-}
 
 func TestMessageTypeNames(t *testing.T) {
 	want := []string{"BOOTP", "Discover", "Offer", "Request", "Decline", "ACK", "NAK", "Release", "Inform"}

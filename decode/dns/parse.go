@@ -23,7 +23,7 @@ func Parse(b []byte) (Message, error) {
 
 // ParseNBNS decodes one NetBIOS name service message (UDP 137). It is
 // Parse except that type 33 is NBSTAT, kept raw, rather than SRV. Names
-// stay first-level encoded; see NetBIOSName.
+// stay first-level encoded.
 func ParseNBNS(b []byte) (Message, error) {
 	return parse(b, true)
 }

@@ -294,35 +294,6 @@ func TestSplitTCP(t *testing.T) {
 	}
 }
 
-func TestNetBIOSName(t *testing.T) {
-	// "WORKGROUP" padded to 15 with spaces, suffix 0x1d (master browser):
-	// each byte split into two half-bytes, each + 'A'.
-	enc := func(raw string) string {
-		var b []byte
-		for i := 0; i < len(raw); i++ {
-			b = append(b, 'A'+raw[i]>>4, 'A'+raw[i]&0xf)
-		}
-		return string(b)
-	}
-	n, suf, err := NetBIOSName(enc("WORKGROUP      \x1d") + ".scope")
-	if err != nil || n != "WORKGROUP" || suf != 0x1d {
-		t.Errorf("got %q %#x %v", n, suf, err)
-	}
-	if _, _, err := NetBIOSName("FHEPFC"); !errors.Is(err, ErrNetBIOSName) {
-		t.Errorf("short name: %v", err)
-	}
-	if _, _, err := NetBIOSName(strings.Repeat("Z", 32)); !errors.Is(err, ErrNetBIOSName) {
-		t.Errorf("letters outside A-P: %v", err)
-	}
-	// NBNS NB answer: type 32 data 6 bytes flags + 10.0.0.5.
-	m, err := ParseNBNS(msg(1, 0x8500, 0, 1, 0, 0, rr(name(enc("THING          \x00")), 32, 1, 0, []byte{0, 0, 10, 0, 0, 5})))
-	if err != nil || m.Answers[0].Addr.String() != "10.0.0.5" {
-		t.Fatalf("nb: %+v %v", m, err)
-	}
-	if n, suf, _ := NetBIOSName(m.Answers[0].Name); n != "THING" || suf != 0 {
-		t.Errorf("nb name %q %#x", n, suf)
-	}
-}
 
 func TestTypeNames(t *testing.T) {
 	for typ, want := range map[Type]string{TypeA: "A", TypeAAAA: "AAAA", TypeCNAME: "CNAME", TypePTR: "PTR",

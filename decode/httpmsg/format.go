@@ -4,11 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"iter"
 	"strings"
 	"unicode/utf8"
-
-	"thingsniff/decode/stream"
 )
 
 // IsText reports whether a body is worth showing as text: a textual media
@@ -89,28 +86,6 @@ func WriteMessage(w io.Writer, m *Message, maxBody int) error {
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write HTTP message: %w", err)
-	}
-	return nil
-}
-
-// FollowHTTP reassembles a TCP flow and writes its HTTP messages as text
-// in the order they complete, with at most maxBody body bytes each. It
-// returns why a direction stopped parsing, if one did, as a note in the
-// output rather than an error.
-func FollowHTTP(w io.Writer, segs iter.Seq[stream.Segment], cfg Config, maxBody int) error {
-	conv := NewConversation(cfg, func(m *Message) error { return WriteMessage(w, m, maxBody) })
-	if _, err := stream.FollowTCP(segs, stream.Config{}, conv.Chunk); err != nil {
-		return fmt.Errorf("follow HTTP: %w", err)
-	}
-	if err := conv.Close(); err != nil {
-		return fmt.Errorf("follow HTTP: %w", err)
-	}
-	for d := range stream.Dir(2) {
-		if err := conv.Stopped(d); err != nil {
-			if _, werr := fmt.Fprintf(w, "--- %v ---\n", err); werr != nil {
-				return fmt.Errorf("follow HTTP: %w", werr)
-			}
-		}
 	}
 	return nil
 }

@@ -7,7 +7,9 @@ import (
 	"thingsniff/decode/stream"
 )
 
-func TestFollowHTTP(t *testing.T) {
+// TestWriteMessageOfAFlow reassembles a flow and writes its messages as
+// `thingsniff follow --format http` does.
+func TestWriteMessageOfAFlow(t *testing.T) {
 	segs := []stream.Segment{
 		{Dir: stream.ClientToServer, Seq: 10, Flags: stream.SYN, Packet: 1},
 		{Dir: stream.ServerToClient, Seq: 50, Flags: stream.SYN | stream.ACK, Packet: 2},
@@ -16,14 +18,17 @@ func TestFollowHTTP(t *testing.T) {
 		{Dir: stream.ServerToClient, Seq: 146, Payload: []byte("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 4\r\n\r\n\x89PNG"), Packet: 5},
 	}
 	var b strings.Builder
-	err := FollowHTTP(&b, func(yield func(stream.Segment) bool) {
-		for _, s := range segs {
-			if !yield(s) {
-				return
-			}
+	conv := NewConversation(Config{}, func(m *Message) error { return WriteMessage(&b, m, 1000) })
+	r := stream.NewReassembler(stream.Config{}, conv.Chunk)
+	for _, s := range segs {
+		if err := r.Add(s); err != nil {
+			t.Fatal(err)
 		}
-	}, Config{}, 1000)
-	if err != nil {
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := conv.Close(); err != nil {
 		t.Fatal(err)
 	}
 	want := "--- request 1, packet 3 ---\nGET /liveupdate.jsp?model=BD HTTP/1.1\nHost: u.example\n\n" +

@@ -24,17 +24,6 @@ type Object struct {
 	Message *Message
 }
 
-// Objects lists the messages that carry a body, in the order given.
-func Objects(msgs []*Message) []Object {
-	var objs []Object
-	for _, m := range msgs {
-		if o, ok := ObjectOf(m); ok {
-			objs = append(objs, o)
-		}
-	}
-	return objs
-}
-
 // ObjectOf describes the object in m, or reports false when m has no body.
 func ObjectOf(m *Message) (Object, bool) {
 	if len(m.Body) == 0 {

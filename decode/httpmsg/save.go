@@ -104,23 +104,6 @@ func NewSaver(dir string) (*Saver, error) {
 // Close releases the folder.
 func (s *Saver) Close() error { return s.root.Close() }
 
-// Save writes data under a unique name derived from name and returns the
-// name used (relative to the folder).
-func (s *Saver) Save(name string, data []byte) (string, error) {
-	f, used, err := s.Create(name)
-	if err != nil {
-		return "", err
-	}
-	_, werr := f.Write(data)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		return "", fmt.Errorf("save object %q into %s: %w", used, s.dir, werr)
-	}
-	return used, nil
-}
-
 // Create makes a new, empty file under a unique name derived from name,
 // for an object written piece by piece (see Config.OnBody), and returns it
 // with the name used. The caller closes it.

@@ -59,7 +59,7 @@ func TestSaverHostileNames(t *testing.T) {
 	}
 	defer s.Close()
 	for _, name := range []string{"../../etc/x", "/tmp/x", "CON", "con.txt", ".hidden", "link"} {
-		got, err := s.Save(name, []byte(name))
+		got, err := save(s, name, []byte(name))
 		if err != nil {
 			t.Errorf("Save(%q): %v", name, err)
 			continue
@@ -105,7 +105,7 @@ func TestSaverThousandsOfOneName(t *testing.T) {
 	const n = 3000
 	seen := map[string]bool{}
 	for i := range n {
-		got, err := s.Save("/a/index.html", []byte("x"))
+		got, err := save(s, "/a/index.html", []byte("x"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,24 +122,31 @@ func TestSaverThousandsOfOneName(t *testing.T) {
 	}
 	// The counter, not a walk from 1, picks the next name: with a literal
 	// "index (3001).html" saved first... it must still be unique.
-	got, err := s.Save("index (3001).html", nil)
+	got, err := save(s, "index (3001).html", nil)
 	if err != nil || seen[got] {
 		t.Errorf("Save literal = %q, %v", got, err)
 	}
-	next, _ := s.Save("index.html", nil)
+	next, _ := save(s, "index.html", nil)
 	if next == got || seen[next] {
 		t.Errorf("collision: %q", next)
 	}
 }
 
-func TestObjects(t *testing.T) {
+// TestObjectOf describes the messages that carry a body as the export
+// lists them.
+func TestObjectOf(t *testing.T) {
 	msgs, _ := parse(t, Config{}, false,
 		req("GET /img/logo.png?v=2 HTTP/1.1\r\nHost: a.example\r\n\r\nGET / HTTP/1.1\r\nHost: a.example\r\n\r\nGET /dl?id=1 HTTP/1.1\r\nHost: a.example\r\n\r\nGET /empty HTTP/1.1\r\n\r\n"),
 		resp("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 3\r\n\r\nPNG"+
 			"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 2\r\n\r\nhi"+
 			"HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"../../evil.sh\"\r\nContent-Length: 1\r\n\r\n#"+
 			"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
-	objs := Objects(msgs)
+	var objs []Object
+	for _, m := range msgs {
+		if o, ok := ObjectOf(m); ok {
+			objs = append(objs, o)
+		}
+	}
 	var got []string
 	for _, o := range objs {
 		got = append(got, o.Host+o.Path+" "+o.ContentType+" "+o.Name+" "+strings.Repeat("#", int(o.Size)))
@@ -190,4 +197,18 @@ func TestStreamedBodyToSaver(t *testing.T) {
 	if err != nil || string(got) != body {
 		t.Errorf("streamed file: %d bytes, %v", len(got), err)
 	}
+}
+
+// save writes data into s under a unique name derived from name, as the
+// export writes a whole object, and returns the name used.
+func save(s *Saver, name string, data []byte) (string, error) {
+	f, used, err := s.Create(name)
+	if err != nil {
+		return "", err
+	}
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	return used, werr
 }

@@ -211,17 +211,16 @@ func TestCorpusPrinterMatchesTshark(t *testing.T) {
 			var b strings.Builder
 			p := stream.NewPrinter(&b, mode.f, stream.Both)
 			var seen [2]int64
-			_, err = stream.FollowTCP(func(yield func(stream.Segment) bool) {
-				for _, s := range streams[0].Segs {
-					if !yield(s) {
-						return
-					}
-				}
-			}, stream.Config{}, func(c stream.Chunk) error {
+			r := stream.NewReassembler(stream.Config{}, func(c stream.Chunk) error {
 				seen[c.Dir] += c.Len()
 				return p.Write(c)
 			})
-			if err != nil {
+			for _, s := range streams[0].Segs {
+				if err := r.Add(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := r.Close(); err != nil {
 				t.Fatal(err)
 			}
 			p.Flush()

@@ -29,6 +29,3 @@ func (u *Datagrams) Add(dir Dir, payload []byte, packet uint64) error {
 	}
 	return u.err
 }
-
-// Bytes reports the payload bytes seen in each direction.
-func (u *Datagrams) Bytes() [2]int64 { return u.off }

@@ -1,4 +1,4 @@
-package live
+package loadtest
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/netip"
 	"time"
+
+	"thingsniff/capture/live"
 )
 
 // RateOptions configure RateTest.
@@ -21,7 +23,7 @@ type RateOptions struct {
 	// Size is the UDP payload size (default 64).
 	Size int
 	// Counters returns the measured capture's counters now.
-	Counters func() Stats
+	Counters func() live.Stats
 	// Captured, when set, returns how many packets the consumer (the
 	// window, a spool) has read, which is what counts in the end; else
 	// the helper's Written counts.
@@ -84,7 +86,7 @@ func RateTest(ctx context.Context, o RateOptions) ([]RateStep, error) {
 }
 
 // settle waits until the counters stop moving or Settle passes.
-func settle(ctx context.Context, o RateOptions, captured func() uint64) (Stats, uint64) {
+func settle(ctx context.Context, o RateOptions, captured func() uint64) (live.Stats, uint64) {
 	deadline := time.Now().Add(o.Settle)
 	last, lastCap := o.Counters(), captured()
 	for time.Now().Before(deadline) && ctx.Err() == nil {
