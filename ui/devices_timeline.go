@@ -151,7 +151,6 @@ func newTimelineView(v *devicesView) *timelineView {
 	return t
 }
 
-
 // setDevice shows d's events (none for nil).
 func (t *timelineView) setDevice(d *device.Device) {
 	t.seq++

@@ -278,7 +278,6 @@ func (fl *followLines) span(r *run, j int) (int64, int64) {
 	return from, to
 }
 
-
 // lineText formats row i, reading its bytes from f into buf.
 func (fl *followLines) lineText(f io.ReaderAt, i int, mode followMode, buf []byte) (string, stream.Dir, bool) {
 	r, j := fl.locate(i)

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/hex"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +14,7 @@ import (
 	"thingsniff/app"
 	"thingsniff/capture"
 	"thingsniff/decode"
+	"thingsniff/decode/stream/streamtest"
 )
 
 func corpusDir(t *testing.T) string {
@@ -26,52 +25,6 @@ func corpusDir(t *testing.T) string {
 		t.Skipf("corpus not found at %s: %v", dir, err)
 	}
 	return dir
-}
-
-// tsharkStream is one direction pair of tshark's follow,tcp,raw output,
-// with the node addresses.
-type tsharkStream struct {
-	node0 string
-	data  [2][]byte
-}
-
-func tsharkRaw(t *testing.T, path string, n int) []tsharkStream {
-	t.Helper()
-	args := []string{"-n", "-r", path, "-q"}
-	for i := range n {
-		args = append(args, "-z", fmt.Sprintf("follow,tcp,raw,%d", i))
-	}
-	out, err := exec.Command("tshark", args...).Output()
-	if err != nil {
-		t.Fatalf("tshark %s: %v", path, err)
-	}
-	res := make([]tsharkStream, n)
-	cur := -1
-	for _, line := range strings.Split(string(out), "\n") {
-		if rest, ok := strings.CutPrefix(line, "Filter: tcp.stream eq "); ok {
-			if cur, err = strconv.Atoi(rest); err != nil || cur >= n {
-				t.Fatalf("tshark: bad filter line %q", line)
-			}
-			continue
-		}
-		if rest, ok := strings.CutPrefix(line, "Node 0: "); ok && cur >= 0 {
-			res[cur].node0 = rest
-			continue
-		}
-		if cur < 0 || line == "" || strings.HasPrefix(line, "=") || strings.HasPrefix(line, "Node ") || strings.HasPrefix(line, "Follow:") {
-			continue
-		}
-		d := 0
-		if h, ok := strings.CutPrefix(line, "\t"); ok {
-			d, line = 1, h
-		}
-		b, err := hex.DecodeString(line)
-		if err != nil {
-			t.Fatalf("tshark: bad hex line %q", line)
-		}
-		res[cur].data[d] = append(res[cur].data[d], b...)
-	}
-	return res
 }
 
 // gapMarker is what tshark writes in place of missing bytes; raw output
@@ -139,12 +92,12 @@ func TestFollowRawMatchesTshark(t *testing.T) {
 				t.Fatal("no TCP flows")
 			}
 			flows = flows[:min(len(flows), 20)]
-			want := tsharkRaw(t, path, len(flows))
+			want := streamtest.TsharkRaw(t, path, len(flows))
 			compared := 0
 			for i, f := range flows {
-				swap := want[i].node0 != f.Client.String()
-				if swap && want[i].node0 != f.Server.String() {
-					t.Errorf("flow %d: tshark's node 0 %s is neither end (%s, %s)", f.ID, want[i].node0, f.Client, f.Server)
+				swap := want[i].Node0 != f.Client.String()
+				if swap && want[i].Node0 != f.Server.String() {
+					t.Errorf("flow %d: tshark's node 0 %s is neither end (%s, %s)", f.ID, want[i].Node0, f.Client, f.Server)
 					continue
 				}
 				for d, dirName := range []string{"client", "server"} {
@@ -158,7 +111,7 @@ func TestFollowRawMatchesTshark(t *testing.T) {
 					if swap {
 						td = 1 - d
 					}
-					exp := want[i].data[td]
+					exp := want[i].Data[td]
 					stripped := gapMarker.ReplaceAll(exp, nil)
 					if len(stripped) != len(exp) && !strings.Contains(errOut.String(), "missing") {
 						t.Errorf("flow %d %s: tshark shows gaps but follow did not say so on stderr", f.ID, dirName)

@@ -154,4 +154,3 @@ func Fingerprint(params []byte) string {
 	}
 	return string(b)
 }
-

@@ -172,7 +172,6 @@ func TestParseTable(t *testing.T) {
 	}
 }
 
-
 func TestMessageTypeNames(t *testing.T) {
 	want := []string{"BOOTP", "Discover", "Offer", "Request", "Decline", "ACK", "NAK", "Release", "Inform"}
 	for i, w := range want {

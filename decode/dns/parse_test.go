@@ -294,7 +294,6 @@ func TestSplitTCP(t *testing.T) {
 	}
 }
 
-
 func TestTypeNames(t *testing.T) {
 	for typ, want := range map[Type]string{TypeA: "A", TypeAAAA: "AAAA", TypeCNAME: "CNAME", TypePTR: "PTR",
 		TypeSRV: "SRV", TypeTXT: "TXT", TypeOPT: "OPT", TypeHTTPS: "HTTPS", 1000: "TYPE1000"} {

@@ -2,12 +2,9 @@ package stream_test
 
 import (
 	"bytes"
-	"encoding/hex"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -24,42 +21,6 @@ func readTCPStreams(t testing.TB, path string) []*streamtest.TCPStream {
 		t.Fatal(err)
 	}
 	return streams
-}
-
-func tsharkFollow(t *testing.T, path string, n int) [][2][]byte {
-	t.Helper()
-	args := []string{"-n", "-r", path, "-q"}
-	for i := range n {
-		args = append(args, "-z", fmt.Sprintf("follow,tcp,raw,%d", i))
-	}
-	out, err := exec.Command("tshark", args...).Output()
-	if err != nil {
-		t.Fatalf("tshark %s: %v", path, err)
-	}
-	res := make([][2][]byte, n)
-	cur := -1
-	for _, line := range strings.Split(string(out), "\n") {
-		if rest, ok := strings.CutPrefix(line, "Filter: tcp.stream eq "); ok {
-			cur, err = strconv.Atoi(rest)
-			if err != nil || cur >= n {
-				t.Fatalf("tshark output: bad filter line %q", line)
-			}
-			continue
-		}
-		if cur < 0 || line == "" || strings.HasPrefix(line, "=") || strings.HasPrefix(line, "Node ") || strings.HasPrefix(line, "Follow:") {
-			continue
-		}
-		d := 0
-		if h, ok := strings.CutPrefix(line, "\t"); ok {
-			d, line = 1, h
-		}
-		b, err := hex.DecodeString(line)
-		if err != nil {
-			t.Fatalf("tshark output: bad hex line %q: %v", line, err)
-		}
-		res[cur][d] = append(res[cur][d], b...)
-	}
-	return res
 }
 
 // ours follows a stream the way tshark reports it: gaps found while
@@ -146,13 +107,13 @@ func TestCorpusMatchesTshark(t *testing.T) {
 				t.Fatal("no TCP streams decoded")
 			}
 			streams = streams[:min(len(streams), 40)]
-			want := tsharkFollow(t, path, len(streams))
+			want := streamtest.TsharkRaw(t, path, len(streams))
 			for i, st := range streams {
 				got, closeBytes := ours(t, st)
 				for d := range 2 {
-					if !bytes.Equal(got[d], want[i][d]) {
+					if !bytes.Equal(got[d], want[i].Data[d]) {
 						t.Errorf("stream %d %s: %d bytes, tshark %d bytes; first difference at %d",
-							i, stream.Dir(d), len(got[d]), len(want[i][d]), firstDiff(got[d], want[i][d]))
+							i, stream.Dir(d), len(got[d]), len(want[i].Data[d]), firstDiff(got[d], want[i].Data[d]))
 					}
 				}
 				if closeBytes > 0 {

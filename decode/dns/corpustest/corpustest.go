@@ -5,7 +5,6 @@
 package corpustest
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,20 +21,13 @@ import (
 	"github.com/gopacket/gopacket/ip4defrag"
 	"github.com/gopacket/gopacket/ip6defrag"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
+
+	"thingsniff/decode/decodetest"
 )
 
 // CorpusDir returns ../shared/corpus beside the repository root, or skips
 // the test when it is absent.
-func CorpusDir(t testing.TB) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found at %s: %v", dir, err)
-	}
-	return dir
-}
+func CorpusDir(t testing.TB) string { return decodetest.CorpusDir(t) }
 
 // Capture is one corpus capture with a non-empty expected TSV file.
 type Capture struct {
@@ -128,42 +119,21 @@ type Packet struct {
 // Read decodes every frame of a pcap or pcapng file and returns those that
 // carry UDP, TCP or ARP.
 func Read(path string) ([]Packet, error) {
-	f, err := os.Open(path)
+	r, err := decodetest.OpenCapture(path, true) // tshark numbers packets of every interface
 	if err != nil {
-		return nil, fmt.Errorf("open capture: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	magic, _ := br.Peek(4)
-	type reader interface {
-		ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
-	}
-	var r reader
-	var link layers.LinkType
-	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
-		opts := pcapgo.DefaultNgReaderOptions
-		opts.WantMixedLinkType = true // tshark numbers packets of every interface
-		ng, err := pcapgo.NewNgReader(br, opts)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		r, link = ng, ng.LinkType()
-	} else {
-		pr, err := pcapgo.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		r, link = pr, pr.LinkType()
-	}
+	defer r.Close()
+	link := r.Link
 	var frames []int
-	if r, ok := r.(*pcapgo.NgReader); ok && r != nil {
+	if r.Ng != nil {
 		frames = ngFrameNumbers(path)
 	}
 	var out []Packet
 	d4 := ip4defrag.NewIPv4Defragmenter()
 	d6 := ip6defrag.NewIPv6Defragmenter()
 	for n := 1; ; n++ {
-		data, ci, err := r.ReadPacketData()
+		data, ci, err := r.Read()
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			break
 		}

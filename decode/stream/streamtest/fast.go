@@ -1,18 +1,15 @@
 package streamtest
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
+	"thingsniff/decode/decodetest"
 	"thingsniff/decode/stream"
 )
 
@@ -22,30 +19,12 @@ import (
 // payload passed to fn is only valid during the call. It is meant for
 // benchmarks of the whole follow path.
 func EachSegment(path string, fn func(stream.Segment) error) error {
-	f, err := os.Open(path)
+	r, err := decodetest.OpenCapture(path, false)
 	if err != nil {
-		return fmt.Errorf("open capture: %w", err)
+		return err
 	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<20)
-	magic, _ := br.Peek(4)
-	var (
-		read func() ([]byte, gopacket.CaptureInfo, error)
-		link layers.LinkType
-	)
-	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
-		ng, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", path, err)
-		}
-		read, link = ng.ZeroCopyReadPacketData, ng.LinkType()
-	} else {
-		pr, err := pcapgo.NewReader(br)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", path, err)
-		}
-		read, link = pr.ZeroCopyReadPacketData, pr.LinkType()
-	}
+	defer r.Close()
+	read, link := r.ReadNoCopy, r.Link
 	var (
 		eth     layers.Ethernet
 		ip4     layers.IPv4

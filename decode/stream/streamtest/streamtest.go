@@ -4,35 +4,26 @@
 package streamtest
 
 import (
-	"bufio"
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"runtime"
+	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
+	"thingsniff/decode/decodetest"
 	"thingsniff/decode/stream"
 )
 
 // CorpusDir returns ../shared/corpus beside the repository root, or skips
 // the test when it is absent.
-func CorpusDir(t testing.TB) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found at %s: %v", dir, err)
-	}
-	return dir
-}
+func CorpusDir(t testing.TB) string { return decodetest.CorpusDir(t) }
 
 // TCPStream is one TCP conversation of a capture, numbered like tshark's
 // tcp.stream, with its segments in capture order.
@@ -46,31 +37,12 @@ type TCPStream struct {
 // ReadTCP decodes a pcap or pcapng file and splits it into TCP streams.
 // IP fragments are skipped.
 func ReadTCP(path string) ([]*TCPStream, error) {
-	f, err := os.Open(path)
+	r, err := decodetest.OpenCapture(path, false)
 	if err != nil {
-		return nil, fmt.Errorf("open capture: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	magic, _ := br.Peek(4)
-	type reader interface {
-		ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
-	}
-	var r reader
-	var link layers.LinkType
-	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
-		ng, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		r, link = ng, ng.LinkType()
-	} else {
-		pr, err := pcapgo.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		r, link = pr, pr.LinkType()
-	}
+	defer r.Close()
+	link := r.Link
 	var first gopacket.Decoder = link
 	switch link {
 	case 228: // LINKTYPE_IPV4, which gopacket does not decode by itself
@@ -81,7 +53,7 @@ func ReadTCP(path string) ([]*TCPStream, error) {
 	var streams []*TCPStream
 	byKey := map[string]*TCPStream{}
 	for n := uint64(1); ; n++ {
-		data, _, err := r.ReadPacketData()
+		data, _, err := r.Read()
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			break
 		}
@@ -141,4 +113,52 @@ func ReadTCP(path string) ([]*TCPStream, error) {
 		st.Segs = append(st.Segs, s)
 	}
 	return streams, nil
+}
+
+// TsharkStream is one TCP stream as tshark's follow,tcp,raw shows it: its
+// Node 0 ("ip:port") and the bytes each way (0 from Node 0).
+type TsharkStream struct {
+	Node0 string
+	Data  [2][]byte
+}
+
+// TsharkRaw runs tshark's follow,tcp,raw on the first n TCP streams of
+// path and returns them by stream number.
+func TsharkRaw(t testing.TB, path string, n int) []TsharkStream {
+	t.Helper()
+	args := []string{"-n", "-r", path, "-q"}
+	for i := range n {
+		args = append(args, "-z", fmt.Sprintf("follow,tcp,raw,%d", i))
+	}
+	out, err := exec.Command("tshark", args...).Output()
+	if err != nil {
+		t.Fatalf("tshark %s: %v", path, err)
+	}
+	res := make([]TsharkStream, n)
+	cur := -1
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Filter: tcp.stream eq "); ok {
+			if cur, err = strconv.Atoi(rest); err != nil || cur >= n {
+				t.Fatalf("tshark output: bad filter line %q", line)
+			}
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "Node 0: "); ok && cur >= 0 {
+			res[cur].Node0 = rest
+			continue
+		}
+		if cur < 0 || line == "" || strings.HasPrefix(line, "=") || strings.HasPrefix(line, "Node ") || strings.HasPrefix(line, "Follow:") {
+			continue
+		}
+		d := 0
+		if h, ok := strings.CutPrefix(line, "\t"); ok {
+			d, line = 1, h
+		}
+		b, err := hex.DecodeString(line)
+		if err != nil {
+			t.Fatalf("tshark output: bad hex line %q: %v", line, err)
+		}
+		res[cur].Data[d] = append(res[cur].Data[d], b...)
+	}
+	return res
 }
