@@ -34,11 +34,7 @@ type flowJSON struct {
 func runFlows(env Env) error {
 	fs := newFlags("flows", env)
 	asJSON := fs.Bool("json", false, "one JSON object per line")
-	pos, err := parseArgs(fs, env.Args, 1)
-	if err != nil {
-		return err
-	}
-	c, err := openInput(env, pos[0])
+	c, err := openFile(env, fs)
 	if err != nil {
 		return err
 	}

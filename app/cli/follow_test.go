@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,18 +13,11 @@ import (
 	"thingsniff/app"
 	"thingsniff/capture"
 	"thingsniff/decode"
+	"thingsniff/decode/decodetest"
 	"thingsniff/decode/stream/streamtest"
 )
 
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found at %s: %v", dir, err)
-	}
-	return dir
-}
+func corpusDir(t *testing.T) string { return decodetest.CorpusDir(t) }
 
 // gapMarker is what tshark writes in place of missing bytes; raw output
 // writes nothing there.

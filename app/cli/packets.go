@@ -27,11 +27,7 @@ type packetJSON struct {
 func runPackets(env Env) error {
 	fs := newFlags("packets", env)
 	asJSON := fs.Bool("json", false, "one JSON object per line")
-	pos, err := parseArgs(fs, env.Args, 1)
-	if err != nil {
-		return err
-	}
-	c, err := openInput(env, pos[0])
+	c, err := openFile(env, fs)
 	if err != nil {
 		return err
 	}
