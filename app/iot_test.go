@@ -20,15 +20,7 @@ func TestIoTSentinelDevices(t *testing.T) {
 		t.Skip("reads a 64 MB capture")
 	}
 	path := filepath.Join(dir, "perf", "iot-sentinel-all-devices-merged.pcap")
-	c, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	r, err := BuildReport(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustReport(t)(capture.Open(path))
 	f, err := os.Open(filepath.Join(dir, "perf", "iot-sentinel-device-macs.tsv"))
 	if err != nil {
 		t.Fatal(err)

@@ -12,16 +12,24 @@ import (
 
 func demoReport(t *testing.T) device.Report {
 	t.Helper()
-	c, err := capture.OpenStream(bytes.NewReader(assets.Demo()), "demo", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
+	return mustReport(t)(capture.OpenStream(bytes.NewReader(assets.Demo()), "demo", ""))
+}
+
+// mustReport returns a function that builds the device report of the
+// capture an open returned, failing the test on either's error.
+func mustReport(t *testing.T) func(*capture.Capture, error) device.Report {
+	return func(c *capture.Capture, err error) device.Report {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		r, err := BuildReport(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
 	}
-	defer c.Close()
-	r, err := BuildReport(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
 }
 
 // TestDemoTellsTheThingPhonesHomeStory reads the embedded demo capture and

@@ -98,31 +98,11 @@ func TestSampleReadsKernelCounters(t *testing.T) {
 // output unchanged, with its time and wire length, and the final counter
 // line counts them.
 func TestRunWritesEveryPacket(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "in.pcap")
-	f, err := os.Create(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw, err := capture.NewPcapWriter(f, layers.LinkTypeEthernet, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const n = 1000
-	for i := range n {
+	h, src := offlineHandle(t, n, func(i int) ([]byte, uint32, int64) {
 		data := bytes.Repeat([]byte{byte(i)}, 60+i%200)
-		if err := pw.WritePacket(int64(1_700_000_000_000_000_000+i*1000), data, uint32(len(data)+i%3)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	pw.Flush()
-	f.Close()
-	ph, err := pcap.OpenOffline(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &Handle{h: ph, name: "test0", link: ph.LinkType(), snaplen: ph.SnapLen()}
-	defer h.Close()
+		return data, uint32(len(data) + i%3), int64(1_700_000_000_000_000_000 + i*1000)
+	})
 	var out, stats bytes.Buffer
 	st, err := h.Run(context.Background(), &out, RunOptions{Stats: &stats})
 	if err != nil {
@@ -139,7 +119,7 @@ func TestRunWritesEveryPacket(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer want.Close()
-	got, err := capture.OpenStream(&out, "out", dir)
+	got, err := capture.OpenStream(&out, "out", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,27 +150,13 @@ func TestRunWritesEveryPacket(t *testing.T) {
 
 // Run stops at Count and still writes everything up to it.
 func TestRunStopsAtCount(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "in.pcap")
-	f, _ := os.Create(src)
-	pw, _ := capture.NewPcapWriter(f, layers.LinkTypeEthernet, 0)
-	for i := range 50 {
-		pw.WritePacket(int64(i), make([]byte, 64), 64)
-	}
-	pw.Flush()
-	f.Close()
-	ph, err := pcap.OpenOffline(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &Handle{h: ph, name: "test0", link: ph.LinkType(), snaplen: ph.SnapLen()}
-	defer h.Close()
+	h, _ := offlineHandle(t, 50, func(i int) ([]byte, uint32, int64) { return make([]byte, 64), 64, int64(i) })
 	var out bytes.Buffer
 	st, err := h.Run(context.Background(), &out, RunOptions{Count: 7})
 	if err != nil || st.Written != 7 {
 		t.Fatalf("Run: %+v, %v; want 7 written", st, err)
 	}
-	c, err := capture.OpenStream(&out, "out", dir)
+	c, err := capture.OpenStream(&out, "out", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,22 +175,8 @@ func TestRunStopsAtCount(t *testing.T) {
 // A failing output (a full disk, a closed pipe) ends Run with an error
 // that says how many packets got out.
 func TestRunReportsOutputFailure(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "in.pcap")
-	f, _ := os.Create(src)
-	pw, _ := capture.NewPcapWriter(f, layers.LinkTypeEthernet, 0)
-	for i := range 5000 {
-		pw.WritePacket(int64(i), make([]byte, 1500), 1500)
-	}
-	pw.Flush()
-	f.Close()
-	ph, err := pcap.OpenOffline(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &Handle{h: ph, name: "test0", link: ph.LinkType(), snaplen: ph.SnapLen()}
-	defer h.Close()
-	_, err = h.Run(context.Background(), &limitedWriter{left: 1 << 20}, RunOptions{})
+	h, _ := offlineHandle(t, 5000, func(i int) ([]byte, uint32, int64) { return make([]byte, 1500), 1500, int64(i) })
+	_, err := h.Run(context.Background(), &limitedWriter{left: 1 << 20}, RunOptions{})
 	if err == nil || !strings.Contains(err.Error(), "write output") || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("err = %v, want the output's failure", err)
 	}
@@ -240,4 +192,37 @@ func (w *limitedWriter) Write(p []byte) (int, error) {
 	}
 	w.left -= len(p)
 	return len(p), nil
+}
+
+// offlineHandle writes n packets that packet(i) makes into a pcap file
+// and opens it with libpcap as a Handle, in place of an interface; it
+// returns the file's path too.
+func offlineHandle(t *testing.T, n int, packet func(i int) (data []byte, orig uint32, ns int64)) (*Handle, string) {
+	t.Helper()
+	src := filepath.Join(t.TempDir(), "in.pcap")
+	f, err := os.Create(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, err := capture.NewPcapWriter(f, layers.LinkTypeEthernet, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		data, orig, ns := packet(i)
+		if err := pw.WritePacket(ns, data, orig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := pw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	ph, err := pcap.OpenOffline(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &Handle{h: ph, name: "test0", link: ph.LinkType(), snaplen: ph.SnapLen()}
+	t.Cleanup(h.Close)
+	return h, src
 }

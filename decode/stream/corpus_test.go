@@ -53,13 +53,7 @@ func ours(t *testing.T, st *streamtest.TCPStream) (got [2][]byte, closeBytes int
 }
 
 func TestCorpusMatchesTshark(t *testing.T) {
-	dir := corpusDir(t)
-	if _, err := exec.LookPath("tshark"); err != nil {
-		t.Skip("tshark not installed")
-	}
-	if testing.Short() {
-		t.Skip("runs tshark on many captures; skipped with -short")
-	}
+	dir := tsharkCorpus(t)
 	// Every capture here with retransmissions, reordering, overlaps, gaps,
 	// truncation, TFO, missing SYNs or pipelined HTTP.
 	files := []string{
@@ -124,6 +118,19 @@ func TestCorpusMatchesTshark(t *testing.T) {
 	}
 }
 
+// tsharkCorpus finds the corpus, or skips a test that compares with
+// tshark where tshark is missing or tests are short.
+func tsharkCorpus(t *testing.T) string {
+	dir := corpusDir(t)
+	if _, err := exec.LookPath("tshark"); err != nil {
+		t.Skip("tshark not installed")
+	}
+	if testing.Short() {
+		t.Skip("runs tshark on many captures; skipped with -short")
+	}
+	return dir
+}
+
 func firstDiff(a, b []byte) int {
 	for i := range min(len(a), len(b)) {
 		if a[i] != b[i] {
@@ -136,13 +143,7 @@ func firstDiff(a, b []byte) int {
 // TestCorpusPrinterMatchesTshark checks the ascii, hex and raw-hex writers
 // against tshark's own output of the same streams, below tshark's header.
 func TestCorpusPrinterMatchesTshark(t *testing.T) {
-	dir := corpusDir(t)
-	if _, err := exec.LookPath("tshark"); err != nil {
-		t.Skip("tshark not installed")
-	}
-	if testing.Short() {
-		t.Skip("runs tshark on many captures; skipped with -short")
-	}
+	dir := tsharkCorpus(t)
 	files := []string{
 		"zeek/testing/btest/Traces/http/pipelined-requests.pcap",
 		"zeek/testing/btest/Traces/tcp/reassembly.pcap",
