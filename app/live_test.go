@@ -48,12 +48,7 @@ while :; do sleep 0.02; done`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := capture.OpenStream(lc.Stream(), "live", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	cur := c.Cursor()
+	cur := liveCursor(t, lc)
 	for i := range serverHangsUp {
 		if _, err := cur.NextWait(context.Background()); err != nil {
 			t.Fatalf("packet %d: %v", i+1, err)
@@ -118,13 +113,8 @@ func TestStartCaptureHelperDies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := capture.OpenStream(lc.Stream(), "live", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	n := 0
-	for cur := c.Cursor(); ; {
+	for cur := liveCursor(t, lc); ; {
 		if _, err := cur.NextWait(context.Background()); err != nil {
 			if !errors.Is(err, io.EOF) {
 				t.Fatal(err)
@@ -208,4 +198,16 @@ func mustStat(t *testing.T, path string) os.FileInfo {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// liveCursor opens a cursor on the capture lc streams, as the window's
+// live load does.
+func liveCursor(t *testing.T, lc *LiveCapture) *capture.Cursor {
+	t.Helper()
+	c, err := capture.OpenStream(lc.Stream(), "live", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c.Cursor()
 }

@@ -38,14 +38,7 @@ func TestPcapngWriterRoundTrip(t *testing.T) {
 	if err := w.WritePacket(3, 0, nil, 0); err == nil {
 		t.Error("WritePacket to an undescribed interface succeeded")
 	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	c, err := Open(writeTemp(t, "rt.pcapng", buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := flushAndOpen(t, w.Flush, buf.Bytes, "rt.pcapng")
 	frames, err := drain(t, c)
 	if err != nil {
 		t.Fatal(err)
@@ -82,14 +75,7 @@ func TestPcapWriterRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	c, err := Open(writeTemp(t, "rt.cap", buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := flushAndOpen(t, w.Flush, buf.Bytes, "rt.cap")
 	if c.Format() != "pcap (little-endian, nanoseconds)" {
 		t.Errorf("Format = %q", c.Format())
 	}
@@ -167,4 +153,19 @@ func TestPcapVariants(t *testing.T) {
 			t.Errorf("%s: frame %+v", tc.format, fr.Frame)
 		}
 	}
+}
+
+// flushAndOpen flushes a writer, writes what it wrote into a file named
+// name, and opens that.
+func flushAndOpen(t *testing.T, flush func() error, written func() []byte, name string) *Capture {
+	t.Helper()
+	if err := flush(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(writeTemp(t, name, written()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
