@@ -3,6 +3,8 @@
 
 GO       ?= go
 BIN      ?= bin/thingsniff
+HELPER   ?= bin/thingsniff-capture
+GROUP    ?= thingsniff
 CORPUS   ?= ../shared/corpus
 BENCHDIR ?= testdata/gen
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -28,8 +30,11 @@ deps:
 	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go 1.24 or newer (https://go.dev/dl)"; exit 1; }
 	$(GO) mod download
 
+# build makes the program and, beside it, the capture helper (the only
+# program of thingsniff that may hold capture rights).
 build: deps
 	$(GO) build -o $(BIN) .
+	$(GO) build -o $(HELPER) ./cmd/thingsniff-capture
 
 run: build
 	./$(BIN) $(FILE)
@@ -50,18 +55,24 @@ bench: deps
 	@if [ "$$(id -u)" = 0 ]; then $(GO) test -run '^$$' -bench LiveRate -benchtime 1x ./app; \
 	else echo "live capture rate: run make bench as root (it builds a test network)"; fi
 
-# install grants the capture helper (the same binary, run as
-# `thingsniff capture`) the two capabilities live capture needs, and
-# nothing else: the window itself never runs as root.
+# install grants the capture helper, and nothing else, the two
+# capabilities live capture needs, and lets only the thingsniff group run
+# it (root owns it, mode 0750). The program itself holds no right: it
+# gives up any it is started with, and starts the helper to capture.
 install: build
-	$(SUDO) setcap cap_net_raw,cap_net_admin=eip $(BIN)
-	@echo "$(BIN) may now capture live without root."
+	$(SUDO) groupadd -f $(GROUP)
+	$(SUDO) chown root:$(GROUP) $(HELPER)
+	$(SUDO) chmod 0750 $(HELPER)
+	$(SUDO) setcap cap_net_raw,cap_net_admin=eip $(HELPER)
+	@echo "$(HELPER) may now capture for the members of the $(GROUP) group."
+	@echo "Add yourself once, then log in again: sudo usermod -aG $(GROUP) $$USER"
 
 # windows cross-builds thingsniff.exe (Npcap's wpcap.dll is loaded at run time).
 windows:
 	@dpkg-query -W -f='$${Status}\n' gcc-mingw-w64-x86-64 2>/dev/null | grep -q 'install ok installed' || \
 		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gcc-mingw-w64-x86-64; }
 	GOOS=windows CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $(GO) build -o bin/thingsniff.exe .
+	GOOS=windows CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $(GO) build -o bin/thingsniff-capture.exe ./cmd/thingsniff-capture
 
 # accuracy prints, per field, how thingsniff's device events agree with
 # tshark's view of every corpus capture, and why they differ where they do.

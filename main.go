@@ -7,11 +7,19 @@ import (
 	"fmt"
 	"os"
 
+	"thingsniff/app"
 	"thingsniff/app/cli"
 	"thingsniff/app/plainlocale"
 )
 
 func main() {
+	// Before anything reads a byte of a capture: this process holds no
+	// capability, whatever file it was started from (only the capture
+	// helper may capture).
+	if err := app.DropPrivileges(); err != nil {
+		fmt.Fprintln(os.Stderr, "thingsniff: cannot run with the capabilities it was given:", err)
+		os.Exit(1)
+	}
 	plainlocale.Restore()
 	args := os.Args[1:]
 	if len(args) > 0 {

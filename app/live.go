@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,8 +28,8 @@ type LiveOptions struct {
 	// Count and Duration stop the capture by themselves when set.
 	Count    uint64
 	Duration time.Duration
-	// Helper is the capture helper's path (os.Executable() when ""); it
-	// is run as `Helper capture -i IF -w - …`.
+	// Helper is the capture helper's path (live.HelperPath when ""); it
+	// is run as `Helper -i IF -w - …`.
 	Helper string
 	// Wrap, when set, is put in front of the helper command (tests run
 	// the helper inside a network namespace with "ip netns exec NS").
@@ -66,16 +67,15 @@ type LiveCapture struct {
 func StartCapture(ctx context.Context, opts LiveOptions) (*LiveCapture, error) {
 	helper := opts.Helper
 	if helper == "" {
-		exe, err := os.Executable()
-		if err != nil {
-			return nil, fmt.Errorf("start capture: find the capture helper: %w", err)
+		var err error
+		if helper, err = live.HelperPath(); err != nil {
+			return nil, fmt.Errorf("start capture: %w", err)
 		}
-		helper = exe
 	}
 	if opts.StatsInterval <= 0 {
 		opts.StatsInterval = 500 * time.Millisecond
 	}
-	args := []string{"capture", "-i", opts.Interface, "-w", "-", "--stats", opts.StatsInterval.String()}
+	args := []string{"-i", opts.Interface, "-w", "-", "--stats", opts.StatsInterval.String()}
 	if opts.Filter != "" {
 		args = append(args, "-f", opts.Filter)
 	}
@@ -106,7 +106,7 @@ func StartCapture(ctx context.Context, opts LiveOptions) (*LiveCapture, error) {
 		outW.Close()
 		errR.Close()
 		errW.Close()
-		return nil, fmt.Errorf("start capture helper %q: %w", helper, err)
+		return nil, helperError(helper, opts.Interface, err)
 	}
 	outW.Close()
 	errW.Close()
@@ -137,6 +137,20 @@ func StartCapture(ctx context.Context, opts LiveOptions) (*LiveCapture, error) {
 	return lc, nil
 }
 
+// helperError says why the helper could not be started: it is missing,
+// or the user may not run it (not in its group: a *live.PermissionError
+// with the command that grants the right).
+func helperError(helper, iface string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("start capture: the capture helper %s is missing; build it with `make` (it belongs beside thingsniff)", helper)
+	case errors.Is(err, fs.ErrPermission):
+		return &live.PermissionError{Interface: iface, Command: live.FixCommand(),
+			Err: fmt.Errorf("you may not run the capture helper %s: only its group may", helper)}
+	}
+	return fmt.Errorf("start capture helper %q: %w", helper, err)
+}
+
 // readStderr parses the helper's counter lines and keeps its other lines.
 func (lc *LiveCapture) readStderr(r *os.File, onStats func(live.Stats)) {
 	defer close(lc.errs)
@@ -154,9 +168,9 @@ func (lc *LiveCapture) readStderr(r *os.File, onStats func(live.Stats)) {
 			continue
 		}
 		lc.mu.Lock()
-		if reason, ok := strings.CutPrefix(line, fixReasonPrefix); ok {
+		if reason, ok := strings.CutPrefix(line, live.FixReasonPrefix); ok {
 			lc.fixReason = reason
-		} else if cmd, ok := strings.CutPrefix(line, fixLinePrefix); ok {
+		} else if cmd, ok := strings.CutPrefix(line, live.FixLinePrefix); ok {
 			lc.fix = cmd
 		} else if strings.TrimSpace(line) != "" {
 			lc.lines = append(lc.lines, line)
@@ -167,13 +181,6 @@ func (lc *LiveCapture) readStderr(r *os.File, onStats func(live.Stats)) {
 		lc.mu.Unlock()
 	}
 }
-
-// fixLinePrefix and fixReasonPrefix are cli.FixLinePrefix and
-// cli.FixReasonPrefix; app cannot import cli.
-const (
-	fixLinePrefix   = "fix "
-	fixReasonPrefix = "fix-reason "
-)
 
 // exitError turns the helper's exit into the error the user reads. Called
 // with lc.mu unlocked, after stderr is drained.
@@ -186,7 +193,7 @@ func (lc *LiveCapture) exitError(iface string, werr error) error {
 	msg := ""
 	if n := len(lc.lines); n > 0 {
 		msg = lc.lines[n-1]
-		msg = strings.TrimPrefix(msg, "thingsniff capture: ")
+		msg = strings.TrimPrefix(msg, live.HelperName+": ")
 	}
 	if lc.fix != "" {
 		reason := lc.fixReason
@@ -194,6 +201,13 @@ func (lc *LiveCapture) exitError(iface string, werr error) error {
 			reason = msg
 		}
 		return &live.PermissionError{Interface: iface, Command: lc.fix, Err: errors.New(reason)}
+	}
+	var exit *exec.ExitError
+	if errors.As(werr, &exit) && exit.ExitCode() == 126 {
+		// What a shell (a wrapper such as pkexec's) says when it may not
+		// run the helper.
+		return &live.PermissionError{Interface: iface, Command: live.FixCommand(),
+			Err: fmt.Errorf("the capture helper could not be run: %s", strings.TrimSpace(msg))}
 	}
 	if msg == "" {
 		return fmt.Errorf("capture helper on %q failed: %w", iface, werr)

@@ -50,3 +50,10 @@ func FixCommand() string { return live.FixCommand() }
 func CheckFilter(filter string, link layers.LinkType) error {
 	return live.CheckFilter(filter, link)
 }
+
+// DropPrivileges gives up every capability the process was started with,
+// on all its threads, keeping none: the window and the headless commands
+// parse captures from strangers and need no right the user lacks (only
+// the capture helper captures). It leaves the process able to start the
+// helper, whose own file grants it what it needs.
+func DropPrivileges() error { return live.DropPrivileges() }

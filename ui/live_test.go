@@ -326,11 +326,11 @@ func TestLiveCaptureLoopback(t *testing.T) {
 	}
 	defer rx.Close()
 	port := rx.LocalAddr().(*net.UDPAddr).Port
-	bin := filepath.Join(t.TempDir(), "thingsniff")
-	build := exec.Command("go", "build", "-o", bin, "thingsniff")
+	bin := filepath.Join(t.TempDir(), "thingsniff-capture")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/thingsniff-capture")
 	build.Dir = ".."
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build thingsniff: %v\n%s", err, out)
+		t.Fatalf("build the capture helper: %v\n%s", err, out)
 	}
 	h := newHarness(t, fyne.NewSize(1200, 800))
 	c := h.u.live

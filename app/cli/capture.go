@@ -1,11 +1,12 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -14,72 +15,50 @@ import (
 	"thingsniff/capture/live"
 )
 
-// FixLinePrefix starts the line `thingsniff capture` writes on standard
-// error before a missing-privileges error: the rest of the line is the
-// command that grants them, for the window to show.
-const FixLinePrefix = "fix "
-
-// FixReasonPrefix starts the line after it: libpcap's reason.
-const FixReasonPrefix = "fix-reason "
-
-// runCapture is the capture helper: the only command that opens
-// interfaces. It writes pcapng to a file or standard output, counter
-// lines (live.FormatStats) to standard error, and flushes everything it
-// captured before it exits on a signal.
+// runCapture runs the capture helper (thingsniff-capture), the only
+// program of thingsniff that may hold capture rights, with the command's
+// arguments and standard streams: this process holds none. A signal that
+// would end this process goes to the helper instead, which flushes what
+// it captured and ends; its exit code becomes this command's.
 func runCapture(env Env) error {
-	fs := newFlags("capture", env)
-	iface := fs.String("i", "", "interface to capture on (see `thingsniff interfaces`)")
-	filter := fs.String("f", "", "capture filter in tcpdump's syntax")
-	out := fs.String("w", "", "pcapng output file, - for standard output")
-	count := fs.Uint64("c", 0, "stop after this many packets")
-	duration := fs.Duration("duration", 0, "stop after this long (e.g. 30s)")
-	statsEvery := fs.Duration("stats", 0, "write a counter line to standard error this often (e.g. 1s)")
-	flushEvery := fs.Duration("flush", 0, "longest time a packet stays buffered (at most 1s)")
-	noPromisc := fs.Bool("no-promisc", false, "do not put the interface in promiscuous mode")
-	snaplen := fs.Int("snaplen", live.DefaultSnaplen, "bytes kept of each packet")
-	buffer := fs.Int("buffer", live.DefaultBufferSize, "kernel capture buffer in bytes")
-	if _, err := parseArgs(fs, env.Args, 0); err != nil {
-		return err
-	}
-	if *iface == "" || *out == "" {
-		return errUsage
-	}
-	h, err := live.Open(live.Options{Interface: *iface, Filter: strings.TrimSpace(*filter),
-		Snaplen: *snaplen, NoPromiscuous: *noPromisc, BufferSize: *buffer})
-	if err != nil {
-		var perm *live.PermissionError
-		if errors.As(err, &perm) && perm.Command != "" {
-			fmt.Fprintln(env.Stderr, FixLinePrefix+perm.Command)
-			fmt.Fprintln(env.Stderr, FixReasonPrefix+perm.Err.Error())
-		}
-		return err
-	}
-	defer h.Close()
-	w := env.Stdout
-	name := "standard output"
-	if *out != "-" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return fmt.Errorf("create capture file: %w", err)
-		}
-		defer f.Close()
-		w, name = f, *out
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
-	st, err := h.Run(ctx, w, live.RunOptions{Count: *count, Duration: *duration,
-		StatsInterval: *statsEvery, FlushInterval: *flushEvery, Stats: env.Stderr})
-	fmt.Fprintf(env.Stderr, "%s to %s\n", st.Summary(), name)
+	helper, err := live.HelperPath()
 	if err != nil {
 		return err
 	}
-	if f, ok := w.(*os.File); ok && *out != "-" {
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("close capture file: %w", err)
+	cmd := exec.Command(helper, env.Args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, env.Stdout, env.Stderr
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("the capture helper %s is missing; build it with `make` (it belongs beside thingsniff)", helper)
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return fmt.Errorf("you may not run the capture helper %s: only its group may; grant it once with: %s", helper, live.FixCommand())
+		}
+		return fmt.Errorf("start the capture helper %s: %w", helper, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		select {
+		case s := <-sigs:
+			_ = cmd.Process.Signal(s)
+		case err := <-done:
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				return exitCode(exit.ExitCode())
+			}
+			return err
 		}
 	}
-	return nil
 }
+
+// exitCode ends a command with a code, having said what there was to say.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit code %d", int(c)) }
 
 // ifaceJSON is one line of `thingsniff interfaces --json`.
 type ifaceJSON struct {

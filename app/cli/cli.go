@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"thingsniff/capture/live"
 )
 
 // Env is what a command may touch: its arguments and standard streams.
@@ -32,7 +34,7 @@ func Commands() []Command {
 		{"objects", "FILE --out DIR | --list  export (or list) the HTTP objects", runObjects},
 		{"report", "FILE [--json|--md] [--device MAC]  the story of each device: lease, lookups, connections, findings", runReport},
 		{"interfaces", "[--json]  list interfaces to capture on", runInterfaces},
-		{"capture", "-i IF -w FILE|- [-f FILTER] [-c COUNT] [--duration D] [--stats D]  capture live to pcapng", runCapture},
+		{"capture", live.HelperUsage + "  capture live to pcapng (through the capture helper, " + live.HelperName + ")", runCapture},
 	}
 }
 
@@ -55,9 +57,12 @@ func Run(name string, env Env) int {
 		return 2
 	}
 	err := c.Run(env)
+	var code exitCode
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &code):
+		return int(code)
 	case errors.Is(err, errUsage):
 		if err != errUsage {
 			// The usage error says what was wrong: errUsage is its prefix.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -92,22 +93,43 @@ func (e *FilterError) Error() string {
 	return fmt.Sprintf("bad capture filter %q: %s %s", e.Filter, e.Message, e.Where())
 }
 
-// FixCommand is the command that lets this program capture without being
-// root: on Linux, setcap on the running executable.
+// FixCommand is the one command that lets the user capture without being
+// root: on Linux, it gives the capture helper (HelperPath), and it alone,
+// the two capabilities it needs, lets only the thingsniff group run it,
+// and adds the user to that group (who then logs in again).
 func FixCommand() string {
-	exe, err := os.Executable()
+	helper, err := HelperPath()
 	if err != nil {
-		exe = "/path/to/thingsniff"
+		helper = "/path/to/" + HelperName
 	}
 	switch runtime.GOOS {
 	case "linux":
-		return "sudo setcap cap_net_raw,cap_net_admin=eip " + exe
+		who := os.Getenv("USER")
+		if who == "" {
+			who = "$USER"
+		}
+		return fmt.Sprintf("sudo sh -c 'groupadd -f thingsniff && chown root:thingsniff %[1]s && chmod 0750 %[1]s && "+
+			"setcap cap_net_raw,cap_net_admin=eip %[1]s && usermod -aG thingsniff %[2]s' (then log in again)", helper, who)
 	case "windows":
 		return "install Npcap from https://npcap.com (without \"restrict to administrators\")"
 	case "darwin":
 		return "sudo chmod o+r /dev/bpf*"
 	}
 	return ""
+}
+
+// HelperPath is where the capture helper is: beside the running
+// executable.
+func HelperPath() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find the capture helper: %w", err)
+	}
+	name := HelperName
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	return filepath.Join(filepath.Dir(exe), name), nil
 }
 
 // CheckFilter compiles filter for the given link type without opening
