@@ -91,14 +91,28 @@ fuzz: deps
 demo:
 	$(GO) generate ./assets
 
-# dist builds a Linux package (binary, icon, .desktop with file types).
-# fyne package bumps the build number in FyneApp.toml and removes the
-# committed fyne_metadata_init.go; both are put back so the tree stays clean.
-dist: deps
+# dist builds a Linux package (binary, icon, .desktop with file types)
+# and puts the capture helper in it, with an install-helper target that
+# installs it as make install does here. fyne package bumps the build
+# number in FyneApp.toml and removes the committed fyne_metadata_init.go;
+# both are put back so the tree stays clean. Its Makefile names the
+# program with the .desktop file's arguments ("thingsniff %F"), which its
+# install cannot take: the name is put right.
+dist: build
 	cp FyneApp.toml FyneApp.toml.keep && cp fyne_metadata_init.go fyne_metadata_init.go.keep
 	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux -release -icon assets/icon.png; \
 		status=$$?; mv -f FyneApp.toml.keep FyneApp.toml; mv -f fyne_metadata_init.go.keep fyne_metadata_init.go; exit $$status
-	mkdir -p dist && mv -f thingsniff.tar.xz dist/
+	rm -rf dist/pkg && mkdir -p dist/pkg && tar -xJf thingsniff.tar.xz -C dist/pkg && rm thingsniff.tar.xz
+	install -Dm0755 $(HELPER) dist/pkg/thingsniff/usr/local/bin/thingsniff-capture
+	sed -i 's/^Exec := "thingsniff %F"$$/Exec := thingsniff/' dist/pkg/thingsniff/Makefile
+	printf '%s\n' '' '# The capture helper alone may hold capture rights; only the $(GROUP) group may run it.' \
+		'install-helper:' \
+		'	groupadd -f $(GROUP)' \
+		'	install -Dm0750 -o root -g $(GROUP) usr/local/bin/thingsniff-capture $$(DESTDIR)$$(PREFIX)/bin/thingsniff-capture' \
+		'	setcap cap_net_raw,cap_net_admin=eip $$(DESTDIR)$$(PREFIX)/bin/thingsniff-capture' \
+		'	@echo "add yourself once, then log in again: sudo usermod -aG $(GROUP) $$$$SUDO_USER"' \
+		>> dist/pkg/thingsniff/Makefile
+	tar -cJf dist/thingsniff.tar.xz -C dist/pkg thingsniff && rm -rf dist/pkg
 
 clean:
 	rm -rf bin dist $(BENCHDIR)
