@@ -40,10 +40,15 @@ run: build
 	./$(BIN) $(FILE)
 
 # test runs every test; the window tests run against Fyne's test driver,
-# and the real-window smoke test under Xvfb.
+# and the real-window smoke test under Xvfb. Then the race detector over
+# the packages whose goroutines share memory, staticcheck, and every fuzz
+# target for a short while.
 test: deps
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(GO) test -count=1 -timeout 40m ./...
+	$(GO) test -count=1 -race -timeout 40m ./capture/... ./decode/... ./app/...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=10s
 
 test-short: deps
 	$(GO) test -short ./...
@@ -79,12 +84,14 @@ windows:
 accuracy:
 	$(GO) test -count=1 -run 'TestCorpusEventsAgreeWithTshark|TestCorpusConversationsMatchTshark|TestCorpusClosingSideMatchesTshark' -v ./app | grep -v '^=== RUN'
 
+# fuzz runs every fuzz target for FUZZTIME.
+FUZZTIME ?= 20s
 fuzz: deps
 	@$(GO) list -f '{{.ImportPath}} {{.Dir}} {{join .TestGoFiles " "}} {{join .XTestGoFiles " "}}' ./... | \
 	while read -r pkg dir files; do \
 		[ -n "$$files" ] || continue; \
 		for t in $$(cd "$$dir" && grep -hoE '^func Fuzz[A-Za-z0-9_]+' $$files | sed 's/func //' | sort -u); do \
-			echo "== $$t ($$pkg)"; $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=20s "$$pkg" </dev/null || exit 1; \
+			echo "== $$t ($$pkg)"; $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) "$$pkg" </dev/null || exit 1; \
 		done; \
 	done
 

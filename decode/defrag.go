@@ -22,12 +22,11 @@ type fragKey struct {
 }
 
 type fragBuf struct {
-	key    fragKey
-	data   []byte
-	have   []bool // per 8-byte block
-	total  int    // datagram length once the last fragment is seen, else -1
-	seq    uint64
-	hasAll bool
+	key   fragKey
+	data  []byte
+	have  []bool // per 8-byte block
+	total int    // datagram length once the last fragment is seen, else -1
+	seq   uint64
 }
 
 // defragmenter joins IPv4 and IPv6 fragments. Like Wireshark, the packet

@@ -65,6 +65,7 @@ type linuxSLL struct{ layers.LinuxSLL }
 
 func (s *linuxSLL) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	if len(data) < 16 {
+		//lint:ignore ST1005 Linux is a name
 		return errors.New("Linux SLL packet too small")
 	}
 	s.PacketType = layers.LinuxSLLPacketType(binary.BigEndian.Uint16(data[0:2]))

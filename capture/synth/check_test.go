@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"sort"
 	"testing"
 	"time"
 
@@ -294,16 +293,6 @@ func checkTCP(t *testing.T, ps []gopacket.Packet) []*tcpConn {
 		}
 	}
 	return order
-}
-
-// sortedKeys helps error messages list map keys in a stable order.
-func sortedKeys(m map[string]int) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // at is the capture time of packet number no.

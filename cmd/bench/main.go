@@ -178,7 +178,8 @@ func ensure(path string, gen func(io.Writer) error) error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	if err := gen(w); err == nil {
+	err = gen(w)
+	if err == nil {
 		err = w.Flush()
 	}
 	if err != nil {
