@@ -97,7 +97,7 @@ exit 1`)
 func TestStartCaptureReportsHelperMessage(t *testing.T) {
 	helper := fakeHelper(t, `
 echo "some warning from a library" >&2
-echo "thingsniff capture: bad capture filter \"tcp port\": can't parse filter expression: syntax error" >&2
+echo "thingsniff-capture: bad capture filter \"tcp port\": can't parse filter expression: syntax error" >&2
 exit 1`)
 	_, err := StartCapture(context.Background(), LiveOptions{Interface: "veth0", Helper: helper, Filter: "tcp port"})
 	if err == nil || !strings.HasPrefix(err.Error(), `bad capture filter "tcp port": can't parse filter expression: syntax error`) {
