@@ -98,3 +98,53 @@ func TestCorpusARP(t *testing.T) {
 	}
 	tally.Report(t, 0.99)
 }
+
+// TestCorpusSSDP checks that every SSDP message of the corpus (UDP port
+// 1900 with a payload; the large perf/ captures aside) becomes an SSDP
+// event of the device that sent it, and logs the SERVER headers named.
+func TestCorpusSSDP(t *testing.T) {
+	servers := map[string]bool{}
+	n := 0
+	for _, c := range corpustest.WithExpected(t, "frames.tsv") {
+		if strings.HasPrefix(c.Local, "perf/") {
+			continue
+		}
+		pkts, _ := corpustest.Read(c.Path)
+		var frames []int
+		for _, p := range pkts {
+			if !p.TCP && p.Port(1900) && len(p.Payload) > 0 {
+				frames = append(frames, p.Frame)
+			}
+		}
+		if len(frames) == 0 {
+			continue
+		}
+		n += len(frames)
+		b := device.NewBuilder(device.Options{})
+		eng := loadFile(t, c.Path, b)
+		b.Finish(eng.Flow)
+		byFrame := map[int]*device.Event{}
+		for _, d := range b.Report().Devices {
+			for _, e := range d.Events {
+				if e.Kind == device.KindSSDP {
+					byFrame[int(e.Packets[0])] = e
+				}
+			}
+		}
+		for _, fr := range frames {
+			e := byFrame[fr]
+			if e == nil {
+				t.Errorf("%s#%d: no SSDP event", c.Local, fr)
+				continue
+			}
+			if e.ServerID != "" && !servers[e.ServerID] {
+				servers[e.ServerID] = true
+				t.Logf("%s#%d: %s names server %q", c.Local, fr, e.Device, e.ServerID)
+			}
+		}
+	}
+	if n == 0 {
+		t.Skip("no SSDP in the corpus")
+	}
+	t.Logf("%d SSDP messages, %d servers", n, len(servers))
+}

@@ -1,8 +1,9 @@
 // Package corpustest reads UDP and TCP payloads out of the corpus captures
-// for the tests of the application-protocol parsers (dhcp, dns, tls, ssdp).
+// for the tests of the application-protocol parsers (dhcp, dns, tls).
 // It decodes with gopacket directly, so those tests stand apart from the
-// project's decode core, and it reads tshark's expected TSV files (which
-// the device timeline's corpus tests also compare with).
+// project's decode core, and it reads tshark's expected TSV files. The
+// device timeline's corpus tests use it too, for the expected files and
+// to list the frames they check.
 package corpustest
 
 import (
