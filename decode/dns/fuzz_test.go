@@ -16,7 +16,6 @@ func FuzzDNS(f *testing.F) {
 			}
 			return true
 		})
-		_ = m.Clone()
 		_, _ = ParseNBNS(b)
 		_, _, _ = SplitTCP(b)
 		if LooksLikeDNS(b) {

@@ -81,30 +81,6 @@ type Message struct {
 	Additional []RR
 }
 
-// Clone returns a deep copy of m whose Data fields no longer alias the
-// parsed bytes.
-func (m Message) Clone() Message {
-	c := m
-	c.Questions = append([]Question(nil), m.Questions...)
-	c.Answers = cloneRRs(m.Answers)
-	c.Authority = cloneRRs(m.Authority)
-	c.Additional = cloneRRs(m.Additional)
-	return c
-}
-
-func cloneRRs(rrs []RR) []RR {
-	if rrs == nil {
-		return nil
-	}
-	out := make([]RR, len(rrs))
-	for i, r := range rrs {
-		out[i] = r
-		out[i].Data = append([]byte(nil), r.Data...)
-		out[i].Text = append([]string(nil), r.Text...)
-	}
-	return out
-}
-
 // Records calls f for every record of the answer, authority and
 // additional sections in order, until f returns false.
 func (m *Message) Records(f func(section int, rr *RR) bool) {

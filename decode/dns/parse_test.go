@@ -294,6 +294,27 @@ func TestSplitTCP(t *testing.T) {
 	}
 }
 
+func TestParseNBNS(t *testing.T) {
+	// A NetBIOS name is first-level encoded: padded to 15 bytes with
+	// spaces, a suffix byte, each byte split into two half-bytes + 'A'.
+	enc := func(raw string) string {
+		var b []byte
+		for i := 0; i < len(raw); i++ {
+			b = append(b, 'A'+raw[i]>>4, 'A'+raw[i]&0xf)
+		}
+		return string(b)
+	}
+	// NBNS NB answer: type 32 data 6 bytes flags + 10.0.0.5.
+	thing := enc("THING          \x00")
+	m, err := ParseNBNS(msg(1, 0x8500, 0, 1, 0, 0, rr(name(thing), 32, 1, 0, []byte{0, 0, 10, 0, 0, 5})))
+	if err != nil || m.Answers[0].Addr.String() != "10.0.0.5" {
+		t.Fatalf("nb: %+v %v", m, err)
+	}
+	if m.Answers[0].Name != thing {
+		t.Errorf("nb name %q, want it encoded as sent", m.Answers[0].Name)
+	}
+}
+
 func TestTypeNames(t *testing.T) {
 	for typ, want := range map[Type]string{TypeA: "A", TypeAAAA: "AAAA", TypeCNAME: "CNAME", TypePTR: "PTR",
 		TypeSRV: "SRV", TypeTXT: "TXT", TypeOPT: "OPT", TypeHTTPS: "HTTPS", 1000: "TYPE1000"} {

@@ -6,6 +6,7 @@
 // Data that is not HTTP stops the parser of that direction, never the
 // program.
 //
-// It also lists the objects carried in the messages and saves them into a
-// folder under sanitised, never-overwriting names (see Saver).
+// It also describes the object a message carries (ObjectOf) and saves
+// objects into a folder under sanitised, never-overwriting names (see
+// Saver).
 package httpmsg

@@ -18,12 +18,6 @@ func NewBudget(limit int64) *Budget {
 	return &Budget{limit: limit}
 }
 
-// Used reports the bytes currently reserved.
-func (b *Budget) Used() int64 { return b.used.Load() }
-
-// Limit reports the cap.
-func (b *Budget) Limit() int64 { return b.limit }
-
 func (b *Budget) reserve(n int64) bool {
 	for {
 		u := b.used.Load()

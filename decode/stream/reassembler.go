@@ -84,20 +84,12 @@ func NewReassembler(cfg Config, emit Emit) *Reassembler {
 	return r
 }
 
-// Stats returns the counters so far.
-func (r *Reassembler) Stats() Stats {
-	return Stats{r.half[0].stats, r.half[1].stats}
-}
-
 // Base returns the sequence number of direction d's stream offset 0, and
 // whether that direction has started.
 func (r *Reassembler) Base(d Dir) (uint32, bool) {
 	h := &r.half[d&1]
 	return h.base, h.started
 }
-
-// Buffered reports the bytes (with overhead) held for out-of-order data.
-func (r *Reassembler) Buffered() int64 { return r.buffered }
 
 // Waiting reports whether either direction holds segments back for a
 // hole before them to fill: then a segment may change more than its own

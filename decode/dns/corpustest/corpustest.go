@@ -1,7 +1,9 @@
 // Package corpustest reads UDP and TCP payloads out of the corpus captures
-// for the tests of the application-protocol parsers (dhcp, dns, tls, ssdp).
+// for the tests of the application-protocol parsers (dhcp, dns, tls).
 // It decodes with gopacket directly, so those tests stand apart from the
-// project's decode core, and it reads tshark's expected TSV files.
+// project's decode core, and it reads tshark's expected TSV files. The
+// device timeline's corpus tests use it too, for the expected files and
+// to list the frames they check.
 package corpustest
 
 import (
@@ -9,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -95,8 +96,6 @@ func ReadTSV(path string) ([]map[string]string, error) {
 type Packet struct {
 	// Frame is the 1-based frame number, as tshark counts.
 	Frame int
-	// SrcMAC is the Ethernet source, nil on links without one.
-	SrcMAC net.HardwareAddr
 	// Src and Dst are the IP endpoints.
 	Src, Dst netip.AddrPort
 	// TCP is true for TCP, false for UDP.
@@ -107,9 +106,6 @@ type Packet struct {
 	Seq uint32
 	// Payload is the transport payload (a copy).
 	Payload []byte
-	// ARP is the ARP packet (header and addresses, a copy) of an ARP
-	// frame, which has no IP endpoints.
-	ARP []byte
 	// Fragment is true for an IP fragment that does not complete a
 	// datagram (those are left out); the fragment that completes one
 	// carries the reassembled payload.
@@ -117,7 +113,7 @@ type Packet struct {
 }
 
 // Read decodes every frame of a pcap or pcapng file and returns those that
-// carry UDP, TCP or ARP.
+// carry UDP or TCP.
 func Read(path string) ([]Packet, error) {
 	r, err := decodetest.OpenCapture(path, true) // tshark numbers packets of every interface
 	if err != nil {
@@ -166,14 +162,6 @@ func Read(path string) ([]Packet, error) {
 		if n-1 < len(frames) {
 			pk.Frame = frames[n-1]
 		}
-		if eth, ok := p.LinkLayer().(*layers.Ethernet); ok {
-			pk.SrcMAC = eth.SrcMAC
-		}
-		if a := arpBytes(p); a != nil {
-			pk.ARP = bytes.Clone(a)
-			out = append(out, pk)
-			continue
-		}
 		var src, dst netip.Addr
 		tl := p.TransportLayer()
 		switch ip := p.NetworkLayer().(type) {
@@ -221,41 +209,6 @@ func Read(path string) ([]Packet, error) {
 		out = append(out, pk)
 	}
 	return out, nil
-}
-
-// arpBytes returns the bytes after the link header of an ARP or RARP frame, even
-// when gopacket could not decode them as ARP.
-func arpBytes(p gopacket.Packet) []byte {
-	for _, l := range p.Layers() {
-		switch l := l.(type) {
-		case *layers.Ethernet:
-			if isARP(l.EthernetType) {
-				return l.Payload
-			}
-		case *layers.Dot1Q:
-			if isARP(l.Type) {
-				return l.Payload
-			}
-		case *layers.LinuxSLL:
-			if isARP(l.EthernetType) {
-				return l.Payload
-			}
-		case *layers.LinuxSLL2:
-			if isARP(l.ProtocolType) {
-				return l.Payload
-			}
-		case *layers.SNAP:
-			if isARP(l.Type) {
-				return l.Payload
-			}
-		}
-	}
-	return nil
-}
-
-// isARP reports ARP and RARP (0x8035), which shares its format.
-func isARP(t layers.EthernetType) bool {
-	return t == layers.EthernetTypeARP || t == 0x8035
 }
 
 // transport decodes the UDP or TCP header of a reassembled datagram.
