@@ -15,7 +15,7 @@ func Printable(s string) string {
 	i := 0
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if unsafeRune(r, n) {
+		if r == utf8.RuneError && n == 1 || Unprintable(r) {
 			break
 		}
 		i += n
@@ -32,10 +32,10 @@ func Printable(s string) string {
 		case r == utf8.RuneError && n == 1:
 			b.WriteString(`\x`)
 			b.WriteString(hex2(s[i]))
-		case unsafeRune(r, n) && r < 0x100:
+		case Unprintable(r) && r < 0x100:
 			b.WriteString(`\x`)
 			b.WriteString(hex2(byte(r)))
-		case unsafeRune(r, n):
+		case Unprintable(r):
 			b.WriteString(`\u`)
 			b.WriteString(strconv.FormatInt(int64(r)|0x10000, 16)[1:])
 		default:
@@ -46,10 +46,12 @@ func Printable(s string) string {
 	return b.String()
 }
 
-// unsafeRune reports whether r (n bytes long) must be escaped.
-func unsafeRune(r rune, n int) bool {
+// Unprintable reports whether a terminal would act on r, or r would
+// reorder the text around it: a control character, or a bidirectional
+// mark, embedding, override or isolate.
+func Unprintable(r rune) bool {
 	switch {
-	case r == utf8.RuneError && n == 1, r < 0x20, r >= 0x7f && r < 0xa0:
+	case r < 0x20, r >= 0x7f && r < 0xa0:
 		return true
 	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
 		return true // bidirectional marks, embeddings, overrides and isolates

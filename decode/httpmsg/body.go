@@ -22,7 +22,7 @@ func decodeBody(m *Message, raw []byte, limit int64) {
 	}
 	out := raw
 	for i := len(codings) - 1; i >= 0; i-- {
-		dec, truncated, err := decode(codings[i], out, limit)
+		dec, truncated, err := decodeCoding(codings[i], out, limit)
 		if err != nil && dec == nil {
 			m.Body, m.BodyError = out, err.Error()
 			return
@@ -53,11 +53,11 @@ func contentCodings(v string) []string {
 	return cs
 }
 
-// decode undoes one content coding. It returns nil output when the coding
+// decodeCoding undoes one content coding. It returns nil output when the coding
 // is unknown or its header is broken, partial output with an error when
 // the data ends early or breaks later, and truncated when limit was
 // reached.
-func decode(coding string, in []byte, limit int64) (out []byte, truncated bool, err error) {
+func decodeCoding(coding string, in []byte, limit int64) (out []byte, truncated bool, err error) {
 	var r io.Reader
 	switch coding {
 	case "gzip", "x-gzip":

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"thingsniff/decode"
 	"unicode/utf8"
 )
 
@@ -26,8 +27,9 @@ func SanitizeName(name string) string {
 	var b strings.Builder
 	for _, r := range name {
 		switch {
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			// control characters are dropped
+		case decode.Unprintable(r):
+			// control characters and direction overrides are dropped:
+			// "invoice\u202Egnp.exe" must not read as invoice.exe
 		case strings.ContainsRune(`<>:"|?*`, r):
 			b.WriteByte('_')
 		default:

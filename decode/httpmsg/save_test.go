@@ -29,6 +29,8 @@ func TestSanitizeName(t *testing.T) {
 		"what?<is>:this*.txt":   "what__is__this_.txt",
 		"trailing. . ":          "trailing",
 		"bad\xffutf8":           "bad_utf8",
+		"invoice\u202egnp.exe":  "invoicegnp.exe",
+		"a\u2066b\u2069c.txt":   "abc.txt",
 	}
 	for in, want := range tests {
 		if got := SanitizeName(in); got != want {
