@@ -11,11 +11,18 @@ import (
 // characters (\x1b, \x85), bidirectional marks and overrides (\u202e),
 // and bytes that are not UTF-8 (\xff). Text from a capture (a host name,
 // a request line) goes through it before it is printed.
-func Printable(s string) string {
+func Printable(s string) string { return printable(s, false) }
+
+// PrintableText is Printable for text of several lines: line ends and
+// tabs stay as they are.
+func PrintableText(s string) string { return printable(s, true) }
+
+func printable(s string, lines bool) string {
+	escape := func(r rune) bool { return Unprintable(r) && !(lines && (r == '\n' || r == '\r' || r == '\t')) }
 	i := 0
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || Unprintable(r) {
+		if r == utf8.RuneError && n == 1 || escape(r) {
 			break
 		}
 		i += n
@@ -32,10 +39,10 @@ func Printable(s string) string {
 		case r == utf8.RuneError && n == 1:
 			b.WriteString(`\x`)
 			b.WriteString(hex2(s[i]))
-		case Unprintable(r) && r < 0x100:
+		case escape(r) && r < 0x100:
 			b.WriteString(`\x`)
 			b.WriteString(hex2(byte(r)))
-		case Unprintable(r):
+		case escape(r):
 			b.WriteString(`\u`)
 			b.WriteString(strconv.FormatInt(int64(r)|0x10000, 16)[1:])
 		default:

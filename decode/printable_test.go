@@ -20,6 +20,13 @@ func TestPrintable(t *testing.T) {
 	}
 }
 
+func TestPrintableTextKeepsLines(t *testing.T) {
+	in := "line one\r\n\tline two\x1b[2J\n"
+	if got, want := PrintableText(in), "line one\r\n\tline two\\x1b[2J\n"; got != want {
+		t.Errorf("PrintableText(%q) = %q, want %q", in, got, want)
+	}
+}
+
 // FuzzPrintable: whatever the input, the output is valid UTF-8 and holds
 // nothing Printable would escape.
 func FuzzPrintable(f *testing.F) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"thingsniff/decode"
 	"unicode/utf8"
 )
 
@@ -48,13 +49,15 @@ func WriteMessage(w io.Writer, m *Message, maxBody int) error {
 		bw.WriteString(", incomplete")
 	}
 	bw.WriteString(" ---\n")
+	// What the capture holds is escaped where a terminal would act on it.
+	p := decode.Printable
 	if m.IsRequest {
-		fmt.Fprintf(bw, "%s %s %s\n", m.Method, m.URI, m.Version)
+		fmt.Fprintf(bw, "%s %s %s\n", p(m.Method), p(m.URI), p(m.Version))
 	} else {
-		fmt.Fprintf(bw, "%s %d %s\n", m.Version, m.StatusCode, m.Reason)
+		fmt.Fprintf(bw, "%s %d %s\n", p(m.Version), m.StatusCode, p(m.Reason))
 	}
 	for _, h := range m.Headers {
-		fmt.Fprintf(bw, "%s: %s\n", h.Name, h.Value)
+		fmt.Fprintf(bw, "%s: %s\n", p(h.Name), p(h.Value))
 	}
 	bw.WriteString("\n")
 	body := m.Body
@@ -64,7 +67,7 @@ func WriteMessage(w io.Writer, m *Message, maxBody int) error {
 		if len(body) > maxBody {
 			body = body[:maxBody]
 		}
-		bw.Write(body)
+		bw.WriteString(decode.PrintableText(string(body)))
 		if len(body) > 0 && body[len(body)-1] != '\n' {
 			bw.WriteString("\n")
 		}
@@ -76,7 +79,11 @@ func WriteMessage(w io.Writer, m *Message, maxBody int) error {
 		if ct == "" {
 			ct = "unknown type"
 		}
-		fmt.Fprintf(bw, "[%d bytes of %s]\n", len(body), ct)
+		if m.BodyTruncated {
+			fmt.Fprintf(bw, "[%d bytes of %s kept: the body was cut there, %d bytes on the wire]\n", len(body), p(ct), m.BodySize)
+		} else {
+			fmt.Fprintf(bw, "[%d bytes of %s]\n", len(body), p(ct))
+		}
 	}
 	if m.BodyMissing > 0 {
 		fmt.Fprintf(bw, "[%d body bytes missing in capture]\n", m.BodyMissing)
