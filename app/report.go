@@ -69,7 +69,7 @@ func buildDevices(ctx context.Context, c *capture.Capture, asks chan chan *devic
 			break
 		}
 		select {
-		case <-c.Arrived():
+		case <-cur.Arrived():
 		case ask := <-asks:
 			snapshot(ask)
 		case <-ctx.Done():

@@ -377,7 +377,7 @@ func (ld *loader) readStream(ctx context.Context) error {
 			timer = wake.C
 		}
 		select {
-		case <-c.Arrived():
+		case <-cur.Arrived():
 		case <-timer:
 		case <-ctx.Done():
 			return ctx.Err()

@@ -281,14 +281,19 @@ func (c *Capture) readAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
-// Arrived returns a channel that is closed when more bytes of a growing
-// capture have arrived, or it has ended; for a complete file, a closed
-// channel.
-func (c *Capture) Arrived() <-chan struct{} {
+// arrivedPast returns a channel that is closed when a growing capture
+// holds more than end bytes, or has ended; closed already when it does
+// (and for a complete file). The channel is taken before the size is
+// looked at, so an arrival between the two cannot be missed.
+func (c *Capture) arrivedPast(end int64) <-chan struct{} {
 	if c.spool == nil {
 		return closedChan
 	}
-	return c.spool.arrived()
+	ch := c.spool.arrived()
+	if size, done, _ := c.spool.state(); done || size > end {
+		return closedChan
+	}
+	return ch
 }
 
 var closedChan = func() chan struct{} { ch := make(chan struct{}); close(ch); return ch }()

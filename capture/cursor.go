@@ -89,11 +89,19 @@ func (r *Cursor) NextWait(ctx context.Context) (Frame, error) {
 // or ctx is done; it returns ctx's error then.
 func (r *Cursor) Await(ctx context.Context) error {
 	select {
-	case <-r.c.Arrived():
+	case <-r.Arrived():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Arrived returns a channel that is closed once a growing capture holds
+// more than this cursor has read (or has ended): what to wait on after
+// ErrPending. Bytes that came between the cursor's last read and the
+// call are not missed: the channel is then closed already.
+func (r *Cursor) Arrived() <-chan struct{} {
+	return r.c.arrivedPast(r.bufOff + int64(r.bufLen))
 }
 
 // Interfaces lists the interfaces this cursor has met so far;

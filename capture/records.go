@@ -79,7 +79,7 @@ func (r *Cursor) readFileHeader() error {
 	c := r.c
 	b, err := r.peek(4)
 	for err == ErrPending {
-		<-c.Arrived()
+		<-r.Arrived()
 		b, err = r.peek(4)
 	}
 	if len(b) == 0 {
@@ -151,7 +151,7 @@ func (r *Cursor) startPcap(order binary.ByteOrder, nano, kuz bool) error {
 	c := r.c
 	h, err := r.peek(24)
 	for err == ErrPending {
-		<-c.Arrived()
+		<-r.Arrived()
 		h, err = r.peek(24)
 	}
 	if len(h) < 24 {
@@ -236,7 +236,7 @@ func (r *Cursor) startPcapng() error {
 	start := r.pos
 	typ, body, err := r.block()
 	for err == ErrPending {
-		<-c.Arrived()
+		<-r.Arrived()
 		typ, body, err = r.block()
 	}
 	if err == io.EOF {
