@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"thingsniff/capture"
@@ -18,8 +20,15 @@ const (
 	// and only a content-coded body up to this size is decompressed
 	// before it is written.
 	exportMaxBody = 4 << 20
-	// previewMax is the largest body a listed object keeps in memory.
-	previewMax = 64 << 10
+	// exportBodyBudget caps the body bytes all flows keep in memory at
+	// once; a body beyond it is still streamed to disk whole, but a
+	// content-coded one is then saved as sent.
+	exportBodyBudget = 64 << 20
+	// maxOpenObjects caps the object files open at once: a capture with
+	// thousands of bodies in progress together must not run out of file
+	// descriptors. The least recently written is closed and opened again
+	// when its next bytes come.
+	maxOpenObjects = 64
 )
 
 // HTTPObject is one HTTP body of a capture, as Wireshark's Export Objects
@@ -36,6 +45,9 @@ type HTTPObject struct {
 	// content-coded body too big to decompress in memory is saved as
 	// sent), or "".
 	Note string
+	// Failed says why the object could not be saved (it was skipped and
+	// the export went on), or "".
+	Failed string
 }
 
 // ObjectKey names an object across passes over one capture.
@@ -50,11 +62,14 @@ func (o *HTTPObject) Key() ObjectKey {
 	return ObjectKey{Flow: o.Flow, Request: o.Message.IsRequest, Index: o.Message.Index}
 }
 
-// objFile is the file a body is streamed into.
+// objFile is the file a body is streamed into. f is nil while it is
+// closed to spare file descriptors (see maxOpenObjects).
 type objFile struct {
-	f    *os.File
-	name string
-	n    int64
+	f      *os.File
+	name   string
+	n      int64
+	used   uint64 // when it was last written, in writes of the scan
+	failed string // why it could not be written; nothing more is tried
 }
 
 // objFlow is the HTTP state of one TCP flow.
@@ -70,8 +85,11 @@ type objectScan struct {
 	saver  *httpmsg.Saver
 	choose func(HTTPObject) bool
 	cfg    stream.Config
+	bodies *stream.Budget
 	flows  map[uint32]*objFlow
 	dead   map[uint32]bool
+	open   []*objFile // the object files open now, at most maxOpenObjects
+	writes uint64
 	found  []HTTPObject
 	err    error
 }
@@ -80,8 +98,9 @@ func newObjectScan(saver *httpmsg.Saver, choose func(HTTPObject) bool) *objectSc
 	return &objectScan{saver: saver, choose: choose,
 		// Conflicting retransmissions do not matter here; the shared
 		// budget caps what all flows buffer together.
-		cfg:   stream.Config{History: -1, Budget: stream.NewBudget(0)},
-		flows: map[uint32]*objFlow{}, dead: map[uint32]bool{}}
+		cfg:    stream.Config{History: -1, Budget: stream.NewBudget(0)},
+		bodies: stream.NewBudget(exportBodyBudget),
+		flows:  map[uint32]*objFlow{}, dead: map[uint32]bool{}}
 }
 
 // packet takes one packet of TCP flow id, with p.ToServer set.
@@ -95,7 +114,7 @@ func (s *objectScan) packet(id uint32, p *decode.Packet) error {
 	st := s.flows[id]
 	if st == nil {
 		st = &objFlow{files: map[*httpmsg.Message]*objFile{}}
-		cfg := httpmsg.Config{MaxBody: exportMaxBody}
+		cfg := httpmsg.Config{MaxBody: exportMaxBody, Budget: s.bodies}
 		if s.saver != nil {
 			cfg.OnBody = func(m *httpmsg.Message, b []byte) { s.body(id, st, m, b) }
 		}
@@ -137,7 +156,8 @@ func (s *objectScan) end(id uint32) error {
 
 // finish ends every flow still open.
 func (s *objectScan) finish() ([]HTTPObject, error) {
-	for id := range s.flows {
+	// In flow order, so that the list comes out the same every time.
+	for _, id := range slices.Sorted(maps.Keys(s.flows)) {
 		s.end(id)
 	}
 	for id, st := range s.flows {
@@ -147,10 +167,11 @@ func (s *objectScan) finish() ([]HTTPObject, error) {
 }
 
 func (s *objectScan) drop(id uint32, st *objFlow) {
-	for _, of := range st.files {
+	for m, of := range st.files {
 		if of != nil {
-			of.f.Close()
+			s.closeFile(of)
 		}
+		m.Release()
 	}
 	delete(s.flows, id)
 	s.dead[id] = true
@@ -180,28 +201,89 @@ func (s *objectScan) body(id uint32, st *objFlow, m *httpmsg.Message, b []byte) 
 			st.files[m] = nil
 			return
 		}
+		of = &objFile{}
+		st.files[m] = of
 		f, name, err := s.saver.Create(o.Name)
+		of.name = name
 		if err != nil {
-			s.fail(fmt.Errorf("export HTTP objects: %w", err))
+			of.failed = err.Error()
 			return
 		}
-		of = &objFile{f: f, name: name}
-		st.files[m] = of
+		s.opened(of, f)
 	}
-	if of == nil {
+	if of == nil || of.failed != "" {
 		return
 	}
-	n, err := of.f.Write(b)
+	if err := s.write(of, b); err != nil {
+		of.failed = err.Error()
+		s.closeFile(of)
+	}
+}
+
+// write appends b to the object's file, opening it again if it was closed
+// to spare file descriptors.
+func (s *objectScan) write(of *objFile, b []byte) error {
+	if of.f == nil {
+		f, err := s.saver.Open(of.name)
+		if err != nil {
+			return err
+		}
+		s.opened(of, f)
+	}
+	s.writes++
+	of.used = s.writes
+	n, err := of.f.WriteAt(b, of.n)
 	of.n += int64(n)
 	if err != nil {
-		s.fail(fmt.Errorf("export HTTP object %q: %w", of.name, err))
+		return fmt.Errorf("write %q: %w", of.name, err)
 	}
+	return nil
+}
+
+// opened counts f among the open object files, closing the least recently
+// written one first when maxOpenObjects are open.
+func (s *objectScan) opened(of *objFile, f *os.File) {
+	if len(s.open) >= maxOpenObjects {
+		oldest := s.open[0]
+		for _, o := range s.open[1:] {
+			if o.used < oldest.used {
+				oldest = o
+			}
+		}
+		if err := s.closeFile(oldest); err != nil && oldest.failed == "" {
+			oldest.failed = err.Error()
+		}
+	}
+	s.writes++
+	of.f, of.used = f, s.writes
+	s.open = append(s.open, of)
+}
+
+// closeFile closes the object's file if it is open.
+func (s *objectScan) closeFile(of *objFile) error {
+	if of.f == nil {
+		return nil
+	}
+	err := of.f.Close()
+	of.f = nil
+	for i, o := range s.open {
+		if o == of {
+			s.open = slices.Delete(s.open, i, i+1)
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("close %q: %w", of.name, err)
+	}
+	return nil
 }
 
 // done records a complete message that carries an object, finishing its
 // file: a content-coded body that was decompressed whole replaces the
-// bytes as sent.
+// bytes as sent. An object that could not be saved is listed with why,
+// its partial file removed; the scan goes on.
 func (s *objectScan) done(id uint32, st *objFlow, m *httpmsg.Message) error {
+	defer m.Release() // the list need not hold bodies; they can be followed again
 	of := st.files[m]
 	delete(st.files, m)
 	o, ok := httpmsg.ObjectOf(m)
@@ -220,28 +302,37 @@ func (s *objectScan) done(id uint32, st *objFlow, m *httpmsg.Message) error {
 		obj.Size = m.BodySize
 	}
 	if of != nil {
-		obj.SavedAs = of.name
-		coded := contentCoded(m.ContentEncoding)
-		switch {
-		case coded && m.BodyError == "" && !m.BodyTruncated && m.BodyMissing == 0:
-			if err := rewrite(of, m.Body); err != nil {
-				s.fail(err)
-			}
-		case coded:
-			obj.Note = "saved as sent (" + m.ContentEncoding + "): could not be decompressed whole"
-		}
-		obj.Size = of.n
-		if err := of.f.Close(); err != nil {
-			s.fail(fmt.Errorf("export HTTP object %q: %w", of.name, err))
-		}
-	}
-	if len(m.Body) > previewMax {
-		m.Body = nil // the list need not hold big bodies; they can be followed again
+		s.finishFile(of, m, &obj)
 	}
 	s.found = append(s.found, obj)
 	return s.err
 }
 
+// finishFile completes an object's file and fills in what obj says of it.
+func (s *objectScan) finishFile(of *objFile, m *httpmsg.Message, obj *HTTPObject) {
+	coded := contentCoded(m.ContentEncoding)
+	if of.failed == "" {
+		switch {
+		case coded && m.BodyError == "" && !m.BodyTruncated && m.BodyMissing == 0:
+			if err := s.rewrite(of, m.Body); err != nil {
+				of.failed = err.Error()
+			}
+		case coded:
+			obj.Note = "saved as sent (" + m.ContentEncoding + "): could not be decompressed whole"
+		}
+	}
+	if err := s.closeFile(of); err != nil && of.failed == "" {
+		of.failed = err.Error()
+	}
+	if of.failed != "" {
+		obj.Failed, obj.Note = of.failed, ""
+		if of.name != "" {
+			s.saver.Remove(of.name)
+		}
+		return
+	}
+	obj.SavedAs, obj.Size = of.name, of.n
+}
 // contentCoded reports whether a Content-Encoding value names a coding
 // other than identity.
 func contentCoded(v string) bool {
@@ -254,12 +345,19 @@ func contentCoded(v string) bool {
 }
 
 // rewrite replaces a file's content with body.
-func rewrite(of *objFile, body []byte) error {
+func (s *objectScan) rewrite(of *objFile, body []byte) error {
+	if of.f == nil {
+		f, err := s.saver.Open(of.name)
+		if err != nil {
+			return err
+		}
+		s.opened(of, f)
+	}
 	if err := of.f.Truncate(0); err != nil {
-		return fmt.Errorf("export HTTP object %q: %w", of.name, err)
+		return fmt.Errorf("write %q: %w", of.name, err)
 	}
 	if _, err := of.f.WriteAt(body, 0); err != nil {
-		return fmt.Errorf("export HTTP object %q: %w", of.name, err)
+		return fmt.Errorf("write %q: %w", of.name, err)
 	}
 	of.n = int64(len(body))
 	return nil
@@ -337,8 +435,7 @@ func scanLoaded(ctx context.Context, l *Loaded, flows []decode.Flow, s *objectSc
 // ListObjects lists the HTTP objects of l's TCP flows (flows as the
 // caller has them, or nil for the engine's once the load has finished)
 // without saving anything. Size is the decoded body's size where it was
-// decoded whole, else its size on the wire; Message.Body is kept only for
-// bodies up to 64 KiB.
+// decoded whole, else its size on the wire; Message.Body is not kept.
 func ListObjects(ctx context.Context, l *Loaded, flows []decode.Flow) ([]HTTPObject, error) {
 	return scanLoaded(ctx, l, flows, newObjectScan(nil, nil))
 }

@@ -266,25 +266,32 @@ func (d *objectsDialog) exportTo(dir string) {
 			d.updateCount()
 			var saved []app.HTTPObject
 			for _, o := range objs {
-				if o.SavedAs != "" {
+				if o.SavedAs != "" || o.Failed != "" {
 					saved = append(saved, o)
 				}
 			}
 			d.saved = saved
 			if err != nil {
-				d.u.showError(fmt.Errorf("export HTTP objects into %s: %w (%s saved before that)", dir, err, plural(len(saved), "object was", "objects were")))
+				d.u.showError(fmt.Errorf("export HTTP objects into %s: %w (%s saved before that)", dir, err, plural(countSaved(saved), "object was", "objects were")))
 				return
 			}
-			d.u.status.setMessage(fmt.Sprintf("Saved %s into %s.", plural(len(saved), "HTTP object", "HTTP objects"), dir))
+			d.u.status.setMessage(fmt.Sprintf("Saved %s into %s.", plural(countSaved(saved), "HTTP object", "HTTP objects"), dir))
 			d.report(dir, saved)
 		}
 	})
 }
 
-// report lists the names the objects were saved under.
+// report lists the names the objects were saved under, and why any that
+// could not be saved were skipped.
 func (d *objectsDialog) report(dir string, saved []app.HTTPObject) {
 	var b strings.Builder
+	failed := 0
 	for _, o := range saved {
+		if o.Failed != "" {
+			failed++
+			fmt.Fprintf(&b, "%s   (packet %d) — not saved: %s\n", o.Name, o.Packet, o.Failed)
+			continue
+		}
 		fmt.Fprintf(&b, "%s   (packet %d, %s)", o.SavedAs, o.Packet, byteSize(uint64(max(o.Size, 0))))
 		if o.Note != "" {
 			b.WriteString(" — " + o.Note)
@@ -293,9 +300,25 @@ func (d *objectsDialog) report(dir string, saved []app.HTTPObject) {
 	}
 	names := widget.NewLabel(strings.TrimSuffix(b.String(), "\n"))
 	names.Selectable = true
-	head := widget.NewLabel(fmt.Sprintf("Saved %s into %s:", plural(len(saved), "object", "objects"), dir))
+	text := fmt.Sprintf("Saved %s into %s:", plural(len(saved)-failed, "object", "objects"), dir)
+	if failed > 0 {
+		text = fmt.Sprintf("Saved %s into %s; %s could not be saved and skipped:", plural(len(saved)-failed, "object", "objects"), dir,
+			plural(failed, "object", "objects"))
+	}
+	head := widget.NewLabel(text)
 	head.Wrapping = fyne.TextWrapWord
 	rep := dialog.NewCustom("HTTP objects saved", "OK", container.NewBorder(head, nil, nil, nil, container.NewVScroll(names)), d.u.win)
 	rep.Resize(fyne.NewSize(720, 420))
 	rep.Show()
+}
+
+// countSaved counts the objects that were saved.
+func countSaved(objs []app.HTTPObject) int {
+	n := 0
+	for _, o := range objs {
+		if o.SavedAs != "" {
+			n++
+		}
+	}
+	return n
 }

@@ -35,6 +35,7 @@ func runObjects(env Env) error {
 	objs, scanErr := app.ScanObjects(c, *out, nil)
 	w := bufio.NewWriter(env.Stdout)
 	fmt.Fprintf(w, "%8s %-30s %-40s %-28s %12s  %s\n", "packet", "host", "path", "content type", "size", "saved as")
+	failed := 0
 	for _, o := range objs {
 		saved := o.SavedAs
 		if saved == "" {
@@ -46,11 +47,18 @@ func runObjects(env Env) error {
 		if o.Note != "" {
 			saved += "  (" + o.Note + ")"
 		}
+		if o.Failed != "" {
+			saved += "  (not saved: " + o.Failed + ")"
+			failed++
+		}
 		fmt.Fprintf(w, "%8d %-30s %-40s %-28s %12s  %s\n", o.Packet, clip(decode.Printable(o.Host), 30), clip(decode.Printable(o.Path), 40),
 			clip(decode.Printable(o.ContentType), 28), strconv.FormatInt(o.Size, 10), decode.Printable(saved))
 	}
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("write object list: %w", err)
+	}
+	if scanErr == nil && failed > 0 {
+		scanErr = fmt.Errorf("%d of %d objects could not be saved (each says why above); the others were", failed, len(objs))
 	}
 	return scanErr
 }

@@ -28,6 +28,11 @@ type Config struct {
 	// bytes kept of a response (before decompression); MaxBody still caps
 	// the decoded bytes.
 	MaxResponseBody int64
+	// Budget, when set, caps the body bytes kept by every conversation
+	// that shares it, raw and decompressed: a body that does not fit keeps
+	// what it has (Message.BodyLimited). A message holds its bytes until
+	// Message.Release. ReuseBody is ignored with a budget.
+	Budget *stream.Budget
 	// ReuseBody lets a direction read the next body into the buffer of
 	// the last one: a Message's Body is then valid only while emit has it.
 	ReuseBody bool

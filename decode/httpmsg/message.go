@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"thingsniff/decode/stream"
 )
 
 // Param is one name/value pair, in the order it appeared.
@@ -100,6 +102,10 @@ type Message struct {
 	// BodyError says why the content coding could not be undone (the
 	// Body then holds the bytes as sent).
 	BodyError string
+	// BodyLimited says the memory budget shared with other messages
+	// (Config.Budget) was used up, so Body holds less than MaxBody would
+	// have kept.
+	BodyLimited bool
 
 	// Packet numbers of the head and of the body (0 when there is no body).
 	HeadFirstPacket, HeadLastPacket uint64
@@ -112,6 +118,19 @@ type Message struct {
 	Incomplete bool
 
 	badLength bool // Content-Length present but unusable
+
+	budget *stream.Budget // Config.Budget, which kept bytes were taken from
+	kept   int64
+}
+
+// Release drops the body and gives the bytes it took back to the budget
+// (see Config.Budget); the rest of the message stays.
+func (m *Message) Release() {
+	if m.budget != nil {
+		m.budget.Release(m.kept)
+		m.budget, m.kept = nil, 0
+	}
+	m.Body = nil
 }
 
 // Header returns the value of the first header with the name, compared

@@ -43,6 +43,7 @@ type side struct {
 	cur     *Message
 	remain  int64
 	raw     []byte
+	kept    int64  // bytes of Config.Budget taken for raw
 	spare   []byte // the last body's buffer, with Config.ReuseBody
 	count   int
 	err     error
@@ -307,20 +308,43 @@ func (s *side) body(p []byte, off int64, first, last uint64) {
 	if s.conv.cfg.OnBody != nil {
 		s.conv.cfg.OnBody(m, p)
 	}
-	if keep := s.bodyCap() - int64(len(s.raw)); keep > 0 {
-		if s.raw == nil {
+	if keep := min(s.bodyCap()-int64(len(s.raw)), int64(len(p))); keep > 0 && !m.BodyLimited {
+		if s.raw == nil && s.conv.cfg.Budget == nil {
 			s.raw = s.spare[:0]
 			s.spare = nil
 		}
-		if want := min(m.ContentLength, s.bodyCap()); want > int64(cap(s.raw)) {
-			// One allocation for the part of the body that is kept.
-			s.raw = make([]byte, 0, want)
+		if need := int64(len(s.raw)) + keep; need > int64(cap(s.raw)) {
+			s.grow(m, need)
 		}
-		s.raw = append(s.raw, p[:min(int64(len(p)), keep)]...)
+		if !m.BodyLimited {
+			s.raw = append(s.raw, p[:keep]...)
+		}
 	}
 	if m.BodySize > int64(len(s.raw)) {
 		m.BodyTruncated = true
 	}
+}
+
+// grow makes room for need bytes of body in raw: the whole kept part at
+// once when the length is known, else doubling. With a budget, the room
+// is taken from it first; when it is not there, the message keeps what it
+// has and is marked BodyLimited.
+func (s *side) grow(m *Message, need int64) {
+	want := max(need, min(m.ContentLength, s.bodyCap()))
+	b := s.conv.cfg.Budget
+	if b != nil {
+		// Many bodies may be open at once: grow by doubling, so that an
+		// announced length takes nothing until its bytes come.
+		want = min(max(need, 2*int64(cap(s.raw)), 4<<10), s.bodyCap())
+		if !b.Reserve(want - s.kept) {
+			m.BodyLimited, m.BodyTruncated = true, true
+			return
+		}
+		s.kept = want
+	}
+	raw := make([]byte, len(s.raw), want)
+	copy(raw, s.raw)
+	s.raw = raw
 }
 
 // bodyCap is how many body bytes of the current message are kept.
@@ -423,12 +447,41 @@ func (s *side) finish(end int64) {
 	if m.BodySize == 0 {
 		m.BodyOffset = min(m.BodyOffset, end)
 	}
-	decodeBody(m, s.raw, s.conv.cfg.MaxBody)
-	if s.conv.cfg.ReuseBody && cap(s.raw) > 0 {
+	s.decode(m)
+	if s.conv.cfg.ReuseBody && s.conv.cfg.Budget == nil && cap(s.raw) > 0 {
 		defer func(b []byte) { s.spare = b[:0] }(s.raw) // once m has been handed on
 	}
 	s.raw = nil
 	s.conv.out(m)
+}
+
+// decode sets m.Body from raw. With a budget, decompressed bytes are
+// taken from it too: a content-coded body is decompressed up to what is
+// left of it, and m holds what it took until m.Release.
+func (s *side) decode(m *Message) {
+	b := s.conv.cfg.Budget
+	if b == nil {
+		decodeBody(m, s.raw, s.conv.cfg.MaxBody)
+		return
+	}
+	limit := min(s.conv.cfg.MaxBody, b.Available())
+	decodeBody(m, s.raw, limit)
+	m.budget, m.kept = b, s.kept
+	s.kept = 0
+	if len(m.Body) > 0 && (len(s.raw) == 0 || &m.Body[0] != &s.raw[0]) {
+		// Decompressed into a buffer of its own: raw goes, the output
+		// stays, and takes its room from the budget instead.
+		b.Release(m.kept)
+		m.kept = 0
+		if b.Reserve(int64(cap(m.Body))) {
+			m.kept = int64(cap(m.Body))
+		} else {
+			m.Body, m.BodyLimited, m.BodyTruncated = nil, true, true
+		}
+	}
+	if m.BodyTruncated && limit < s.conv.cfg.MaxBody && len(contentCodings(m.ContentEncoding)) > 0 && int64(len(m.Body)) >= limit {
+		m.BodyLimited = true
+	}
 }
 
 // stop gives up this direction; a message in progress is handed on as

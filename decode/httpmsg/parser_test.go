@@ -407,3 +407,64 @@ func TestResponseBodyCapAndReusedBuffers(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
+
+// TestBudgetCapsBodiesAcrossConversations opens bodies on many
+// conversations that share one budget: together they keep no more than
+// it, a body that did not fit says so, and released bytes can be kept
+// again.
+func TestBudgetCapsBodiesAcrossConversations(t *testing.T) {
+	budget := stream.NewBudget(64 << 10)
+	var got []*Message
+	cfg := Config{MaxBody: 1 << 20, Budget: budget}
+	body := strings.Repeat("x", 10<<10)
+	var convs []*Conversation
+	for range 10 {
+		c := NewConversation(cfg, func(m *Message) error { got = append(got, m); return nil })
+		head := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", 10*len(body))
+		if err := c.Chunk(stream.Chunk{Dir: stream.ServerToClient, Data: []byte(head + body)}); err != nil {
+			t.Fatal(err)
+		}
+		convs = append(convs, c)
+	}
+	if used := (64<<10 - budget.Available()); used > 64<<10 {
+		t.Fatalf("ten open bodies keep %d bytes, over the budget of %d", used, 64<<10)
+	}
+	for _, c := range convs {
+		c.Close()
+	}
+	limited, whole := 0, 0
+	for _, m := range got {
+		if m.BodySize != int64(len(body)) {
+			t.Errorf("message %d: size %d, want %d (sizes are counted beyond the budget)", m.Index, m.BodySize, len(body))
+		}
+		switch {
+		case m.BodyLimited && m.BodyTruncated && len(m.Body) < len(body):
+			limited++
+		case !m.BodyLimited && len(m.Body) == len(body):
+			whole++
+		default:
+			t.Errorf("message kept %d bytes, limited %v", len(m.Body), m.BodyLimited)
+		}
+	}
+	if limited == 0 || whole == 0 {
+		t.Errorf("%d bodies kept whole and %d limited; want some of each", whole, limited)
+	}
+	for _, m := range got {
+		m.Release()
+	}
+	if used := (64<<10 - budget.Available()); used != 0 {
+		t.Errorf("after every message was released the budget still holds %d bytes", used)
+	}
+
+	// A compressed body is decompressed only as far as the budget goes.
+	var zipped bytes.Buffer
+	w := gzip.NewWriter(&zipped)
+	w.Write(make([]byte, 1<<20))
+	w.Close()
+	small := stream.NewBudget(128 << 10)
+	msgs, _ := parse(t, Config{MaxBody: 4 << 20, Budget: small}, false, req("GET / HTTP/1.1\r\n\r\n"),
+		resp(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s", zipped.Len(), zipped.String())))
+	if r := msgs[1]; !r.BodyLimited || !r.BodyTruncated || int64(cap(r.Body)) > 128<<10 || (128<<10-small.Available()) > 128<<10 {
+		t.Errorf("gzip body under a 128 KiB budget: %d bytes kept (cap %d), limited %v, budget used %d", len(r.Body), cap(r.Body), r.BodyLimited, (128<<10 - small.Available()))
+	}
+}

@@ -143,3 +143,21 @@ func (s *Saver) Create(name string) (*os.File, string, error) {
 		return f, cand, nil
 	}
 }
+
+// Open opens a file this saver created, for writing more of it.
+func (s *Saver) Open(name string) (*os.File, error) {
+	f, err := s.root.OpenFile(name, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open object %q in %s again: %w", name, s.dir, err)
+	}
+	return f, nil
+}
+
+// Remove deletes a file this saver created (an object that could not be
+// saved whole).
+func (s *Saver) Remove(name string) error {
+	if err := s.root.Remove(name); err != nil {
+		return fmt.Errorf("remove object %q from %s: %w", name, s.dir, err)
+	}
+	return nil
+}

@@ -2,8 +2,9 @@ package stream
 
 import "sync/atomic"
 
-// Budget caps the out-of-order bytes buffered by all the reassemblers that
-// share it. It is safe for concurrent use.
+// Budget caps the bytes held by everything that shares it: the
+// out-of-order bytes of reassemblers, the bodies HTTP conversations keep.
+// It is safe for concurrent use.
 type Budget struct {
 	limit int64
 	used  atomic.Int64
@@ -18,7 +19,9 @@ func NewBudget(limit int64) *Budget {
 	return &Budget{limit: limit}
 }
 
-func (b *Budget) reserve(n int64) bool {
+// Reserve takes n bytes from the budget and reports whether they were
+// there; nothing is taken when they were not.
+func (b *Budget) Reserve(n int64) bool {
 	for {
 		u := b.used.Load()
 		if u+n > b.limit {
@@ -30,4 +33,8 @@ func (b *Budget) reserve(n int64) bool {
 	}
 }
 
-func (b *Budget) release(n int64) { b.used.Add(-n) }
+// Release gives back n bytes taken with Reserve.
+func (b *Budget) Release(n int64) { b.used.Add(-n) }
+
+// Available returns how many bytes are left.
+func (b *Budget) Available() int64 { return max(b.limit-b.used.Load(), 0) }

@@ -355,7 +355,7 @@ func (r *Reassembler) reserve(n int64) bool {
 	if r.buffered+n > r.cfg.MaxBuffered {
 		return false
 	}
-	if r.cfg.Budget != nil && !r.cfg.Budget.reserve(n) {
+	if r.cfg.Budget != nil && !r.cfg.Budget.Reserve(n) {
 		return false
 	}
 	r.buffered += n
@@ -365,7 +365,7 @@ func (r *Reassembler) reserve(n int64) bool {
 func (r *Reassembler) free(n int64) {
 	r.buffered -= n
 	if r.cfg.Budget != nil {
-		r.cfg.Budget.release(n)
+		r.cfg.Budget.Release(n)
 	}
 }
 
