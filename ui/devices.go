@@ -61,11 +61,13 @@ type devicesView struct {
 	sortBy string
 	sel    int // index into rows of the device shown, -1 for none
 
-	list     *widget.List
-	filter   *widget.Entry
-	sorter   *widget.Select
-	count    *widget.Label
-	exportBt *widget.Button
+	list      *widget.List
+	filter    *widget.Entry
+	sorter    *widget.Select
+	count     *widget.Label
+	limits    *fyne.Container // what the caps left out, shown when they did
+	limitsMsg *widget.Label
+	exportBt  *widget.Button
 
 	waitIcon *widget.Icon
 	waitBar  *widget.ProgressBarInfinite
@@ -104,8 +106,13 @@ func newDevicesView(u *UI) *devicesView {
 	v.exportBt = widget.NewButtonWithIcon("Export report…", theme.DocumentSaveIcon(), v.exportDialog)
 
 	sortRow := container.NewBorder(nil, nil, widget.NewLabel("Sort by"), v.count, v.sorter)
+	// What the caps on memory left out of the report, when they did.
+	v.limitsMsg = widget.NewLabel("")
+	v.limitsMsg.Wrapping = fyne.TextWrapWord
+	v.limits = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.WarningIcon())), nil, v.limitsMsg)
+	v.limits.Hide()
 	left := container.NewBorder(
-		container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, v.filter), sortRow),
+		container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, v.filter), sortRow, v.limits),
 		container.NewPadded(v.exportBt), nil, nil, v.list)
 
 	v.detail = newDeviceDetail(v)
@@ -149,6 +156,7 @@ func (v *devicesView) reset() {
 	v.right.Objects[1].Show()
 	v.exportBt.Disable()
 	v.count.SetText("")
+	v.limits.Hide()
 	v.setWaiting("Open a capture to see its devices.", false)
 }
 
@@ -266,6 +274,12 @@ func (v *devicesView) setReport(r *device.Report) {
 		v.rows[i] = formatDevice(d)
 	}
 	v.exportBt.Enable()
+	if len(r.Notes) > 0 {
+		v.limitsMsg.SetText(strings.Join(r.Notes, " "))
+		v.limits.Show()
+	} else {
+		v.limits.Hide()
+	}
 	v.wait.Hide()
 	v.body.Show()
 	v.sel = -1

@@ -45,7 +45,8 @@ func (b *Builder) arp(d *Device, p *decode.Packet) {
 	if len(a.SourceHwAddress) == 6 && sip.IsValid() && !sip.IsUnspecified() {
 		var m [6]byte
 		copy(m[:], a.SourceHwAddress)
-		if old, ok := b.arpOwner[sip]; ok && old != m {
+		old, ok := b.arpOwner[sip]
+		if ok && old != m {
 			e.Conflict = true
 			text := fmt.Sprintf("%s is claimed by %s and by %s (ARP conflict)", sip, macKey(old), macKey(m))
 			e.Summary += "; CONFLICT: " + text
@@ -57,8 +58,10 @@ func (b *Builder) arp(d *Device, p *decode.Packet) {
 				other.find(f)
 			}
 		}
-		b.arpOwner[sip] = m
-		if d != nil && d.hasMAC && d.mac == m && isLocal(sip) {
+		if len(b.arpOwner) < maxAddresses || ok {
+			b.arpOwner[sip] = m
+		}
+		if d != nil && d.hasMAC && d.mac == m && isLocal(sip) && b.roomForAddress(sip) {
 			b.byIP[sip] = d
 			d.addIP(sip)
 		}

@@ -19,7 +19,32 @@ type Options struct {
 	ClockSkew time.Duration
 	// MaxHTTPFlows caps the flows reassembled for HTTP at once (default 4096).
 	MaxHTTPFlows int
+	// MaxDevices caps the devices followed (default 10,000); the packets
+	// of further MACs are counted, not told (see Report.Dropped).
+	MaxDevices int
+	// MaxEvents caps the events of all devices together (default
+	// 250,000), and MaxDeviceEvents those of one device (default 20,000):
+	// a story keeps its beginning, and counts what it left out.
+	MaxEvents, MaxDeviceEvents int
 }
+
+// Caps that Options do not set: each bounds a list of one device, and
+// what goes beyond it is counted (see Device.Dropped).
+const (
+	maxNames    = 64   // names a device is shown by
+	maxIPs      = 64   // addresses it is shown with
+	maxFindings = 1000 // distinct findings
+	maxResolved = 4096 // addresses its lookups named, for naming its peers
+	maxSeen     = 4096 // names or addresses beyond a cap told apart, to count them
+	// maxUnseen is how many devices beyond MaxDevices are told apart, to
+	// count them.
+	maxUnseen = 1 << 16
+	maxLeases = 4096 // DHCP exchanges in progress, linked by transaction id
+	// maxAddresses caps the local addresses whose owner is remembered
+	// (a /16 of them): more are not tied to a device or checked for
+	// ARP conflicts.
+	maxAddresses = 1 << 16
+)
 
 func (o Options) withDefaults() Options {
 	if o.FloodRate == 0 {
@@ -30,6 +55,15 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxHTTPFlows == 0 {
 		o.MaxHTTPFlows = 4096
+	}
+	if o.MaxDevices == 0 {
+		o.MaxDevices = 10_000
+	}
+	if o.MaxEvents == 0 {
+		o.MaxEvents = 250_000
+	}
+	if o.MaxDeviceEvents == 0 {
+		o.MaxDeviceEvents = 20_000
 	}
 	return o
 }
@@ -80,12 +114,17 @@ type Builder struct {
 	bursts    map[*Device]*burst
 	floods    []*Event
 	httpFlows int
-	budget    *stream.Budget
-	dhcp      dhcpState
-	dns       dnsState
-	last      int64
-	summary   []byte // scratch for event summaries
-	scratch   []byte // scratch for parts of them
+	events    int // events added to devices
+	// dropped counts what the caps left out; unseen tells the devices
+	// beyond MaxDevices apart (up to maxUnseen of them) to count them.
+	dropped Dropped
+	unseen  map[string]struct{}
+	budget  *stream.Budget
+	dhcp    dhcpState
+	dns     dnsState
+	last    int64
+	summary []byte // scratch for event summaries
+	scratch []byte // scratch for parts of them
 	// tlsScratch reads the first payload of each way of a flow (see
 	// tlsPayload).
 	tlsScratch tls.Accumulator
@@ -226,7 +265,11 @@ func (b *Builder) knownMAC(m [6]byte) *Device {
 func (b *Builder) deviceByMAC(m [6]byte, t int64) *Device {
 	d := b.knownMAC(m)
 	if d == nil {
-		d = newDevice(m, true, macKey(m), t)
+		key := macKey(m)
+		if !b.roomForDevice(key) {
+			return nil
+		}
+		d = newDevice(m, true, key, t)
 		b.byMAC[macKey64(m)] = d
 		b.order = append(b.order, d)
 	}
@@ -239,7 +282,11 @@ func (b *Builder) deviceByIP(a netip.Addr, t int64) *Device {
 	}
 	d := b.byAddr[a]
 	if d == nil {
-		d = newDevice([6]byte{}, false, a.String(), t)
+		key := a.String()
+		if !b.roomForDevice(key) {
+			return nil
+		}
+		d = newDevice([6]byte{}, false, key, t)
 		d.addIP(a)
 		b.byAddr[a] = d
 		b.order = append(b.order, d)
@@ -247,15 +294,44 @@ func (b *Builder) deviceByIP(a netip.Addr, t int64) *Device {
 	return d
 }
 
+// roomForDevice reports whether one more device may be followed; when
+// not, it counts the device named key among those left out.
+func (b *Builder) roomForDevice(key string) bool {
+	if len(b.order) < b.opts.MaxDevices {
+		return true
+	}
+	if b.unseen == nil {
+		b.unseen = map[string]struct{}{}
+	}
+	if _, ok := b.unseen[key]; !ok && len(b.unseen) < maxUnseen {
+		b.unseen[key] = struct{}{}
+	}
+	b.dropped.Devices = len(b.unseen)
+	return false
+}
+
 // localOwner records that d uses local address a unless another device
 // (a router forwarding for it, say) already owns it.
 func (b *Builder) localOwner(a netip.Addr, d *Device) bool {
 	owner, ok := b.byIP[a]
 	if !ok {
+		if !b.roomForAddress(a) {
+			return false
+		}
 		b.byIP[a] = d
 		return true
 	}
 	return owner == d
+}
+
+// roomForAddress reports whether the owner of local address a may be
+// remembered (see maxAddresses).
+func (b *Builder) roomForAddress(a netip.Addr) bool {
+	if len(b.byIP) < maxAddresses {
+		return true
+	}
+	_, ok := b.byIP[a]
+	return ok
 }
 
 func zeroMAC(m []byte) bool {
@@ -287,13 +363,27 @@ func isBroadcast4(a netip.Addr) bool {
 
 func stamp(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
+// add puts e in d's story, unless the caps on events leave it out (it
+// is then counted). It returns e either way.
 func (b *Builder) add(d *Device, e *Event) *Event {
-	if d == nil {
+	if d == nil || !b.roomForEvent(d) {
 		return e
 	}
+	b.events++
 	e.Device = d.Key
 	d.Events = append(d.Events, e)
 	return e
+}
+
+// roomForEvent reports whether d's story may take one more event; when
+// not, it counts the event left out.
+func (b *Builder) roomForEvent(d *Device) bool {
+	if b.events < b.opts.MaxEvents && len(d.Events) < b.opts.MaxDeviceEvents {
+		return true
+	}
+	d.dropped.Events++
+	b.dropped.Events++
+	return false
 }
 
 // find records a finding; the same finding again (same kind and key, or
@@ -303,6 +393,10 @@ func (d *Device) find(f Finding) {
 		f.key = f.Text
 	}
 	if d.repeat(f.Kind, f.key, f.Packets) {
+		return
+	}
+	if len(d.Findings) >= maxFindings {
+		d.dropped.Findings++
 		return
 	}
 	if d.findingAt == nil {

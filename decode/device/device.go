@@ -23,6 +23,9 @@ type Device struct {
 	Events   []*Event  `json:"events"`
 	Profile  Profile   `json:"profile"`
 	Summary  []string  `json:"summary"`
+	// Dropped counts what the caps left out of this device's story; nil
+	// when nothing was.
+	Dropped *Dropped `json:"dropped,omitempty"`
 
 	mac                              [6]byte
 	hasMAC                           bool
@@ -36,7 +39,27 @@ type Device struct {
 	clearBytes, tlsBytes, otherBytes uint64
 	clearApps                        map[string]bool
 	findingAt                        map[findingKey]int // index in Findings
+	dropped                          Dropped
+	// overNames and overIPs tell apart (up to maxSeen) the names and
+	// addresses beyond the caps, to count them.
+	overNames map[string]struct{}
+	overIPs   map[netip.Addr]struct{}
 }
+
+// Dropped counts what the caps on memory left out of a report (see
+// Options and the caps of this package), so that a story on a huge or
+// hostile capture says what it does not tell. Counts of names and
+// addresses stop at 4,096 beyond their cap, of devices at 65,536.
+type Dropped struct {
+	Devices  int `json:"devices,omitempty"`  // devices not followed
+	Events   int `json:"events,omitempty"`   // events not kept
+	Names    int `json:"names,omitempty"`    // names not shown
+	IPs      int `json:"ips,omitempty"`      // addresses not shown
+	Findings int `json:"findings,omitempty"` // distinct findings not kept
+}
+
+// any reports whether anything was left out.
+func (x Dropped) any() bool { return x != Dropped{} }
 
 // findingKey tells repeats of a finding apart (see Device.find).
 type findingKey struct{ kind, key string }
@@ -102,13 +125,18 @@ func (d *Device) received(num uint32) {
 }
 
 func (d *Device) addIP(a netip.Addr) {
-	if !a.IsValid() || a.IsUnspecified() {
+	if !a.IsValid() || a.IsUnspecified() || d.hasIP(a) {
 		return
 	}
-	for _, x := range d.ips {
-		if x == a {
-			return
+	if len(d.ips) >= maxIPs {
+		if d.overIPs == nil {
+			d.overIPs = map[netip.Addr]struct{}{}
 		}
+		if len(d.overIPs) < maxSeen {
+			d.overIPs[a] = struct{}{}
+		}
+		d.dropped.IPs = len(d.overIPs)
+		return
 	}
 	d.ips = append(d.ips, a)
 	d.IPs = append(d.IPs, a.String())
@@ -116,6 +144,16 @@ func (d *Device) addIP(a netip.Addr) {
 
 func (d *Device) addName(n string) {
 	if n == "" || d.names[n] {
+		return
+	}
+	if len(d.Names) >= maxNames {
+		if d.overNames == nil {
+			d.overNames = map[string]struct{}{}
+		}
+		if len(d.overNames) < maxSeen {
+			d.overNames[n] = struct{}{}
+		}
+		d.dropped.Names = len(d.overNames)
 		return
 	}
 	d.names[n] = true

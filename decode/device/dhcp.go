@@ -81,7 +81,9 @@ func (b *Builder) dhcpPacket(src *Device, p *decode.Packet) {
 	}
 	if m.Type == dhcp.ACK && m.YourIP.IsValid() && !m.YourIP.IsUnspecified() {
 		client.addIP(m.YourIP)
-		b.byIP[m.YourIP] = client
+		if b.roomForAddress(m.YourIP) {
+			b.byIP[m.YourIP] = client
+		}
 		pr.Lease = fmt.Sprintf("%s from %s at %s for %s", m.YourIP, e.Server, e.Time.Format("15:04:05"), m.LeaseTime)
 		if e.Router != "" {
 			pr.Gateway = e.Router
@@ -93,6 +95,9 @@ func (b *Builder) dhcpPacket(src *Device, p *decode.Packet) {
 	if first, ok := b.dhcp.leases[m.XID]; ok && first.Device == client.Key {
 		e.Summary += fmt.Sprintf(" (same exchange as %s at %s)", first.Message, first.Time.Format("15:04:05.000"))
 	} else {
+		if len(b.dhcp.leases) >= maxLeases {
+			clear(b.dhcp.leases) // exchanges long done; a new one starts afresh
+		}
 		b.dhcp.leases[m.XID] = e
 	}
 	b.add(client, e)

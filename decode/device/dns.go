@@ -123,7 +123,9 @@ func (b *Builder) dnsMessage(src *Device, p *decode.Packet, f *decode.Flow, m *d
 	if asker != nil {
 		for _, rr := range m.Answers {
 			if rr.Addr.IsValid() && (rr.Type == 1 || rr.Type == 28) {
-				asker.resolved[rr.Addr.Unmap()] = e.Query
+				if len(asker.resolved) < maxResolved {
+					asker.resolved[rr.Addr.Unmap()] = e.Query
+				}
 			}
 		}
 	}

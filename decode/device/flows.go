@@ -52,7 +52,7 @@ func (b *Builder) newFlowState(src *Device, p *decode.Packet, f *decode.Flow) *f
 	if fs.dev == nil {
 		return fs
 	}
-	if !wantsConnEvent(p, f) {
+	if !wantsConnEvent(p, f) || !b.roomForEvent(fs.dev) {
 		return fs
 	}
 	kind := KindUDP

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -13,6 +14,10 @@ import (
 // Report is every device of a capture with its story.
 type Report struct {
 	Devices []*Device `json:"devices"`
+	// Dropped counts what the caps on memory left out, all devices
+	// together; nil when nothing was. Notes say it in words.
+	Dropped *Dropped `json:"dropped,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
 }
 
 // Finish closes what is still open (HTTP streams, connection numbers,
@@ -43,7 +48,71 @@ func (b *Builder) Report() Report {
 		r.Devices = append(r.Devices, d)
 	}
 	sumUpAll(r.Devices)
+	r.Dropped, r.Notes = b.droppedTotals(r.Devices)
 	return r
+}
+
+// droppedTotals adds up what the caps left out, and says it.
+func (b *Builder) droppedTotals(devs []*Device) (*Dropped, []string) {
+	t := b.dropped
+	for _, d := range devs {
+		t.Names += d.dropped.Names
+		t.IPs += d.dropped.IPs
+		t.Findings += d.dropped.Findings
+	}
+	if !t.any() {
+		return nil, nil
+	}
+	var notes []string
+	if t.Devices > 0 {
+		notes = append(notes, fmt.Sprintf("Only the first %s devices are followed: %s more were seen and not told.",
+			count(b.opts.MaxDevices), atLeast(t.Devices, maxUnseen)))
+	}
+	if t.Events > 0 {
+		notes = append(notes, fmt.Sprintf("%s events were left out of the timelines (at most %s in all, %s per device).",
+			count(t.Events), count(b.opts.MaxEvents), count(b.opts.MaxDeviceEvents)))
+	}
+	if t.Names+t.IPs+t.Findings > 0 {
+		notes = append(notes, fmt.Sprintf("Devices with more than %d names, %d addresses or %d findings show the first ones (%s left out).",
+			maxNames, maxIPs, maxFindings, droppedWords(Dropped{Names: t.Names, IPs: t.IPs, Findings: t.Findings})))
+	}
+	return &t, notes
+}
+
+// droppedWords lists the counts of x that are not zero; names and
+// addresses are counted up to maxSeen.
+func droppedWords(x Dropped) string {
+	var parts []string
+	add := func(n int, one, many string) {
+		switch {
+		case n == 1:
+			parts = append(parts, "1 "+one)
+		case n > 1:
+			parts = append(parts, count(n)+" "+many)
+		}
+	}
+	add(x.Events, "event", "events")
+	add(x.Names, "name", "names")
+	add(x.IPs, "address", "addresses")
+	add(x.Findings, "finding", "findings")
+	return strings.Join(parts, ", ")
+}
+
+// count writes n with thousands separated by commas.
+func count(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// atLeast words a count that stops at limit.
+func atLeast(n, limit int) string {
+	if n >= limit {
+		return "at least " + count(n)
+	}
+	return count(n)
 }
 
 // sumUpAll sums up devices on two goroutines, half of their events each:
@@ -89,6 +158,12 @@ func (d *Device) sumUp() {
 	d.Profile.LookedUp = d.lookedUp()
 	d.Profile.Peers = d.peers()
 	d.Summary = d.summarize()
+	d.Dropped = nil
+	if d.dropped.any() {
+		x := d.dropped
+		d.Dropped = &x
+		d.Summary = append(d.Summary, "Its story is cut short to bound memory: "+droppedWords(x)+" left out.")
+	}
 	if d.Names == nil {
 		d.Names = []string{}
 	}
@@ -112,10 +187,10 @@ func byFindingTime(a, b Finding) int { return a.Time.Compare(b.Time) }
 // capture goes on (live timelines). Call it on the builder's goroutine.
 func (b *Builder) Snapshot() Report {
 	r := b.Report()
-	out := Report{Devices: make([]*Device, len(r.Devices))}
+	out := Report{Devices: make([]*Device, len(r.Devices)), Dropped: r.Dropped, Notes: r.Notes}
 	for i, d := range r.Devices {
 		c := *d
-		c.names, c.clearApps, c.ips, c.findingAt = nil, nil, nil, nil
+		c.names, c.clearApps, c.ips, c.findingAt, c.overNames, c.overIPs = nil, nil, nil, nil, nil, nil
 		c.Names, c.IPs, c.Summary = slices.Clone(d.Names), slices.Clone(d.IPs), slices.Clone(d.Summary)
 		c.Profile.DNSServers, c.Profile.Models = slices.Clone(d.Profile.DNSServers), slices.Clone(d.Profile.Models)
 		c.Profile.LookedUp, c.Profile.Peers = slices.Clone(d.Profile.LookedUp), slices.Clone(d.Profile.Peers)
@@ -248,6 +323,12 @@ func listCap(items []string, n int) string {
 func (r Report) Markdown() string {
 	var b strings.Builder
 	b.WriteString("# thingsniff device report\n\n")
+	for _, n := range r.Notes {
+		b.WriteString("> " + n + "\n")
+	}
+	if len(r.Notes) > 0 {
+		b.WriteString("\n")
+	}
 	for _, d := range r.Devices {
 		title := d.Key
 		if len(d.Names) > 0 {
