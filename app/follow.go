@@ -198,11 +198,18 @@ func FollowChunks(ctx context.Context, l *Loaded, f decode.Flow, emit stream.Emi
 	return nil
 }
 
+// followBodyBudget caps the bodies one followed HTTP flow keeps, all its
+// messages together: a flow of many compressed bodies would otherwise
+// unpack to many times the capture's size.
+const followBodyBudget = 256 << 20
+
 // HTTPMessages parses the HTTP messages of TCP flow f of l, in the order
-// they complete; each keeps up to httpmsg.DefaultMaxBody body bytes.
+// they complete; each keeps up to httpmsg.DefaultMaxBody body bytes, and
+// all together up to 256 MB (Message.BodyLimited marks a body cut by it).
 func HTTPMessages(ctx context.Context, l *Loaded, f decode.Flow) ([]*httpmsg.Message, error) {
 	var msgs []*httpmsg.Message
-	conv := httpmsg.NewConversation(httpmsg.Config{}, func(m *httpmsg.Message) error {
+	cfg := httpmsg.Config{Budget: stream.NewBudget(followBodyBudget)}
+	conv := httpmsg.NewConversation(cfg, func(m *httpmsg.Message) error {
 		msgs = append(msgs, m)
 		return nil
 	})

@@ -147,6 +147,9 @@ func httpLines(msgs []*httpmsg.Message) []httpLine {
 		if m.BodyError != "" {
 			add(hlNote, "["+m.BodyError+"; shown as sent]")
 		}
+		if m.BodyLimited {
+			add(hlNote, "[body cut: this flow's bodies together reached the memory kept for one stream]")
+		}
 	}
 	return out
 }
