@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,6 +38,9 @@ func runChild(kind, file string) (result, error) {
 	}
 	if f, ok := extraChildren[kind]; ok {
 		return f(file)
+	}
+	if command, ok := strings.CutPrefix(kind, "cli:"); ok {
+		return runCLI(command, file)
 	}
 	return result{}, fmt.Errorf("unknown measurement %q", kind)
 }

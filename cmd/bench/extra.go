@@ -10,4 +10,5 @@ var extraChildren = map[string]func(file string) (result, error){
 func extra(dir string) {
 	benchIoTReport()
 	benchFollow(dir)
+	benchHostile(dir)
 }

@@ -37,6 +37,7 @@ func main() {
 	file := flag.String("file", "", "internal: the capture a child measures")
 	cpuProfile := flag.String("cpuprofile", "", "with -child: write a CPU profile of the measurement to this file")
 	memProfile := flag.String("memprofile", "", "with -child: write a heap profile at the end of the measurement to this file")
+	hostileOnly := flag.Bool("hostile", false, "only the hostile captures")
 	flag.Parse()
 	if *child != "" {
 		if *memProfile == "" {
@@ -55,6 +56,14 @@ func main() {
 		}
 		res.PeakRSS, res.CPUSeconds = peakRSS(), cpuSeconds()
 		json.NewEncoder(os.Stdout).Encode(res)
+		return
+	}
+	if *hostileOnly {
+		if err := os.MkdirAll(*dir, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		benchHostile(*dir)
 		return
 	}
 	if err := run(*dir, *packets); err != nil {
