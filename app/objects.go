@@ -333,6 +333,7 @@ func (s *objectScan) finishFile(of *objFile, m *httpmsg.Message, obj *HTTPObject
 	}
 	obj.SavedAs, obj.Size = of.name, of.n
 }
+
 // contentCoded reports whether a Content-Encoding value names a coding
 // other than identity.
 func contentCoded(v string) bool {

@@ -175,7 +175,9 @@ func (h *hostile) bodies(n int) {
 		return []byte("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " +
 			strconv.Itoa(length) + "\r\n\r\n")
 	}
-	get := func(i int) []byte { return []byte("GET /file/" + strconv.Itoa(i) + " HTTP/1.1\r\nHost: files.test\r\n\r\n") }
+	get := func(i int) []byte {
+		return []byte("GET /file/" + strconv.Itoa(i) + " HTTP/1.1\r\nHost: files.test\r\n\r\n")
+	}
 	// Each connection: handshake, request, response head.
 	sent := make([]uint32, n+1)
 	for i := range n + 1 {
