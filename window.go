@@ -19,6 +19,9 @@ func runWindow(args []string) error {
 	if len(args) > 1 {
 		return fmt.Errorf("open %q: the window opens one capture at a time; try `thingsniff help`", args[1])
 	}
+	if err := displayProblem(); err != nil {
+		return err
+	}
 	debug.SetGCPercent(app.GCPercent)
 	a := fyneapp.NewWithID("io.thingsniff.app")
 	icon := fyne.NewStaticResource("thingsniff.png", assets.Icon())
