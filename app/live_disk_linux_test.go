@@ -9,8 +9,8 @@ import (
 )
 
 // A full disk mid-capture (a 256 KiB tmpfs): the helper stops with a
-// message that says the disk is full, and the file keeps every packet it
-// said it had written.
+// message that says the disk is full, and the file holds exactly the
+// packets it said it had written, and reads to its end.
 func TestLiveFullDisk(t *testing.T) {
 	needTestNetwork(t)
 	bin := buildThingsniff(t)
@@ -38,7 +38,7 @@ func TestLiveFullDisk(t *testing.T) {
 	}
 	written := h.last().Written
 	recs, rerr := readAll(t, out)
-	if uint64(len(recs)) < written || written == 0 {
+	if uint64(len(recs)) != written || written == 0 || rerr != nil {
 		t.Errorf("the file holds %d packets (%v); the helper reported %d written", len(recs), rerr, written)
 	}
 	t.Logf("helper said: %s; %d reported written, %d in the file", msg, written, len(recs))

@@ -14,14 +14,37 @@ import (
 // blocks. Output is buffered; call Flush.
 type PcapngWriter struct {
 	w      *bufio.Writer
+	out    countingWriter
 	ifaces int
 	hdr    [28]byte
+	// ends holds where each packet still in the buffer ends in the
+	// output, so that Delivered can tell which reached it; delivered
+	// counts those that did.
+	ends      []int64
+	delivered uint64
+	lastEnd   int64
+	headerEnd int64 // where the section and interface blocks end
+}
+
+// countingWriter counts the bytes its writer took, even from a write that
+// failed part way.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // NewPcapngWriter writes the section header and one interface description
 // block per entry of ifaces; WritePacket's iface indexes ifaces.
 func NewPcapngWriter(w io.Writer, ifaces []Interface) (*PcapngWriter, error) {
-	pw := &PcapngWriter{w: bufio.NewWriterSize(w, 256<<10), ifaces: len(ifaces)}
+	pw := &PcapngWriter{ifaces: len(ifaces)}
+	pw.out.w = w
+	pw.w = bufio.NewWriterSize(&pw.out, 256<<10)
 	var shb [28]byte
 	binary.LittleEndian.PutUint32(shb[0:], blockSHB)
 	binary.LittleEndian.PutUint32(shb[4:], 28)
@@ -37,6 +60,7 @@ func NewPcapngWriter(w io.Writer, ifaces []Interface) (*PcapngWriter, error) {
 	if _, err := pw.w.Write(nil); err != nil {
 		return nil, fmt.Errorf("write pcapng header: %w", err)
 	}
+	pw.headerEnd = pw.out.n + int64(pw.w.Buffered())
 	return pw, nil
 }
 
@@ -113,6 +137,8 @@ func (pw *PcapngWriter) WritePacket(iface uint16, timeNs int64, data []byte, ori
 	if _, err := pw.w.Write(tail[:padded-n+4]); err != nil {
 		return fmt.Errorf("write packet: %w", err)
 	}
+	// Everything handed over so far is in the output or in the buffer.
+	pw.ends = append(pw.ends, pw.out.n+int64(pw.w.Buffered()))
 	return nil
 }
 
@@ -122,6 +148,23 @@ func (pw *PcapngWriter) Flush() error {
 		return fmt.Errorf("flush pcapng: %w", err)
 	}
 	return nil
+}
+
+// Delivered reports how many packets have reached the underlying writer
+// whole, and where the last of them ends there: after a failed write,
+// what the output holds (a full disk takes part of a buffer).
+func (pw *PcapngWriter) Delivered() (packets uint64, end int64) {
+	if pw.lastEnd == 0 && pw.out.n >= pw.headerEnd {
+		pw.lastEnd = pw.headerEnd
+	}
+	k := 0
+	for k < len(pw.ends) && pw.ends[k] <= pw.out.n {
+		pw.lastEnd = pw.ends[k]
+		k++
+	}
+	pw.delivered += uint64(k)
+	pw.ends = append(pw.ends[:0], pw.ends[k:]...)
+	return pw.delivered, pw.lastEnd
 }
 
 // PcapWriter writes classic pcap with nanosecond timestamps, little-endian,

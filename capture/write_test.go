@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"encoding/binary"
+	"syscall"
 	"testing"
 
 	"github.com/gopacket/gopacket/layers"
@@ -168,4 +169,57 @@ func flushAndOpen(t *testing.T, flush func() error, written func() []byte, name 
 	}
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// fullDisk takes bytes up to its room, then fails as a full disk does,
+// keeping what fitted of the write that failed.
+type fullDisk struct {
+	bytes.Buffer
+	room int
+}
+
+func (d *fullDisk) Write(p []byte) (int, error) {
+	n := min(len(p), d.room-d.Len())
+	d.Buffer.Write(p[:n])
+	if n < len(p) {
+		return n, syscall.ENOSPC
+	}
+	return n, nil
+}
+
+// A full disk takes part of a flush: Delivered counts the packets that
+// reached it whole, and the output cut back to where they end reads to
+// its end with exactly those packets.
+func TestPcapngWriterDeliveredOnAFullDisk(t *testing.T) {
+	for _, room := range []int{100, 5000, 12345, 40000} {
+		disk := &fullDisk{room: room}
+		w, err := NewPcapngWriter(disk, []Interface{{LinkType: layers.LinkTypeEthernet, Name: "eth0"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 1000 {
+			if err := w.WritePacket(0, int64(i), pkt(60+i%50, byte(i)), 0); err != nil {
+				break
+			}
+		}
+		if err := w.Flush(); err == nil {
+			t.Fatalf("room %d: the flush succeeded", room)
+		}
+		packets, end := w.Delivered()
+		if end > int64(disk.Len()) {
+			t.Fatalf("room %d: the last whole packet ends at %d, past the %d bytes written", room, end, disk.Len())
+		}
+		if end == 0 {
+			if room >= 100 && disk.Len() >= 100 {
+				// The headers fit (they take 52 bytes): end is after them.
+				t.Errorf("room %d: no end given though the headers were written", room)
+			}
+			continue
+		}
+		c := flushAndOpen(t, func() error { return nil }, func() []byte { return disk.Bytes()[:end] }, "full.pcapng")
+		frames, err := drain(t, c)
+		if err != nil || uint64(len(frames)) != packets {
+			t.Errorf("room %d: the cut output holds %d packets (%v); Delivered said %d", room, len(frames), err, packets)
+		}
+	}
 }

@@ -105,6 +105,14 @@ func helper(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	st, err := h.Run(ctx, w, RunOptions{Count: *count, Duration: *duration,
 		StatsInterval: *statsEvery, FlushInterval: *flushEvery, Stats: stderr})
+	if f, ok := w.(*os.File); ok && err != nil && *out != "-" && st.end > 0 {
+		// A write failed part way (a full disk): cut the file back to its
+		// last whole packet, so that it reads to the end and holds the
+		// packets the summary counts.
+		if terr := f.Truncate(st.end); terr != nil {
+			err = fmt.Errorf("%w; cutting the file back to its last whole packet failed too: %v", err, terr)
+		}
+	}
 	fmt.Fprintf(stderr, "%s to %s\n", st.Summary(), name)
 	if err != nil {
 		return err

@@ -111,6 +111,10 @@ func TestRunWritesEveryPacket(t *testing.T) {
 	if st.Written != n || !st.Final {
 		t.Errorf("stats %+v, want %d written", st, n)
 	}
+	if st.end != int64(out.Len()) {
+		t.Errorf("the last packet ends at %d, the output at %d", st.end, out.Len())
+	}
+	st.end = 0 // not on the counter line
 	if last, ok := ParseStats(strings.TrimSpace(stats.String())); !ok || last != st {
 		t.Errorf("counter line %q, want %+v", stats.String(), st)
 	}

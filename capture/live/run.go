@@ -90,10 +90,13 @@ func (h *Handle) Run(ctx context.Context, w io.Writer, ro RunOptions) (Stats, er
 		if written == st.Written {
 			return nil
 		}
-		if err := pw.Flush(); err != nil {
+		err := pw.Flush()
+		// What reached the output, also when the write failed part way
+		// (a full disk takes some of the buffer).
+		st.Written, st.end = pw.Delivered()
+		if err != nil {
 			return fmt.Errorf("capture on %q: write output after %d packets: %w", h.name, st.Written, err)
 		}
-		st.Written = written
 		return nil
 	}
 	report := func(final bool) {
@@ -129,6 +132,7 @@ func (h *Handle) Run(ctx context.Context, w io.Writer, ro RunOptions) (Stats, er
 		switch {
 		case err == nil:
 			if err := pw.WritePacket(0, ci.Timestamp.UnixNano(), data, uint32(ci.Length)); err != nil {
+				st.Written, st.end = pw.Delivered()
 				runErr = fmt.Errorf("capture on %q: write output after %d packets: %w", h.name, st.Written, err)
 				break
 			}

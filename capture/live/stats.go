@@ -18,6 +18,10 @@ type Stats struct {
 	Written   uint64
 	// Final is set on the last line of a capture.
 	Final bool
+	// end is where the last packet written ends in the output (the
+	// headers' end before any): a file cut by a failed write is cut back
+	// to it.
+	end int64
 }
 
 // statsPrefix starts every counter line.
