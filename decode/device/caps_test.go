@@ -98,3 +98,44 @@ func TestMaxEvents(t *testing.T) {
 		t.Errorf("with 150 events in all: %d kept, dropped %+v", total, r.Dropped)
 	}
 }
+
+// Connections whose events the cap left out are not read for HTTP
+// either; the ones kept are, whole.
+func TestMaxEventsWithHTTP(t *testing.T) {
+	path := hostileFile(t, synth.HostileBodies, 50)
+	r := reportWith(t, path, device.Options{MaxDeviceEvents: 30})
+	http := 0
+	for _, d := range r.Devices {
+		for _, e := range d.Events {
+			if e.Kind == device.KindHTTP {
+				http++
+			}
+		}
+	}
+	if http == 0 || http > 30 {
+		t.Errorf("%d HTTP events under a cap of 30 events a device", http)
+	}
+}
+
+// MaxHTTPFlows bounds the flows parsed at once, not in all: a capture of
+// many HTTP connections, one after another, has every request told.
+func TestMaxHTTPFlowsIsAtOnce(t *testing.T) {
+	path := mixFile(t, 20_000, 3)
+	want := httpEvents(reportWith(t, path, device.Options{}))
+	got := httpEvents(reportWith(t, path, device.Options{MaxHTTPFlows: 40}))
+	if want < 50 || got < want*9/10 {
+		t.Errorf("%d HTTP events with 8 flows parsed at once, %d with 4096", got, want)
+	}
+}
+
+func httpEvents(r device.Report) int {
+	n := 0
+	for _, d := range r.Devices {
+		for _, e := range d.Events {
+			if e.Kind == device.KindHTTP {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -20,7 +20,9 @@ func (b *Builder) flowPacket(src *Device, p *decode.Packet, f *decode.Flow) {
 	if fs.dev == nil {
 		return
 	}
-	if len(p.Payload) > 0 {
+	if len(p.Payload) > 0 && fs.conn != nil {
+		// HTTP and TLS tell of a connection in its event: when the cap on
+		// events left that out, they are left out too.
 		b.payload(fs, p, f)
 	}
 	if fs.http != nil {

@@ -248,6 +248,7 @@ func (b *Builder) closeHTTP(h *httpFlow) {
 		return
 	}
 	h.closed = true
+	b.httpFlows-- // MaxHTTPFlows counts the flows open at once
 	_ = b.flushRuns(h)
 	_ = h.r.Close()
 	_ = h.conv.Close()
