@@ -3,8 +3,6 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -28,30 +26,11 @@ const hang = 5 * time.Minute
 // gzipped when gz is set.
 func writeHostile(t *testing.T, dir, kind string, n int, gz bool) string {
 	t.Helper()
-	name := fmt.Sprintf("%s-%d.pcap", kind, n)
+	path := filepath.Join(dir, fmt.Sprintf("%s-%d.pcap", kind, n))
 	if gz {
-		name += ".gz"
+		path += ".gz"
 	}
-	path := filepath.Join(dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	bw := bufio.NewWriter(f)
-	var w io.Writer = bw
-	var zw *gzip.Writer
-	if gz {
-		zw = gzip.NewWriter(bw)
-		w = zw
-	}
-	if err := synth.Hostile(w, kind, n); err != nil {
-		t.Fatal(err)
-	}
-	if zw != nil {
-		zw.Close()
-	}
-	if err := bw.Flush(); err != nil {
+	if err := synth.WriteHostileFile(path, kind, n); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -193,10 +193,8 @@ func (s *objectScan) body(id uint32, st *objFlow, m *httpmsg.Message, b []byte) 
 	if !seen {
 		// Name, host and path are known from the head; size and last
 		// packet are not yet.
-		probe := *m
-		probe.Body = []byte{0}
-		o, _ := httpmsg.ObjectOf(&probe)
-		o.Message, o.Size, o.Packet = m, 0, 0
+		o := objectOfHead(m)
+		o.Size, o.Packet = 0, 0
 		if s.choose != nil && !s.choose(HTTPObject{Flow: id, Object: o}) {
 			st.files[m] = nil
 			return
@@ -220,15 +218,34 @@ func (s *objectScan) body(id uint32, st *objFlow, m *httpmsg.Message, b []byte) 
 	}
 }
 
-// write appends b to the object's file, opening it again if it was closed
-// to spare file descriptors.
+// objectOfHead is the object m's head describes, whatever its body holds
+// (none yet, or none kept).
+func objectOfHead(m *httpmsg.Message) httpmsg.Object {
+	probe := *m
+	probe.Body = []byte{0}
+	o, _ := httpmsg.ObjectOf(&probe)
+	o.Message = m
+	return o
+}
+
+// reopen opens the object's file again if it was closed to spare file
+// descriptors.
+func (s *objectScan) reopen(of *objFile) error {
+	if of.f != nil {
+		return nil
+	}
+	f, err := s.saver.Open(of.name)
+	if err != nil {
+		return err
+	}
+	s.opened(of, f)
+	return nil
+}
+
+// write appends b to the object's file.
 func (s *objectScan) write(of *objFile, b []byte) error {
-	if of.f == nil {
-		f, err := s.saver.Open(of.name)
-		if err != nil {
-			return err
-		}
-		s.opened(of, f)
+	if err := s.reopen(of); err != nil {
+		return err
 	}
 	s.writes++
 	of.used = s.writes
@@ -291,10 +308,7 @@ func (s *objectScan) done(id uint32, st *objFlow, m *httpmsg.Message) error {
 		return nil
 	}
 	if !ok {
-		probe := *m
-		probe.Body = []byte{0}
-		o, _ = httpmsg.ObjectOf(&probe)
-		o.Message = m
+		o = objectOfHead(m)
 	}
 	obj := HTTPObject{Flow: id, Object: o}
 	obj.Size = int64(len(m.Body))
@@ -347,12 +361,8 @@ func contentCoded(v string) bool {
 
 // rewrite replaces a file's content with body.
 func (s *objectScan) rewrite(of *objFile, body []byte) error {
-	if of.f == nil {
-		f, err := s.saver.Open(of.name)
-		if err != nil {
-			return err
-		}
-		s.opened(of, f)
+	if err := s.reopen(of); err != nil {
+		return err
 	}
 	if err := of.f.Truncate(0); err != nil {
 		return fmt.Errorf("write %q: %w", of.name, err)

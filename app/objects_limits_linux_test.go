@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,16 +63,9 @@ func TestExportSkipsAnObjectThatCannotBeSaved(t *testing.T) {
 func TestExportManyOpenBodiesUnderAFileLimit(t *testing.T) {
 	const bodies = 300
 	path := filepath.Join(t.TempDir(), "bodies.pcap")
-	f, err := os.Create(path)
-	if err != nil {
+	if err := synth.WriteHostileFile(path, synth.HostileBodies, bodies); err != nil {
 		t.Fatal(err)
 	}
-	w := bufio.NewWriter(f)
-	if err := synth.Hostile(w, synth.HostileBodies, bodies); err != nil {
-		t.Fatal(err)
-	}
-	w.Flush()
-	f.Close()
 
 	var old syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &old); err != nil {

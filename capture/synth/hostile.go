@@ -1,10 +1,14 @@
 package synth
 
 import (
+	"bufio"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -34,6 +38,47 @@ func HostileKinds() []string { return []string{HostileMACs, HostileFlows, Hostil
 
 // hostileStart is the first timestamp of every hostile capture.
 var hostileStart = time.Date(2025, time.January, 6, 9, 0, 0, 0, time.UTC)
+
+// WriteHostileFile writes the hostile capture kind with n units to a new
+// file at path, gzipped when the path ends in .gz.
+func WriteHostileFile(path, kind string, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write hostile capture: %w", err)
+	}
+	if err := WriteHostile(f, kind, n, strings.HasSuffix(path, ".gz")); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write hostile capture: %w", err)
+	}
+	return nil
+}
+
+// WriteHostile writes Hostile to w through a buffer, gzipped when gz is
+// set (the harm of a body is then in what it expands to).
+func WriteHostile(w io.Writer, kind string, n int, gz bool) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	var out io.Writer = bw
+	var zw *gzip.Writer
+	if gz {
+		zw = gzip.NewWriter(bw)
+		out = zw
+	}
+	if err := Hostile(out, kind, n); err != nil {
+		return err
+	}
+	if zw != nil {
+		if err := zw.Close(); err != nil {
+			return fmt.Errorf("write hostile capture: %w", err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write hostile capture: %w", err)
+	}
+	return nil
+}
 
 // Hostile writes the hostile capture kind with n units (devices, flows or
 // bodies) as pcap to w.
@@ -137,15 +182,19 @@ func (h *hostile) tcp(p pair, fromClient bool, sport, dport uint16, seq, ack uin
 	h.emit(eth(src, dst, layers.EthernetTypeIPv4), ip, t, gopacket.Payload(payload))
 }
 
-func (h *hostile) flows(n int) {
-	cmac, cip := unit(1)
+// connection returns connection i's client and server and the client's
+// port. Ports repeat after 60,000 connections; the client's address moves
+// on then, so that every connection stays its own.
+func connection(i int) (pair, uint16) {
+	cmac, _ := unit(1)
 	smac, sip := unit(2)
-	p := pair{cmac: cmac, smac: smac, cip: cip, sip: sip}
+	cip := net.IP{10, 1, byte(i / 60000 >> 8), byte(i / 60000)}
+	return pair{cmac: cmac, smac: smac, cip: cip, sip: sip}, uint16(1024 + i%60000)
+}
+
+func (h *hostile) flows(n int) {
 	for i := range n {
-		// Ports repeat after 60,000 flows; the client address moves on so
-		// that every flow stays its own.
-		p.cip = net.IP{10, 1, byte(i / 60000 >> 8), byte(i / 60000)}
-		sport := uint16(1024 + i%60000)
+		p, sport := connection(i)
 		isn := uint32(i) * 7919
 		h.tcp(p, true, sport, 80, isn, 0, "S", nil)
 		h.tcp(p, false, sport, 80, 0, isn+1, "RA", nil)
@@ -156,21 +205,12 @@ func (h *hostile) flows(n int) {
 const bodyRounds = 3
 
 func (h *hostile) bodies(n int) {
-	cmac, cip := unit(1)
-	smac, sip := unit(2)
-	p := pair{cmac: cmac, smac: smac, cip: cip, sip: sip}
 	chunk := make([]byte, 1400)
 	for i := range chunk {
 		chunk[i] = byte('a' + i%26)
 	}
-	port := func(i int) uint16 { return uint16(1024 + i%60000) }
 	cliSeq := func(i int) uint32 { return uint32(i) * 104729 }
 	srvSeq := func(i int) uint32 { return uint32(i)*7919 + 1<<30 }
-	client := func(i int) pair {
-		q := p
-		q.cip = net.IP{10, 1, byte(i / 60000 >> 8), byte(i / 60000)}
-		return q
-	}
 	head := func(length int) []byte {
 		return []byte("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " +
 			strconv.Itoa(length) + "\r\n\r\n")
@@ -179,9 +219,10 @@ func (h *hostile) bodies(n int) {
 		return []byte("GET /file/" + strconv.Itoa(i) + " HTTP/1.1\r\nHost: files.test\r\n\r\n")
 	}
 	// Each connection: handshake, request, response head.
-	sent := make([]uint32, n+1)
+	// sent and acked are where each server's and client's next byte goes.
+	sent, acked := make([]uint32, n+1), make([]uint32, n+1)
 	for i := range n + 1 {
-		q, sp := client(i), port(i)
+		q, sp := connection(i)
 		c, s := cliSeq(i), srvSeq(i)
 		h.tcp(q, true, sp, 80, c, 0, "S", nil)
 		h.tcp(q, false, sp, 80, s, c+1, "SA", nil)
@@ -192,18 +233,19 @@ func (h *hostile) bodies(n int) {
 			length = len(chunk)
 		}
 		hd := head(length)
-		h.tcp(q, false, sp, 80, s+1, c+1+uint32(len(req)), "PA", hd)
+		acked[i] = c + 1 + uint32(len(req))
+		h.tcp(q, false, sp, 80, s+1, acked[i], "PA", hd)
 		sent[i] = s + 1 + uint32(len(hd))
 	}
 	// The unfinished bodies, a few segments each, interleaved.
 	for range bodyRounds {
 		for i := range n {
-			q, sp := client(i), port(i)
-			h.tcp(q, false, sp, 80, sent[i], cliSeq(i)+1+uint32(len(get(i))), "A", chunk)
+			q, sp := connection(i)
+			h.tcp(q, false, sp, 80, sent[i], acked[i], "A", chunk)
 			sent[i] += uint32(len(chunk))
 		}
 	}
 	// The one complete object, last.
-	q, sp := client(n), port(n)
-	h.tcp(q, false, sp, 80, sent[n], cliSeq(n)+1+uint32(len(get(n))), "PA", chunk)
+	q, sp := connection(n)
+	h.tcp(q, false, sp, 80, sent[n], acked[n], "PA", chunk)
 }

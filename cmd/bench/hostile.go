@@ -1,7 +1,6 @@
 package main
 
 import (
-	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
@@ -66,16 +65,7 @@ func benchHostile(dir string) {
 		hostileFiles, hostileRounds)
 	for _, h := range hostileCases() {
 		path := h.file(dir)
-		err := ensure(path, func(w io.Writer) error {
-			if !h.gz {
-				return synth.Hostile(w, h.kind, h.n)
-			}
-			zw := gzip.NewWriter(w)
-			if err := synth.Hostile(zw, h.kind, h.n); err != nil {
-				return err
-			}
-			return zw.Close()
-		})
+		err := ensure(path, func(w io.Writer) error { return synth.WriteHostile(w, h.kind, h.n, h.gz) })
 		if err != nil {
 			fmt.Println("  ", err)
 			continue

@@ -300,13 +300,7 @@ func (b *Builder) roomForDevice(key string) bool {
 	if len(b.order) < b.opts.MaxDevices {
 		return true
 	}
-	if b.unseen == nil {
-		b.unseen = map[string]struct{}{}
-	}
-	if _, ok := b.unseen[key]; !ok && len(b.unseen) < maxUnseen {
-		b.unseen[key] = struct{}{}
-	}
-	b.dropped.Devices = len(b.unseen)
+	b.dropped.Devices = countApart(&b.unseen, key, maxUnseen)
 	return false
 }
 

@@ -1,8 +1,6 @@
 package device_test
 
 import (
-	"bufio"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,26 +13,10 @@ import (
 func hostileFile(tb testing.TB, kind string, n int) string {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), kind+".pcap")
-	f, err := os.Create(path)
-	if err != nil {
+	if err := synth.WriteHostileFile(path, kind, n); err != nil {
 		tb.Fatal(err)
 	}
-	w := bufio.NewWriter(f)
-	if err := synth.Hostile(w, kind, n); err != nil {
-		tb.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		tb.Fatal(err)
-	}
-	f.Close()
 	return path
-}
-
-func reportWith(tb testing.TB, path string, opts device.Options) device.Report {
-	b := device.NewBuilder(opts)
-	eng := loadFile(tb, path, b)
-	b.Finish(eng.Flow)
-	return b.Report()
 }
 
 // More MACs than the cap: the first are followed, the rest counted and
@@ -104,14 +86,7 @@ func TestMaxEvents(t *testing.T) {
 func TestMaxEventsWithHTTP(t *testing.T) {
 	path := hostileFile(t, synth.HostileBodies, 50)
 	r := reportWith(t, path, device.Options{MaxDeviceEvents: 30})
-	http := 0
-	for _, d := range r.Devices {
-		for _, e := range d.Events {
-			if e.Kind == device.KindHTTP {
-				http++
-			}
-		}
-	}
+	http := len(eventsOf(r, device.KindHTTP))
 	if http == 0 || http > 30 {
 		t.Errorf("%d HTTP events under a cap of 30 events a device", http)
 	}
@@ -121,21 +96,9 @@ func TestMaxEventsWithHTTP(t *testing.T) {
 // many HTTP connections, one after another, has every request told.
 func TestMaxHTTPFlowsIsAtOnce(t *testing.T) {
 	path := mixFile(t, 20_000, 3)
-	want := httpEvents(reportWith(t, path, device.Options{}))
-	got := httpEvents(reportWith(t, path, device.Options{MaxHTTPFlows: 40}))
+	want := len(eventsOf(reportWith(t, path, device.Options{}), device.KindHTTP))
+	got := len(eventsOf(reportWith(t, path, device.Options{MaxHTTPFlows: 40}), device.KindHTTP))
 	if want < 50 || got < want*9/10 {
 		t.Errorf("%d HTTP events with 8 flows parsed at once, %d with 4096", got, want)
 	}
-}
-
-func httpEvents(r device.Report) int {
-	n := 0
-	for _, d := range r.Devices {
-		for _, e := range d.Events {
-			if e.Kind == device.KindHTTP {
-				n++
-			}
-		}
-	}
-	return n
 }

@@ -48,16 +48,9 @@ func TestCorpusARP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := device.NewBuilder(device.Options{})
-		eng := loadFile(t, c.Path, b)
-		b.Finish(eng.Flow)
 		byFrame := map[int]*device.Event{}
-		for _, d := range b.Report().Devices {
-			for _, e := range d.Events {
-				if e.Kind == device.KindARP {
-					byFrame[int(e.Packets[0])] = e
-				}
-			}
+		for _, e := range eventsOf(reportWith(t, c.Path, device.Options{}), device.KindARP) {
+			byFrame[int(e.Packets[0])] = e
 		}
 		why, known := knownARP[c.Local]
 		differ := 0
@@ -120,16 +113,9 @@ func TestCorpusSSDP(t *testing.T) {
 			continue
 		}
 		n += len(frames)
-		b := device.NewBuilder(device.Options{})
-		eng := loadFile(t, c.Path, b)
-		b.Finish(eng.Flow)
 		byFrame := map[int]*device.Event{}
-		for _, d := range b.Report().Devices {
-			for _, e := range d.Events {
-				if e.Kind == device.KindSSDP {
-					byFrame[int(e.Packets[0])] = e
-				}
-			}
+		for _, e := range eventsOf(reportWith(t, c.Path, device.Options{}), device.KindSSDP) {
+			byFrame[int(e.Packets[0])] = e
 		}
 		for _, fr := range frames {
 			e := byFrame[fr]

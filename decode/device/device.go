@@ -129,13 +129,7 @@ func (d *Device) addIP(a netip.Addr) {
 		return
 	}
 	if len(d.ips) >= maxIPs {
-		if d.overIPs == nil {
-			d.overIPs = map[netip.Addr]struct{}{}
-		}
-		if len(d.overIPs) < maxSeen {
-			d.overIPs[a] = struct{}{}
-		}
-		d.dropped.IPs = len(d.overIPs)
+		d.dropped.IPs = countApart(&d.overIPs, a, maxSeen)
 		return
 	}
 	d.ips = append(d.ips, a)
@@ -147,17 +141,23 @@ func (d *Device) addName(n string) {
 		return
 	}
 	if len(d.Names) >= maxNames {
-		if d.overNames == nil {
-			d.overNames = map[string]struct{}{}
-		}
-		if len(d.overNames) < maxSeen {
-			d.overNames[n] = struct{}{}
-		}
-		d.dropped.Names = len(d.overNames)
+		d.dropped.Names = countApart(&d.overNames, n, maxSeen)
 		return
 	}
 	d.names[n] = true
 	d.Names = append(d.Names, n)
+}
+
+// countApart adds k to the set of things left out by a cap, which tells
+// up to limit of them apart, and returns how many it holds.
+func countApart[K comparable](set *map[K]struct{}, k K, limit int) int {
+	if *set == nil {
+		*set = map[K]struct{}{}
+	}
+	if len(*set) < limit {
+		(*set)[k] = struct{}{}
+	}
+	return len(*set)
 }
 
 func (d *Device) hasIP(a netip.Addr) bool {

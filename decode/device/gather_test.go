@@ -17,10 +17,7 @@ func TestGatheredRunsChangeNothing(t *testing.T) {
 	compare := func(t *testing.T, path string) {
 		report := func(gather bool) string {
 			defer device.SetGatherRuns(gather)()
-			b := device.NewBuilder(device.Options{})
-			eng := loadFile(t, path, b)
-			b.Finish(eng.Flow)
-			out, err := json.Marshal(b.Report())
+			out, err := json.Marshal(reportWith(t, path, device.Options{}))
 			if err != nil {
 				t.Fatal(err)
 			}

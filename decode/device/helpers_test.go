@@ -7,6 +7,7 @@ import (
 	"thingsniff/capture"
 	"thingsniff/capture/synth"
 	"thingsniff/decode"
+	"thingsniff/decode/device"
 )
 
 // mixFile writes a generated mix of traffic for a test.
@@ -43,3 +44,26 @@ func loadFile(tb testing.TB, path string, obs decode.Observer) *decode.Engine {
 type observerFunc func(p *decode.Packet, f *decode.Flow)
 
 func (o observerFunc) Observe(p *decode.Packet, f *decode.Flow) { o(p, f) }
+
+// reportWith reads a capture through a builder with opts and returns its
+// report.
+func reportWith(tb testing.TB, path string, opts device.Options) device.Report {
+	tb.Helper()
+	b := device.NewBuilder(opts)
+	eng := loadFile(tb, path, b)
+	b.Finish(eng.Flow)
+	return b.Report()
+}
+
+// eventsOf returns the report's events of one kind, device after device.
+func eventsOf(r device.Report, kind device.Kind) []*device.Event {
+	var out []*device.Event
+	for _, d := range r.Devices {
+		for _, e := range d.Events {
+			if e.Kind == kind {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
