@@ -17,6 +17,7 @@ const (
 const (
 	extServerName        = 0
 	extALPN              = 16
+	extSignatureAlgs     = 13
 	extSupportedVersions = 43
 	extECH               = 0xfe0d
 )
@@ -35,6 +36,11 @@ type ClientHello struct {
 	ALPN []string
 	// CipherSuites is the number of cipher suites offered.
 	CipherSuites int
+	// Suites lists the cipher suites offered, in order (TLS hellos only).
+	Suites []uint16
+	// SignatureAlgorithms lists the signature_algorithms extension's
+	// values in the client's order; nil when absent.
+	SignatureAlgorithms []uint16
 	// Extensions lists the extension numbers in order.
 	Extensions []uint16
 	// ECH is true when an encrypted_client_hello extension is present
@@ -137,6 +143,7 @@ func ParseClientHello(body []byte) (ClientHello, error) {
 	r.vec8("session id")
 	suites := r.vec16("cipher suites")
 	c.CipherSuites = len(suites) / 2
+	c.Suites = uint16s(suites)
 	r.vec8("compression methods")
 	if r.err != nil {
 		return c, fmt.Errorf("tls: client hello: %w", r.err)
@@ -184,6 +191,8 @@ func ParseClientHello(body []byte) (ClientHello, error) {
 			for i := 0; i+1 < len(v); i += 2 {
 				c.SupportedVersions = append(c.SupportedVersions, Version(binary.BigEndian.Uint16(v[i:])))
 			}
+		case extSignatureAlgs:
+			c.SignatureAlgorithms = uint16s(e.vec16("signature algorithms"))
 		case extECH:
 			c.ECH = true
 		}
@@ -195,6 +204,15 @@ func ParseClientHello(body []byte) (ClientHello, error) {
 		return c, fmt.Errorf("tls: client hello: %w", exts.err)
 	}
 	return c, nil
+}
+
+// uint16s reads b as big-endian 16-bit values (an odd last byte is left).
+func uint16s(b []byte) []uint16 {
+	out := make([]uint16, 0, len(b)/2)
+	for i := 0; i+1 < len(b); i += 2 {
+		out = append(out, binary.BigEndian.Uint16(b[i:]))
+	}
+	return out
 }
 
 // countVec16 counts the entries of a list of (skip-byte header, 2-byte
