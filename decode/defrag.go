@@ -125,5 +125,6 @@ func (p *Parser) decodeTransport(data []byte, proto layers.IPProtocol, out *Pack
 	}
 	out.Fragment = false
 	out.PayloadLen = len(out.Payload)
+	out.WireLen = out.PayloadLen
 	out.Proto = appProto(out)
 }

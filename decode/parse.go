@@ -59,6 +59,13 @@ type Header struct {
 	ICMPID, ICMPSq uint16
 	// PayloadLen is the length of Packet.Payload.
 	PayloadLen int
+	// WireLen is the TCP or UDP payload's length as the IP header gives
+	// it: what was sent, though a snap length may have kept less of it
+	// (then WireLen > PayloadLen). PayloadLen where no header says more.
+	WireLen int
+	// IPLen is the outer IP packet's length from its header (IPv4 total
+	// length, IPv6 payload length + 40), as tshark's ip.len; 0 without IP.
+	IPLen int
 	Proto      Proto
 
 	// Filled by the Engine after flow tracking.
@@ -121,6 +128,11 @@ type Parser struct {
 
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
 	decoded []gopacket.LayerType
+	// ipWire and ipCap are the innermost IP payload's length by its
+	// header and as captured; transport is set when TCP or UDP was read
+	// from it (see wireLen).
+	ipWire, ipCap int
+	transport     bool
 }
 
 // NewParser returns a Parser ready for any supported link type.
@@ -183,8 +195,10 @@ func (p *Parser) Decode(data []byte, link layers.LinkType, out *Packet) {
 		}
 		out.Malformed = out.Err != nil
 		out.PayloadLen = len(out.Payload)
+		out.WireLen = p.wireLen(out)
 		out.Cast = castOf(out)
 	}()
+	p.ipWire, p.ipCap, p.transport = 0, 0, false
 	first, ok := firstLayer(link)
 	if !ok {
 		out.Err = fmt.Errorf("link type %d (%s) is not supported", int(link), link)
@@ -231,6 +245,10 @@ func (p *Parser) fill(out *Packet) {
 			out.Dst = addr4(p.ip4.DstIP)
 			out.IPProto = p.ip4.Protocol
 			out.Proto = ProtoIPv4
+			if out.IPLen == 0 {
+				out.IPLen = int(p.ip4.Length)
+			}
+			p.ipWire, p.ipCap = int(p.ip4.Length)-int(p.ip4.IHL)*4, len(p.ip4.Payload)
 			out.Frag = Frag{ID: uint32(p.ip4.Id), Offset: int(p.ip4.FragOffset) * 8, Proto: p.ip4.Protocol, More: p.ip4.Flags&layers.IPv4MoreFragments != 0, Valid: true}
 			if p.ip4.FragOffset != 0 || p.ip4.Flags&layers.IPv4MoreFragments != 0 {
 				out.Fragment = true
@@ -245,6 +263,10 @@ func (p *Parser) fill(out *Packet) {
 			out.Dst = addr16(p.ip6.DstIP)
 			out.IPProto = p.ip6.NextHeader
 			out.Proto = ProtoIPv6
+			if out.IPLen == 0 && p.ip6.Length > 0 {
+				out.IPLen = int(p.ip6.Length) + 40
+			}
+			p.ipWire, p.ipCap = int(p.ip6.Length), len(p.ip6.Payload)
 		case layers.LayerTypeIPv6Fragment:
 			out.IPProto = p.ip6frag.NextHeader
 			out.Frag = Frag{ID: p.ip6frag.Identification, Offset: int(p.ip6frag.FragmentOffset) * 8, Proto: p.ip6frag.NextHeader, More: p.ip6frag.MoreFragments, Valid: true}
@@ -277,16 +299,31 @@ func (p *Parser) fill(out *Packet) {
 			out.Seq, out.Ack, out.Window = p.tcp.Seq, p.tcp.Ack, p.tcp.Window
 			out.TCPFlags = tcpFlags(&p.tcp)
 			out.Payload = p.tcp.Payload
+			p.transport = true
 		case layers.LayerTypeUDP:
 			out.Proto = ProtoUDP
 			out.IPProto = layers.IPProtocolUDP
 			out.SrcPort, out.DstPort = uint16(p.udp.SrcPort), uint16(p.udp.DstPort)
 			out.Payload = p.udp.Payload
+			p.transport = true
 		}
 	}
 	if out.Proto == ProtoTCP || out.Proto == ProtoUDP {
 		out.Proto = appProto(out)
 	}
+}
+
+// wireLen is the length of out's TCP or UDP payload by the IP header: the
+// IP payload's length less the headers between it and the transport
+// payload, which were captured whole when the transport was read.
+func (p *Parser) wireLen(out *Packet) int {
+	if !p.transport || out.Fragment || p.ipWire <= 0 {
+		return out.PayloadLen
+	}
+	if w := p.ipWire - (p.ipCap - out.PayloadLen); w > out.PayloadLen {
+		return w
+	}
+	return out.PayloadLen
 }
 
 func tcpFlags(t *layers.TCP) TCPFlags {
