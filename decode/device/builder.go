@@ -46,6 +46,14 @@ const (
 	maxAddresses = 1 << 16
 )
 
+// The routine's caps: a device's routines are looked for among at most
+// maxRoutineKeys peers and kinds of event, each with at most
+// maxRoutineTimes times (the first ones).
+const (
+	maxRoutineKeys  = 4096
+	maxRoutineTimes = 4096
+)
+
 func (o Options) withDefaults() Options {
 	if o.FloodRate == 0 {
 		o.FloodRate = 200
@@ -78,6 +86,9 @@ type flowState struct {
 	peer           netip.Addr
 	tried          [2]bool // each direction's first payload was looked at for HTTP or TLS
 	tcp            bool
+	// captured is the payload the capture kept, both ways; what the
+	// headers say was sent is the flow's Payload.
+	captured uint64
 	// closeNoted is set once the connection's close has been told (its
 	// event summed up and any finding made), so it is told only once.
 	closeNoted bool
@@ -123,6 +134,11 @@ type Builder struct {
 	dhcp    dhcpState
 	dns     dnsState
 	last    int64
+	// first and latest are the capture's earliest and latest packet times.
+	first, latest int64
+	// peersSeen holds the peers (names, else addresses) any device has
+	// talked to, to tell a first contact (at most maxAddresses of them).
+	peersSeen map[string]struct{}
 	summary []byte // scratch for event summaries
 	scratch []byte // scratch for parts of them
 	// tlsScratch reads the first payload of each way of a flow (see
@@ -140,9 +156,13 @@ func NewBuilder(opts Options) *Builder {
 // Observe implements decode.Observer.
 func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 	b.last = p.Time
+	if b.first == 0 || p.Time < b.first {
+		b.first = p.Time
+	}
+	b.latest = max(b.latest, p.Time)
 	src := b.sender(p)
 	if src != nil {
-		src.sent(p.Time, p.OrigLen)
+		src.sent(p.Time, p.OrigLen, p.IPLen)
 		// Most packets come from the address the sender used last: that
 		// one is known, so the owner map is not asked again.
 		if p.HasIP && p.HasMAC && p.Src != src.lastSrc && isLocal(p.Src) && !p.Src.IsUnspecified() && b.localOwner(p.Src, src) {
@@ -151,8 +171,14 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 		}
 	}
 	dst := b.receiver(p)
+	if dst == nil && p.IPLen > 0 {
+		// A device first heard of as a receiver is followed from then,
+		// so that the bytes it was sent are all counted.
+		dst = b.destination(p)
+	}
 	if dst != nil && dst != src {
 		dst.received(p.Num)
+		dst.BytesIn += uint64(p.IPLen)
 	}
 	group := p.HasMAC && len(p.DstMAC) == 6 && p.DstMAC[0]&1 == 1 || p.HasIP && (p.Dst.IsMulticast() || isBroadcast4(p.Dst))
 	var to netip.Addr // the group, for a flood's event

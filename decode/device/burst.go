@@ -81,11 +81,11 @@ func appendCapped(s []uint32, n uint32) []uint32 {
 // talking to them, and ties it to a flood going on at that moment.
 func (b *Builder) quietDevices() {
 	for _, d := range b.order {
-		if d.unanswered < 3 || b.last-d.lastSent < int64(5*time.Second) {
+		if d.unanswered < 3 || d.Packets == 0 || b.last-d.lastSent < int64(5*time.Second) {
 			continue
 		}
 		text := fmt.Sprintf("stopped answering at %s: %d packets sent to it afterwards went unanswered",
-			stamp(d.lastSent).Format("15:04:05.000"), d.unanswered)
+			b.clock(stamp(d.lastSent), true), d.unanswered)
 		for _, fl := range b.floods {
 			start := fl.Time.UnixNano()
 			end := start + int64(fl.DurationMs*1e6) + int64(5*time.Second)

@@ -19,6 +19,12 @@ type Device struct {
 	Last     time.Time `json:"last"`
 	Packets  uint64    `json:"packets"`
 	Bytes    uint64    `json:"bytes"`
+	// BytesOut and BytesIn are the IP bytes it sent and was sent, by the
+	// IP headers' lengths (tshark's ip.len), whatever the capture kept.
+	BytesOut uint64 `json:"ip_bytes_out"`
+	BytesIn  uint64 `json:"ip_bytes_in"`
+	// Routines are the peers it talks to on a fixed period (see routine.go).
+	Routines []Routine `json:"routines,omitempty"`
 	Findings []Finding `json:"findings"`
 	Events   []*Event  `json:"events"`
 	Profile  Profile   `json:"profile"`
@@ -32,11 +38,15 @@ type Device struct {
 	ips                              []netip.Addr
 	names                            map[string]bool
 	lastSent                         int64
+	firstT, lastT                    int64 // earliest and latest packet it sent
 	lastSrc                          netip.Addr // the local address last added
 	unanswered                       uint32
 	firstUnanswered                  uint32
 	resolved                         map[netip.Addr]string // IP -> name this device looked up
 	clearBytes, tlsBytes, otherBytes uint64
+	// uncapturedBytes is payload of unknown content whose bytes the
+	// capture did not keep (headers only).
+	uncapturedBytes uint64
 	clearApps                        map[string]bool
 	findingAt                        map[findingKey]int // index in Findings
 	dropped                          Dropped
@@ -79,6 +89,9 @@ type Profile struct {
 	ClearBytes      uint64   `json:"clear_text_bytes"`
 	EncryptedBytes  uint64   `json:"encrypted_bytes"`
 	OtherBytes      uint64   `json:"other_bytes"`
+	// UncapturedBytes is payload of unknown content whose bytes the
+	// capture did not keep (a snap length): unknown, not nothing.
+	UncapturedBytes uint64 `json:"uncaptured_bytes,omitempty"`
 }
 
 // Vendor names the organisation that owns a MAC's prefix, from the IEEE
@@ -93,7 +106,7 @@ func Vendor(mac [6]byte) string {
 func newDevice(mac [6]byte, hasMAC bool, key string, t int64) *Device {
 	d := &Device{Key: key, mac: mac, hasMAC: hasMAC, names: map[string]bool{},
 		resolved: map[netip.Addr]string{}, clearApps: map[string]bool{},
-		First: time.Unix(0, t).UTC(), lastSent: t}
+		First: time.Unix(0, t).UTC(), lastSent: t, firstT: t, lastT: t}
 	if hasMAC {
 		d.Vendor = Vendor(mac)
 	}
@@ -108,11 +121,17 @@ func (d *Device) MAC() net.HardwareAddr {
 	return net.HardwareAddr(d.mac[:])
 }
 
-// sent counts a packet d sent.
-func (d *Device) sent(t int64, origLen int) {
+// sent counts a packet d sent: its frame and, by its header, its IP
+// packet.
+func (d *Device) sent(t int64, origLen, ipLen int) {
 	d.Packets++
 	d.Bytes += uint64(origLen)
-	d.lastSent = t // Last is set from it in Report
+	d.BytesOut += uint64(ipLen)
+	d.lastSent = t
+	// First and Last are the earliest and latest, though a merged or
+	// re-ordered file may not run in time order.
+	d.firstT = min(d.firstT, t)
+	d.lastT = max(d.lastT, t)
 	d.unanswered = 0
 }
 

@@ -84,7 +84,7 @@ func (b *Builder) dhcpPacket(src *Device, p *decode.Packet) {
 		if b.roomForAddress(m.YourIP) {
 			b.byIP[m.YourIP] = client
 		}
-		pr.Lease = fmt.Sprintf("%s from %s at %s for %s", m.YourIP, e.Server, e.Time.Format("15:04:05"), m.LeaseTime)
+		pr.Lease = fmt.Sprintf("%s from %s at %s for %s", m.YourIP, e.Server, b.clock(e.Time, false), m.LeaseTime)
 		if e.Router != "" {
 			pr.Gateway = e.Router
 		}
@@ -93,7 +93,7 @@ func (b *Builder) dhcpPacket(src *Device, p *decode.Packet) {
 		}
 	}
 	if first, ok := b.dhcp.leases[m.XID]; ok && first.Device == client.Key {
-		e.Summary += fmt.Sprintf(" (same exchange as %s at %s)", first.Message, first.Time.Format("15:04:05.000"))
+		e.Summary += fmt.Sprintf(" (same exchange as %s at %s)", first.Message, b.clock(first.Time, true))
 	} else {
 		if len(b.dhcp.leases) >= maxLeases {
 			clear(b.dhcp.leases) // exchanges long done; a new one starts afresh

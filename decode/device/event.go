@@ -31,6 +31,13 @@ type Event struct {
 	Device  string    `json:"device"`
 	// Summary is the event in plain words, as the timeline shows it.
 	Summary string `json:"summary"`
+	// Routine is the 1-based index of the device's routine this event is
+	// one occurrence of (Device.Routines), 0 for none: a timeline folds a
+	// routine's events into one row.
+	Routine int `json:"routine,omitempty"`
+	// FirstContact marks the first time any device of the capture talked
+	// to this connection's peer (its name, else its address).
+	FirstContact bool `json:"first_contact,omitempty"`
 
 	// DHCP
 	Message     string   `json:"message,omitempty"`
@@ -84,6 +91,9 @@ type Event struct {
 	SNI     string   `json:"sni,omitempty"`
 	ALPN    []string `json:"alpn,omitempty"`
 	Version string   `json:"version,omitempty"`
+	// JA4 is the client's TLS fingerprint (decode/tls ClientHello.JA4): the
+	// same software shows the same JA4 on any device.
+	JA4 string `json:"ja4,omitempty"`
 
 	// TCP and UDP connections
 	Peer         string  `json:"peer,omitempty"`
@@ -96,6 +106,9 @@ type Event struct {
 	IdleBeforeMs float64 `json:"idle_before_close_ms,omitempty"`
 	DurationMs   float64 `json:"duration_ms,omitempty"`
 	App          string  `json:"app,omitempty"`
+	// PayloadNote says when the capture kept less payload than the
+	// headers say was sent ("headers only: payload not captured").
+	PayloadNote string `json:"payload_note,omitempty"`
 
 	// Bursts
 	Rate float64 `json:"rate_pps,omitempty"`

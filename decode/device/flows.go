@@ -2,6 +2,7 @@ package device
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"thingsniff/decode"
 )
@@ -20,6 +21,7 @@ func (b *Builder) flowPacket(src *Device, p *decode.Packet, f *decode.Flow) {
 	if fs.dev == nil {
 		return
 	}
+	fs.captured += uint64(len(p.Payload))
 	if len(p.Payload) > 0 && fs.conn != nil {
 		// HTTP and TLS tell of a connection in its event: when the cap on
 		// events left that out, they are left out too.
@@ -70,7 +72,31 @@ func (b *Builder) newFlowState(src *Device, p *decode.Packet, f *decode.Flow) *f
 		e.PeerName = name
 	}
 	fs.conn = b.add(fs.dev, e)
+	b.firstContact(e)
 	return fs
+}
+
+// firstContact marks e when no device of the capture talked to its peer
+// before (by name when known, else address). The peers remembered are
+// capped; beyond the cap no contact is marked first.
+func (b *Builder) firstContact(e *Event) {
+	key := e.PeerName
+	if key == "" {
+		if ap, err := netip.ParseAddrPort(e.Peer); err == nil {
+			key = ap.Addr().String()
+		}
+	}
+	if key == "" {
+		return
+	}
+	if b.peersSeen == nil {
+		b.peersSeen = map[string]struct{}{}
+	}
+	if _, ok := b.peersSeen[key]; ok || len(b.peersSeen) >= maxAddresses {
+		return
+	}
+	b.peersSeen[key] = struct{}{}
+	e.FirstContact = true
 }
 
 // wantsConnEvent leaves out UDP exchanges that have events of their own
@@ -117,6 +143,7 @@ func (b *Builder) finishFlow(fs *flowState, f *decode.Flow) {
 		out, in = 1, 0
 	}
 	e.BytesOut, e.BytesIn = f.Payload[out], f.Payload[in]
+	e.PayloadNote = payloadNote(fs.captured, f.Payload[0]+f.Payload[1])
 	e.DurationMs = float64(f.Last-f.First) / 1e6
 	e.App = appName(f)
 	if f.LastPacket != f.FirstPacket {
@@ -174,6 +201,18 @@ func (b *Builder) finishFlow(fs *flowState, f *decode.Flow) {
 	}
 }
 
+// payloadNote says how much of a flow's payload the capture kept, when
+// not all of it: "" when all (or none was sent).
+func payloadNote(captured, sent uint64) string {
+	switch {
+	case captured >= sent:
+		return ""
+	case captured == 0:
+		return "headers only: payload not captured"
+	}
+	return "payload partly captured (" + humanBytes(captured) + " of " + humanBytes(sent) + ")"
+}
+
 // connWords is what a connection's summary is worded from (see
 // appendConnSummary).
 type connWords struct {
@@ -181,10 +220,11 @@ type connWords struct {
 	app, peer, close, closedBy string
 	idleMs                     float64
 	encrypted, knownEncrypted  bool
+	note                       string
 }
 
 func wordsOf(e *Event) connWords {
-	w := connWords{out: e.BytesOut, in: e.BytesIn, app: e.App, peer: e.PeerName, close: e.Close, closedBy: e.ClosedBy, idleMs: e.IdleBeforeMs}
+	w := connWords{out: e.BytesOut, in: e.BytesIn, app: e.App, peer: e.PeerName, close: e.Close, closedBy: e.ClosedBy, idleMs: e.IdleBeforeMs, note: e.PayloadNote}
 	if e.Encrypted != nil {
 		w.encrypted, w.knownEncrypted = *e.Encrypted, true
 	}
@@ -205,6 +245,9 @@ func (b *Builder) countBytes(fs *flowState, f *decode.Flow) {
 	case isClearApp(f.App) || fs.http != nil && fs.http.messages > 0:
 		fs.dev.clearBytes += total
 		fs.dev.clearApps[appName(f)] = true
+	case fs.captured == 0:
+		// Nothing of it was kept to be read: unknown, not nothing.
+		fs.dev.uncapturedBytes += total
 	default:
 		fs.dev.otherBytes += total
 	}
@@ -250,6 +293,9 @@ func appendConnSummary(s []byte, e *Event, f *decode.Flow) []byte {
 			what = "no payload"
 		}
 	}
+	if e.PayloadNote != "" && (e.Encrypted == nil || !*e.Encrypted) && !isClearApp(f.App) {
+		what = e.PayloadNote
+	}
 	// Built by appending: thousands of connections are summed up, twice
 	// each when a capture is loaded (as they close, and at the end).
 	s = append(s, e.App...)
@@ -263,6 +309,11 @@ func appendConnSummary(s []byte, e *Event, f *decode.Flow) []byte {
 	s = appendBytes(s, e.BytesIn)
 	s = append(s, " in, "...)
 	s = append(s, what...)
+	if e.PayloadNote != "" && what != e.PayloadNote {
+		s = append(s, " ("...)
+		s = append(s, e.PayloadNote...)
+		s = append(s, ')')
+	}
 	if e.Close != "" {
 		closer := "the device"
 		if e.ClosedBy == "peer" {
@@ -317,15 +368,3 @@ func appendBytes(b []byte, n uint64) []byte {
 }
 
 func fmtMs(ms float64) string { return string(appendMs(nil, ms)) }
-
-// appendMs appends a duration in milliseconds as "250 µs", "12 ms" or
-// "3.5 s".
-func appendMs(b []byte, ms float64) []byte {
-	switch {
-	case ms < 1:
-		return append(strconv.AppendFloat(b, ms*1000, 'f', 0, 64), " µs"...)
-	case ms < 1000:
-		return append(strconv.AppendFloat(b, ms, 'f', 0, 64), " ms"...)
-	}
-	return append(strconv.AppendFloat(b, ms/1000, 'f', 1, 64), " s"...)
-}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"thingsniff/decode"
 )
@@ -14,6 +15,12 @@ import (
 // Report is every device of a capture with its story.
 type Report struct {
 	Devices []*Device `json:"devices"`
+	// First and Last are the capture's earliest and latest packet times;
+	// MultiDay is set when they fall on different days (UTC), and then
+	// every time in the stories carries its date.
+	First    time.Time `json:"first"`
+	Last     time.Time `json:"last"`
+	MultiDay bool      `json:"multi_day,omitempty"`
 	// Dropped counts what the caps on memory left out, all devices
 	// together; nil when nothing was. Notes say it in words.
 	Dropped *Dropped `json:"dropped,omitempty"`
@@ -47,7 +54,8 @@ func (b *Builder) Report() Report {
 		}
 		r.Devices = append(r.Devices, d)
 	}
-	sumUpAll(r.Devices)
+	r.First, r.Last, r.MultiDay = stamp(b.first), stamp(b.latest), !sameDay(b.first, b.latest)
+	sumUpAll(r.Devices, span{b.first, b.latest})
 	r.Dropped, r.Notes = b.droppedTotals(r.Devices)
 	return r
 }
@@ -118,7 +126,7 @@ func atLeast(n, limit int) string {
 // sumUpAll sums up devices on two goroutines, half of their events each:
 // a device's story is its own, and when a load ends, which is when a
 // report is mostly asked for, the second core has nothing else to do.
-func sumUpAll(devs []*Device) {
+func sumUpAll(devs []*Device, sp span) {
 	total := 0
 	for _, d := range devs {
 		total += len(d.Events)
@@ -131,33 +139,43 @@ func sumUpAll(devs []*Device) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for _, d := range devs[k:] {
-			d.sumUp()
+			d.sumUp(sp)
 		}
 	})
 	for _, d := range devs[:k] {
-		d.sumUp()
+		d.sumUp(sp)
 	}
 	wg.Wait()
 }
 
-// sumUp puts the device's events and findings in time order and words
-// its profile and summary.
-func (d *Device) sumUp() {
+// span is a capture's earliest and latest packet times (Unix ns).
+type span struct{ first, last int64 }
+
+// multiDay reports whether the span crosses midnight (UTC).
+func (sp span) multiDay() bool { return !sameDay(sp.first, sp.last) }
+
+// sumUp puts the device's events and findings in time order, finds its
+// routines, and words its profile and summary.
+func (d *Device) sumUp(sp span) {
 	// Most events and findings come in time order already.
 	if !slices.IsSortedFunc(d.Events, byEventTime) {
 		slices.SortStableFunc(d.Events, byEventTime)
 	}
+	d.Routines = d.findRoutines(sp.first, sp.last)
+	d.routineFindings(sp)
 	if !slices.IsSortedFunc(d.Findings, byFindingTime) {
 		slices.SortStableFunc(d.Findings, byFindingTime)
 		d.indexFindings() // a live capture goes on finding after a snapshot
 	}
+	d.First = stamp(d.firstT)
 	if d.Packets > 0 {
-		d.Last = stamp(d.lastSent)
+		d.Last = stamp(d.lastT)
 	}
 	d.Profile.ClearBytes, d.Profile.EncryptedBytes, d.Profile.OtherBytes = d.clearBytes, d.tlsBytes, d.otherBytes
+	d.Profile.UncapturedBytes = d.uncapturedBytes
 	d.Profile.LookedUp = d.lookedUp()
 	d.Profile.Peers = d.peers()
-	d.Summary = d.summarize()
+	d.Summary = d.summarize(sp.multiDay())
 	d.Dropped = nil
 	if d.dropped.any() {
 		x := d.dropped
@@ -187,11 +205,12 @@ func byFindingTime(a, b Finding) int { return a.Time.Compare(b.Time) }
 // capture goes on (live timelines). Call it on the builder's goroutine.
 func (b *Builder) Snapshot() Report {
 	r := b.Report()
-	out := Report{Devices: make([]*Device, len(r.Devices)), Dropped: r.Dropped, Notes: r.Notes}
+	out := Report{Devices: make([]*Device, len(r.Devices)), Dropped: r.Dropped, Notes: r.Notes, First: r.First, Last: r.Last, MultiDay: r.MultiDay}
 	for i, d := range r.Devices {
 		c := *d
 		c.names, c.clearApps, c.ips, c.findingAt, c.overNames, c.overIPs = nil, nil, nil, nil, nil, nil
 		c.Names, c.IPs, c.Summary = slices.Clone(d.Names), slices.Clone(d.IPs), slices.Clone(d.Summary)
+		c.Routines = slices.Clone(d.Routines)
 		c.Profile.DNSServers, c.Profile.Models = slices.Clone(d.Profile.DNSServers), slices.Clone(d.Profile.Models)
 		c.Profile.LookedUp, c.Profile.Peers = slices.Clone(d.Profile.LookedUp), slices.Clone(d.Profile.Peers)
 		c.Findings = make([]Finding, len(d.Findings))
@@ -258,7 +277,7 @@ func (d *Device) peers() []string {
 }
 
 // summarize writes the device's story in a few plain sentences.
-func (d *Device) summarize() []string {
+func (d *Device) summarize(multiDay bool) []string {
 	var s []string
 	who := d.Key
 	if d.Vendor != "" {
@@ -267,8 +286,16 @@ func (d *Device) summarize() []string {
 	if len(d.Names) > 0 {
 		who = fmt.Sprintf("%s, called %s", who, strings.Join(d.Names, ", "))
 	}
-	s = append(s, fmt.Sprintf("%s was seen from %s to %s and sent %d packets (%s).", who,
-		d.First.Format("2006-01-02 15:04:05"), d.Last.Format("15:04:05"), d.Packets, humanBytes(d.Bytes)))
+	last := d.Last.Format(layoutTime)
+	if multiDay || !sameDay(d.First.UnixNano(), d.Last.UnixNano()) {
+		last = d.Last.Format(layoutDateTime)
+	}
+	line := fmt.Sprintf("%s was seen from %s to %s (%s) and sent %d packets", who,
+		d.First.Format(layoutDateTime), last, FormatDuration(d.Last.Sub(d.First)), d.Packets)
+	if d.BytesOut+d.BytesIn > 0 {
+		line += fmt.Sprintf(": %s out and %s in by the IP headers", humanBytes(d.BytesOut), humanBytes(d.BytesIn))
+	}
+	s = append(s, line+".")
 	if d.Profile.Lease != "" {
 		s = append(s, "It took the address "+d.Profile.Lease+" by DHCP.")
 	} else if len(d.IPs) > 0 {
@@ -280,7 +307,7 @@ func (d *Device) summarize() []string {
 	if len(d.Profile.Peers) > 0 {
 		s = append(s, "It talked to "+listCap(d.Profile.Peers, 8)+".")
 	}
-	total := d.clearBytes + d.tlsBytes + d.otherBytes
+	total := d.clearBytes + d.tlsBytes + d.otherBytes + d.uncapturedBytes
 	if total > 0 {
 		var apps []string
 		for a := range d.clearApps {
@@ -293,9 +320,19 @@ func (d *Device) summarize() []string {
 		}
 		line += fmt.Sprintf(", %s encrypted (TLS)", humanBytes(d.tlsBytes))
 		if d.otherBytes > 0 {
-			line += fmt.Sprintf(", %s in protocols thingsniff does not read", humanBytes(d.otherBytes))
+			line += fmt.Sprintf(", %s unknown (protocols thingsniff does not read)", humanBytes(d.otherBytes))
+		}
+		if d.uncapturedBytes > 0 {
+			line += fmt.Sprintf(", %s unknown (headers only: payload not captured)", humanBytes(d.uncapturedBytes))
 		}
 		s = append(s, line+".")
+	}
+	for i, r := range d.Routines {
+		if i == 4 {
+			s = append(s, fmt.Sprintf("It has %d more routines.", len(d.Routines)-i))
+			break
+		}
+		s = append(s, "Routine: it "+r.Summary+".")
 	}
 	if n := len(d.Findings); n > 0 {
 		s = append(s, fmt.Sprintf("%d finding(s): %s", n, d.Findings[0].Text+morePlural(n-1)))
@@ -359,18 +396,68 @@ func (r Report) Markdown() string {
 				if f.Count > 1 {
 					times = fmt.Sprintf(" (%d times)", f.Count)
 				}
-				fmt.Fprintf(&b, "- **%s** %s — %s%s (packets %s)\n", f.Severity, f.Time.Format("15:04:05.000"), mdEscape(f.Text), times, packetList(f.Packets))
+				packets := ""
+				if len(f.Packets) > 0 {
+					packets = " (packets " + packetList(f.Packets) + ")"
+				}
+				fmt.Fprintf(&b, "- **%s** %s — %s%s%s\n", f.Severity, FormatTime(f.Time, r.MultiDay), mdEscape(f.Text), times, packets)
+			}
+		}
+		if len(d.Routines) > 0 {
+			b.WriteString("\n### Routines\n\n")
+			for _, rt := range d.Routines {
+				fmt.Fprintf(&b, "- %s (score %.2f), from %s to %s\n", mdEscape(rt.Summary), rt.Score, FormatTime(rt.First, r.MultiDay), FormatTime(rt.Last, r.MultiDay))
 			}
 		}
 		if len(d.Events) > 0 {
-			b.WriteString("\n### Timeline\n\n| time | kind | what | packets |\n|---|---|---|---|\n")
-			for _, e := range d.Events {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", e.Time.Format("15:04:05.000"), e.Kind, mdEscape(e.Summary), packetList(e.Packets))
-			}
+			b.WriteString("\n### Timeline\n")
+			r.markdownTimeline(&b, d)
 		}
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// markdownTimeline writes d's events as tables, one a day when the
+// capture crosses midnight. A routine's occurrences are folded into one
+// row at its first (the routine says how often and how many).
+func (r Report) markdownTimeline(b *strings.Builder, d *Device) {
+	header := "\n| time | kind | what | packets |\n|---|---|---|---|\n"
+	day := ""
+	shown := map[int]bool{}
+	for i, e := range d.Events {
+		if r.MultiDay {
+			if today := FormatDay(e.Time); today != day {
+				day = today
+				fmt.Fprintf(b, "\n#### %s\n", day)
+				b.WriteString(header)
+			}
+		} else if i == 0 {
+			b.WriteString(header)
+		}
+		if e.Routine > 0 && e.Routine <= len(d.Routines) {
+			if shown[e.Routine] {
+				continue
+			}
+			shown[e.Routine] = true
+			rt := d.Routines[e.Routine-1]
+			fmt.Fprintf(b, "| %s | routine | %s, until %s (%d rows folded) | %s |\n", FormatTime(e.Time, false), mdEscape(rt.Summary),
+				FormatTime(rt.Last, r.MultiDay), countRoutineEvents(d, e.Routine), packetList(e.Packets))
+			continue
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", FormatTime(e.Time, false), e.Kind, mdEscape(e.Summary), packetList(e.Packets))
+	}
+}
+
+// countRoutineEvents counts the events of d's routine n.
+func countRoutineEvents(d *Device, n int) int {
+	c := 0
+	for _, e := range d.Events {
+		if e.Routine == n {
+			c++
+		}
+	}
+	return c
 }
 
 // mdEscaper keeps text from being read as Markdown table or emphasis.

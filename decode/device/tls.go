@@ -71,7 +71,9 @@ func (b *Builder) tlsPayload(fs *flowState, p *decode.Packet, f *decode.Flow) {
 		}
 		t.client, t.sni = true, hello.SNI
 		e := &Event{Time: stamp(p.Time), Kind: KindTLS, Packets: []uint32{p.Num}, Flow: f.ID, SNI: hello.SNI,
-			ALPN: hello.ALPN, Version: hello.MaxVersion().String(), Peer: fs.conn.Peer, PeerName: fs.conn.PeerName}
+			ALPN: hello.ALPN, Version: hello.MaxVersion().String(), Peer: fs.conn.Peer, PeerName: fs.conn.PeerName,
+			JA4: hello.JA4(tls.OverTCP)}
+		fs.conn.JA4 = e.JA4
 		if fs.conn.PeerName == "" {
 			fs.conn.PeerName = hello.SNI
 		}
@@ -102,6 +104,9 @@ func tlsSummary(e *Event, ech bool) string {
 	}
 	if ech {
 		s += " (Encrypted Client Hello: the name shown is the public one)"
+	}
+	if e.JA4 != "" {
+		s += "; client JA4 " + e.JA4
 	}
 	return s
 }

@@ -1,0 +1,341 @@
+package device
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Routine is something a device does again and again on a fixed period:
+// connecting to one peer, looking up one name, renewing its lease. It is
+// found by scoring the times between occurrences and their sizes as RITA
+// scores beacons: how symmetric (Bowley skew) and how tight (median
+// absolute deviation) the intervals and the sizes are, how many of the
+// expected occurrences came, and how much of the capture they cover.
+type Routine struct {
+	// Key names what repeats: "connection to NAME:PORT", "lookup of NAME",
+	// "DHCP Request", "ARP for ADDR".
+	Key string `json:"key"`
+	// Peer is the peer's name or address and port for connections.
+	Peer   string `json:"peer,omitempty"`
+	Remote bool   `json:"remote,omitempty"` // the peer is beyond the LAN
+	// Every is the median time between occurrences, Jitter the median
+	// absolute deviation from it.
+	Every  time.Duration `json:"every_ns"`
+	Jitter time.Duration `json:"jitter_ns"`
+	Count  int           `json:"count"`
+	First  time.Time     `json:"first"`
+	Last   time.Time     `json:"last"`
+	// BytesOut and BytesIn are the median payload each way per occurrence
+	// (connections only).
+	BytesOut uint64 `json:"bytes_out,omitempty"`
+	BytesIn  uint64 `json:"bytes_in,omitempty"`
+	// Score is between 0 and 1; routines are those of at least
+	// routineScore.
+	Score float64 `json:"score"`
+	// Summary says it in plain words.
+	Summary string `json:"summary"`
+	// Packets are those of its first occurrence's first event.
+	Packets []uint32 `json:"packets,omitempty"`
+}
+
+// What makes a routine.
+const (
+	routineScore = 0.8 // the least score
+	routineCount = 4   // the fewest occurrences
+	// routineMerge joins occurrences closer than this into one (a device
+	// that opens two connections at once to the same peer).
+	routineMerge = 2 * time.Second
+)
+
+// occurrence is one time something was done, with its size.
+type occurrence struct {
+	t    int64
+	size float64
+	out  uint64
+	in   uint64
+	evs  []int // indexes in Device.Events
+}
+
+// routineKey names what an event repeats, and whether it is a
+// connection and to a remote peer; "" for events that do not make
+// routines.
+func routineKey(e *Event) (key, peer string, remote bool) {
+	switch e.Kind {
+	case KindTCP, KindUDP, Kind("icmp"):
+		peer = peerKey(e)
+		ap, err := netip.ParseAddrPort(e.Peer)
+		remote = err == nil && !isLocal(ap.Addr()) && !ap.Addr().IsMulticast()
+		return string(e.Kind) + " " + peer, peer, remote
+	case KindDNS:
+		if e.Query != "" && e.Protocol == "dns" {
+			return "lookup of " + e.Query, "", false
+		}
+	case KindDHCP:
+		if e.Message == "Request" || e.Message == "Discover" || e.Message == "Inform" {
+			return "DHCP " + e.Message, "", false
+		}
+	case KindARP:
+		if e.Op == "request" && e.TargetIP != "" {
+			return "ARP for " + e.TargetIP, "", false
+		}
+	}
+	return "", "", false
+}
+
+// peerKey names a connection's peer for routines and first contacts: its
+// name (from DNS or SNI) with the port, else its address and port.
+func peerKey(e *Event) string {
+	if e.PeerName == "" {
+		return e.Peer
+	}
+	if i := strings.LastIndexByte(e.Peer, ':'); i >= 0 {
+		return e.PeerName + e.Peer[i:]
+	}
+	return e.PeerName
+}
+
+// findRoutines finds d's routines over a capture from first to last
+// (Unix nanoseconds), marks their events (Event.Routine) and returns
+// them in the order they began.
+func (d *Device) findRoutines(first, last int64) []Routine {
+	type group struct {
+		peer   string
+		remote bool
+		occ    []occurrence
+	}
+	groups := map[string]*group{}
+	var order []string
+	for i, e := range d.Events {
+		e.Routine = 0
+		key, peer, remote := routineKey(e)
+		if key == "" {
+			continue
+		}
+		g := groups[key]
+		if g == nil {
+			if len(groups) >= maxRoutineKeys {
+				continue
+			}
+			g = &group{peer: peer, remote: remote}
+			groups[key] = g
+			order = append(order, key)
+		}
+		t := e.Time.UnixNano()
+		if n := len(g.occ); n > 0 && t-g.occ[n-1].t < int64(routineMerge) {
+			o := &g.occ[n-1]
+			o.out, o.in = o.out+e.BytesOut, o.in+e.BytesIn
+			o.size = float64(o.out + o.in)
+			o.evs = append(o.evs, i)
+			continue
+		}
+		if len(g.occ) >= maxRoutineTimes {
+			continue
+		}
+		g.occ = append(g.occ, occurrence{t: t, out: e.BytesOut, in: e.BytesIn, size: float64(e.BytesOut + e.BytesIn), evs: []int{i}})
+	}
+	var out []Routine
+	for _, key := range order {
+		g := groups[key]
+		r, ok := scoreRoutine(g.occ, first, last)
+		if !ok {
+			continue
+		}
+		r.Key, r.Peer, r.Remote = key, g.peer, g.remote
+		r.Packets = slices.Clone(d.Events[g.occ[0].evs[0]].Packets)
+		out = append(out, r)
+		flows := map[uint32]bool{}
+		for _, o := range g.occ {
+			for _, i := range o.evs {
+				flows[d.Events[i].Flow] = true
+			}
+		}
+		n := len(out)
+		for _, o := range g.occ {
+			for _, i := range o.evs {
+				d.Events[i].Routine = n
+			}
+		}
+		// The hellos of a routine's connections belong to it too.
+		for _, e := range d.Events {
+			if e.Kind == KindTLS && e.Flow != 0 && flows[e.Flow] {
+				e.Routine = n
+			}
+		}
+	}
+	for i := range out {
+		out[i].Summary = routineWords(&out[i])
+	}
+	return out
+}
+
+// scoreRoutine scores occurrences over a capture from first to last.
+func scoreRoutine(occ []occurrence, first, last int64) (Routine, bool) {
+	n := len(occ)
+	if n < routineCount {
+		return Routine{}, false
+	}
+	gaps := make([]float64, n-1)
+	for i := 1; i < n; i++ {
+		gaps[i-1] = float64(occ[i].t - occ[i-1].t)
+	}
+	sizes := make([]float64, n)
+	outs, ins := make([]float64, n), make([]float64, n)
+	for i, o := range occ {
+		sizes[i], outs[i], ins[i] = o.size, float64(o.out), float64(o.in)
+	}
+	every := median(gaps)
+	if every <= 0 {
+		return Routine{}, false
+	}
+	jitter := mad(gaps)
+	active := float64(occ[n-1].t - occ[0].t)
+	span := float64(last - first)
+	score := periodicity(gaps, sizes, active, span)
+	r := Routine{Every: time.Duration(every), Jitter: time.Duration(jitter), Count: n,
+		First: stamp(occ[0].t), Last: stamp(occ[n-1].t),
+		BytesOut: uint64(median(outs)), BytesIn: uint64(median(ins)), Score: math.Round(score*1000) / 1000}
+	return r, score >= routineScore
+}
+
+// periodicity is the score of a routine, between 0 and 1: the mean of
+// the intervals' score and the sizes' score. The intervals score the
+// symmetry of their spread (1 - |Bowley skew|), its tightness (1 - MAD
+// over the median), the share of the occurrences their median period
+// would expect over the time they were active that came, and how much of
+// the capture's span they cover; the sizes score the same symmetry and
+// tightness. All sizes alike (or none known) score 1.
+func periodicity(gaps, sizes []float64, active, span float64) float64 {
+	every := median(gaps)
+	expected := active/every + 1
+	countScore := math.Min(1, float64(len(gaps)+1)/expected)
+	coverage := 1.0
+	if span > 0 {
+		coverage = math.Min(1, (active+every)/span)
+	}
+	ts := (1 - math.Abs(bowley(gaps)) + tightness(gaps) + countScore + coverage) / 4
+	ds := (1 - math.Abs(bowley(sizes)) + tightness(sizes)) / 2
+	return (ts + ds) / 2
+}
+
+// tightness is 1 - MAD/median, between 0 and 1; 1 when all are zero.
+func tightness(xs []float64) float64 {
+	m := median(xs)
+	if m == 0 {
+		if mad(xs) == 0 {
+			return 1
+		}
+		return 0
+	}
+	return math.Max(0, 1-mad(xs)/m)
+}
+
+// bowley is the Bowley (quartile) skewness of xs, (Q1 + Q3 - 2 Q2) /
+// (Q3 - Q1), between -1 and 1; 0 when the quartiles coincide.
+func bowley(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	q1, q2, q3 := quantile(s, 0.25), quantile(s, 0.5), quantile(s, 0.75)
+	if q3 == q1 {
+		return 0
+	}
+	return (q1 + q3 - 2*q2) / (q3 - q1)
+}
+
+// median is the middle of xs (the mean of the two middle ones for an
+// even count).
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return quantile(s, 0.5)
+}
+
+// mad is the median absolute deviation of xs from their median.
+func mad(xs []float64) float64 {
+	m := median(xs)
+	dev := make([]float64, len(xs))
+	for i, x := range xs {
+		dev[i] = math.Abs(x - m)
+	}
+	return median(dev)
+}
+
+// quantile interpolates the q-quantile of sorted s linearly between
+// ranks; 0 for no values.
+func quantile(s []float64, q float64) float64 {
+	if len(s) == 0 {
+		return 0
+	}
+	pos := q * float64(len(s)-1)
+	lo := int(math.Floor(pos))
+	hi := min(lo+1, len(s)-1)
+	return s[lo] + (s[hi]-s[lo])*(pos-float64(lo))
+}
+
+// routineWords says a routine in plain words: "connects to X every
+// 2 h 0 min ± 40 s, 84 times, ~600.0 kB up and ~3.1 kB down each time".
+func routineWords(r *Routine) string {
+	var b strings.Builder
+	switch {
+	case r.Peer != "":
+		b.WriteString("connects to " + r.Peer)
+	case strings.HasPrefix(r.Key, "lookup of "):
+		b.WriteString("looks up " + strings.TrimPrefix(r.Key, "lookup of "))
+	case strings.HasPrefix(r.Key, "DHCP "):
+		b.WriteString("sends a " + r.Key)
+	case strings.HasPrefix(r.Key, "ARP for "):
+		b.WriteString("asks by ARP for " + strings.TrimPrefix(r.Key, "ARP for "))
+	default:
+		b.WriteString(r.Key)
+	}
+	fmt.Fprintf(&b, " every %s", FormatDuration(r.Every))
+	if r.Jitter > 0 {
+		fmt.Fprintf(&b, " ± %s", FormatDuration(r.Jitter))
+	}
+	fmt.Fprintf(&b, ", %d times", r.Count)
+	if r.Peer != "" && r.BytesOut+r.BytesIn > 0 {
+		fmt.Fprintf(&b, ", ~%s up and ~%s down each time", humanBytes(r.BytesOut), humanBytes(r.BytesIn))
+	}
+	return b.String()
+}
+
+// routineFindings raises a finding for each routine of connections to a
+// peer beyond the LAN (the device phones home on a fixed period), and
+// for each first contact with a peer that comes late in the capture
+// (after its first hour and first tenth): something new it started.
+func (d *Device) routineFindings(sp span) {
+	withDate := sp.multiDay()
+	for _, r := range d.Routines {
+		if r.Peer == "" || !r.Remote {
+			continue
+		}
+		d.findOnce(Finding{Kind: "phones-home", Severity: Info, Time: r.First, Packets: r.Packets,
+			Text: fmt.Sprintf("phones home: %s, from %s to %s", r.Summary, FormatTime(r.First, withDate), FormatTime(r.Last, withDate)),
+			key:  r.Key})
+	}
+	late := sp.first + max(int64(time.Hour), (sp.last-sp.first)/10)
+	for _, e := range d.Events {
+		if !e.FirstContact || e.Time.UnixNano() < late {
+			continue
+		}
+		key := peerKey(e)
+		d.findOnce(Finding{Kind: "first-contact", Severity: Info, Time: e.Time, Packets: e.Packets[:min(1, len(e.Packets))], Flow: e.Flow,
+			Text: fmt.Sprintf("first talked to %s at %s, %s into the capture: no device had talked to it before",
+				peerLabel(e), FormatTime(e.Time, withDate), FormatDuration(e.Time.Sub(stamp(sp.first)))),
+			key: key})
+	}
+}
+
+// findOnce records a finding that a report words again each time it is
+// made (a live capture is reported many times): a finding it already has
+// takes the new words rather than counting up.
+func (d *Device) findOnce(f Finding) {
+	if i, ok := d.findingAt[findingKey{f.Kind, f.key}]; ok {
+		d.Findings[i].Text = f.Text
+		return
+	}
+	d.find(f)
+}
