@@ -66,7 +66,7 @@ type Header struct {
 	// IPLen is the outer IP packet's length from its header (IPv4 total
 	// length, IPv6 payload length + 40), as tshark's ip.len; 0 without IP.
 	IPLen int
-	Proto      Proto
+	Proto Proto
 
 	// Filled by the Engine after flow tracking.
 	Flow     uint32

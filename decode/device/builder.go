@@ -139,8 +139,8 @@ type Builder struct {
 	// peersSeen holds the peers (names, else addresses) any device has
 	// talked to, to tell a first contact (at most maxAddresses of them).
 	peersSeen map[string]struct{}
-	summary []byte // scratch for event summaries
-	scratch []byte // scratch for parts of them
+	summary   []byte // scratch for event summaries
+	scratch   []byte // scratch for parts of them
 	// tlsScratch reads the first payload of each way of a flow (see
 	// tlsPayload).
 	tlsScratch tls.Accumulator

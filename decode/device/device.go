@@ -11,14 +11,14 @@ import (
 // Device is one host on the LAN (one MAC), or one IP where the link has no
 // MACs.
 type Device struct {
-	Key      string    `json:"mac"` // MAC, or IP on links without MACs
-	Vendor   string    `json:"vendor,omitempty"`
-	Names    []string  `json:"names"`
-	IPs      []string  `json:"ips"`
-	First    time.Time `json:"first"`
-	Last     time.Time `json:"last"`
-	Packets  uint64    `json:"packets"`
-	Bytes    uint64    `json:"bytes"`
+	Key     string    `json:"mac"` // MAC, or IP on links without MACs
+	Vendor  string    `json:"vendor,omitempty"`
+	Names   []string  `json:"names"`
+	IPs     []string  `json:"ips"`
+	First   time.Time `json:"first"`
+	Last    time.Time `json:"last"`
+	Packets uint64    `json:"packets"`
+	Bytes   uint64    `json:"bytes"`
 	// BytesOut and BytesIn are the IP bytes it sent and was sent, by the
 	// IP headers' lengths (tshark's ip.len), whatever the capture kept.
 	BytesOut uint64 `json:"ip_bytes_out"`
@@ -38,7 +38,7 @@ type Device struct {
 	ips                              []netip.Addr
 	names                            map[string]bool
 	lastSent                         int64
-	firstT, lastT                    int64 // earliest and latest packet it sent
+	firstT, lastT                    int64      // earliest and latest packet it sent
 	lastSrc                          netip.Addr // the local address last added
 	unanswered                       uint32
 	firstUnanswered                  uint32
@@ -47,9 +47,9 @@ type Device struct {
 	// uncapturedBytes is payload of unknown content whose bytes the
 	// capture did not keep (headers only).
 	uncapturedBytes uint64
-	clearApps                        map[string]bool
-	findingAt                        map[findingKey]int // index in Findings
-	dropped                          Dropped
+	clearApps       map[string]bool
+	findingAt       map[findingKey]int // index in Findings
+	dropped         Dropped
 	// overNames and overIPs tell apart (up to maxSeen) the names and
 	// addresses beyond the caps, to count them.
 	overNames map[string]struct{}
