@@ -201,13 +201,15 @@ func scoreRoutine(occ []occurrence, first, last int64) (Routine, bool) {
 	return r, score >= routineScore
 }
 
-// periodicity is the score of a routine, between 0 and 1: the mean of
-// the intervals' score and the sizes' score. The intervals score the
-// symmetry of their spread (1 - |Bowley skew|), its tightness (1 - MAD
-// over the median), the share of the occurrences their median period
+// periodicity is the score of a routine, between 0 and 1: the lower of
+// the intervals' score and the sizes' score, so that a regular size
+// cannot make up for irregular times nor the other way round. The
+// intervals score the symmetry of their spread (1 - |Bowley skew|), its
+// tightness (1 - MAD over the median, counted twice: it tells a clock
+// from chance best), the share of the occurrences their median period
 // would expect over the time they were active that came, and how much of
-// the capture's span they cover; the sizes score the same symmetry and
-// tightness. All sizes alike (or none known) score 1.
+// the capture's span they cover; the sizes score their symmetry and
+// tightness (twice) alike. All sizes alike (or none known) score 1.
 func periodicity(gaps, sizes []float64, active, span float64) float64 {
 	every := median(gaps)
 	expected := active/every + 1
@@ -216,9 +218,9 @@ func periodicity(gaps, sizes []float64, active, span float64) float64 {
 	if span > 0 {
 		coverage = math.Min(1, (active+every)/span)
 	}
-	ts := (1 - math.Abs(bowley(gaps)) + tightness(gaps) + countScore + coverage) / 4
-	ds := (1 - math.Abs(bowley(sizes)) + tightness(sizes)) / 2
-	return (ts + ds) / 2
+	ts := (1 - math.Abs(bowley(gaps)) + 2*tightness(gaps) + countScore + coverage) / 5
+	ds := (1 - math.Abs(bowley(sizes)) + 2*tightness(sizes)) / 3
+	return math.Min(ts, ds)
 }
 
 // tightness is 1 - MAD/median, between 0 and 1; 1 when all are zero.
