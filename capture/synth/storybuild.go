@@ -22,6 +22,7 @@ type node struct {
 type stamped struct {
 	at   time.Duration
 	data []byte
+	orig int // length on the wire when data was cut (see scene.snap), else 0
 }
 
 // scene collects the frames of the story in any order; write sorts them by
@@ -32,6 +33,11 @@ type scene struct {
 	buf    gopacket.SerializeBuffer
 	ipID   map[string]uint16
 	err    error
+	// snap, when not 0, cuts each frame to that many bytes as a capture
+	// with a snap length does; wrap, when set, rewrites each frame's
+	// link header (a VLAN tag, PPPoE) before it is cut.
+	snap int
+	wrap func([]byte) []byte
 }
 
 func newScene() *scene {
@@ -48,7 +54,16 @@ func (s *scene) emit(at time.Duration, ls ...gopacket.SerializableLayer) {
 		s.err = fmt.Errorf("serialize frame at %v: %w", at, err)
 		return
 	}
-	s.frames = append(s.frames, stamped{at: at, data: append([]byte(nil), s.buf.Bytes()...)})
+	data := s.buf.Bytes()
+	if s.wrap != nil {
+		data = s.wrap(data)
+	}
+	f := stamped{at: at}
+	if s.snap > 0 && len(data) > s.snap {
+		f.orig, data = len(data), data[:s.snap]
+	}
+	f.data = append([]byte(nil), data...)
+	s.frames = append(s.frames, f)
 }
 
 // eth returns an Ethernet header from one MAC to another.
@@ -102,7 +117,7 @@ func (s *scene) write(pw packetWriter, start time.Time) error {
 	}
 	sort.SliceStable(s.frames, func(i, j int) bool { return s.frames[i].at < s.frames[j].at })
 	for i, f := range s.frames {
-		ci := gopacket.CaptureInfo{Timestamp: start.Add(f.at), CaptureLength: len(f.data), Length: len(f.data)}
+		ci := gopacket.CaptureInfo{Timestamp: start.Add(f.at), CaptureLength: len(f.data), Length: max(len(f.data), f.orig)}
 		if err := pw.WritePacket(ci, f.data); err != nil {
 			return fmt.Errorf("write packet %d: %w", i+1, err)
 		}

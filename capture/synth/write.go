@@ -38,13 +38,18 @@ func (p pcapWriter) Flush() error { return p.buf.Flush() }
 // newWriter starts a capture file of the given format on w, with fixed
 // header options so that the bytes do not depend on the machine.
 func newWriter(w io.Writer, format string) (packetWriter, error) {
+	return newWriterSnap(w, format, snapLen)
+}
+
+// newWriterSnap is newWriter with the snapshot length the header declares.
+func newWriterSnap(w io.Writer, format string, snap int) (packetWriter, error) {
 	switch format {
 	case FormatPcapng, "":
 		intf := pcapgo.NgInterface{
 			Name:                "eth0",
 			Description:         "thingsniff synthetic capture",
 			LinkType:            layers.LinkTypeEthernet,
-			SnapLength:          snapLen,
+			SnapLength:          uint32(snap),
 			TimestampResolution: 9,
 		}
 		opts := pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{Application: "thingsniff synth"}}
@@ -56,7 +61,7 @@ func newWriter(w io.Writer, format string) (packetWriter, error) {
 	case FormatPcap:
 		buf := bufio.NewWriterSize(w, 1<<16)
 		pw := pcapgo.NewWriterNanos(buf)
-		if err := pw.WriteFileHeader(snapLen, layers.LinkTypeEthernet); err != nil {
+		if err := pw.WriteFileHeader(uint32(snap), layers.LinkTypeEthernet); err != nil {
 			return nil, fmt.Errorf("write pcap header: %w", err)
 		}
 		return pcapWriter{Writer: pw, buf: buf}, nil

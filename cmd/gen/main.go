@@ -27,9 +27,12 @@ func main() {
 	start := flag.String("start", "", "start time of the capture, RFC 3339 (default: synth.DemoStart)")
 	hostile := flag.String("hostile", "", fmt.Sprintf("write a hostile capture instead, one of %v (pcap)", synth.HostileKinds()))
 	n := flag.Int("n", 1000, "devices, flows or bodies in the hostile capture")
+	week := flag.Bool("week", false, "write a headers-only week of a thing that phones home every 2 h (pcap, snap length 64)")
 	flag.Parse()
 	var err error
-	if *hostile != "" {
+	if *week {
+		err = write(*out, func(w io.Writer) error { return synth.Week(w, synth.WeekStart()) })
+	} else if *hostile != "" {
 		err = write(*out, func(w io.Writer) error { return synth.Hostile(w, *hostile, *n) })
 	} else {
 		err = run(*story, *packets, *seed, *format, *out, *start)

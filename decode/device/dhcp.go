@@ -59,7 +59,10 @@ func (b *Builder) dhcpPacket(src *Device, p *decode.Packet) {
 	}
 	e.LeaseSecs = uint32(m.LeaseTime / time.Second)
 	e.Summary = dhcpSummary(&m, e)
-	if err != nil {
+	switch {
+	case err != nil && p.WireLen > len(p.Payload):
+		e.Summary += fmt.Sprintf(" [cut by the capture's snap length: %d of its %d bytes kept]", len(p.Payload), p.WireLen)
+	case err != nil:
 		e.Summary += " [" + err.Error() + "]"
 	}
 

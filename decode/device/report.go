@@ -422,30 +422,29 @@ func (r Report) Markdown() string {
 // capture crosses midnight. A routine's occurrences are folded into one
 // row at its first (the routine says how often and how many).
 func (r Report) markdownTimeline(b *strings.Builder, d *Device) {
-	header := "\n| time | kind | what | packets |\n|---|---|---|---|\n"
 	day := ""
 	shown := map[int]bool{}
-	for i, e := range d.Events {
-		if r.MultiDay {
-			if today := FormatDay(e.Time); today != day {
-				day = today
-				fmt.Fprintf(b, "\n#### %s\n", day)
-				b.WriteString(header)
+	row := func(e *Event, kind, what string) {
+		if today := FormatDay(e.Time); day == "" || r.MultiDay && today != day {
+			if r.MultiDay {
+				fmt.Fprintf(b, "\n#### %s\n", today)
 			}
-		} else if i == 0 {
-			b.WriteString(header)
+			day = today
+			b.WriteString("\n| time | kind | what | packets |\n|---|---|---|---|\n")
 		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", FormatTime(e.Time, false), kind, what, packetList(e.Packets))
+	}
+	for _, e := range d.Events {
 		if e.Routine > 0 && e.Routine <= len(d.Routines) {
-			if shown[e.Routine] {
-				continue
+			if !shown[e.Routine] {
+				shown[e.Routine] = true
+				rt := d.Routines[e.Routine-1]
+				row(e, "routine", fmt.Sprintf("%s, until %s (%d rows folded)", mdEscape(rt.Summary),
+					FormatTime(rt.Last, r.MultiDay), countRoutineEvents(d, e.Routine)))
 			}
-			shown[e.Routine] = true
-			rt := d.Routines[e.Routine-1]
-			fmt.Fprintf(b, "| %s | routine | %s, until %s (%d rows folded) | %s |\n", FormatTime(e.Time, false), mdEscape(rt.Summary),
-				FormatTime(rt.Last, r.MultiDay), countRoutineEvents(d, e.Routine), packetList(e.Packets))
 			continue
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", FormatTime(e.Time, false), e.Kind, mdEscape(e.Summary), packetList(e.Packets))
+		row(e, string(e.Kind), mdEscape(e.Summary))
 	}
 }
 
