@@ -133,6 +133,8 @@ type Parser struct {
 	// from it (see wireLen).
 	ipWire, ipCap int
 	transport     bool
+	// data is the frame being decoded, to find where a layer starts in it.
+	data []byte
 }
 
 // NewParser returns a Parser ready for any supported link type.
@@ -198,7 +200,7 @@ func (p *Parser) Decode(data []byte, link layers.LinkType, out *Packet) {
 		out.WireLen = p.wireLen(out)
 		out.Cast = castOf(out)
 	}()
-	p.ipWire, p.ipCap, p.transport = 0, 0, false
+	p.ipWire, p.ipCap, p.transport, p.data = 0, 0, false, data
 	first, ok := firstLayer(link)
 	if !ok {
 		out.Err = fmt.Errorf("link type %d (%s) is not supported", int(link), link)
@@ -245,10 +247,17 @@ func (p *Parser) fill(out *Packet) {
 			out.Dst = addr4(p.ip4.DstIP)
 			out.IPProto = p.ip4.Protocol
 			out.Proto = ProtoIPv4
-			if out.IPLen == 0 {
-				out.IPLen = int(p.ip4.Length)
+			length := int(p.ip4.Length)
+			if len(p.ip4.Contents) >= 4 && p.ip4.Contents[2]|p.ip4.Contents[3] == 0 {
+				// A length of 0 (segmentation offload, BIG TCP): the
+				// packet runs to the end of the frame on the wire. The
+				// header starts where its bytes lie in the frame.
+				length = max(0, out.OrigLen-(cap(p.data)-cap(p.ip4.Contents)))
 			}
-			p.ipWire, p.ipCap = int(p.ip4.Length)-int(p.ip4.IHL)*4, len(p.ip4.Payload)
+			if out.IPLen == 0 {
+				out.IPLen = length
+			}
+			p.ipWire, p.ipCap = length-int(p.ip4.IHL)*4, len(p.ip4.Payload)
 			out.Frag = Frag{ID: uint32(p.ip4.Id), Offset: int(p.ip4.FragOffset) * 8, Proto: p.ip4.Protocol, More: p.ip4.Flags&layers.IPv4MoreFragments != 0, Valid: true}
 			if p.ip4.FragOffset != 0 || p.ip4.Flags&layers.IPv4MoreFragments != 0 {
 				out.Fragment = true

@@ -178,6 +178,8 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 	}
 	if dst != nil && dst != src {
 		dst.received(p.Num)
+	}
+	if dst != nil {
 		dst.BytesIn += uint64(p.IPLen)
 	}
 	group := p.HasMAC && len(p.DstMAC) == 6 && p.DstMAC[0]&1 == 1 || p.HasIP && (p.Dst.IsMulticast() || isBroadcast4(p.Dst))
