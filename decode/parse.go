@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"thingsniff/decode/dns"
+	"thingsniff/decode/quic"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -59,7 +60,16 @@ type Header struct {
 	ICMPID, ICMPSq uint16
 	// PayloadLen is the length of Packet.Payload.
 	PayloadLen int
-	Proto      Proto
+	// SentLen is the transport payload's length as the IP, TCP and UDP
+	// headers tell it: what was sent, which is more than PayloadLen when
+	// the snap length cut the frame. It is PayloadLen where the headers
+	// say nothing (no IP, or a header that claims less than was captured).
+	SentLen int
+	// Cut is set when the frame is shorter on file than it was on the
+	// wire (a snap length) and decoding stopped where the bytes end: the
+	// packet is not malformed, only not all there, and Err says where.
+	Cut   bool
+	Proto Proto
 
 	// Filled by the Engine after flow tracking.
 	Flow     uint32
@@ -118,6 +128,11 @@ type Parser struct {
 	udp     layers.UDP
 	llc     layers.LLC
 	snap    layers.SNAP
+	pppoe   pppoe
+	ppp     ppp
+	mpls    mpls
+	gre     layers.GRE
+	vxlan   layers.VXLAN
 
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
 	decoded []gopacket.LayerType
@@ -148,6 +163,8 @@ func firstLayer(link layers.LinkType) (gopacket.LayerType, bool) {
 		return layers.LayerTypeIPv6, true
 	case LinkTypeNFLOG:
 		return layerTypeNFLOG, true
+	case layers.LinkTypePPP, LinkTypePPPSerial:
+		return layers.LayerTypePPP, true
 	}
 	return 0, false
 }
@@ -164,7 +181,8 @@ func (p *Parser) parserFor(first gopacket.LayerType) *gopacket.DecodingLayerPars
 		// The extension skipper claims every IPv6 extension header; the
 		// fragment layer, added after it, takes fragments back.
 		&p.eth, &p.dot1q, &p.sll, &p.sll2, &p.loop, &p.ip4, &p.ip6, &p.ip6ext,
-		&p.ip6frag, &p.nflog, &p.arp, &p.icmp4, &p.icmp6, &p.tcp, &p.udp, &p.llc, &p.snap} {
+		&p.ip6frag, &p.nflog, &p.arp, &p.icmp4, &p.icmp6, &p.tcp, &p.udp, &p.llc, &p.snap,
+		&p.pppoe, &p.ppp, &p.mpls, &p.gre, &p.vxlan} {
 		dlc = dlc.Put(d)
 	}
 	dlp.SetDecodingLayerContainer(dlc)
@@ -176,13 +194,20 @@ func (p *Parser) parserFor(first gopacket.LayerType) *gopacket.DecodingLayerPars
 // Decode fills out from data captured on a link of the given type. It never
 // panics: a panic inside a layer decoder is turned into out.Err.
 func (p *Parser) Decode(data []byte, link layers.LinkType, out *Packet) {
+	cut := false // a layer ran out of bytes (not: its bytes made no sense)
 	*out = Packet{Header: Header{Num: out.Num, Time: out.Time, CapLen: len(data), OrigLen: out.OrigLen}, Link: link}
 	defer func() {
 		if r := recover(); r != nil {
 			out.Err = fmt.Errorf("decoder failed: %v", r)
 		}
-		out.Malformed = out.Err != nil
+		// Bytes that end where the snap length cut them are a short
+		// packet, not a broken one (Wireshark: "Packet size limited").
+		out.Cut = out.Err != nil && out.OrigLen > out.CapLen && cut
+		out.Malformed = out.Err != nil && !out.Cut
 		out.PayloadLen = len(out.Payload)
+		if out.SentLen < out.PayloadLen {
+			out.SentLen = out.PayloadLen
+		}
 		out.Cast = castOf(out)
 	}()
 	first, ok := firstLayer(link)
@@ -197,6 +222,7 @@ func (p *Parser) Decode(data []byte, link layers.LinkType, out *Packet) {
 	dlp := p.parserFor(first)
 	p.decoded = p.decoded[:0]
 	err := dlp.DecodeLayers(data, &p.decoded)
+	cut = dlp.Truncated
 	p.fill(out)
 	if err != nil && out.Err == nil {
 		out.Err = err
@@ -205,6 +231,9 @@ func (p *Parser) Decode(data []byte, link layers.LinkType, out *Packet) {
 
 func (p *Parser) fill(out *Packet) {
 	out.Proto = ProtoUnknown
+	// ipLen is what the innermost IP header says follows it, and
+	// ipPayload where that starts in the captured bytes.
+	ipLen, ipPayload := -1, []byte(nil)
 	for _, t := range p.decoded {
 		switch t {
 		case layers.LayerTypeEthernet:
@@ -231,6 +260,7 @@ func (p *Parser) fill(out *Packet) {
 			out.Dst = addr4(p.ip4.DstIP)
 			out.IPProto = p.ip4.Protocol
 			out.Proto = ProtoIPv4
+			ipLen, ipPayload = int(p.ip4.Length)-int(p.ip4.IHL)*4, p.ip4.Payload
 			out.Frag = Frag{ID: uint32(p.ip4.Id), Offset: int(p.ip4.FragOffset) * 8, Proto: p.ip4.Protocol, More: p.ip4.Flags&layers.IPv4MoreFragments != 0, Valid: true}
 			if p.ip4.FragOffset != 0 || p.ip4.Flags&layers.IPv4MoreFragments != 0 {
 				out.Fragment = true
@@ -245,6 +275,7 @@ func (p *Parser) fill(out *Packet) {
 			out.Dst = addr16(p.ip6.DstIP)
 			out.IPProto = p.ip6.NextHeader
 			out.Proto = ProtoIPv6
+			ipLen, ipPayload = int(p.ip6.Length), p.ip6.Payload
 		case layers.LayerTypeIPv6Fragment:
 			out.IPProto = p.ip6frag.NextHeader
 			out.Frag = Frag{ID: p.ip6frag.Identification, Offset: int(p.ip6frag.FragmentOffset) * 8, Proto: p.ip6frag.NextHeader, More: p.ip6frag.MoreFragments, Valid: true}
@@ -277,16 +308,36 @@ func (p *Parser) fill(out *Packet) {
 			out.Seq, out.Ack, out.Window = p.tcp.Seq, p.tcp.Ack, p.tcp.Window
 			out.TCPFlags = tcpFlags(&p.tcp)
 			out.Payload = p.tcp.Payload
+			out.SentLen = sentLen(ipLen, ipPayload, p.tcp.Contents)
 		case layers.LayerTypeUDP:
 			out.Proto = ProtoUDP
 			out.IPProto = layers.IPProtocolUDP
 			out.SrcPort, out.DstPort = uint16(p.udp.SrcPort), uint16(p.udp.DstPort)
 			out.Payload = p.udp.Payload
+			out.SentLen = int(p.udp.Length) - 8
+		case layers.LayerTypePPPoE:
+			if p.pppoe.Code != layers.PPPoECodeSession {
+				out.Proto = ProtoPPPoED
+			}
+		case layers.LayerTypeGRE:
+			out.Proto = ProtoGRE
 		}
 	}
 	if out.Proto == ProtoTCP || out.Proto == ProtoUDP {
 		out.Proto = appProto(out)
 	}
+}
+
+// sentLen is the length of a TCP segment's payload as its IP header
+// tells it: the IP payload's length less what lies before the TCP
+// payload (extension headers, the TCP header). ipPayload and tcpHeader
+// are slices of the same captured bytes, so their capacities say how
+// far apart they start. -1 when there is no IP header to ask.
+func sentLen(ipLen int, ipPayload, tcpHeader []byte) int {
+	if ipLen < 0 || cap(ipPayload) < cap(tcpHeader) {
+		return -1
+	}
+	return ipLen - (cap(ipPayload) - cap(tcpHeader)) - len(tcpHeader)
 }
 
 func tcpFlags(t *layers.TCP) TCPFlags {
@@ -348,6 +399,10 @@ func appProto(p *Packet) Proto {
 			return ProtoNTP
 		case either(4789):
 			return ProtoVXLAN
+		case either(443) && len(p.Payload) > 0 && p.Payload[0]&0x40 != 0:
+			return ProtoQUIC // long or short header: the fixed bit is set
+		case quic.Looks(p.Payload):
+			return ProtoQUIC // a long header of a known version, on any port
 		case dns.LooksLikeDNS(p.Payload):
 			return ProtoDNS // on other ports, as Wireshark's heuristic finds it
 		}
@@ -362,8 +417,12 @@ func appProto(p *Packet) Proto {
 	if looksLikeTLSRecord(p.Payload) {
 		return ProtoTLS
 	}
-	if either(53) {
+	switch {
+	case either(53):
 		return ProtoDNS
+	case either(1883):
+		// By port, as Wireshark does: a segment may start mid-message.
+		return ProtoMQTT
 	}
 	return ProtoTCP
 }
@@ -395,6 +454,9 @@ var httpFirst = func() (t [256]bool) {
 	return t
 }()
 
+// looksLikeTLSRecord reports whether b starts a TLS record (content type
+// 20-24, version 3.x): TLS is recognised by its bytes on any port, and
+// named by the port afterwards (TLSName).
 func looksLikeTLSRecord(b []byte) bool {
 	return len(b) >= 5 && b[0] >= 20 && b[0] <= 24 && b[1] == 3 && b[2] <= 4
 }
