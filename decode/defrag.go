@@ -125,6 +125,9 @@ func (p *Parser) decodeTransport(data []byte, proto layers.IPProtocol, out *Pack
 	}
 	out.Fragment = false
 	out.PayloadLen = len(out.Payload)
-	out.WireLen = out.PayloadLen
+	out.SentLen = out.PayloadLen
+	if proto == layers.IPProtocolUDP && int(p.udp.Length)-8 > out.SentLen {
+		out.SentLen = int(p.udp.Length) - 8 // a first fragment cut short
+	}
 	out.Proto = appProto(out)
 }

@@ -29,6 +29,9 @@ func Details(data []byte, link layers.LinkType) (nodes []Node) {
 		}
 	}()
 	var dec gopacket.Decoder = link
+	if link == LinkTypePPPSerial {
+		dec = layers.LinkTypePPP // gopacket's PPP decoder skips ff 03
+	}
 	off := 0
 	if link == LinkTypeNFLOG {
 		// gopacket has no NFLOG decoder: show the header, then decode the

@@ -209,7 +209,7 @@ func (e *Engine) track(p *Header, ix *Index) *Flow {
 	}
 	f.Packets[d]++
 	f.Bytes[d] += uint64(p.OrigLen)
-	f.Payload[d] += uint64(p.WireLen)
+	f.Payload[d] += uint64(p.SentLen)
 	f.Last = p.Time
 	f.LastPacket = p.Num
 	if p.Proto > f.App && p.Proto >= ProtoDNS {
@@ -217,7 +217,7 @@ func (e *Engine) track(p *Header, ix *Index) *Flow {
 	}
 	if f.Proto == ProtoTCP {
 		e.trackTCP(f, p, d, ix)
-	} else if p.WireLen > 0 {
+	} else if p.SentLen > 0 {
 		f.LastData = p.Time
 	}
 	if !e.isDirty[id] {
@@ -264,7 +264,7 @@ func (e *Engine) trackTCP(f *Flow, p *Header, d int, ix *Index) {
 	fl := p.TCPFlags
 	// Lengths from the headers: a frame cut by the snap length still
 	// moved the sequence by all it carried.
-	n := uint32(p.WireLen)
+	n := uint32(p.SentLen)
 	if fl.Has(TCPSyn) {
 		f.sawSyn = true
 		if !fl.Has(TCPAck) && f.State == StateNone {

@@ -81,7 +81,7 @@ type Flow struct {
 	Server  netip.AddrPort
 	Packets [2]uint32
 	Bytes   [2]uint64 // frame bytes on the wire, as Wireshark's conversation table counts
-	Payload [2]uint64 // transport payload bytes sent, by the IP headers (Header.WireLen)
+	Payload [2]uint64 // transport payload bytes sent, by the IP headers (Header.SentLen)
 	First   int64     // Unix nanoseconds
 	Last    int64
 	// FirstPacket and LastPacket are 1-based packet numbers.

@@ -32,6 +32,10 @@ const (
 	ProtoVXLAN
 	ProtoFragment
 	ProtoLLC
+	ProtoMQTT
+	ProtoQUIC
+	ProtoPPPoED
+	ProtoGRE
 	protoCount
 )
 
@@ -59,6 +63,10 @@ var protoNames = [protoCount]string{
 	ProtoVXLAN:    "VXLAN",
 	ProtoFragment: "IP fragment",
 	ProtoLLC:      "LLC",
+	ProtoMQTT:     "MQTT",
+	ProtoQUIC:     "QUIC",
+	ProtoPPPoED:   "PPPoED",
+	ProtoGRE:      "GRE",
 }
 
 // String returns the protocol's display name, as in the Protocol column.

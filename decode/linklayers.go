@@ -12,6 +12,11 @@ import (
 // LinkTypeNFLOG is Linux netfilter's NFLOG link type (DLT 239).
 const LinkTypeNFLOG layers.LinkType = 239
 
+// LinkTypePPPSerial is PPP in HDLC-like framing (DLT_PPP_SERIAL, 50):
+// the address and control bytes ff 03, then the protocol, as PPP's
+// decoder takes them.
+const LinkTypePPPSerial layers.LinkType = 50
+
 // layerTypeNFLOG is the NFLOG header layer's type for DecodingLayerParser;
 // it is not registered with gopacket, so no global state is touched.
 const layerTypeNFLOG = gopacket.LayerType(2390)

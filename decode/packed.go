@@ -16,7 +16,7 @@ type Packed struct {
 	src, dst         [16]byte
 	capLen, origLen  uint32
 	payloadLen       uint32
-	wireLen, ipLen   uint32
+	sentLen, ipLen   uint32
 	seq, ack         uint32
 	fragID           uint32
 	fragOffset       uint16
@@ -46,12 +46,13 @@ const (
 	packSrc4
 	packDstValid
 	packDst4
+	packCut
 )
 
 // Pack packs h, a packet decoded from the bytes that m describes.
 func (h *Header) Pack(m Meta) Packed {
 	p := Packed{Offset: m.Offset, Time: m.Time, capLen: m.CapLen, origLen: m.OrigLen, iface: m.Iface,
-		payloadLen: uint32(h.PayloadLen), wireLen: uint32(h.WireLen), ipLen: uint32(h.IPLen), seq: h.Seq, ack: h.Ack, fragID: h.Frag.ID, fragOffset: uint16(h.Frag.Offset),
+		payloadLen: uint32(h.PayloadLen), sentLen: uint32(h.SentLen), ipLen: uint32(h.IPLen), seq: h.Seq, ack: h.Ack, fragID: h.Frag.ID, fragOffset: uint16(h.Frag.Offset),
 		srcPort: h.SrcPort, dstPort: h.DstPort, window: h.Window, icmpID: h.ICMPID, icmpSq: h.ICMPSq,
 		tcpFlags: h.TCPFlags, ipProto: h.IPProto, fragProto: h.Frag.Proto, icmpType: h.ICMPType, icmpCode: h.ICMPCode,
 		proto: h.Proto, cast: h.Cast}
@@ -70,6 +71,7 @@ func (h *Header) Pack(m Meta) Packed {
 	set(h.Src.Is4(), packSrc4)
 	set(h.Dst.IsValid(), packDstValid)
 	set(h.Dst.Is4(), packDst4)
+	set(h.Cut, packCut)
 	p.src, p.dst = h.Src.As16(), h.Dst.As16()
 	return p
 }
@@ -92,7 +94,7 @@ func (p *Packed) unpack(h *Header) {
 		Frag:    Frag{ID: p.fragID, Offset: int(p.fragOffset), Proto: p.fragProto, More: p.bits&packFragMore != 0, Valid: p.bits&packFragValid != 0},
 		SrcPort: p.srcPort, DstPort: p.dstPort, TCPFlags: p.tcpFlags, Seq: p.seq, Ack: p.ack, Window: p.window,
 		ICMPType: p.icmpType, ICMPCode: p.icmpCode, ICMPID: p.icmpID, ICMPSq: p.icmpSq,
-		PayloadLen: int(p.payloadLen), WireLen: int(p.wireLen), IPLen: int(p.ipLen), Proto: p.proto}
+		PayloadLen: int(p.payloadLen), SentLen: int(p.sentLen), IPLen: int(p.ipLen), Cut: p.bits&packCut != 0, Proto: p.proto}
 }
 
 func unpackAddr(b [16]byte, bits, valid, is4 uint16) netip.Addr {

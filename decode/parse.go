@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"thingsniff/decode/dns"
+	"thingsniff/decode/quic"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -59,12 +60,18 @@ type Header struct {
 	ICMPID, ICMPSq uint16
 	// PayloadLen is the length of Packet.Payload.
 	PayloadLen int
-	// WireLen is the TCP or UDP payload's length as the IP header gives
-	// it: what was sent, though a snap length may have kept less of it
-	// (then WireLen > PayloadLen). PayloadLen where no header says more.
-	WireLen int
-	// IPLen is the outer IP packet's length from its header (IPv4 total
-	// length, IPv6 payload length + 40), as tshark's ip.len; 0 without IP.
+	// SentLen is the transport payload's length as the IP, TCP and UDP
+	// headers tell it: what was sent, which is more than PayloadLen when
+	// the snap length cut the frame. It is PayloadLen where the headers
+	// say nothing (no IP, or a header that claims less than was captured).
+	SentLen int
+	// Cut is set when the frame is shorter on file than it was on the
+	// wire (a snap length) and decoding stopped where the bytes end: the
+	// packet is not malformed, only not all there, and Err says where.
+	Cut bool
+	// IPLen is the length by its header (IPv4 total length, IPv6 payload
+	// length + 40, as tshark's ip.len) of the first IP packet after the
+	// innermost Ethernet header: what the frame's MACs carried. 0 without IP.
 	IPLen int
 	Proto Proto
 
@@ -125,14 +132,14 @@ type Parser struct {
 	udp     layers.UDP
 	llc     layers.LLC
 	snap    layers.SNAP
+	pppoe   pppoe
+	ppp     ppp
+	mpls    mpls
+	gre     layers.GRE
+	vxlan   layers.VXLAN
 
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
 	decoded []gopacket.LayerType
-	// ipWire and ipCap are the innermost IP payload's length by its
-	// header and as captured; transport is set when TCP or UDP was read
-	// from it (see wireLen).
-	ipWire, ipCap int
-	transport     bool
 	// data is the frame being decoded, to find where a layer starts in it.
 	data []byte
 }
@@ -162,6 +169,8 @@ func firstLayer(link layers.LinkType) (gopacket.LayerType, bool) {
 		return layers.LayerTypeIPv6, true
 	case LinkTypeNFLOG:
 		return layerTypeNFLOG, true
+	case layers.LinkTypePPP, LinkTypePPPSerial:
+		return layers.LayerTypePPP, true
 	}
 	return 0, false
 }
@@ -178,7 +187,8 @@ func (p *Parser) parserFor(first gopacket.LayerType) *gopacket.DecodingLayerPars
 		// The extension skipper claims every IPv6 extension header; the
 		// fragment layer, added after it, takes fragments back.
 		&p.eth, &p.dot1q, &p.sll, &p.sll2, &p.loop, &p.ip4, &p.ip6, &p.ip6ext,
-		&p.ip6frag, &p.nflog, &p.arp, &p.icmp4, &p.icmp6, &p.tcp, &p.udp, &p.llc, &p.snap} {
+		&p.ip6frag, &p.nflog, &p.arp, &p.icmp4, &p.icmp6, &p.tcp, &p.udp, &p.llc, &p.snap,
+		&p.pppoe, &p.ppp, &p.mpls, &p.gre, &p.vxlan} {
 		dlc = dlc.Put(d)
 	}
 	dlp.SetDecodingLayerContainer(dlc)
@@ -190,17 +200,23 @@ func (p *Parser) parserFor(first gopacket.LayerType) *gopacket.DecodingLayerPars
 // Decode fills out from data captured on a link of the given type. It never
 // panics: a panic inside a layer decoder is turned into out.Err.
 func (p *Parser) Decode(data []byte, link layers.LinkType, out *Packet) {
+	cut := false // a layer ran out of bytes (not: its bytes made no sense)
 	*out = Packet{Header: Header{Num: out.Num, Time: out.Time, CapLen: len(data), OrigLen: out.OrigLen}, Link: link}
 	defer func() {
 		if r := recover(); r != nil {
 			out.Err = fmt.Errorf("decoder failed: %v", r)
 		}
-		out.Malformed = out.Err != nil
+		// Bytes that end where the snap length cut them are a short
+		// packet, not a broken one (Wireshark: "Packet size limited").
+		out.Cut = out.Err != nil && out.OrigLen > out.CapLen && cut
+		out.Malformed = out.Err != nil && !out.Cut
 		out.PayloadLen = len(out.Payload)
-		out.WireLen = p.wireLen(out)
+		if out.SentLen < out.PayloadLen {
+			out.SentLen = out.PayloadLen
+		}
 		out.Cast = castOf(out)
 	}()
-	p.ipWire, p.ipCap, p.transport, p.data = 0, 0, false, data
+	p.data = data
 	first, ok := firstLayer(link)
 	if !ok {
 		out.Err = fmt.Errorf("link type %d (%s) is not supported", int(link), link)
@@ -213,6 +229,7 @@ func (p *Parser) Decode(data []byte, link layers.LinkType, out *Packet) {
 	dlp := p.parserFor(first)
 	p.decoded = p.decoded[:0]
 	err := dlp.DecodeLayers(data, &p.decoded)
+	cut = dlp.Truncated
 	p.fill(out)
 	if err != nil && out.Err == nil {
 		out.Err = err
@@ -221,10 +238,14 @@ func (p *Parser) Decode(data []byte, link layers.LinkType, out *Packet) {
 
 func (p *Parser) fill(out *Packet) {
 	out.Proto = ProtoUnknown
+	// ipLen is what the innermost IP header says follows it, and
+	// ipPayload where that starts in the captured bytes.
+	ipLen, ipPayload := -1, []byte(nil)
 	for _, t := range p.decoded {
 		switch t {
 		case layers.LayerTypeEthernet:
 			out.HasMAC, out.SrcMAC, out.DstMAC = true, p.eth.SrcMAC, p.eth.DstMAC
+			out.IPLen = 0 // the IP packet the innermost frame's MACs carry counts
 			out.Proto = ProtoEthernet
 		case layers.LayerTypeLinuxSLL:
 			if p.sll.AddrType == 1 && p.sll.AddrLen == 6 { // Ethernet sender address
@@ -257,7 +278,7 @@ func (p *Parser) fill(out *Packet) {
 			if out.IPLen == 0 {
 				out.IPLen = length
 			}
-			p.ipWire, p.ipCap = length-int(p.ip4.IHL)*4, len(p.ip4.Payload)
+			ipLen, ipPayload = length-int(p.ip4.IHL)*4, p.ip4.Payload
 			out.Frag = Frag{ID: uint32(p.ip4.Id), Offset: int(p.ip4.FragOffset) * 8, Proto: p.ip4.Protocol, More: p.ip4.Flags&layers.IPv4MoreFragments != 0, Valid: true}
 			if p.ip4.FragOffset != 0 || p.ip4.Flags&layers.IPv4MoreFragments != 0 {
 				out.Fragment = true
@@ -275,7 +296,7 @@ func (p *Parser) fill(out *Packet) {
 			if out.IPLen == 0 && p.ip6.Length > 0 {
 				out.IPLen = int(p.ip6.Length) + 40
 			}
-			p.ipWire, p.ipCap = int(p.ip6.Length), len(p.ip6.Payload)
+			ipLen, ipPayload = int(p.ip6.Length), p.ip6.Payload
 		case layers.LayerTypeIPv6Fragment:
 			out.IPProto = p.ip6frag.NextHeader
 			out.Frag = Frag{ID: p.ip6frag.Identification, Offset: int(p.ip6frag.FragmentOffset) * 8, Proto: p.ip6frag.NextHeader, More: p.ip6frag.MoreFragments, Valid: true}
@@ -308,13 +329,19 @@ func (p *Parser) fill(out *Packet) {
 			out.Seq, out.Ack, out.Window = p.tcp.Seq, p.tcp.Ack, p.tcp.Window
 			out.TCPFlags = tcpFlags(&p.tcp)
 			out.Payload = p.tcp.Payload
-			p.transport = true
+			out.SentLen = sentLen(ipLen, ipPayload, p.tcp.Contents)
 		case layers.LayerTypeUDP:
 			out.Proto = ProtoUDP
 			out.IPProto = layers.IPProtocolUDP
 			out.SrcPort, out.DstPort = uint16(p.udp.SrcPort), uint16(p.udp.DstPort)
 			out.Payload = p.udp.Payload
-			p.transport = true
+			out.SentLen = int(p.udp.Length) - 8
+		case layers.LayerTypePPPoE:
+			if p.pppoe.Code != layers.PPPoECodeSession {
+				out.Proto = ProtoPPPoED
+			}
+		case layers.LayerTypeGRE:
+			out.Proto = ProtoGRE
 		}
 	}
 	if out.Proto == ProtoTCP || out.Proto == ProtoUDP {
@@ -322,17 +349,16 @@ func (p *Parser) fill(out *Packet) {
 	}
 }
 
-// wireLen is the length of out's TCP or UDP payload by the IP header: the
-// IP payload's length less the headers between it and the transport
-// payload, which were captured whole when the transport was read.
-func (p *Parser) wireLen(out *Packet) int {
-	if !p.transport || out.Fragment || p.ipWire <= 0 {
-		return out.PayloadLen
+// sentLen is the length of a TCP segment's payload as its IP header
+// tells it: the IP payload's length less what lies before the TCP
+// payload (extension headers, the TCP header). ipPayload and tcpHeader
+// are slices of the same captured bytes, so their capacities say how
+// far apart they start. -1 when there is no IP header to ask.
+func sentLen(ipLen int, ipPayload, tcpHeader []byte) int {
+	if ipLen < 0 || cap(ipPayload) < cap(tcpHeader) {
+		return -1
 	}
-	if w := p.ipWire - (p.ipCap - out.PayloadLen); w > out.PayloadLen {
-		return w
-	}
-	return out.PayloadLen
+	return ipLen - (cap(ipPayload) - cap(tcpHeader)) - len(tcpHeader)
 }
 
 func tcpFlags(t *layers.TCP) TCPFlags {
@@ -394,6 +420,10 @@ func appProto(p *Packet) Proto {
 			return ProtoNTP
 		case either(4789):
 			return ProtoVXLAN
+		case either(443) && len(p.Payload) > 0 && p.Payload[0]&0x40 != 0:
+			return ProtoQUIC // long or short header: the fixed bit is set
+		case quic.Looks(p.Payload):
+			return ProtoQUIC // a long header of a known version, on any port
 		case dns.LooksLikeDNS(p.Payload):
 			return ProtoDNS // on other ports, as Wireshark's heuristic finds it
 		}
@@ -408,8 +438,12 @@ func appProto(p *Packet) Proto {
 	if looksLikeTLSRecord(p.Payload) {
 		return ProtoTLS
 	}
-	if either(53) {
+	switch {
+	case either(53):
 		return ProtoDNS
+	case either(1883):
+		// By port, as Wireshark does: a segment may start mid-message.
+		return ProtoMQTT
 	}
 	return ProtoTCP
 }
@@ -441,6 +475,9 @@ var httpFirst = func() (t [256]bool) {
 	return t
 }()
 
+// looksLikeTLSRecord reports whether b starts a TLS record (content type
+// 20-24, version 3.x): TLS is recognised by its bytes on any port, and
+// named by the port afterwards (TLSName).
 func looksLikeTLSRecord(b []byte) bool {
 	return len(b) >= 5 && b[0] >= 20 && b[0] <= 24 && b[1] == 3 && b[2] <= 4
 }

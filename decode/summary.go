@@ -57,7 +57,14 @@ func Summarize(p *Packet, f *Flow) Summary {
 	case p.Proto == ProtoEthernet:
 		b.WriteString("Ethernet frame")
 	}
-	if p.Err != nil {
+	switch {
+	case p.Cut:
+		// As Wireshark says it: the bytes stop where the capture stopped.
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString("[Packet size limited during capture]")
+	case p.Err != nil:
 		if b.Len() > 0 {
 			b.WriteString(" ")
 		}

@@ -15,9 +15,11 @@ import (
 // ipBytesByMAC sums, by tshark, the IP lengths (ip.len; IPv6's payload
 // length + 40) of a capture's Ethernet frames by source and by
 // destination MAC; ok is false when the capture has no Ethernet frames.
+// In a tunnel (VXLAN) the innermost Ethernet header's MACs count, with
+// the first IP header after it, as thingsniff counts them.
 func ipBytesByMAC(t *testing.T, path string) (out, in map[string]uint64, ok bool) {
 	t.Helper()
-	cmd := exec.Command("tshark", "-n", "-r", path, "-T", "fields", "-E", "occurrence=f",
+	cmd := exec.Command("tshark", "-n", "-r", path, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
 		"-e", "eth.src", "-e", "eth.dst", "-e", "ip.len", "-e", "ipv6.plen", "-e", "frame.protocols")
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
@@ -33,19 +35,31 @@ func ipBytesByMAC(t *testing.T, path string) (out, in map[string]uint64, ok bool
 			continue
 		}
 		ok = true
+		srcs, dsts := strings.Split(f[0], ","), strings.Split(f[1], ",")
+		lens4, lens6 := strings.Split(f[2], ","), strings.Split(f[3], ",")
+		// Walk the layers: after the last Ethernet header, the first IP
+		// header's length counts.
 		var n uint64
-		// The outer IP header counts, as thingsniff counts it.
-		protos := f[4]
-		i4, i6 := strings.Index(protos, ":ip:"), strings.Index(protos, ":ipv6:")
-		switch {
-		case f[2] != "" && (i6 < 0 || i4 >= 0 && i4 < i6):
-			n, _ = strconv.ParseUint(f[2], 10, 64)
-		case f[3] != "":
-			n, _ = strconv.ParseUint(f[3], 10, 64)
-			n += 40
+		n4, n6 := 0, 0
+		for _, p := range strings.Split(f[4], ":") {
+			switch p {
+			case "eth":
+				n = 0
+			case "ip":
+				if n == 0 && n4 < len(lens4) {
+					n, _ = strconv.ParseUint(lens4[n4], 10, 64)
+				}
+				n4++
+			case "ipv6":
+				if n == 0 && n6 < len(lens6) {
+					n, _ = strconv.ParseUint(lens6[n6], 10, 64)
+					n += 40
+				}
+				n6++
+			}
 		}
-		out[f[0]] += n
-		in[f[1]] += n
+		out[srcs[len(srcs)-1]] += n
+		in[dsts[len(dsts)-1]] += n
 	}
 	return out, in, ok
 }

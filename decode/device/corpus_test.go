@@ -13,7 +13,6 @@ import (
 // fields are counted as out of scope rather than failed.
 var knownARP = map[string]string{
 	"wireshark/test/captures/arp.pcap":              "InARP over Frame Relay (link type 107), a link type thingsniff does not decode",
-	"tcpdump/tests/vxlan.pcap":                      "ARP inside VXLAN: thingsniff does not decode tunnelled frames yet",
 	"zeek/testing/btest/Traces/linux_dlt_sll2.pcap": "RARP (ethertype 0x8035), which tshark's arp filter includes; thingsniff shows ARP only",
 	"tcpdump/tests/arp-oobr.pcap":                   malformedARP,
 	"zeek/testing/btest/Traces/arp-leak.pcap":       malformedARP,

@@ -60,8 +60,8 @@ func (b *Builder) dhcpPacket(src *Device, p *decode.Packet) {
 	e.LeaseSecs = uint32(m.LeaseTime / time.Second)
 	e.Summary = dhcpSummary(&m, e)
 	switch {
-	case err != nil && p.WireLen > len(p.Payload):
-		e.Summary += fmt.Sprintf(" [cut by the capture's snap length: %d of its %d bytes kept]", len(p.Payload), p.WireLen)
+	case err != nil && p.SentLen > len(p.Payload):
+		e.Summary += fmt.Sprintf(" [cut by the capture's snap length: %d of its %d bytes kept]", len(p.Payload), p.SentLen)
 	case err != nil:
 		e.Summary += " [" + err.Error() + "]"
 	}
