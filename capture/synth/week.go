@@ -50,8 +50,9 @@ func weekCast() (router, cam, cloud, broker, hub, ac, ntp node) {
 	return
 }
 
-// Week writes a week of a "thing" recorded at the router with headers
-// only (snap length WeekSnap), as public IoT data sets are, to w as pcap:
+// Week writes a week of a "thing" recorded at the router, to w as pcap,
+// with headers only when snap is WeekSnap (as public IoT data sets are),
+// or whole frames when snap is 0:
 //
 //   - A camera (24:0a:c4:…, 192.168.20.23) on VLAN 20 takes a DHCP lease,
 //     then every WeekPeriod (± WeekJitter), WeekCycles times, looks up
@@ -61,12 +62,13 @@ func weekCast() (router, cam, cloud, broker, hub, ac, ntp node) {
 //     198.51.100.20:1883 (CONNECT with client id, username and password),
 //     pings it every minute, and the broker closes it a day later.
 //   - A hub (00:17:88:…) dials out by PPPoE (discovery, then session
-//     WeekPPPoESession) and asks 192.0.2.123 the time by NTP every hour.
+//     WeekPPPoESession) and asks 192.0.2.123 the time by NTP every hour,
+//     from a new port each time.
 //
 // The same start gives the same bytes.
-func Week(w io.Writer, start time.Time) error {
+func Week(w io.Writer, start time.Time, snap int) error {
 	s := newScene()
-	s.snap = WeekSnap
+	s.snap = snap
 	r := rand.New(rand.NewPCG(0x7765656b, 0x73746f7279))
 	router, cam, cloud, broker, hub, ac, ntp := weekCast()
 	s.wrap = func(f []byte) []byte {
@@ -91,12 +93,17 @@ func Week(w io.Writer, start time.Time) error {
 	for day := 0; day < int(week/(24*time.Hour)); day++ {
 		s.mqttDay(time.Duration(day)*24*time.Hour+5*time.Minute, cam, broker, uint16(52000+day))
 	}
-	for h := time.Duration(0); h < week; h += time.Hour {
-		at := 10*time.Second + h
-		s.udp(at, hub, ntp, 123, 123, gopacket.Payload(ntpRequest()))
-		s.udp(at+25*time.Millisecond, ntp, hub, 123, 123, gopacket.Payload(ntpRequest()))
+	for h := 0; h < int(week/time.Hour); h++ {
+		at := 10*time.Second + time.Duration(h)*time.Hour
+		port := uint16(33000 + h) // a new source port for each query
+		s.udp(at, hub, ntp, port, 123, gopacket.Payload(ntpRequest()))
+		s.udp(at+25*time.Millisecond, ntp, hub, 123, port, gopacket.Payload(ntpRequest()))
 	}
-	pw, err := newWriterSnap(w, FormatPcap, WeekSnap)
+	header := snap
+	if header == 0 {
+		header = snapLen
+	}
+	pw, err := newWriterSnap(w, FormatPcap, header)
 	if err != nil {
 		return fmt.Errorf("write week: %w", err)
 	}
@@ -113,7 +120,7 @@ func (s *scene) cloudCycle(at time.Duration, r *rand.Rand, cam, cloud node, port
 	c := s.conn(cam, cloud, port, 8883, r.Uint32(), r.Uint32())
 	c.open(at, rtt)
 	t := at + rtt + time.Millisecond
-	hello := appendClientHello(nil, r, "a1b2c3.iot.example", "mqtt")
+	hello := appendClientHello(nil, r, "a1b2c3.iot.example", "\x04mqtt")
 	c.send(t, client, hello)
 	t += rtt
 	c.send(t, server, appendServerHello13(nil, r, WeekDownload-100))

@@ -31,7 +31,7 @@ func main() {
 	flag.Parse()
 	var err error
 	if *week {
-		err = write(*out, func(w io.Writer) error { return synth.Week(w, synth.WeekStart()) })
+		err = write(*out, func(w io.Writer) error { return synth.Week(w, synth.WeekStart(), synth.WeekSnap) })
 	} else if *hostile != "" {
 		err = write(*out, func(w io.Writer) error { return synth.Hostile(w, *hostile, *n) })
 	} else {

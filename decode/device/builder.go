@@ -83,6 +83,7 @@ type flowState struct {
 	conn           *Event
 	http           *httpFlow
 	tls            *tlsFlow
+	mqtt           *mqttFlow
 	peer           netip.Addr
 	tried          [2]bool // each direction's first payload was looked at for HTTP or TLS
 	tcp            bool

@@ -47,9 +47,12 @@ type Device struct {
 	// uncapturedBytes is payload of unknown content whose bytes the
 	// capture did not keep (headers only).
 	uncapturedBytes uint64
-	clearApps       map[string]bool
-	findingAt       map[findingKey]int // index in Findings
-	dropped         Dropped
+	// byPort sums those bytes by what their well-known ports say they
+	// carried (a few dozen names at most: decode's table of ports).
+	byPort    map[string]uint64
+	clearApps map[string]bool
+	findingAt map[findingKey]int // index in Findings
+	dropped   Dropped
 	// overNames and overIPs tell apart (up to maxSeen) the names and
 	// addresses beyond the caps, to count them.
 	overNames map[string]struct{}

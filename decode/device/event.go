@@ -18,6 +18,7 @@ const (
 	KindSSDP  Kind = "ssdp"  // an SSDP (UPnP discovery) message, HTTP over UDP
 	KindBurst Kind = "burst" // broadcast or multicast sent faster than the threshold
 	KindQuiet Kind = "quiet" // the device stopped answering
+	KindMQTT  Kind = "mqtt"  // an MQTT CONNECT in clear text, with the topics after it
 )
 
 // Event is one step of a device's story. Common fields come first; the
@@ -94,6 +95,12 @@ type Event struct {
 	// JA4 is the client's TLS fingerprint (decode/tls ClientHello.JA4): the
 	// same software shows the same JA4 on any device.
 	JA4 string `json:"ja4,omitempty"`
+
+	// MQTT
+	ClientID     string   `json:"client_id,omitempty"`
+	Username     string   `json:"username,omitempty"`
+	PasswordSent bool     `json:"password_sent,omitempty"`
+	Topics       []string `json:"topics,omitempty"`
 
 	// TCP and UDP connections
 	Peer         string  `json:"peer,omitempty"`

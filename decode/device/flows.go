@@ -210,7 +210,7 @@ func payloadNote(captured, sent uint64) string {
 	case captured == 0:
 		return "headers only: payload not captured"
 	}
-	return "payload partly captured (" + humanBytes(captured) + " of " + humanBytes(sent) + ")"
+	return "payload partly captured: " + humanBytes(captured) + " of " + humanBytes(sent)
 }
 
 // connWords is what a connection's summary is worded from (see
@@ -232,7 +232,7 @@ func wordsOf(e *Event) connWords {
 }
 
 func (fs *flowState) encrypted(f *decode.Flow) bool {
-	return f.App == decode.ProtoTLS || fs.tls != nil && fs.tls.client
+	return f.App == decode.ProtoTLS || f.App == decode.ProtoQUIC || fs.tls != nil && fs.tls.client
 }
 
 // countBytes adds a flow's payload to its device's clear-text, encrypted
@@ -246,24 +246,42 @@ func (b *Builder) countBytes(fs *flowState, f *decode.Flow) {
 		fs.dev.clearBytes += total
 		fs.dev.clearApps[appName(f)] = true
 	case fs.captured == 0:
-		// Nothing of it was kept to be read: unknown, not nothing.
+		// Nothing of it was kept to be read: unknown, not nothing; its
+		// port may tell what it likely was.
 		fs.dev.uncapturedBytes += total
+		if s, ok := portService(f); ok && total > 0 {
+			if fs.dev.byPort == nil {
+				fs.dev.byPort = map[string]uint64{}
+			}
+			fs.dev.byPort[s.Name] += total
+		}
 	default:
 		fs.dev.otherBytes += total
 	}
 }
 
+// appName names what a flow carried: TLS by its port's protocol ("MQTT
+// over TLS" on 8883, "HTTPS" on 443), else the protocol read.
 func appName(f *decode.Flow) string {
-	if f.App == decode.ProtoUnknown {
+	switch f.App {
+	case decode.ProtoUnknown:
 		return f.Proto.String()
+	case decode.ProtoTLS:
+		return f.TLSName()
 	}
 	return f.App.String()
+}
+
+// portService is what a flow's well-known port says it carries, for a
+// flow whose payload was not captured to tell.
+func portService(f *decode.Flow) (decode.Service, bool) {
+	return decode.ServiceOf(f.Proto == decode.ProtoTCP, f.Client.Port(), f.Server.Port())
 }
 
 func isClearApp(p decode.Proto) bool {
 	switch p {
 	case decode.ProtoHTTP, decode.ProtoDNS, decode.ProtoMDNS, decode.ProtoLLMNR, decode.ProtoNBNS,
-		decode.ProtoDHCP, decode.ProtoSSDP, decode.ProtoNTP:
+		decode.ProtoDHCP, decode.ProtoSSDP, decode.ProtoNTP, decode.ProtoMQTT:
 		return true
 	}
 	return false
@@ -295,6 +313,9 @@ func appendConnSummary(s []byte, e *Event, f *decode.Flow) []byte {
 	}
 	if e.PayloadNote != "" && (e.Encrypted == nil || !*e.Encrypted) && !isClearApp(f.App) {
 		what = e.PayloadNote
+		if s, ok := portService(f); ok && f.App == decode.ProtoUnknown || ok && f.Proto == decode.ProtoUDP {
+			what += " (its port says " + s.Name + ")"
+		}
 	}
 	// Built by appending: thousands of connections are summed up, twice
 	// each when a capture is loaded (as they close, and at the end).
@@ -310,9 +331,8 @@ func appendConnSummary(s []byte, e *Event, f *decode.Flow) []byte {
 	s = append(s, " in, "...)
 	s = append(s, what...)
 	if e.PayloadNote != "" && what != e.PayloadNote {
-		s = append(s, " ("...)
+		s = append(s, ", "...)
 		s = append(s, e.PayloadNote...)
-		s = append(s, ')')
 	}
 	if e.Close != "" {
 		closer := "the device"

@@ -64,12 +64,23 @@ const (
 
 // payload looks at a packet with payload on a flow the device uses.
 func (b *Builder) payload(fs *flowState, p *decode.Packet, f *decode.Flow) {
-	if f.Proto != decode.ProtoTCP {
-		return
-	}
 	d := 1
 	if f.FromClient(p) {
 		d = 0
+	}
+	if f.Proto == decode.ProtoUDP {
+		if p.Proto == decode.ProtoQUIC && d == 0 && !fs.tried[0] {
+			fs.tried[0] = true
+			b.quicHello(fs, p, f)
+		}
+		return
+	}
+	if f.Proto != decode.ProtoTCP {
+		return
+	}
+	if p.Proto == decode.ProtoMQTT && fs.http == nil && fs.tls == nil {
+		b.mqttPayload(fs, p, f)
+		return
 	}
 	// Each direction's first payload may reveal the protocol: a server's
 	// "HTTP/1.0 400" answers a request line too odd to recognise.

@@ -208,7 +208,7 @@ func (b *Builder) Snapshot() Report {
 	out := Report{Devices: make([]*Device, len(r.Devices)), Dropped: r.Dropped, Notes: r.Notes, First: r.First, Last: r.Last, MultiDay: r.MultiDay}
 	for i, d := range r.Devices {
 		c := *d
-		c.names, c.clearApps, c.ips, c.findingAt, c.overNames, c.overIPs = nil, nil, nil, nil, nil, nil
+		c.names, c.clearApps, c.ips, c.findingAt, c.overNames, c.overIPs, c.byPort = nil, nil, nil, nil, nil, nil, nil
 		c.Names, c.IPs, c.Summary = slices.Clone(d.Names), slices.Clone(d.IPs), slices.Clone(d.Summary)
 		c.Routines = slices.Clone(d.Routines)
 		c.Profile.DNSServers, c.Profile.Models = slices.Clone(d.Profile.DNSServers), slices.Clone(d.Profile.Models)
@@ -221,7 +221,7 @@ func (b *Builder) Snapshot() Report {
 		c.Events = make([]*Event, len(d.Events))
 		for j, e := range d.Events {
 			ec := *e
-			ec.Packets = slices.Clone(e.Packets)
+			ec.Packets, ec.Topics = slices.Clone(e.Packets), slices.Clone(e.Topics)
 			if ec.Summary == "" && (ec.Kind == KindTCP || ec.Kind == KindUDP) {
 				// An open connection is summed up when it closes.
 				ec.Summary = verb(&ec) + " " + peerLabel(&ec) + ", still open"
@@ -323,7 +323,7 @@ func (d *Device) summarize(multiDay bool) []string {
 			line += fmt.Sprintf(", %s unknown (protocols thingsniff does not read)", humanBytes(d.otherBytes))
 		}
 		if d.uncapturedBytes > 0 {
-			line += fmt.Sprintf(", %s unknown (headers only: payload not captured)", humanBytes(d.uncapturedBytes))
+			line += fmt.Sprintf(", %s unknown (headers only: payload not captured%s)", humanBytes(d.uncapturedBytes), byPortWords(d.byPort))
 		}
 		s = append(s, line+".")
 	}
@@ -338,6 +338,26 @@ func (d *Device) summarize(multiDay bool) []string {
 		s = append(s, fmt.Sprintf("%d finding(s): %s", n, d.Findings[0].Text+morePlural(n-1)))
 	}
 	return s
+}
+
+// byPortWords says what the ports of uncaptured payload suggest: "; by
+// their ports 19.8 MB MQTT over TLS, 2.0 kB DNS".
+func byPortWords(m map[string]uint64) string {
+	if len(m) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		return m[names[i]] > m[names[j]] || m[names[i]] == m[names[j]] && names[i] < names[j]
+	})
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = humanBytes(m[n]) + " " + n
+	}
+	return "; by their ports " + listCap(parts, 4)
 }
 
 func morePlural(n int) string {

@@ -282,6 +282,8 @@ func quantile(s []float64, q float64) float64 {
 func routineWords(r *Routine) string {
 	var b strings.Builder
 	switch {
+	case r.Peer != "" && strings.HasPrefix(r.Key, "udp "):
+		b.WriteString("exchanges datagrams with " + r.Peer)
 	case r.Peer != "":
 		b.WriteString("connects to " + r.Peer)
 	case strings.HasPrefix(r.Key, "lookup of "):

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"thingsniff/decode"
+	"thingsniff/decode/quic"
 	"thingsniff/decode/tls"
 )
 
@@ -109,4 +110,23 @@ func tlsSummary(e *Event, ech bool) string {
 		s += "; client JA4 " + e.JA4
 	}
 	return s
+}
+
+// quicHello reads the ClientHello of a QUIC connection's first Initial
+// (when it holds it whole): the server's name, ALPN and the client's JA4.
+func (b *Builder) quicHello(fs *flowState, p *decode.Packet, f *decode.Flow) {
+	_, hello, err := quic.ClientHelloOf(p.Payload)
+	if err != nil {
+		return
+	}
+	fs.tls = &tlsFlow{client: true, sni: hello.SNI, done: [2]bool{true, true}}
+	e := &Event{Time: stamp(p.Time), Kind: KindTLS, Packets: []uint32{p.Num}, Flow: f.ID, SNI: hello.SNI,
+		ALPN: hello.ALPN, Version: hello.MaxVersion().String(), Peer: fs.conn.Peer, PeerName: fs.conn.PeerName,
+		JA4: hello.JA4(tls.OverQUIC)}
+	fs.conn.JA4 = e.JA4
+	if fs.conn.PeerName == "" {
+		fs.conn.PeerName = hello.SNI
+	}
+	e.Summary = "QUIC " + tlsSummary(e, hello.ECH)
+	fs.tls.event = b.add(fs.dev, e)
 }
