@@ -140,6 +140,7 @@ type Builder struct {
 	// peersSeen holds the peers (names, else addresses) any device has
 	// talked to, to tell a first contact (at most maxAddresses of them).
 	peersSeen map[string]struct{}
+	castTimes int // group sends remembered, all devices (see castTime)
 	summary   []byte // scratch for event summaries
 	scratch   []byte // scratch for parts of them
 	// tlsScratch reads the first payload of each way of a flow (see
@@ -190,6 +191,9 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 	}
 	if src != nil && group {
 		b.countBroadcast(src, p.Time, p.Num, to)
+		if p.HasIP && p.DstPort != 0 && !readsMessages(p.Proto) && p.Proto != decode.ProtoSSDP {
+			b.castTime(src, netip.AddrPortFrom(p.Dst, p.DstPort), p.Time, p.Num)
+		}
 	}
 	switch {
 	case p.ARP != nil:

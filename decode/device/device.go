@@ -49,7 +49,9 @@ type Device struct {
 	uncapturedBytes uint64
 	// byPort sums those bytes by what their well-known ports say they
 	// carried (a few dozen names at most: decode's table of ports).
-	byPort    map[string]uint64
+	byPort map[string]uint64
+	// casts are the times it sent to group addresses (see castTime).
+	casts     map[netip.AddrPort]*castTimes
 	clearApps map[string]bool
 	findingAt map[findingKey]int // index in Findings
 	dropped   Dropped

@@ -208,7 +208,7 @@ func (b *Builder) Snapshot() Report {
 	out := Report{Devices: make([]*Device, len(r.Devices)), Dropped: r.Dropped, Notes: r.Notes, First: r.First, Last: r.Last, MultiDay: r.MultiDay}
 	for i, d := range r.Devices {
 		c := *d
-		c.names, c.clearApps, c.ips, c.findingAt, c.overNames, c.overIPs, c.byPort = nil, nil, nil, nil, nil, nil, nil
+		c.names, c.clearApps, c.ips, c.findingAt, c.overNames, c.overIPs, c.byPort, c.casts = nil, nil, nil, nil, nil, nil, nil, nil
 		c.Names, c.IPs, c.Summary = slices.Clone(d.Names), slices.Clone(d.IPs), slices.Clone(d.Summary)
 		c.Routines = slices.Clone(d.Routines)
 		c.Profile.DNSServers, c.Profile.Models = slices.Clone(d.Profile.DNSServers), slices.Clone(d.Profile.Models)

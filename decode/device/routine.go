@@ -48,7 +48,7 @@ const (
 	routineCount = 4   // the fewest occurrences
 	// routineMerge joins occurrences closer than this into one (a device
 	// that opens two connections at once to the same peer).
-	routineMerge = 2 * time.Second
+	routineMerge = 500 * time.Millisecond
 )
 
 // occurrence is one time something was done, with its size.
@@ -81,6 +81,10 @@ func routineKey(e *Event) (key, peer string, remote bool) {
 	case KindARP:
 		if e.Op == "request" && e.TargetIP != "" {
 			return "ARP for " + e.TargetIP, "", false
+		}
+	case KindSSDP:
+		if e.Method != "" {
+			return "SSDP " + e.Method + " " + e.NT, "", false
 		}
 	}
 	return "", "", false
@@ -137,6 +141,19 @@ func (d *Device) findRoutines(first, last int64) []Routine {
 		}
 		g.occ = append(g.occ, occurrence{t: t, out: e.BytesOut, in: e.BytesIn, size: float64(e.BytesOut + e.BytesIn), evs: []int{i}})
 	}
+	for k, c := range d.casts {
+		key := "broadcast to " + k.String()
+		g := &group{peer: k.String()}
+		for _, t := range c.times {
+			if n := len(g.occ); n > 0 && t-g.occ[n-1].t < int64(routineMerge) {
+				continue
+			}
+			g.occ = append(g.occ, occurrence{t: t})
+		}
+		groups[key] = g
+		order = append(order, key)
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return compareFirst(groups[a].occ, groups[b].occ) })
 	var out []Routine
 	for _, key := range order {
 		g := groups[key]
@@ -145,7 +162,11 @@ func (d *Device) findRoutines(first, last int64) []Routine {
 			continue
 		}
 		r.Key, r.Peer, r.Remote = key, g.peer, g.remote
-		r.Packets = slices.Clone(d.Events[g.occ[0].evs[0]].Packets)
+		if len(g.occ[0].evs) > 0 {
+			r.Packets = slices.Clone(d.Events[g.occ[0].evs[0]].Packets)
+		} else if c := d.casts[castKeyOf(g.peer)]; c != nil {
+			r.Packets = []uint32{c.first}
+		}
 		out = append(out, r)
 		flows := map[uint32]bool{}
 		for _, o := range g.occ {
@@ -282,6 +303,8 @@ func quantile(s []float64, q float64) float64 {
 func routineWords(r *Routine) string {
 	var b strings.Builder
 	switch {
+	case strings.HasPrefix(r.Key, "broadcast to "):
+		b.WriteString("sends to the group " + r.Peer)
 	case r.Peer != "" && strings.HasPrefix(r.Key, "udp "):
 		b.WriteString("exchanges datagrams with " + r.Peer)
 	case r.Peer != "":
@@ -290,6 +313,8 @@ func routineWords(r *Routine) string {
 		b.WriteString("looks up " + strings.TrimPrefix(r.Key, "lookup of "))
 	case strings.HasPrefix(r.Key, "DHCP "):
 		b.WriteString("sends a " + r.Key)
+	case strings.HasPrefix(r.Key, "SSDP "):
+		b.WriteString("announces itself by " + r.Key)
 	case strings.HasPrefix(r.Key, "ARP for "):
 		b.WriteString("asks by ARP for " + strings.TrimPrefix(r.Key, "ARP for "))
 	default:
@@ -342,4 +367,61 @@ func (d *Device) findOnce(f Finding) {
 		return
 	}
 	d.find(f)
+}
+
+// compareFirst orders groups of occurrences by their first.
+func compareFirst(a, b []occurrence) int {
+	switch {
+	case len(a) == 0 || len(b) == 0:
+		return len(b) - len(a)
+	case a[0].t < b[0].t:
+		return -1
+	case a[0].t > b[0].t:
+		return 1
+	}
+	return 0
+}
+
+// castTimes are the times a device sent datagrams to one group address
+// and port (broadcast or multicast, in protocols with no events of their
+// own), for its routines.
+type castTimes struct {
+	first uint32 // the first packet
+	times []int64
+}
+
+// Caps on the group sends remembered: groups per device, and times of
+// all devices together.
+const (
+	maxCastKeys  = 16
+	maxCastTimes = 1 << 20
+)
+
+func castKeyOf(s string) netip.AddrPort {
+	ap, _ := netip.ParseAddrPort(s)
+	return ap
+}
+
+// castTime remembers that d sent to a group address and port at t, for
+// its routines, within the caps.
+func (b *Builder) castTime(d *Device, to netip.AddrPort, t int64, num uint32) {
+	c := d.casts[to]
+	if c == nil {
+		if len(d.casts) >= maxCastKeys {
+			return
+		}
+		if d.casts == nil {
+			d.casts = map[netip.AddrPort]*castTimes{}
+		}
+		c = &castTimes{first: num}
+		d.casts[to] = c
+	}
+	if b.castTimes >= maxCastTimes || len(c.times) >= maxRoutineTimes {
+		return
+	}
+	if n := len(c.times); n > 0 && t-c.times[n-1] < int64(routineMerge) {
+		return // a burst is one sending; only its start is kept
+	}
+	b.castTimes++
+	c.times = append(c.times, t)
 }
