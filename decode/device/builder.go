@@ -140,7 +140,7 @@ type Builder struct {
 	// peersSeen holds the peers (names, else addresses) any device has
 	// talked to, to tell a first contact (at most maxAddresses of them).
 	peersSeen map[string]struct{}
-	castTimes int // group sends remembered, all devices (see castTime)
+	castTimes int    // group sends remembered, all devices (see castTime)
 	summary   []byte // scratch for event summaries
 	scratch   []byte // scratch for parts of them
 	// tlsScratch reads the first payload of each way of a flow (see
