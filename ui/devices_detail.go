@@ -145,7 +145,7 @@ func worstFindings(fs []device.Finding, n int) []int {
 func (t *deviceDetail) findingRow(d *device.Device, f *device.Finding) fyne.CanvasObject {
 	text := widget.NewLabel(clip(f.Text, maxFindingText))
 	text.Wrapping = fyne.TextWrapWord
-	meta := []string{string(f.Severity), f.Time.Format("15:04:05.000")}
+	meta := []string{string(f.Severity), device.FormatTime(f.Time, device.FormatDay(d.First) != device.FormatDay(d.Last))}
 	if f.Count > 1 {
 		meta = append(meta, fmt.Sprintf("%d times", f.Count))
 	}

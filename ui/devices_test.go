@@ -531,3 +531,53 @@ func (t *timelineView) setKinds(groups ...string) {
 	}
 	t.refilter()
 }
+
+// TestDevicesTimelineFoldsRoutinesByDay: a timeline that spans days is
+// headed by day; a routine's events are one row until it is selected,
+// which lists them, and selected again folds them.
+func TestDevicesTimelineFoldsRoutinesByDay(t *testing.T) {
+	h := newHarnessWith(t, fyne.NewSize(1400, 900), app.Options{})
+	start := time.Date(2021, 3, 8, 15, 0, 0, 0, time.UTC)
+	d := &device.Device{Key: "24:0a:c4:5e:61:07", First: start, Last: start.Add(80 * time.Hour)}
+	d.Events = append(d.Events, &device.Event{Time: start, Kind: device.KindDNS, Summary: "DNS lookup", Packets: []uint32{1}})
+	for i := range 10 {
+		d.Events = append(d.Events, &device.Event{Time: start.Add(time.Duration(i)*8*time.Hour + time.Minute), Kind: device.KindTCP,
+			Flow: uint32(i + 1), Routine: 1, Summary: "connection " + strconv.Itoa(i), Packets: []uint32{uint32(i + 2)}})
+	}
+	d.Routines = []device.Routine{{Key: "tcp 203.0.113.10:8883", Peer: "203.0.113.10:8883", Count: 10,
+		Summary: "connects to 203.0.113.10:8883 every 8 h 0 min, 10 times", Last: start.Add(72*time.Hour + time.Minute)}}
+	tl := h.u.devices.timeline
+	tl.setDevice(d)
+	h.settle()
+	// Heading of the first day, the lookup, the routine's row.
+	if len(tl.shown) != 3 || !tl.shown[0].header || tl.shown[2].routine != 1 || tl.count.Text != "1 of 11 events" {
+		t.Fatalf("folded: %+v, count %q", tl.shown, tl.count.Text)
+	}
+	row := tl.list.CreateItem()
+	tl.updateItem(0, row)
+	if got := labelText(eventRow(row).Objects[evText]); got != "Monday 2021-03-08" {
+		t.Errorf("day heading %q", got)
+	}
+	tl.updateItem(2, row)
+	if got := labelText(eventRow(row).Objects[evText]); !strings.HasPrefix(got, "connects to 203.0.113.10:8883 every 8 h 0 min, 10 times, until 2021-03-11 15:01:00.000 (10 events: select to list them)") {
+		t.Errorf("routine row %q", got)
+	}
+	tl.list.Select(2)
+	// Unfolded: four days' headings, the lookup, the routine's row and its
+	// ten events.
+	headers := 0
+	for _, ref := range tl.shown {
+		if ref.header {
+			headers++
+		}
+	}
+	if len(tl.shown) != 4+1+1+10 || headers != 4 || tl.count.Text != "11 events" {
+		t.Errorf("unfolded: %d rows, %d headings, count %q", len(tl.shown), headers, tl.count.Text)
+	}
+	if i := slices.IndexFunc(tl.shown, func(r lineRef) bool { return r.routine == 1 }); i >= 0 {
+		tl.list.Select(i)
+	}
+	if len(tl.shown) != 3 {
+		t.Errorf("folded again: %d rows", len(tl.shown))
+	}
+}

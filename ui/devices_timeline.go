@@ -92,13 +92,18 @@ type eventLine struct {
 	icon    fyne.Resource
 	packets string
 	flag    device.Severity // the worst finding on this event, "" for none
+	day     string          // the event's day, for the day headings
 }
 
 // lineRef is one row of the timeline as shown: an event, indented when
-// it sits under its connection.
+// it sits under its connection; or the heading of the day of event i;
+// or, for routine > 0, the device's routine whose first event is i,
+// which stands for all of its events while it is folded.
 type lineRef struct {
-	i     int
-	child bool
+	i       int
+	child   bool
+	header  bool
+	routine int
 }
 
 // timelineView is the selected device's events in time order, with HTTP
@@ -112,6 +117,8 @@ type timelineView struct {
 	seq    uint64        // device shown, so that a late background result is dropped
 	shown  []lineRef
 	on     map[string]bool
+	// unfolded holds the routines whose events are listed one by one.
+	unfolded map[int]bool
 
 	list    *widget.List
 	checks  []*widget.Check // one per kind group
@@ -121,14 +128,24 @@ type timelineView struct {
 }
 
 func newTimelineView(v *devicesView) *timelineView {
-	t := &timelineView{v: v, on: map[string]bool{}}
+	t := &timelineView{v: v, on: map[string]bool{}, unfolded: map[int]bool{}}
 	for _, g := range kindGroups() {
 		t.on[g] = true
 	}
 	t.list = widget.NewList(func() int { return len(t.shown) }, newEventItem, t.updateItem)
 	t.list.OnSelected = func(id widget.ListItemID) {
-		if id >= 0 && id < len(t.shown) {
-			t.event.show(t.d, t.lines[t.shown[id].i].e)
+		if id < 0 || id >= len(t.shown) {
+			return
+		}
+		switch ref := t.shown[id]; {
+		case ref.header:
+			t.list.Unselect(id)
+		case ref.routine > 0:
+			// A routine's row folds and unfolds its events.
+			t.unfolded[ref.routine] = !t.unfolded[ref.routine]
+			t.refilter()
+		default:
+			t.event.show(t.d, t.lines[ref.i].e)
 		}
 	}
 	t.list.OnUnselected = func(widget.ListItemID) { t.event.show(nil, nil) }
@@ -155,6 +172,7 @@ func newTimelineView(v *devicesView) *timelineView {
 func (t *timelineView) setDevice(d *device.Device) {
 	t.seq++
 	t.d = d
+	clear(t.unfolded)
 	t.apply(timelineData{})
 	if d == nil {
 		return
@@ -220,15 +238,12 @@ func (t *timelineView) apply(x timelineData) {
 // formatEvents formats d's events and marks those its findings point at.
 func formatEvents(d *device.Device) []eventLine {
 	lines := make([]eventLine, len(d.Events))
-	stamp := "15:04:05.000"
-	if n := len(d.Events); n > 0 && d.Events[0].Time.YearDay() != d.Events[n-1].Time.YearDay() {
-		stamp = "01-02 15:04:05.000"
-	}
 	at := map[uint32]int{}
 	for i, e := range d.Events {
 		kind, icon := kindLook(e.Kind)
-		lines[i] = eventLine{e: e, group: kindGroup(e.Kind), time: e.Time.Format(stamp), kind: kind, icon: icon,
-			packets: shortPackets(e.Packets)}
+		// The time of day: a timeline that spans days is headed by day.
+		lines[i] = eventLine{e: e, group: kindGroup(e.Kind), time: device.FormatTime(e.Time, false), kind: kind, icon: icon,
+			packets: shortPackets(e.Packets), day: device.FormatDay(e.Time)}
 		for _, p := range e.Packets {
 			if _, ok := at[p]; !ok {
 				at[p] = i
@@ -276,32 +291,59 @@ func shortPackets(pk []uint32) string {
 }
 
 // refilter lists the events of the groups that are on, each connection
-// followed by its HTTP exchanges and TLS hellos.
+// followed by its HTTP exchanges and TLS hellos, under a heading for
+// each day when they span days; a routine's events are folded into one
+// row unless it was unfolded.
 func (t *timelineView) refilter() {
 	t.shown = t.shown[:0]
+	multiDay := len(t.lines) > 0 && t.lines[0].day != t.lines[len(t.lines)-1].day
+	day := ""
+	add := func(ref lineRef) {
+		if d := t.lines[ref.i].day; multiDay && d != day {
+			day = d
+			t.shown = append(t.shown, lineRef{i: ref.i, header: true})
+		}
+		t.shown = append(t.shown, ref)
+	}
+	folded := map[int]bool{}
 	for i := range t.lines {
 		l := &t.lines[i]
 		if p := t.parent[i]; p >= 0 && t.on[groupConn] {
 			continue // listed under its connection
 		}
+		if r := l.e.Routine; r > 0 && t.d != nil && r <= len(t.d.Routines) && t.on[l.group] {
+			if !folded[r] {
+				folded[r] = true
+				add(lineRef{i: i, routine: r})
+			}
+			if !t.unfolded[r] {
+				continue
+			}
+		}
 		if t.on[l.group] {
-			t.shown = append(t.shown, lineRef{i: i})
+			add(lineRef{i: i})
 		}
 		if l.group == groupConn && t.on[groupConn] {
 			for _, k := range t.kids[i] {
 				if t.on[t.lines[k].group] {
-					t.shown = append(t.shown, lineRef{i: k, child: true})
+					add(lineRef{i: k, child: true})
 				}
 			}
+		}
+	}
+	events := 0
+	for _, ref := range t.shown {
+		if !ref.header && ref.routine == 0 {
+			events++
 		}
 	}
 	switch {
 	case t.d == nil:
 		t.count.SetText("")
-	case len(t.shown) == len(t.lines):
+	case events == len(t.lines):
 		t.count.SetText(plural(len(t.lines), "event", "events"))
 	default:
-		t.count.SetText(fmt.Sprintf("%d of %s", len(t.shown), plural(len(t.lines), "event", "events")))
+		t.count.SetText(fmt.Sprintf("%d of %s", events, plural(len(t.lines), "event", "events")))
 	}
 	t.list.UnselectAll()
 	t.list.Refresh()
@@ -347,19 +389,47 @@ func (t *timelineView) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	l := &t.lines[ref.i]
 	c := eventRow(o)
 	lay := c.Layout.(*eventRowLayout)
-	if long := len(l.time) > 12; lay.child != ref.child || lay.long != long {
-		lay.child, lay.long = ref.child, long
+	if lay.child != ref.child {
+		lay.child = ref.child
 		c.Refresh()
 	}
-	c.Objects[evFlag].(*widget.Icon).SetResource(severityIcon(l.flag))
-	c.Objects[evTime].(*widget.Label).SetText(l.time)
-	c.Objects[evIcon].(*widget.Icon).SetResource(l.icon)
-	c.Objects[evKind].(*widget.Label).SetText(l.kind)
-	c.Objects[evText].(*widget.Label).SetText(l.e.Summary)
+	tm, icon, kind, text, packets, flag := l.time, l.icon, l.kind, l.e.Summary, l.packets, l.flag
+	switch {
+	case ref.header:
+		tm, icon, kind, text, packets, flag = "", theme.NewThemedResource(theme.HistoryIcon()), "", dayHeading(l.e), "", ""
+	case ref.routine > 0:
+		rt := t.d.Routines[ref.routine-1]
+		icon, kind = theme.NewThemedResource(theme.ViewRefreshIcon()), "Routine"
+		n := 0
+		for _, e := range t.d.Events {
+			if e.Routine == ref.routine {
+				n++
+			}
+		}
+		what := "select to list them"
+		if t.unfolded[ref.routine] {
+			what = "select to fold them"
+		}
+		text = fmt.Sprintf("%s, until %s (%s: %s)", rt.Summary, device.FormatTime(rt.Last, l.day != device.FormatDay(rt.Last)),
+			plural(n, "event", "events"), what)
+	}
+	c.Objects[evFlag].(*widget.Icon).SetResource(severityIcon(flag))
+	c.Objects[evTime].(*widget.Label).SetText(tm)
+	c.Objects[evIcon].(*widget.Icon).SetResource(icon)
+	c.Objects[evKind].(*widget.Label).SetText(kind)
+	c.Objects[evText].(*widget.Label).SetText(text)
 	pk := c.Objects[evPackets].(*widget.Button)
-	pk.SetText(l.packets)
+	pk.SetText(packets)
 	e := l.e
 	pk.OnTapped = func() { t.open(e) }
+	if ref.header {
+		pk.OnTapped = nil
+	}
+}
+
+// dayHeading names the day of e: "Monday 2021-03-08".
+func dayHeading(e *device.Event) string {
+	return e.Time.UTC().Format("Monday") + " " + device.FormatDay(e.Time)
 }
 
 // eventRowLayout places an event's parts in fixed columns so that the
@@ -367,18 +437,13 @@ func (t *timelineView) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 // indented.
 type eventRowLayout struct {
 	child bool
-	long  bool // times carry the date
 }
 
 func (e *eventRowLayout) widths() (flag, tm, icon, kind, pk float32) {
 	text, inner, pad := theme.Size(theme.SizeNameText), theme.Size(theme.SizeNameInnerPadding), theme.Size(theme.SizeNamePadding)
 	size := theme.Size(theme.SizeNameInlineIcon)
-	tm = fyne.MeasureText("01-02 00:00:00.000", text, fyne.TextStyle{Monospace: true}).Width
-	if !e.long {
-		tm = fyne.MeasureText("00:00:00.000", text, fyne.TextStyle{Monospace: true}).Width
-	}
-	tm += 2*inner + 3*pad
-	kind = fyne.MeasureText("Silent", text, fyne.TextStyle{Bold: true}).Width + 2*inner + pad
+	tm = fyne.MeasureText("00:00:00.000", text, fyne.TextStyle{Monospace: true}).Width + 2*inner + 3*pad
+	kind = fyne.MeasureText("Routine", text, fyne.TextStyle{Bold: true}).Width + 2*inner + pad
 	pk = fyne.MeasureText("#00000 +000", text, fyne.TextStyle{}).Width + 2*inner
 	return size, tm, size, kind, pk
 }
