@@ -22,6 +22,8 @@ type Packet struct {
 	VLAN           uint16 // innermost 802.1Q tag, 0 when untagged
 
 	ARP *layers.ARP // non-nil for ARP packets
+	// PPPoECode is a PPPoE discovery packet's code (PADI, PADO...).
+	PPPoECode layers.PPPoECode
 
 	Payload []byte // transport payload (TCP, UDP) or the rest after the last known layer
 	// Err is why decoding stopped early; the packet is then malformed.
@@ -244,6 +246,12 @@ func (p *Parser) fill(out *Packet) {
 	for _, t := range p.decoded {
 		switch t {
 		case layers.LayerTypeEthernet:
+			if out.HasIP {
+				// A frame inside a tunnel (VXLAN, GRE): the outer IP
+				// header is the tunnel's, not this frame's.
+				out.HasIP, out.Src, out.Dst, out.IPProto, ipLen = false, netip.Addr{}, netip.Addr{}, 0, -1
+				out.Frag, out.Fragment = Frag{}, false
+			}
 			out.HasMAC, out.SrcMAC, out.DstMAC = true, p.eth.SrcMAC, p.eth.DstMAC
 			out.IPLen = 0 // the IP packet the innermost frame's MACs carry counts
 			out.Proto = ProtoEthernet
@@ -338,7 +346,7 @@ func (p *Parser) fill(out *Packet) {
 			out.SentLen = int(p.udp.Length) - 8
 		case layers.LayerTypePPPoE:
 			if p.pppoe.Code != layers.PPPoECodeSession {
-				out.Proto = ProtoPPPoED
+				out.Proto, out.PPPoECode = ProtoPPPoED, p.pppoe.Code
 			}
 		case layers.LayerTypeGRE:
 			out.Proto = ProtoGRE

@@ -66,7 +66,7 @@ var packetCases = []struct {
 		// AF_INET (2, host order), IPv4 127.0.0.1 -> 127.0.0.1, echo request id 7 seq 1
 		hex: `02000000 4500 001c 0001 0000 4001 0000 7f000001 7f000001
 		      0800 0000 0007 0001`,
-		proto: ProtoICMP, src: "127.0.0.1", info: "EchoRequest  id=0x7, seq=1",
+		proto: ProtoICMP, src: "127.0.0.1", info: "Echo (ping) request  id=0x0007, seq=1/256",
 	},
 	{
 		name: "IPv6 UDP on Linux SLL",

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/gopacket/gopacket/layers"
@@ -41,7 +40,8 @@ func Summarize(p *Packet, f *Flow) Summary {
 	case p.Fragment:
 		fmt.Fprintf(&b, "Fragmented IP protocol (proto=%s %d)", p.IPProto, int(p.IPProto))
 	case p.Proto == ProtoHTTP || p.Proto == ProtoSSDP && LooksLikeHTTP(p.Payload):
-		b.WriteString(firstLine(p.Payload))
+		b.WriteString(Printable(firstLine(p.Payload)))
+	case appInfo(&b, p):
 	case p.IPProto == layers.IPProtocolTCP && p.Proto != ProtoIPv4 && p.Proto != ProtoIPv6:
 		tcpInfo(&b, p, f)
 	case p.IPProto == layers.IPProtocolUDP && p.Proto != ProtoIPv4 && p.Proto != ProtoIPv6:
@@ -150,17 +150,62 @@ func flagString(f TCPFlags) string {
 	return strings.Join(parts, ", ")
 }
 
+// icmpInfo names an ICMP message as Wireshark's Info does: "Echo (ping)
+// request  id=0x0007, seq=1/256", "Destination unreachable (Port
+// unreachable)", "Neighbor Solicitation for fe80::1".
 func icmpInfo(b *strings.Builder, p *Packet) {
 	var name string
+	var codes map[uint8]string
 	if p.Proto == ProtoICMP {
-		name = layers.CreateICMPv4TypeCode(p.ICMPType, p.ICMPCode).String()
+		name, codes = icmp4Names[p.ICMPType], icmp4Codes[p.ICMPType]
 	} else {
-		name = layers.CreateICMPv6TypeCode(p.ICMPType, p.ICMPCode).String()
+		name, codes = icmp6Names[p.ICMPType], icmp6Codes[p.ICMPType]
+	}
+	if name == "" {
+		fmt.Fprintf(b, "Type %d, code %d", p.ICMPType, p.ICMPCode)
+		return
 	}
 	b.WriteString(name)
-	if isEcho(&p.Header) {
-		b.WriteString("  id=0x" + strconv.FormatUint(uint64(p.ICMPID), 16) + ", seq=" + strconv.Itoa(int(p.ICMPSq)))
+	if c, ok := codes[p.ICMPCode]; ok {
+		b.WriteString(" (" + c + ")")
 	}
+	switch {
+	case isEcho(&p.Header) && p.Proto == ProtoICMP:
+		fmt.Fprintf(b, "  id=0x%04x, seq=%d/%d", p.ICMPID, p.ICMPSq, p.ICMPSq>>8|p.ICMPSq<<8)
+	case isEcho(&p.Header):
+		fmt.Fprintf(b, " id=0x%04x, seq=%d", p.ICMPID, p.ICMPSq)
+	case p.Proto == ProtoICMPv6 && (p.ICMPType == 135 || p.ICMPType == 136) && len(p.Payload) >= 20:
+		// Neighbor discovery: 4 bytes of flags, then the target.
+		if a, ok := netip.AddrFromSlice(p.Payload[4:20]); ok {
+			if p.ICMPType == 135 {
+				b.WriteString(" for")
+			}
+			b.WriteString(" " + a.String())
+		}
+	}
+}
+
+var icmp4Names = map[uint8]string{0: "Echo (ping) reply", 3: "Destination unreachable", 4: "Source quench", 5: "Redirect",
+	8: "Echo (ping) request", 9: "Router advertisement", 10: "Router solicitation", 11: "Time-to-live exceeded",
+	12: "Parameter problem", 13: "Timestamp request", 14: "Timestamp reply", 17: "Address mask request", 18: "Address mask reply"}
+
+var icmp4Codes = map[uint8]map[uint8]string{
+	3: {0: "Network unreachable", 1: "Host unreachable", 2: "Protocol unreachable", 3: "Port unreachable",
+		4: "Fragmentation needed", 5: "Source route failed", 6: "Destination network unknown", 7: "Destination host unknown",
+		9: "Destination network administratively prohibited", 10: "Destination host administratively prohibited",
+		13: "Communication administratively filtered"},
+	5:  {0: "Redirect for network", 1: "Redirect for host", 2: "Redirect for TOS and network", 3: "Redirect for TOS and host"},
+	11: {0: "Time to live exceeded in transit", 1: "Fragment reassembly time exceeded"},
+}
+
+var icmp6Names = map[uint8]string{1: "Destination Unreachable", 2: "Packet Too Big", 3: "Time Exceeded", 4: "Parameter Problem",
+	128: "Echo (ping) request", 129: "Echo (ping) reply", 130: "Multicast Listener Query", 131: "Multicast Listener Report",
+	132: "Multicast Listener Done", 133: "Router Solicitation", 134: "Router Advertisement", 135: "Neighbor Solicitation",
+	136: "Neighbor Advertisement", 137: "Redirect", 143: "Multicast Listener Report Message v2"}
+
+var icmp6Codes = map[uint8]map[uint8]string{
+	1: {0: "no route to destination", 1: "Administratively prohibited", 3: "Address unreachable", 4: "Port unreachable"},
+	3: {0: "hop limit exceeded in transit", 1: "fragment reassembly time exceeded"},
 }
 
 // firstLine returns the first line of a text protocol message, at most

@@ -50,7 +50,8 @@ type RR struct {
 	// an NBNS NB record.
 	Addr netip.Addr
 	// Target is the name of a CNAME, PTR, NS, DNAME, MX (exchange) or SRV
-	// record, and the primary server (MNAME) of an SOA record.
+	// record, the next name of an NSEC record, and the primary server
+	// (MNAME) of an SOA record.
 	Target string
 	// Preference is an MX record's preference.
 	Preference uint16

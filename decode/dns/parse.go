@@ -167,6 +167,9 @@ func (rr *RR) rdata(b []byte, start, end int, nbns bool) error {
 		rr.Addr = netip.AddrFrom16([16]byte(d))
 	case TypeCNAME, TypePTR, TypeNS, 39: // 39: DNAME
 		rr.Target, err = rdataName(b, start, end)
+	case TypeNSEC:
+		// The next name; mDNS compresses it though RFC 4034 says not to.
+		rr.Target, err = rdataName(b, start, end)
 	case TypeMX:
 		if len(d) < 3 {
 			return fmt.Errorf("%d bytes, too short", len(d))

@@ -1,0 +1,75 @@
+package decode_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"thingsniff/decode"
+	"thingsniff/decode/decodetest"
+	"thingsniff/decode/quic/quictest"
+)
+
+// The Info column of protocols the corpus has none of, with packets
+// written here: what Wireshark says of each, in its words.
+func TestInfoOfProtocols(t *testing.T) {
+	ip := ip4(layers.IPProtocolTCP, "192.168.137.23", "52.1.2.3")
+	seg := func(dport uint16, payload []byte) []byte {
+		tcp := &layers.TCP{SrcPort: 50000, DstPort: layers.TCPPort(dport), Seq: 1, Ack: 1, Window: 502, ACK: true, PSH: true}
+		tcp.SetNetworkLayerForChecksum(ip)
+		return decodetest.Frame(t, eth(layers.EthernetTypeIPv4), ip, tcp, gopacket.Payload(payload))
+	}
+	uip := ip4(layers.IPProtocolUDP, "192.168.137.23", "52.1.2.3")
+	dgram := func(sport, dport uint16, payload []byte) []byte {
+		udp := &layers.UDP{SrcPort: layers.UDPPort(sport), DstPort: layers.UDPPort(dport)}
+		udp.SetNetworkLayerForChecksum(uip)
+		return decodetest.Frame(t, eth(layers.EthernetTypeIPv4), uip, udp, gopacket.Payload(payload))
+	}
+	connect := []byte{0x10, 0x11, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0, 5, 'c', 'a', 'm', '-', '7'}
+	publish := []byte{0x32, 0x09, 0, 3, 'a', '/', 'b', 0, 7, 'o', 'n'}
+	ping := []byte{0xc0, 0}
+	ntpServer := append([]byte{0x24, 2}, make([]byte, 46)...)
+	padi := decodetest.Frame(t, &layers.Ethernet{SrcMAC: thingMAC, DstMAC: layers.EthernetBroadcast, EthernetType: layers.EthernetTypePPPoEDiscovery},
+		&layers.PPPoE{Version: 1, Type: 1, Code: layers.PPPoECodePADI}, gopacket.Payload{0x01, 0x01, 0x00, 0x00})
+	alert := []byte{0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28}
+	cases := []struct {
+		name string
+		b    []byte
+		info string
+	}{
+		{"MQTT connect and publish in one segment", seg(1883, append(append(connect, publish...), ping...)),
+			"Connect Command, Publish Message (id=7) [a/b], Ping Request"},
+		{"NTP server", dgram(123, 40000, ntpServer), "NTP Version 4, server"},
+		{"PPPoE discovery", padi, "Active Discovery Initiation (PADI)"},
+		{"TLS alert in clear", seg(8883, alert), "Alert (Level: Fatal, Description: Handshake Failure)"},
+		{"TLS record cut mid-way", seg(443, []byte{0x17, 0x03, 0x03, 0x40, 0x00, 1, 2, 3}), "[TLS segment of a reassembled PDU]"},
+	}
+	for _, c := range cases {
+		var pkt decode.Packet
+		pkt.OrigLen = len(c.b)
+		decode.NewParser().Decode(c.b, layers.LinkTypeEthernet, &pkt)
+		if got := decode.Summarize(&pkt, nil).Info; got != c.info {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.info)
+		}
+	}
+}
+
+// A QUIC Initial's row names its server where the ClientHello is whole
+// in it (the Initial is written by quictest: RFC 9001 protection around
+// a ClientHello from Go's TLS).
+func TestInfoOfQUICInitial(t *testing.T) {
+	pkt := quictest.Initial(t, "update.example.com")
+	uip := ip4(layers.IPProtocolUDP, "192.168.137.23", "52.1.2.3")
+	udp := &layers.UDP{SrcPort: 50000, DstPort: 443}
+	udp.SetNetworkLayerForChecksum(uip)
+	b := decodetest.Frame(t, eth(layers.EthernetTypeIPv4), uip, udp, gopacket.Payload(pkt))
+	var p decode.Packet
+	decode.NewParser().Decode(b, layers.LinkTypeEthernet, &p)
+	info := decode.Summarize(&p, nil).Info
+	if p.Proto != decode.ProtoQUIC || !strings.HasPrefix(info, "Initial, DCID=0102030405060708, SCID=aabbcc, PKN: 0, CRYPTO") ||
+		!strings.HasSuffix(info, "(SNI=update.example.com)") {
+		t.Errorf("%v %q", p.Proto, info)
+	}
+}
