@@ -38,6 +38,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "with -child: write a CPU profile of the measurement to this file")
 	memProfile := flag.String("memprofile", "", "with -child: write a heap profile at the end of the measurement to this file")
 	hostileOnly := flag.Bool("hostile", false, "only the hostile captures")
+	timelinesOnly := flag.Bool("timelines", false, "only the device timelines of the mix, against the bare loop")
 	flag.Parse()
 	if *child != "" {
 		if *memProfile == "" {
@@ -64,6 +65,13 @@ func main() {
 			os.Exit(1)
 		}
 		benchHostile(*dir)
+		return
+	}
+	if *timelinesOnly {
+		if err := benchTimelines(*dir, *packets); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
 		return
 	}
 	if err := run(*dir, *packets); err != nil {
@@ -123,13 +131,8 @@ type result struct {
 }
 
 func run(dir string, packets int) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	mix := filepath.Join(dir, fmt.Sprintf("mix-%d.pcapng", packets))
-	if err := ensure(mix, func(w io.Writer) error {
-		return synth.Mix(w, synth.Options{Packets: packets, Seed: 1, Start: time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC), Format: "pcapng"})
-	}); err != nil {
+	mix, err := ensureMix(dir, packets)
+	if err != nil {
 		return err
 	}
 	st, _ := os.Stat(mix)
@@ -162,6 +165,18 @@ func run(dir string, packets int) error {
 	printLoad(os.Stdout, t)
 	extra(dir)
 	return nil
+}
+
+// ensureMix generates the mix of the given size in dir, unless it is
+// there, and returns its path.
+func ensureMix(dir string, packets int) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	mix := filepath.Join(dir, fmt.Sprintf("mix-%d.pcapng", packets))
+	return mix, ensure(mix, func(w io.Writer) error {
+		return synth.Mix(w, synth.Options{Packets: packets, Seed: 1, Start: time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC), Format: "pcapng"})
+	})
 }
 
 // warm reads a file through once.

@@ -137,9 +137,11 @@ type Builder struct {
 	last    int64
 	// first and latest are the capture's earliest and latest packet times.
 	first, latest int64
-	// peersSeen holds the peers (names, else addresses) any device has
-	// talked to, to tell a first contact (at most maxAddresses of them).
-	peersSeen map[string]struct{}
+	// namesSeen and addrsSeen hold the peers (names, else addresses) any
+	// device has talked to, to tell a first contact (at most maxAddresses
+	// of them together).
+	namesSeen map[string]struct{}
+	addrsSeen map[netip.Addr]struct{}
 	castTimes int    // group sends remembered, all devices (see castTime)
 	summary   []byte // scratch for event summaries
 	scratch   []byte // scratch for parts of them

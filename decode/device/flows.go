@@ -72,30 +72,32 @@ func (b *Builder) newFlowState(src *Device, p *decode.Packet, f *decode.Flow) *f
 		e.PeerName = name
 	}
 	fs.conn = b.add(fs.dev, e)
-	b.firstContact(e)
+	b.firstContact(e, fs.peer)
 	return fs
 }
 
-// firstContact marks e when no device of the capture talked to its peer
-// before (by name when known, else address). The peers remembered are
-// capped; beyond the cap no contact is marked first.
-func (b *Builder) firstContact(e *Event) {
-	key := e.PeerName
-	if key == "" {
-		if ap, err := netip.ParseAddrPort(e.Peer); err == nil {
-			key = ap.Addr().String()
+// firstContact marks e, a connection to peer, when no device of the
+// capture talked to that peer before (by name when known, else
+// address). The peers remembered are capped; beyond the cap no contact
+// is marked first.
+func (b *Builder) firstContact(e *Event, peer netip.Addr) {
+	if b.namesSeen == nil {
+		b.namesSeen, b.addrsSeen = map[string]struct{}{}, map[netip.Addr]struct{}{}
+	}
+	if len(b.namesSeen)+len(b.addrsSeen) >= maxAddresses {
+		return
+	}
+	if e.PeerName != "" {
+		if _, ok := b.namesSeen[e.PeerName]; ok {
+			return
 		}
+		b.namesSeen[e.PeerName] = struct{}{}
+	} else {
+		if _, ok := b.addrsSeen[peer]; ok || !peer.IsValid() {
+			return
+		}
+		b.addrsSeen[peer] = struct{}{}
 	}
-	if key == "" {
-		return
-	}
-	if b.peersSeen == nil {
-		b.peersSeen = map[string]struct{}{}
-	}
-	if _, ok := b.peersSeen[key]; ok || len(b.peersSeen) >= maxAddresses {
-		return
-	}
-	b.peersSeen[key] = struct{}{}
 	e.FirstContact = true
 }
 

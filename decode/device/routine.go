@@ -57,38 +57,71 @@ type occurrence struct {
 	size float64
 	out  uint64
 	in   uint64
-	evs  []int // indexes in Device.Events
+	ev   int // index in Device.Events of its first event; -1 for none
 }
 
-// routineKey names what an event repeats, and whether it is a
-// connection and to a remote peer; "" for events that do not make
-// routines.
-func routineKey(e *Event) (key, peer string, remote bool) {
+// rkey is what an event repeats, put together without allocating (a
+// device may have thousands of events): the kind and one or two of its
+// fields. Connections to a named peer are keyed by the name and port.
+type rkey struct {
+	kind Kind
+	a, b string
+}
+
+// routineKey returns what e repeats; ok is false for events that make
+// no routines.
+func routineKey(e *Event) (k rkey, ok bool) {
 	switch e.Kind {
 	case KindTCP, KindUDP, Kind("icmp"):
-		peer = peerKey(e)
-		ap, err := netip.ParseAddrPort(e.Peer)
-		remote = err == nil && !isLocal(ap.Addr()) && !ap.Addr().IsMulticast()
-		return string(e.Kind) + " " + peer, peer, remote
+		if e.PeerName != "" {
+			if i := strings.LastIndexByte(e.Peer, ':'); i >= 0 {
+				return rkey{e.Kind, e.PeerName, e.Peer[i:]}, true
+			}
+		}
+		return rkey{e.Kind, "", e.Peer}, true
 	case KindDNS:
-		if e.Query != "" && e.Protocol == "dns" {
-			return "lookup of " + e.Query, "", false
-		}
+		return rkey{e.Kind, e.Query, ""}, e.Query != "" && e.Protocol == "dns"
 	case KindDHCP:
-		if e.Message == "Request" || e.Message == "Discover" || e.Message == "Inform" {
-			return "DHCP " + e.Message, "", false
-		}
+		return rkey{e.Kind, e.Message, ""}, e.Message == "Request" || e.Message == "Discover" || e.Message == "Inform"
 	case KindARP:
-		if e.Op == "request" && e.TargetIP != "" {
-			return "ARP for " + e.TargetIP, "", false
-		}
+		return rkey{e.Kind, e.TargetIP, ""}, e.Op == "request" && e.TargetIP != ""
 	case KindSSDP:
-		if e.Method != "" {
-			return "SSDP " + e.Method + " " + e.NT, "", false
-		}
+		return rkey{e.Kind, e.Method, e.NT}, e.Method != ""
 	}
-	return "", "", false
+	return rkey{}, false
 }
+
+// words names what k repeats: "tcp NAME:PORT", "lookup of NAME", "DHCP
+// Request", "ARP for ADDR", "SSDP NOTIFY NT"; and the peer of
+// connections.
+func (k rkey) words() (key, peer string) {
+	switch k.kind {
+	case KindTCP, KindUDP, Kind("icmp"):
+		peer = k.a + k.b
+		return string(k.kind) + " " + peer, peer
+	case KindDNS:
+		return "lookup of " + k.a, ""
+	case KindDHCP:
+		return "DHCP " + k.a, ""
+	case KindARP:
+		return "ARP for " + k.a, ""
+	case KindSSDP:
+		return "SSDP " + k.a + " " + k.b, ""
+	case kindCast:
+		return "broadcast to " + k.a, k.a
+	}
+	return "", ""
+}
+
+// remotePeer reports whether a connection's peer lies beyond the LAN.
+func remotePeer(e *Event) bool {
+	ap, err := netip.ParseAddrPort(e.Peer)
+	return err == nil && !isLocal(ap.Addr()) && !ap.Addr().IsMulticast()
+}
+
+// kindCast keys the routines of sends to a group address (no event has
+// this kind).
+const kindCast Kind = "cast"
 
 // peerKey names a connection's peer for routines and first contacts: its
 // name (from DNS or SNI) with the port, else its address and port.
@@ -107,84 +140,86 @@ func peerKey(e *Event) string {
 // them in the order they began.
 func (d *Device) findRoutines(first, last int64) []Routine {
 	type group struct {
-		peer   string
-		remote bool
-		occ    []occurrence
+		occ     []occurrence
+		routine int  // 1-based index in the routines found, 0 for none
+		remote  bool // a connection's peer beyond the LAN (see remotePeer)
 	}
-	groups := map[string]*group{}
-	var order []string
+	groups := map[rkey]*group{}
+	var order []rkey
 	for i, e := range d.Events {
 		e.Routine = 0
-		key, peer, remote := routineKey(e)
-		if key == "" {
+		k, ok := routineKey(e)
+		if !ok {
 			continue
 		}
-		g := groups[key]
+		g := groups[k]
 		if g == nil {
 			if len(groups) >= maxRoutineKeys {
 				continue
 			}
-			g = &group{peer: peer, remote: remote}
-			groups[key] = g
-			order = append(order, key)
+			g = &group{remote: e.Peer != "" && remotePeer(e)}
+			groups[k] = g
+			order = append(order, k)
 		}
 		t := e.Time.UnixNano()
 		if n := len(g.occ); n > 0 && t-g.occ[n-1].t < int64(routineMerge) {
 			o := &g.occ[n-1]
 			o.out, o.in = o.out+e.BytesOut, o.in+e.BytesIn
 			o.size = float64(o.out + o.in)
-			o.evs = append(o.evs, i)
 			continue
 		}
-		if len(g.occ) >= maxRoutineTimes {
-			continue
+		if len(g.occ) < maxRoutineTimes {
+			g.occ = append(g.occ, occurrence{t: t, out: e.BytesOut, in: e.BytesIn, size: float64(e.BytesOut + e.BytesIn), ev: i})
 		}
-		g.occ = append(g.occ, occurrence{t: t, out: e.BytesOut, in: e.BytesIn, size: float64(e.BytesOut + e.BytesIn), evs: []int{i}})
 	}
-	for k, c := range d.casts {
-		key := "broadcast to " + k.String()
-		g := &group{peer: k.String()}
+	for a, c := range d.casts {
+		g := &group{}
 		for _, t := range c.times {
 			if n := len(g.occ); n > 0 && t-g.occ[n-1].t < int64(routineMerge) {
 				continue
 			}
-			g.occ = append(g.occ, occurrence{t: t})
+			g.occ = append(g.occ, occurrence{t: t, ev: -1})
 		}
-		groups[key] = g
-		order = append(order, key)
+		k := rkey{kind: kindCast, a: a.String()}
+		groups[k] = g
+		order = append(order, k)
 	}
-	slices.SortStableFunc(order, func(a, b string) int { return compareFirst(groups[a].occ, groups[b].occ) })
+	slices.SortStableFunc(order, func(a, b rkey) int { return compareFirst(groups[a].occ, groups[b].occ) })
 	var out []Routine
-	for _, key := range order {
-		g := groups[key]
+	for _, k := range order {
+		g := groups[k]
 		r, ok := scoreRoutine(g.occ, first, last)
 		if !ok {
 			continue
 		}
-		r.Key, r.Peer, r.Remote = key, g.peer, g.remote
-		if len(g.occ[0].evs) > 0 {
-			r.Packets = slices.Clone(d.Events[g.occ[0].evs[0]].Packets)
-		} else if c := d.casts[castKeyOf(g.peer)]; c != nil {
+		r.Key, r.Peer = k.words()
+		r.Remote = g.remote
+		if ev := g.occ[0].ev; ev >= 0 {
+			r.Packets = slices.Clone(d.Events[ev].Packets)
+		} else if c := d.casts[castKeyOf(r.Peer)]; c != nil {
 			r.Packets = []uint32{c.first}
 		}
 		out = append(out, r)
-		flows := map[uint32]bool{}
-		for _, o := range g.occ {
-			for _, i := range o.evs {
-				flows[d.Events[i].Flow] = true
+		g.routine = len(out)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	// Mark the routines' events, and the hellos of their connections.
+	flows := map[uint32]int{}
+	for _, e := range d.Events {
+		if k, ok := routineKey(e); ok {
+			if g := groups[k]; g != nil && g.routine > 0 {
+				e.Routine = g.routine
+				if e.Flow != 0 {
+					flows[e.Flow] = g.routine
+				}
 			}
 		}
-		n := len(out)
-		for _, o := range g.occ {
-			for _, i := range o.evs {
-				d.Events[i].Routine = n
-			}
-		}
-		// The hellos of a routine's connections belong to it too.
-		for _, e := range d.Events {
-			if e.Kind == KindTLS && e.Flow != 0 && flows[e.Flow] {
-				e.Routine = n
-			}
+	}
+	for _, e := range d.Events {
+		if e.Kind == KindTLS && e.Flow != 0 {
+			e.Routine = flows[e.Flow]
 		}
 	}
 	for i := range out {
