@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"thingsniff/app"
 	"thingsniff/decode/device"
 )
 
@@ -200,14 +199,25 @@ func deviceFacts(d *device.Device) []fact {
 		}
 	}
 	add("Seen", fmt.Sprintf("%s to %s (%s)", d.First.Format("2006-01-02 15:04:05"), last,
-		app.FormatDuration(d.Last.Sub(d.First))))
-	add("Sent", fmt.Sprintf("%s, %s", plural(int(d.Packets), "packet", "packets"), byteSize(d.Bytes)))
-	if total := p.ClearBytes + p.EncryptedBytes + p.OtherBytes; total > 0 {
+		device.FormatDuration(d.Last.Sub(d.First))))
+	sent := plural(int(d.Packets), "packet", "packets")
+	if d.BytesOut+d.BytesIn > 0 {
+		// By the IP headers: what went, though the capture kept less.
+		sent += fmt.Sprintf(": %s out, %s in (IP)", byteSize(d.BytesOut), byteSize(d.BytesIn))
+	}
+	add("Sent", sent)
+	if total := p.ClearBytes + p.EncryptedBytes + p.OtherBytes + p.UncapturedBytes; total > 0 {
 		pay := fmt.Sprintf("%s clear text, %s encrypted", byteSize(p.ClearBytes), byteSize(p.EncryptedBytes))
 		if p.OtherBytes > 0 {
-			pay += ", " + byteSize(p.OtherBytes) + " other"
+			pay += ", " + byteSize(p.OtherBytes) + " unknown"
+		}
+		if p.UncapturedBytes > 0 {
+			pay += ", " + byteSize(p.UncapturedBytes) + " not captured (headers only)"
 		}
 		add("Payload", pay)
+	}
+	for _, rt := range d.Routines {
+		add("Routine", rt.Summary)
 	}
 	add("Hostname", p.Hostname)
 	add("Vendor class", p.VendorClass)

@@ -550,7 +550,7 @@ func TestDevicesTimelineFoldsRoutinesByDay(t *testing.T) {
 	tl.setDevice(d)
 	h.settle()
 	// Heading of the first day, the lookup, the routine's row.
-	if len(tl.shown) != 3 || !tl.shown[0].header || tl.shown[2].routine != 1 || tl.count.Text != "1 of 11 events" {
+	if len(tl.shown) != 3 || !tl.shown[0].header || tl.shown[2].routine != 1 || tl.count.Text != "11 events, 10 folded into routines" {
 		t.Fatalf("folded: %+v, count %q", tl.shown, tl.count.Text)
 	}
 	row := tl.list.CreateItem()

@@ -331,10 +331,21 @@ func (t *timelineView) refilter() {
 			}
 		}
 	}
-	events := 0
+	// Events listed one by one, and those a folded routine's row stands
+	// for.
+	events, inRoutines := 0, 0
 	for _, ref := range t.shown {
 		if !ref.header && ref.routine == 0 {
 			events++
+		}
+	}
+	for i, l := range t.lines {
+		r := l.e.Routine
+		if p := t.parent[i]; r == 0 && p >= 0 && t.on[groupConn] {
+			r = t.lines[p].e.Routine // an exchange under a routine's connection
+		}
+		if r > 0 && folded[r] && !t.unfolded[r] && t.on[l.group] {
+			inRoutines++
 		}
 	}
 	switch {
@@ -342,6 +353,10 @@ func (t *timelineView) refilter() {
 		t.count.SetText("")
 	case events == len(t.lines):
 		t.count.SetText(plural(len(t.lines), "event", "events"))
+	case events+inRoutines == len(t.lines):
+		t.count.SetText(fmt.Sprintf("%s, %d folded into routines", plural(len(t.lines), "event", "events"), inRoutines))
+	case inRoutines > 0:
+		t.count.SetText(fmt.Sprintf("%d of %s, %d folded into routines", events+inRoutines, plural(len(t.lines), "event", "events"), inRoutines))
 	default:
 		t.count.SetText(fmt.Sprintf("%d of %s", events, plural(len(t.lines), "event", "events")))
 	}

@@ -63,7 +63,7 @@ func (b *Builder) updateBurst(e *Event, now int64, countThisSecond int) {
 // burstSummary words a burst's numbers as they stand.
 func burstSummary(e *Event) string {
 	return fmt.Sprintf("flooded %s: %d packets in %s, peak %.0f packets/s", e.Peer, e.Sent,
-		time.Duration(e.DurationMs*1e6).Round(time.Millisecond), e.Rate)
+		fmtMs(e.DurationMs), e.Rate)
 }
 
 // maxEventPackets caps the packet numbers an event keeps (a flood can

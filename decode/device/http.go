@@ -446,16 +446,13 @@ func (b *Builder) clockFinding(d *Device, e *Event, m *httpmsg.Message, now int6
 		Text: fmt.Sprintf("its clock is %s %s the capture clock (HTTP Date %s)", humanAge(skew), dir, m.Date.Format(time.RFC1123))})
 }
 
+// humanAge writes an age as durations are written (FormatDuration), in
+// years from a year on.
 func humanAge(d time.Duration) string {
-	switch {
-	case d >= 365*24*time.Hour:
+	if d >= 365*24*time.Hour {
 		return fmt.Sprintf("%.1f years", d.Hours()/24/365.25)
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%.0f days", d.Hours()/24)
-	case d >= 2*time.Hour:
-		return fmt.Sprintf("%.0f hours", d.Hours())
 	}
-	return d.Round(time.Second).String()
+	return FormatDuration(d)
 }
 
 // isAddress reports whether a Host header is an address, not a name.
