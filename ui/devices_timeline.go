@@ -290,6 +290,19 @@ func shortPackets(pk []uint32) string {
 	return fmt.Sprintf("#%d +%s", pk[0], thousands(len(pk)-1))
 }
 
+// cycleOf is the routine whose row stands for e (the first of its
+// routine's cycle), 0 for none.
+func (t *timelineView) cycleOf(e *device.Event) int {
+	r := e.Routine
+	if t.d == nil || r <= 0 || r > len(t.d.Routines) {
+		return 0
+	}
+	if c := t.d.Routines[r-1].Cycle; c > 0 && c <= len(t.d.Routines) {
+		return c
+	}
+	return r
+}
+
 // refilter lists the events of the groups that are on, each connection
 // followed by its HTTP exchanges and TLS hellos, under a heading for
 // each day when they span days; a routine's events are folded into one
@@ -311,7 +324,7 @@ func (t *timelineView) refilter() {
 		if p := t.parent[i]; p >= 0 && t.on[groupConn] {
 			continue // listed under its connection
 		}
-		if r := l.e.Routine; r > 0 && t.d != nil && r <= len(t.d.Routines) && t.on[l.group] {
+		if r := t.cycleOf(l.e); r > 0 && t.on[l.group] {
 			if !folded[r] {
 				folded[r] = true
 				add(lineRef{i: i, routine: r})
@@ -339,12 +352,8 @@ func (t *timelineView) refilter() {
 			events++
 		}
 	}
-	for i, l := range t.lines {
-		r := l.e.Routine
-		if p := t.parent[i]; r == 0 && p >= 0 && t.on[groupConn] {
-			r = t.lines[p].e.Routine // an exchange under a routine's connection
-		}
-		if r > 0 && folded[r] && !t.unfolded[r] && t.on[l.group] {
+	for _, l := range t.lines {
+		if r := t.cycleOf(l.e); r > 0 && folded[r] && !t.unfolded[r] && t.on[l.group] {
 			inRoutines++
 		}
 	}
@@ -417,7 +426,7 @@ func (t *timelineView) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		icon, kind = theme.NewThemedResource(theme.ViewRefreshIcon()), "Routine"
 		n := 0
 		for _, e := range t.d.Events {
-			if e.Routine == ref.routine {
+			if t.cycleOf(e) == ref.routine {
 				n++
 			}
 		}
@@ -425,7 +434,7 @@ func (t *timelineView) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		if t.unfolded[ref.routine] {
 			what = "select to fold them"
 		}
-		text = fmt.Sprintf("%s, until %s (%s: %s)", rt.Summary, device.FormatTime(rt.Last, l.day != device.FormatDay(rt.Last)),
+		text = fmt.Sprintf("%s, until %s (%s: %s)", rt.Words(), device.FormatTime(rt.Last, l.day != device.FormatDay(rt.Last)),
 			plural(n, "event", "events"), what)
 	}
 	c.Objects[evFlag].(*widget.Icon).SetResource(severityIcon(flag))

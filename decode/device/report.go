@@ -327,12 +327,21 @@ func (d *Device) summarize(multiDay bool) []string {
 		}
 		s = append(s, line+".")
 	}
+	told := 0
 	for i, r := range d.Routines {
-		if i == 4 {
-			s = append(s, fmt.Sprintf("It has %d more routines.", len(d.Routines)-i))
+		if r.Cycle != i+1 {
+			continue // told with its cycle
+		}
+		if told == 4 {
+			s = append(s, "It has more routines.")
 			break
 		}
-		s = append(s, "Routine: it "+r.Summary+".")
+		told++
+		if r.CycleSummary != "" {
+			s = append(s, "Routine: "+r.CycleSummary+".")
+		} else {
+			s = append(s, "Routine: it "+r.Summary+".")
+		}
 	}
 	if n := len(d.Findings); n > 0 {
 		s = append(s, fmt.Sprintf("%d finding(s): %s", n, d.Findings[0].Text+morePlural(n-1)))
@@ -456,11 +465,15 @@ func (r Report) markdownTimeline(b *strings.Builder, d *Device) {
 	}
 	for _, e := range d.Events {
 		if e.Routine > 0 && e.Routine <= len(d.Routines) {
-			if !shown[e.Routine] {
-				shown[e.Routine] = true
-				rt := d.Routines[e.Routine-1]
-				row(e, "routine", fmt.Sprintf("%s, until %s (%d rows folded)", mdEscape(rt.Summary),
-					FormatTime(rt.Last, r.MultiDay), countRoutineEvents(d, e.Routine)))
+			lead := d.Routines[e.Routine-1].Cycle
+			if lead < 1 || lead > len(d.Routines) {
+				lead = e.Routine
+			}
+			if !shown[lead] {
+				shown[lead] = true
+				rt := d.Routines[lead-1]
+				row(e, "routine", fmt.Sprintf("%s, until %s (%d rows folded)", mdEscape(rt.Words()),
+					FormatTime(rt.Last, r.MultiDay), countCycleEvents(d, lead)))
 			}
 			continue
 		}
@@ -468,11 +481,12 @@ func (r Report) markdownTimeline(b *strings.Builder, d *Device) {
 	}
 }
 
-// countRoutineEvents counts the events of d's routine n.
-func countRoutineEvents(d *Device, n int) int {
+// countCycleEvents counts the events of the routines of d's cycle led
+// by routine n.
+func countCycleEvents(d *Device, n int) int {
 	c := 0
 	for _, e := range d.Events {
-		if e.Routine == n {
+		if e.Routine > 0 && e.Routine <= len(d.Routines) && d.Routines[e.Routine-1].Cycle == n {
 			c++
 		}
 	}

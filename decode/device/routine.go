@@ -40,6 +40,19 @@ type Routine struct {
 	Summary string `json:"summary"`
 	// Packets are those of its first occurrence's first event.
 	Packets []uint32 `json:"packets,omitempty"`
+	// Cycle is the 1-based index of the first routine of the cycle this
+	// one belongs to (its own when it leads or stands alone), and a
+	// leader's CycleSummary says the whole cycle ("" when alone).
+	Cycle        int    `json:"cycle"`
+	CycleSummary string `json:"cycle_summary,omitempty"`
+}
+
+// Words say the routine, or the cycle it leads.
+func (r *Routine) Words() string {
+	if r.CycleSummary != "" {
+		return r.CycleSummary
+	}
+	return r.Summary
 }
 
 // What makes a routine.
@@ -205,7 +218,8 @@ func (d *Device) findRoutines(first, last int64) []Routine {
 	if len(out) == 0 {
 		return nil
 	}
-	// Mark the routines' events, and the hellos of their connections.
+	// Mark the routines' events, and what their connections carried
+	// (hellos, HTTP exchanges, MQTT sessions).
 	flows := map[uint32]int{}
 	for _, e := range d.Events {
 		if k, ok := routineKey(e); ok {
@@ -218,13 +232,17 @@ func (d *Device) findRoutines(first, last int64) []Routine {
 		}
 	}
 	for _, e := range d.Events {
-		if e.Kind == KindTLS && e.Flow != 0 {
-			e.Routine = flows[e.Flow]
+		switch e.Kind {
+		case KindTLS, KindHTTP, KindMQTT:
+			if e.Flow != 0 {
+				e.Routine = flows[e.Flow]
+			}
 		}
 	}
 	for i := range out {
 		out[i].Summary = routineWords(&out[i])
 	}
+	cycles(out)
 	return out
 }
 
@@ -337,33 +355,97 @@ func quantile(s []float64, q float64) float64 {
 // 2 h 0 min ± 40 s, 84 times, ~600.0 kB up and ~3.1 kB down each time".
 func routineWords(r *Routine) string {
 	var b strings.Builder
-	switch {
-	case strings.HasPrefix(r.Key, "broadcast to "):
-		b.WriteString("sends to the group " + r.Peer)
-	case r.Peer != "" && strings.HasPrefix(r.Key, "udp "):
-		b.WriteString("exchanges datagrams with " + r.Peer)
-	case r.Peer != "":
-		b.WriteString("connects to " + r.Peer)
-	case strings.HasPrefix(r.Key, "lookup of "):
-		b.WriteString("looks up " + strings.TrimPrefix(r.Key, "lookup of "))
-	case strings.HasPrefix(r.Key, "DHCP "):
-		b.WriteString("sends a " + r.Key)
-	case strings.HasPrefix(r.Key, "SSDP "):
-		b.WriteString("announces itself by " + r.Key)
-	case strings.HasPrefix(r.Key, "ARP for "):
-		b.WriteString("asks by ARP for " + strings.TrimPrefix(r.Key, "ARP for "))
-	default:
-		b.WriteString(r.Key)
-	}
-	fmt.Fprintf(&b, " every %s", FormatDuration(r.Every))
-	if r.Jitter > 0 {
-		fmt.Fprintf(&b, " ± %s", FormatDuration(r.Jitter))
-	}
-	fmt.Fprintf(&b, ", %d times", r.Count)
+	b.WriteString(stepWords(r))
+	b.WriteString(periodWords(r))
 	if r.Peer != "" && r.BytesOut+r.BytesIn > 0 {
 		fmt.Fprintf(&b, ", ~%s up and ~%s down each time", humanBytes(r.BytesOut), humanBytes(r.BytesIn))
 	}
 	return b.String()
+}
+
+// stepWords says what a routine does: "connects to X", "looks up X".
+func stepWords(r *Routine) string {
+	switch {
+	case strings.HasPrefix(r.Key, "broadcast to "):
+		return "sends to the group " + r.Peer
+	case r.Peer != "" && strings.HasPrefix(r.Key, "udp "):
+		return "exchanges datagrams with " + r.Peer
+	case r.Peer != "":
+		return "connects to " + r.Peer
+	case strings.HasPrefix(r.Key, "lookup of "):
+		return "looks up " + strings.TrimPrefix(r.Key, "lookup of ")
+	case strings.HasPrefix(r.Key, "DHCP "):
+		return "sends a " + r.Key
+	case strings.HasPrefix(r.Key, "SSDP "):
+		return "announces itself by " + r.Key
+	case strings.HasPrefix(r.Key, "ARP for "):
+		return "asks by ARP for " + strings.TrimPrefix(r.Key, "ARP for ")
+	}
+	return r.Key
+}
+
+// periodWords says how often: " every 2 h 0 min ± 40 s, 84 times".
+func periodWords(r *Routine) string {
+	s := " every " + FormatDuration(r.Every)
+	if r.Jitter > 0 {
+		s += " ± " + FormatDuration(r.Jitter)
+	}
+	return s + fmt.Sprintf(", %d times", r.Count)
+}
+
+// cycles joins routines that go together, one after the other on the same
+// period as many times (renew the lease, look up the server, connect to
+// it), into one cycle: each routine's Cycle is the 1-based index of the
+// first routine of its cycle, whose CycleSummary says the whole cycle
+// ("every ~2 h 0 min ± 24 s, 84 times: looks up X → connects to X:8883,
+// ~600.0 kB up and ~3.2 kB down").
+func cycles(rs []Routine) {
+	for i := range rs {
+		rs[i].Cycle, rs[i].CycleSummary = i+1, ""
+		for j := 0; j < i; j++ {
+			if rs[j].Cycle == j+1 && together(&rs[j], &rs[i]) {
+				rs[i].Cycle = j + 1
+				break
+			}
+		}
+	}
+	for i := range rs {
+		lead := &rs[i]
+		if lead.Cycle != i+1 {
+			continue
+		}
+		steps := []string{stepWords(lead)}
+		for j := i + 1; j < len(rs); j++ {
+			if r := &rs[j]; r.Cycle == i+1 {
+				step := stepWords(r)
+				if r.Peer != "" && r.BytesOut+r.BytesIn > 0 {
+					step += fmt.Sprintf(" (~%s up, ~%s down)", humanBytes(r.BytesOut), humanBytes(r.BytesIn))
+				}
+				steps = append(steps, step)
+			}
+		}
+		if len(steps) > 1 {
+			lead.CycleSummary = "every ~" + strings.TrimPrefix(periodWords(lead), " every ") + ": " + strings.Join(steps, " → ")
+		}
+	}
+}
+
+// together reports whether routine b goes with a in one cycle: the same
+// period within 5%, as many times within 10% (or one), and b beginning
+// within half a period after a.
+func together(a, b *Routine) bool {
+	near := func(x, y, tol float64) bool { return math.Abs(x-y) <= tol*math.Max(x, y) }
+	start := b.First.Sub(a.First)
+	return near(float64(a.Every), float64(b.Every), 0.05) &&
+		(near(float64(a.Count), float64(b.Count), 0.1) || abs(a.Count-b.Count) <= 1) &&
+		start >= 0 && start < a.Every/2
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // routineFindings raises a finding for each routine of connections to a

@@ -62,6 +62,11 @@ func TestSentinelRoutines(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: routines %q, want %q", name, got, want)
 		}
+		// The Hue bridge looks its portal up before each poll: one cycle.
+		if name == "HueBridge" && (len(d.Routines) != 2 || d.Routines[1].Cycle != 1 ||
+			!strings.HasSuffix(d.Routines[0].CycleSummary, ": looks up bridge.meethue.com → connects to bridge.meethue.com:80 (~792 B up, ~254 B down)")) {
+			t.Errorf("%s: cycle %+v", name, d.Routines)
+		}
 		if tsharkErr != nil {
 			continue
 		}

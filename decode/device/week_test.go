@@ -157,6 +157,15 @@ func TestWeekStoryWhole(t *testing.T) {
 	if !lookups {
 		t.Errorf("routines %+v", cam.Routines)
 	}
+	// The lookup and the connection after it are one cycle, told as one.
+	cycle := false
+	for _, rt := range cam.Routines {
+		cycle = cycle || strings.HasPrefix(rt.CycleSummary, "every ~2 h 0 min ± ") &&
+			strings.HasSuffix(rt.CycleSummary, ", 84 times: looks up a1b2c3.iot.example → connects to a1b2c3.iot.example:8883 (~600.0 kB up, ~3.2 kB down)")
+	}
+	if !cycle {
+		t.Errorf("no cycle: %+v", cam.Routines)
+	}
 	hub := r.Device("00:17:88:2a:3b:4c")
 	if hub == nil {
 		t.Fatal("no hub")
