@@ -71,15 +71,7 @@ func (b *Builder) tlsPayload(fs *flowState, p *decode.Packet, f *decode.Flow) {
 			return
 		}
 		t.client, t.sni = true, hello.SNI
-		e := &Event{Time: stamp(p.Time), Kind: KindTLS, Packets: []uint32{p.Num}, Flow: f.ID, SNI: hello.SNI,
-			ALPN: hello.ALPN, Version: hello.MaxVersion().String(), Peer: fs.conn.Peer, PeerName: fs.conn.PeerName,
-			JA4: hello.JA4(tls.OverTCP)}
-		fs.conn.JA4 = e.JA4
-		if fs.conn.PeerName == "" {
-			fs.conn.PeerName = hello.SNI
-		}
-		e.Summary = tlsSummary(e, hello.ECH)
-		t.event = b.add(fs.dev, e)
+		t.event = b.helloEvent(fs, p, f, &hello, tls.OverTCP)
 		return
 	}
 	sh, err := a.ServerHello()
@@ -120,13 +112,24 @@ func (b *Builder) quicHello(fs *flowState, p *decode.Packet, f *decode.Flow) {
 		return
 	}
 	fs.tls = &tlsFlow{client: true, sni: hello.SNI, done: [2]bool{true, true}}
+	fs.tls.event = b.helloEvent(fs, p, f, &hello, tls.OverQUIC)
+}
+
+// helloEvent tells a client's hello, sent over transport (tls.OverTCP,
+// tls.OverQUIC), in the story of its connection: the server's name
+// (which names the connection's peer when nothing did), ALPN, version
+// and the client's JA4.
+func (b *Builder) helloEvent(fs *flowState, p *decode.Packet, f *decode.Flow, hello *tls.ClientHello, transport byte) *Event {
 	e := &Event{Time: stamp(p.Time), Kind: KindTLS, Packets: []uint32{p.Num}, Flow: f.ID, SNI: hello.SNI,
 		ALPN: hello.ALPN, Version: hello.MaxVersion().String(), Peer: fs.conn.Peer, PeerName: fs.conn.PeerName,
-		JA4: hello.JA4(tls.OverQUIC)}
+		JA4: hello.JA4(transport)}
 	fs.conn.JA4 = e.JA4
 	if fs.conn.PeerName == "" {
 		fs.conn.PeerName = hello.SNI
 	}
-	e.Summary = "QUIC " + tlsSummary(e, hello.ECH)
-	fs.tls.event = b.add(fs.dev, e)
+	e.Summary = tlsSummary(e, hello.ECH)
+	if transport == tls.OverQUIC {
+		e.Summary = "QUIC " + e.Summary
+	}
+	return b.add(fs.dev, e)
 }

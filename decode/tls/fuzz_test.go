@@ -15,9 +15,15 @@ func FuzzTLS(f *testing.F) {
 			a.Write(b[i:min(len(b), i+chunk)])
 		}
 		_ = LooksLikeTLS(b)
-		_, _ = a.ClientHello()
+		if c, err := a.ClientHello(); err == nil {
+			if ja4 := c.JA4(OverTCP); len(ja4) < len("t00i000000_000000000000_000000000000") {
+				t.Errorf("JA4 %q is short", ja4)
+			}
+		}
 		_, _ = a.ServerHello()
-		_, _ = ParseClientHello(b)
+		if c, err := ParseClientHello(b); err == nil {
+			_ = c.JA4(OverQUIC)
+		}
 		_, _ = ParseServerHello(b)
 	})
 }
