@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
-	"strconv"
-	"strings"
 )
 
 // Transports a JA4 fingerprint starts with.
@@ -33,36 +31,38 @@ const (
 //
 // A list that is empty hashes to "000000000000".
 func (c *ClientHello) JA4(transport byte) string {
+	// Built in one buffer: a busy capture has a hello a connection.
+	var scratch [512]byte
 	suites := withoutGREASE(c.Suites)
 	exts := withoutGREASE(c.Extensions)
-	var b strings.Builder
-	b.WriteByte(transport)
-	b.WriteString(ja4Version(c))
+	out := make([]byte, 0, 36)
+	out = append(out, transport)
+	out = append(out, ja4Version(c)...)
 	if c.SNI != "" {
-		b.WriteByte('d')
+		out = append(out, 'd')
 	} else {
-		b.WriteByte('i')
+		out = append(out, 'i')
 	}
-	b.WriteString(twoDigits(len(suites)))
-	b.WriteString(twoDigits(len(exts)))
-	b.WriteString(ja4ALPN(c.ALPN))
-	b.WriteByte('_')
+	out = append(out, twoDigits(len(suites))...)
+	out = append(out, twoDigits(len(exts))...)
+	out = append(out, ja4ALPN(c.ALPN)...)
+	out = append(out, '_')
 	slices.Sort(suites)
-	b.WriteString(ja4Hash(hexList(suites)))
-	b.WriteByte('_')
-	sorted := exts[:0:0]
+	out = appendHash(out, appendHexList(scratch[:0], suites))
+	out = append(out, '_')
+	sorted := exts[:0]
 	for _, e := range exts {
 		if e != extServerName && e != extALPN {
 			sorted = append(sorted, e)
 		}
 	}
 	slices.Sort(sorted)
-	text := hexList(sorted)
+	text := appendHexList(scratch[:0], sorted)
 	if len(sorted) > 0 && len(c.SignatureAlgorithms) > 0 {
-		text += "_" + hexList(withoutGREASE(c.SignatureAlgorithms))
+		text = appendHexList(append(text, '_'), withoutGREASE(c.SignatureAlgorithms))
 	}
-	b.WriteString(ja4Hash(text))
-	return b.String()
+	out = appendHash(out, text)
+	return string(out)
 }
 
 func withoutGREASE(vs []uint16) []uint16 {
@@ -124,19 +124,27 @@ func alnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-func hexList(vs []uint16) string {
-	parts := make([]string, len(vs))
+// appendHexList appends vs as 4-digit lower-case hex joined by commas.
+func appendHexList(b []byte, vs []uint16) []byte {
+	const digits = "0123456789abcdef"
 	for i, v := range vs {
-		s := strconv.FormatUint(uint64(v), 16)
-		parts[i] = strings.Repeat("0", 4-len(s)) + s
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, digits[v>>12], digits[v>>8&0xf], digits[v>>4&0xf], digits[v&0xf])
 	}
-	return strings.Join(parts, ",")
+	return b
 }
 
-func ja4Hash(s string) string {
-	if s == "" {
-		return "000000000000"
+// appendHash appends the first 12 hex digits of text's SHA-256, or
+// twelve zeros for an empty list.
+func appendHash(b, text []byte) []byte {
+	if len(text) == 0 {
+		return append(b, "000000000000"...)
 	}
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])[:12]
+	sum := sha256.Sum256(text)
+	return hex.AppendEncode(b, sum[:6])
 }
+
+// ja4Hash is appendHash of a string.
+func ja4Hash(s string) string { return string(appendHash(nil, []byte(s))) }
