@@ -158,6 +158,7 @@ func (f *rowFormatter) row(i int, env *rowEnv) Row {
 		row.Flags |= decode.FlagMalformed
 		return row
 	}
+	f.pkt.Analysis = ix.Flags & decode.FlagsTCPAnalysis
 	var fp *decode.Flow
 	if fl, ok := env.flows[ix.Flow]; ok {
 		fp = &fl
