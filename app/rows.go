@@ -99,7 +99,11 @@ func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
 	if ix.Flags.Has(decode.FlagMalformed) {
 		frame.Children = append(frame.Children, decode.Node{Title: "[Malformed packet]"})
 	}
-	return append([]decode.Node{frame}, decode.Details(data, env.link(ix.Iface))...), data, nil
+	var fp *decode.Flow
+	if fl, ok := env.flows[ix.Flow]; ok {
+		fp = &fl
+	}
+	return append([]decode.Node{frame}, decode.DetailsOf(data, env.link(ix.Iface), fp, ix.Flags)...), data, nil
 }
 
 // rowEnv is the flows and interfaces a row is formatted with: Rows' own

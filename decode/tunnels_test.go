@@ -161,6 +161,8 @@ func FuzzParser(f *testing.F) {
 	f.Add(decodetest.Frame(f, eth(layers.EthernetTypePPPoESession), &layers.PPPoE{Version: 1, Type: 1}, &layers.PPP{PPPType: layers.PPPTypeIPv4}, gopacket.Payload{0x45}), uint8(0))
 	f.Add(decodetest.Frame(f, eth(layers.EthernetTypeMPLSUnicast), &layers.MPLS{Label: 1, StackBottom: true}, gopacket.Payload{0x60, 0, 0}), uint8(0))
 	f.Add([]byte{0xff, 0x03, 0x00, 0x21, 0x45, 0, 0, 20}, uint8(1))
+	f.Add(decodetest.Frame(f, append([]gopacket.SerializableLayer{eth(layers.EthernetTypeIPv4)},
+		dnsQuery(ip4(layers.IPProtocolUDP, "10.0.0.1", "10.0.0.2"), "a.example")...)...), uint8(0))
 	links := []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypePPP, layers.LinkTypeRaw, layers.LinkTypeLinuxSLL, layers.LinkTypeNull, decode.LinkTypeNFLOG}
 	p := decode.NewParser()
 	f.Fuzz(func(t *testing.T, b []byte, link uint8) {
@@ -171,6 +173,15 @@ func FuzzParser(f *testing.F) {
 			t.Fatalf("payload of %d bytes from %d", pkt.PayloadLen, len(b))
 		}
 		_ = decode.Summarize(&pkt, nil)
-		_ = decode.Details(b, links[int(link)%len(links)])
+		var check func([]decode.Node)
+		check = func(ns []decode.Node) {
+			for _, n := range ns {
+				if n.Start < 0 || n.End > len(b) || n.End != 0 && n.End < n.Start {
+					t.Fatalf("%q marks bytes %d-%d of %d", n.Title, n.Start, n.End, len(b))
+				}
+				check(n.Children)
+			}
+		}
+		check(decode.Details(b, links[int(link)%len(links)]))
 	})
 }
