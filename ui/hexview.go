@@ -22,8 +22,8 @@ const (
 type hexView struct {
 	grid   *hexGrid
 	onByte func(i int)
-	data []byte
-	mark widget.TextGridStyle
+	data   []byte
+	mark   widget.TextGridStyle
 	// start and end are the highlighted range, for tests.
 	start, end int
 }
