@@ -103,7 +103,7 @@ func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
 	if fl, ok := env.flows[ix.Flow]; ok {
 		fp = &fl
 	}
-	return append([]decode.Node{frame}, decode.DetailsOf(data, env.link(ix.Iface), fp, ix.Flags)...), data, nil
+	return append([]decode.Node{frame}, decode.DetailsOf(data, env.link(ix.Iface), decode.Context{Flow: fp, Flags: ix.Flags, OrigLen: int(ix.OrigLen)})...), data, nil
 }
 
 // rowEnv is the flows and interfaces a row is formatted with: Rows' own

@@ -22,15 +22,26 @@ type Node struct {
 // Details decodes one packet fully (gopacket.NewPacket, every layer gopacket
 // knows) into a tree for the details pane. It is for the one packet on
 // screen, not the hot path, and never panics.
-func Details(data []byte, link layers.LinkType) []Node { return DetailsOf(data, link, nil, 0) }
+func Details(data []byte, link layers.LinkType) []Node { return DetailsOf(data, link, Context{}) }
+
+// Context is what the capture around a packet knows of it, for DetailsOf.
+type Context struct {
+	// Flow is the packet's flow (nil if none or unknown).
+	Flow *Flow
+	// Flags are the packet's index flags, its TCP analysis marks among them.
+	Flags Flags
+	// OrigLen is the packet's length on the wire (0: as captured).
+	OrigLen int
+}
 
 // DetailsOf is Details with what only the capture around the packet
-// knows: its flow (relative TCP sequence numbers, raw ones beside) and
-// its TCP analysis marks (Index.Flags), shown as Wireshark's [SEQ/ACK
-// analysis]. The application protocols thingsniff reads itself (DNS,
+// knows (ctx): its flow (relative TCP sequence numbers, raw ones
+// beside), its TCP analysis marks, shown as Wireshark's [SEQ/ACK
+// analysis], and its length on the wire (what a cut frame's headers
+// say was sent). The application protocols thingsniff reads itself (DNS,
 // DHCP, TLS, NTP, MQTT, QUIC) get trees whose every line marks exactly
 // its own bytes.
-func DetailsOf(data []byte, link layers.LinkType, f *Flow, analysis Flags) (nodes []Node) {
+func DetailsOf(data []byte, link layers.LinkType, ctx Context) (nodes []Node) {
 	defer func() {
 		if r := recover(); r != nil {
 			nodes = append(nodes, Node{Title: fmt.Sprintf("[Malformed: decoder failed: %v]", r)})
@@ -55,7 +66,7 @@ func DetailsOf(data []byte, link layers.LinkType, f *Flow, analysis Flags) (node
 	// Our own parser says what the application protocol is (by bytes and
 	// port, as the packet list does) and where its payload starts.
 	var ours Packet
-	ours.OrigLen = len(data)
+	ours.OrigLen = max(ctx.OrigLen, len(data))
 	NewParser().Decode(data, link, &ours)
 	appBase := indexOf(data, ours.Payload, 0)
 	pkt := gopacket.NewPacket(data[off:], dec, gopacket.DecodeOptions{NoCopy: true})
@@ -69,7 +80,11 @@ func DetailsOf(data []byte, link layers.LinkType, f *Flow, analysis Flags) (node
 		off = end
 		switch l := l.(type) {
 		case *gopacket.DecodeFailure:
-			nodes = append(nodes, Node{Title: "[Malformed: " + l.Error().Error() + "]", Start: start, End: len(data)})
+			title := "[Malformed: " + l.Error().Error() + "]"
+			if ours.Cut {
+				title = "[Packet size limited during capture: " + l.Error().Error() + "]"
+			}
+			nodes = append(nodes, Node{Title: title, Start: start, End: len(data)})
 			continue
 		case *gopacket.Payload:
 			nodes = append(nodes, payloadNode(l.Payload(), start))
@@ -79,7 +94,7 @@ func DetailsOf(data []byte, link layers.LinkType, f *Flow, analysis Flags) (node
 		n.Children = fieldNodes(reflect.ValueOf(l), start, end, 0)
 		narrowFields(l.LayerType(), n.Children, start, end)
 		if tcp, ok := l.(*layers.TCP); ok {
-			relativeTCP(&n, tcp, &ours, f, analysis)
+			relativeTCP(&n, tcp, &ours, ctx.Flow, ctx.Flags)
 		}
 		nodes = append(nodes, n)
 		if t := l.LayerType(); (t == layers.LayerTypeTCP || t == layers.LayerTypeUDP) && appBase >= 0 && len(ours.Payload) > 0 {

@@ -130,7 +130,9 @@ func (t tree) dns(proto Proto) Node {
 		off = end + 4
 	}
 	queries.End = t.base + off
-	n.Children = append(n.Children, queries)
+	if len(queries.Children) > 0 {
+		n.Children = append(n.Children, queries)
+	}
 	var rrs []*dns.RR
 	m.Records(func(_ int, rr *dns.RR) bool { rrs = append(rrs, rr); return true })
 	k := 0
