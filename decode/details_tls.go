@@ -2,6 +2,7 @@ package decode
 
 import (
 	"fmt"
+	"strings"
 
 	"thingsniff/decode/tls"
 )
@@ -27,7 +28,11 @@ func (t tree) tls(name string) Node {
 		rec.Children = []Node{t.at(fmt.Sprintf("Content Type: %s (%d)", ct, typ), off, 1),
 			t.at("Version: "+version.String(), off+1, 2), t.at(fmt.Sprintf("Length: %d", l), off+3, 2)}
 		if typ == 22 {
-			rec.Children = append(rec.Children, t.handshake(off+5, l)...)
+			msgs := t.handshake(off+5, l)
+			if len(msgs) > 0 {
+				rec.Title += ": " + strings.TrimPrefix(msgs[0].Title, "Handshake Protocol: ")
+			}
+			rec.Children = append(rec.Children, msgs...)
 		}
 		if off+5+l > len(t.b) {
 			rec.Children = append(rec.Children, Node{Title: fmt.Sprintf("[Record continues past this segment: %d of %d bytes here]", len(t.b)-off-5, l)})
