@@ -29,18 +29,8 @@ func find(nodes []decode.Node, prefix string) *decode.Node {
 // Every field of the protocols read here marks exactly its own bytes:
 // the bytes under a field are the value its title shows.
 func TestDetailsFieldBytes(t *testing.T) {
-	udpFrame := func(sp, dp uint16, payload []byte) []byte {
-		ip := ip4(layers.IPProtocolUDP, "192.168.137.23", "192.168.137.1")
-		udp := &layers.UDP{SrcPort: layers.UDPPort(sp), DstPort: layers.UDPPort(dp)}
-		udp.SetNetworkLayerForChecksum(ip)
-		return decodetest.Frame(t, eth(layers.EthernetTypeIPv4), ip, udp, gopacket.Payload(payload))
-	}
-	tcpFrame := func(dp uint16, payload []byte) []byte {
-		ip := ip4(layers.IPProtocolTCP, "192.168.137.23", "52.1.2.3")
-		tcp := &layers.TCP{SrcPort: 50000, DstPort: layers.TCPPort(dp), Seq: 1000, Ack: 1, Window: 502, ACK: true, PSH: true}
-		tcp.SetNetworkLayerForChecksum(ip)
-		return decodetest.Frame(t, eth(layers.EthernetTypeIPv4), ip, tcp, gopacket.Payload(payload))
-	}
+	udpFrame := func(sp, dp uint16, payload []byte) []byte { return udpTo(t, sp, dp, payload) }
+	tcpFrame := func(dp uint16, payload []byte) []byte { return tcpTo(t, dp, payload) }
 	dnsQ := decodetest.Frame(t, append([]gopacket.SerializableLayer{eth(layers.EthernetTypeIPv4)},
 		dnsQuery(ip4(layers.IPProtocolUDP, "192.168.137.23", "192.168.137.1"), "update.example.com")...)...)
 	hello := quictest.ClientHello(t, "update.example.com")
