@@ -99,7 +99,11 @@ func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
 	if ix.Flags.Has(decode.FlagMalformed) {
 		frame.Children = append(frame.Children, decode.Node{Title: "[Malformed packet]"})
 	}
-	return append([]decode.Node{frame}, decode.Details(data, env.link(ix.Iface))...), data, nil
+	var fp *decode.Flow
+	if fl, ok := env.flows[ix.Flow]; ok {
+		fp = &fl
+	}
+	return append([]decode.Node{frame}, decode.DetailsOf(data, env.link(ix.Iface), decode.Context{Flow: fp, Flags: ix.Flags, OrigLen: int(ix.OrigLen)})...), data, nil
 }
 
 // rowEnv is the flows and interfaces a row is formatted with: Rows' own
@@ -158,6 +162,7 @@ func (f *rowFormatter) row(i int, env *rowEnv) Row {
 		row.Flags |= decode.FlagMalformed
 		return row
 	}
+	f.pkt.Analysis = ix.Flags & decode.FlagsTCPAnalysis
 	var fp *decode.Flow
 	if fl, ok := env.flows[ix.Flow]; ok {
 		fp = &fl

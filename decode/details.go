@@ -22,7 +22,26 @@ type Node struct {
 // Details decodes one packet fully (gopacket.NewPacket, every layer gopacket
 // knows) into a tree for the details pane. It is for the one packet on
 // screen, not the hot path, and never panics.
-func Details(data []byte, link layers.LinkType) (nodes []Node) {
+func Details(data []byte, link layers.LinkType) []Node { return DetailsOf(data, link, Context{}) }
+
+// Context is what the capture around a packet knows of it, for DetailsOf.
+type Context struct {
+	// Flow is the packet's flow (nil if none or unknown).
+	Flow *Flow
+	// Flags are the packet's index flags, its TCP analysis marks among them.
+	Flags Flags
+	// OrigLen is the packet's length on the wire (0: as captured).
+	OrigLen int
+}
+
+// DetailsOf is Details with what only the capture around the packet
+// knows (ctx): its flow (relative TCP sequence numbers, raw ones
+// beside), its TCP analysis marks, shown as Wireshark's [SEQ/ACK
+// analysis], and its length on the wire (what a cut frame's headers
+// say was sent). The application protocols thingsniff reads itself (DNS,
+// DHCP, TLS, NTP, MQTT, QUIC) get trees whose every line marks exactly
+// its own bytes.
+func DetailsOf(data []byte, link layers.LinkType, ctx Context) (nodes []Node) {
 	defer func() {
 		if r := recover(); r != nil {
 			nodes = append(nodes, Node{Title: fmt.Sprintf("[Malformed: decoder failed: %v]", r)})
@@ -44,6 +63,12 @@ func Details(data []byte, link layers.LinkType) (nodes []Node) {
 		off = len(n.Contents)
 		dec = n.NextLayerType()
 	}
+	// Our own parser says what the application protocol is (by bytes and
+	// port, as the packet list does) and where its payload starts.
+	var ours Packet
+	ours.OrigLen = max(ctx.OrigLen, len(data))
+	NewParser().Decode(data, link, &ours)
+	appBase := indexOf(data, ours.Payload, 0)
 	pkt := gopacket.NewPacket(data[off:], dec, gopacket.DecodeOptions{NoCopy: true})
 	for _, l := range pkt.Layers() {
 		contents := l.LayerContents()
@@ -55,7 +80,11 @@ func Details(data []byte, link layers.LinkType) (nodes []Node) {
 		off = end
 		switch l := l.(type) {
 		case *gopacket.DecodeFailure:
-			nodes = append(nodes, Node{Title: "[Malformed: " + l.Error().Error() + "]", Start: start, End: len(data)})
+			title := "[Malformed: " + l.Error().Error() + "]"
+			if ours.Cut {
+				title = "[Packet size limited during capture: " + l.Error().Error() + "]"
+			}
+			nodes = append(nodes, Node{Title: title, Start: start, End: len(data)})
 			continue
 		case *gopacket.Payload:
 			nodes = append(nodes, payloadNode(l.Payload(), start))
@@ -64,9 +93,59 @@ func Details(data []byte, link layers.LinkType) (nodes []Node) {
 		n := Node{Title: layerTitle(l), Start: start, End: end}
 		n.Children = fieldNodes(reflect.ValueOf(l), start, end, 0)
 		narrowFields(l.LayerType(), n.Children, start, end)
+		if tcp, ok := l.(*layers.TCP); ok {
+			relativeTCP(&n, tcp, &ours, ctx.Flow, ctx.Flags)
+		}
 		nodes = append(nodes, n)
+		if t := l.LayerType(); (t == layers.LayerTypeTCP || t == layers.LayerTypeUDP) && appBase >= 0 && len(ours.Payload) > 0 {
+			if app, ok := appDetails(&ours, appBase); ok {
+				return append(nodes, app)
+			}
+		}
 	}
 	return nodes
+}
+
+// relativeTCP shows a TCP layer's numbers as Wireshark does: sequence
+// and acknowledgment numbers relative to the flow's first, the raw ones
+// beside them, and the analysis of the segment.
+func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, f *Flow, analysis Flags) {
+	if f == nil {
+		return
+	}
+	d, o := 1, 0
+	if f.FromClient(p) {
+		d, o = 0, 1
+	}
+	seq, ack := tcp.Seq-f.BaseSeq[d], tcp.Ack-f.BaseSeq[o]
+	n.Title = fmt.Sprintf("Transmission Control Protocol, Src Port: %d, Dst Port: %d, Seq: %d, Ack: %d, Len: %d",
+		tcp.SrcPort, tcp.DstPort, seq, ack, p.SentLen)
+	var kids []Node
+	for _, c := range n.Children {
+		switch {
+		case strings.HasPrefix(c.Title, "Seq:"):
+			kids = append(kids, Node{Title: fmt.Sprintf("Sequence Number: %d    (relative sequence number)", seq), Start: c.Start, End: c.End},
+				Node{Title: fmt.Sprintf("Sequence Number (raw): %d", tcp.Seq), Start: c.Start, End: c.End})
+			continue
+		case strings.HasPrefix(c.Title, "Ack:") && tcp.ACK:
+			kids = append(kids, Node{Title: fmt.Sprintf("Acknowledgment Number: %d    (relative ack number)", ack), Start: c.Start, End: c.End},
+				Node{Title: fmt.Sprintf("Acknowledgment number (raw): %d", tcp.Ack), Start: c.Start, End: c.End})
+			continue
+		}
+		kids = append(kids, c)
+	}
+	if a := analysis & FlagsTCPAnalysis; a != 0 {
+		var b strings.Builder
+		analysisTags(&b, a)
+		seqAck := Node{Title: "[SEQ/ACK analysis]"}
+		for _, tag := range strings.SplitAfter(strings.TrimSpace(b.String()), "]") {
+			if tag = strings.TrimSpace(tag); tag != "" {
+				seqAck.Children = append(seqAck.Children, Node{Title: "[TCP Analysis Flags: " + strings.Trim(tag, "[]") + "]"})
+			}
+		}
+		kids = append(kids, seqAck)
+	}
+	n.Children = kids
 }
 
 // indexOf finds where sub lies inside data at or after from, by identity

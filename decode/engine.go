@@ -58,6 +58,7 @@ func (e *Engine) Add(data []byte, link layers.LinkType, m Meta) Index {
 	p.Num, p.Time, p.OrigLen = e.count, m.Time, int(m.OrigLen)
 	e.parser.Decode(data, link, p)
 	ix, f := e.sequence(p, m)
+	p.Analysis = ix.Flags & FlagsTCPAnalysis
 	for _, o := range e.observers {
 		o.Observe(p, f)
 	}
@@ -276,21 +277,22 @@ func (e *Engine) trackTCP(f *Flow, p *Header, d int, ix *Index) {
 		f.State = StateEstablished
 	}
 
-	// Retransmission: payload that starts before data already seen in
-	// this direction. SYN and FIN occupy one sequence number each.
-	end := p.Seq + n
-	if fl.Has(TCPSyn) || fl.Has(TCPFin) {
-		end++
-	}
-	if f.seqKnown[d] && n > 0 && seqAfter(f.nextSeq[d], p.Seq) && !fl.Has(TCPRst) {
-		f.Retransmissions++
-		ix.Flags |= FlagRetransmission
-	}
-	if !f.seqKnown[d] {
+	if !f.side[d].seqKnown {
 		f.BaseSeq[d] = p.Seq
+		if !fl.Has(TCPSyn) {
+			// As Wireshark: without the SYN, the first byte seen is 1.
+			f.BaseSeq[d] = p.Seq - 1
+		}
 	}
-	if !f.seqKnown[d] || seqAfter(end, f.nextSeq[d]) {
-		f.nextSeq[d], f.seqKnown[d] = end, true
+	if fl.Has(TCPSyn) && !fl.Has(TCPAck) && f.synTime == 0 {
+		f.synTime = p.Time
+	} else if d == 0 && f.irtt == 0 && f.synTime != 0 && f.State == StateEstablished && !fl.Has(TCPSyn) {
+		f.irtt = p.Time - f.synTime
+	}
+	a := analyseTCP(f, p, d)
+	ix.Flags |= a
+	if a.Has(FlagRetransmission) {
+		f.Retransmissions++
 	}
 
 	if n > 0 && f.Close == CloseNone {

@@ -101,11 +101,25 @@ type Flow struct {
 	// relative sequence numbers as Wireshark shows them.
 	BaseSeq [2]uint32
 
-	// Sequence tracking for retransmission detection, per direction.
-	nextSeq  [2]uint32
-	seqKnown [2]bool
-	finSent  [2]bool
-	sawSyn   bool
+	// Per direction: what TCP analysis compares each segment with.
+	side    [2]tcpSide
+	finSent [2]bool
+	sawSyn  bool
+	// synTime is when the first SYN was seen; irtt the handshake's
+	// round trip (SYN to the ACK of SYN-ACK), 0 until known.
+	synTime, irtt int64
+}
+
+// tcpSide is one direction's state for TCP analysis, as Wireshark keeps it.
+type tcpSide struct {
+	nextSeq, lastAck uint32
+	seqKnown         bool
+	ackKnown         bool
+	window           uint16
+	dupAcks          uint32
+	lastSegTime      int64 // when nextSeq last moved on
+	lastAckTime      int64 // when the side last acknowledged
+	keepAlive        bool  // its last segment was a keep-alive
 }
 
 // Duration is the time between the flow's first and last packet.

@@ -88,25 +88,67 @@ func ParseProto(name string) (Proto, bool) {
 }
 
 // Flags are per-packet marks kept in the index.
-type Flags uint8
+type Flags uint16
 
 // Packet marks. Malformed means decoding stopped early on bad or truncated
 // bytes; the packet is still listed and counted.
+//
+// The TCP analysis marks are the engine's reading of each segment against
+// what its connection sent before, as Wireshark's tcp.analysis does (and
+// with its names in the packet list, "[TCP Retransmission]"...). They are
+// computed in capture order, with the segment lengths the IP headers
+// give, so a headers-only capture is analysed as well as a full one.
 const (
 	FlagMalformed Flags = 1 << iota
 	FlagTCPSyn
 	FlagTCPFin
 	FlagTCPRst
+	// FlagRetransmission: a segment carrying data (or SYN/FIN) that starts
+	// before the end of what its side already sent, not a keep-alive and
+	// not out of order (tcp.analysis.retransmission; fast and spurious
+	// retransmissions are retransmissions too).
 	FlagRetransmission
 	FlagBroadcast
 	FlagMulticast
 	FlagPayload
+	// FlagDupAck: an empty segment that acknowledges what the last one of
+	// its side did, with the same window (tcp.analysis.duplicate_ack).
+	FlagDupAck
+	// FlagKeepAlive: one byte or none, one before the next sequence
+	// number its side would send (tcp.analysis.keep_alive).
+	FlagKeepAlive
+	// FlagZeroWindow: the sender's receive window is zero; it can take
+	// no more data (tcp.analysis.zero_window).
+	FlagZeroWindow
+	// FlagOutOfOrder: a segment that starts before data already seen but
+	// comes within the connection's round-trip time (3 ms if unknown) of
+	// it: sent earlier, overtaken on the way (tcp.analysis.out_of_order).
+	FlagOutOfOrder
+	// FlagLostSegment: the segment starts after the end of what its side
+	// sent before: the capture missed a segment in between
+	// (tcp.analysis.lost_segment, "previous segment not captured").
+	FlagLostSegment
+	// FlagWindowUpdate: an empty segment that only changes the window
+	// (tcp.analysis.window_update).
+	FlagWindowUpdate
+	// FlagFastRetransmission: a retransmission (FlagRetransmission is set
+	// too) of what two duplicate ACKs or more asked for, within 20 ms of
+	// the last (tcp.analysis.fast_retransmission).
+	FlagFastRetransmission
 )
+
+// FlagsTCPAnalysis are the TCP analysis marks together, the ones
+// tcp.analysis.flags matches in Wireshark.
+const FlagsTCPAnalysis = FlagRetransmission | FlagDupAck | FlagKeepAlive | FlagZeroWindow | FlagOutOfOrder | FlagLostSegment |
+	FlagWindowUpdate | FlagFastRetransmission
+
+// Any reports whether any bit of g is set in f.
+func (f Flags) Any(g Flags) bool { return f&g != 0 }
 
 // Has reports whether all bits of g are set in f.
 func (f Flags) Has(g Flags) bool { return f&g == g }
 
-// Index is what thingsniff keeps in memory for one packet: 32 bytes. The
+// Index is what thingsniff keeps in memory for one packet: 40 bytes. The
 // packet's bytes stay in the capture file at Offset; everything shown
 // beyond these fields is decoded again from there when needed.
 type Index struct {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"thingsniff/decode"
@@ -35,35 +36,82 @@ func corpusCaptures(t *testing.T) []string {
 	return files
 }
 
-// tsharkColumns returns tshark's Protocol and Info columns per frame number.
-func tsharkColumns(t *testing.T, path string) map[int][2]string {
-	out, err := exec.Command("tshark", "-n", "-r", path, "-T", "fields", "-E", "separator=/t",
-		"-e", "frame.number", "-e", "_ws.col.Protocol", "-e", "_ws.col.Info").Output()
+// tsharkRow is what tshark says of one frame: its Protocol and Info
+// columns and the TCP analysis fields it sets, as our flags.
+type tsharkRow struct {
+	proto, info string
+	analysis    decode.Flags
+}
+
+// analysisFields are tshark's tcp.analysis fields and the flag of each.
+var analysisFields = []struct {
+	field string
+	flag  decode.Flags
+}{
+	{"tcp.analysis.retransmission", decode.FlagRetransmission},
+	{"tcp.analysis.fast_retransmission", decode.FlagFastRetransmission},
+	{"tcp.analysis.duplicate_ack", decode.FlagDupAck},
+	{"tcp.analysis.keep_alive", decode.FlagKeepAlive},
+	{"tcp.analysis.zero_window", decode.FlagZeroWindow},
+	{"tcp.analysis.out_of_order", decode.FlagOutOfOrder},
+	{"tcp.analysis.lost_segment", decode.FlagLostSegment},
+	{"tcp.analysis.window_update", decode.FlagWindowUpdate},
+}
+
+// tsharkCache keeps tshark's reading of each capture for the tests of
+// this file, which all need it: one run of tshark per capture.
+var tsharkCache sync.Map
+
+// tsharkRows returns tshark's reading of a capture, by frame number.
+func tsharkRows(t *testing.T, path string) map[int]tsharkRow {
+	if v, ok := tsharkCache.Load(path); ok {
+		return v.(map[int]tsharkRow)
+	}
+	args := []string{"-n", "-r", path, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=f",
+		"-e", "frame.number", "-e", "_ws.col.Protocol"}
+	for _, a := range analysisFields {
+		args = append(args, "-e", a.field)
+	}
+	args = append(args, "-e", "_ws.col.Info")
+	out, err := exec.Command("tshark", args...).Output()
 	if err != nil && len(out) == 0 {
 		return nil
 	}
-	cols := map[int][2]string{}
+	rows := map[int]tsharkRow{}
 	for _, line := range strings.Split(string(out), "\n") {
-		f := strings.SplitN(line, "\t", 3)
-		if len(f) < 3 {
+		f := strings.SplitN(line, "\t", 3+len(analysisFields))
+		if len(f) < 3+len(analysisFields) {
 			continue
 		}
 		n, _ := strconv.Atoi(f[0])
-		cols[n] = [2]string{f[1], strings.TrimSpace(f[2])}
+		r := tsharkRow{proto: f[1], info: strings.TrimSpace(f[len(f)-1])}
+		for i, a := range analysisFields {
+			if f[2+i] != "" {
+				r.analysis |= a.flag
+			}
+		}
+		rows[n] = r
 	}
-	return cols
+	tsharkCache.Store(path, rows)
+	return rows
+}
+
+// ourRow is a row as the packet list has it, with its index flags.
+type ourRow struct {
+	decode.Summary
+	flags decode.Flags
 }
 
 // ourRows decodes a capture with an Engine, as a load does, and formats
-// every row; nil when the capture cannot be read from end to end.
-func ourRows(path string) []decode.Summary {
+// every row; nil when the capture cannot be read.
+func ourRows(path string) []ourRow {
 	r, err := decodetest.OpenCapture(path, false)
 	if err != nil {
 		return nil
 	}
 	defer r.Close()
 	e := decode.NewEngine()
-	var rows []decode.Summary
+	var rows []ourRow
 	for {
 		data, ci, err := r.Read()
 		if err == io.EOF {
@@ -73,8 +121,7 @@ func ourRows(path string) []decode.Summary {
 			return rows
 		}
 		ix := e.Add(data, r.Link, decode.Meta{Time: ci.Timestamp.UnixNano(), CapLen: uint32(ci.CaptureLength), OrigLen: uint32(ci.Length)})
-		p := e.Last()
-		rows = append(rows, decode.Summarize(p, e.Flow(ix.Flow)))
+		rows = append(rows, ourRow{decode.Summarize(e.Last(), e.Flow(ix.Flow)), ix.Flags})
 	}
 }
 
@@ -101,6 +148,10 @@ func hasDecryptionSecrets(t *testing.T, path string) bool {
 	}
 	return false
 }
+
+// analysisPrefix matches the TCP analysis tags at the start of an Info
+// column (compared by TestTCPAnalysisMatchesTshark, not here).
+var analysisPrefix = regexp.MustCompile(`^(\[TCP [^\]]*\] )+`)
 
 var malformedDNS = regexp.MustCompile(`\[Malformed Packet\]|<Name too long>|^Unknown operation`)
 
@@ -145,18 +196,19 @@ func family(proto string) string {
 func TestInfoMatchesTshark(t *testing.T) {
 	agree, total, explained := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, path := range corpusCaptures(t) {
-		theirs := tsharkColumns(t, path)
+		theirs := tsharkRows(t, path)
 		ours := ourRows(path)
 		keys := hasDecryptionSecrets(t, path)
 		for i, row := range ours {
-			th, ok := theirs[i+1]
+			r, ok := theirs[i+1]
+			th := [2]string{r.proto, analysisPrefix.ReplaceAllString(r.info, "")}
 			fam := family(th[0])
 			if !ok || fam == "" || family(row.Protocol) != fam && !(fam == "DNS" && row.Protocol == "MDNS") {
 				continue
 			}
 			total[fam]++
 			switch {
-			case infoAgrees(fam, row.Info, th[1]):
+			case infoAgrees(fam, analysisPrefix.ReplaceAllString(row.Info, ""), th[1]):
 				agree[fam]++
 				continue
 			case fam == "TLS" && keys:
@@ -183,4 +235,69 @@ func TestInfoMatchesTshark(t *testing.T) {
 			t.Errorf("no %s rows compared", fam)
 		}
 	}
+}
+
+// On every corpus capture, the engine's TCP analysis marks each frame as
+// tshark's tcp.analysis fields do. Where they differ on purpose:
+//   - tshark's spurious retransmission (data acknowledged already) is a
+//     retransmission here too; both have tcp.analysis.retransmission.
+func TestTCPAnalysisMatchesTshark(t *testing.T) {
+	agree, ours, theirs := map[decode.Flags]int{}, map[decode.Flags]int{}, map[decode.Flags]int{}
+	shown := 0
+	for _, path := range corpusCaptures(t) {
+		th := tsharkRows(t, path)
+		for i, row := range ourRows(path) {
+			want := th[i+1].analysis
+			got := row.flags & decode.FlagsTCPAnalysis
+			for _, a := range analysisFields {
+				w, g := want.Has(a.flag), got.Has(a.flag)
+				if w {
+					theirs[a.flag]++
+				}
+				if g {
+					ours[a.flag]++
+				}
+				if w && g {
+					agree[a.flag]++
+				}
+			}
+			if why, ok := knownAnalysisDifferences[filepath.Base(path)]; ok && got^want == why.flags {
+				t.Logf("%s #%d: %s", filepath.Base(path), i+1, why.reason)
+				continue
+			}
+			if got != want && shown < 40 {
+				shown++
+				rel, _ := filepath.Rel(decodetest.CorpusDir(t), path)
+				t.Errorf("%s #%d: ours %q, tshark's %q (%s)", rel, i+1, flagNames(got), flagNames(want), th[i+1].info)
+			}
+		}
+	}
+	for _, a := range analysisFields {
+		t.Logf("%-34s tshark %4d, ours %4d, both %4d", a.field, theirs[a.flag], ours[a.flag], agree[a.flag])
+		if theirs[a.flag] == 0 {
+			// (zero_window: no corpus capture has one; TestTCPAnalysis does.)
+			t.Logf("no frame of the corpus has %s: the comparison proves nothing for it", a.field)
+		}
+	}
+}
+
+// knownAnalysisDifferences names the captures where thingsniff's TCP
+// analysis differs from tshark's on purpose, the marks that differ, and why.
+var knownAnalysisDifferences = map[string]struct {
+	flags  decode.Flags
+	reason string
+}{
+	"reassembly.pcap": {decode.FlagFastRetransmission, "the server repeats its FIN while acknowledging data the capture missed " +
+		"(tshark: ACKed unseen segment); tshark calls each a fast retransmission though no duplicate ACKs asked for one, " +
+		"thingsniff a retransmission"},
+}
+
+func flagNames(f decode.Flags) string {
+	var s []string
+	for _, a := range analysisFields {
+		if f.Has(a.flag) {
+			s = append(s, strings.TrimPrefix(a.field, "tcp.analysis."))
+		}
+	}
+	return strings.Join(s, ",")
 }

@@ -15,18 +15,8 @@ import (
 // The Info column of protocols the corpus has none of, with packets
 // written here: what Wireshark says of each, in its words.
 func TestInfoOfProtocols(t *testing.T) {
-	ip := ip4(layers.IPProtocolTCP, "192.168.137.23", "52.1.2.3")
-	seg := func(dport uint16, payload []byte) []byte {
-		tcp := &layers.TCP{SrcPort: 50000, DstPort: layers.TCPPort(dport), Seq: 1, Ack: 1, Window: 502, ACK: true, PSH: true}
-		tcp.SetNetworkLayerForChecksum(ip)
-		return decodetest.Frame(t, eth(layers.EthernetTypeIPv4), ip, tcp, gopacket.Payload(payload))
-	}
-	uip := ip4(layers.IPProtocolUDP, "192.168.137.23", "52.1.2.3")
-	dgram := func(sport, dport uint16, payload []byte) []byte {
-		udp := &layers.UDP{SrcPort: layers.UDPPort(sport), DstPort: layers.UDPPort(dport)}
-		udp.SetNetworkLayerForChecksum(uip)
-		return decodetest.Frame(t, eth(layers.EthernetTypeIPv4), uip, udp, gopacket.Payload(payload))
-	}
+	seg := func(dport uint16, payload []byte) []byte { return tcpTo(t, dport, payload) }
+	dgram := func(sport, dport uint16, payload []byte) []byte { return udpTo(t, sport, dport, payload) }
 	connect := []byte{0x10, 0x11, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0, 5, 'c', 'a', 'm', '-', '7'}
 	publish := []byte{0x32, 0x09, 0, 3, 'a', '/', 'b', 0, 7, 'o', 'n'}
 	ping := []byte{0xc0, 0}
@@ -60,11 +50,7 @@ func TestInfoOfProtocols(t *testing.T) {
 // in it (the Initial is written by quictest: RFC 9001 protection around
 // a ClientHello from Go's TLS).
 func TestInfoOfQUICInitial(t *testing.T) {
-	pkt := quictest.Initial(t, "update.example.com")
-	uip := ip4(layers.IPProtocolUDP, "192.168.137.23", "52.1.2.3")
-	udp := &layers.UDP{SrcPort: 50000, DstPort: 443}
-	udp.SetNetworkLayerForChecksum(uip)
-	b := decodetest.Frame(t, eth(layers.EthernetTypeIPv4), uip, udp, gopacket.Payload(pkt))
+	b := udpTo(t, 50000, 443, quictest.Initial(t, "update.example.com"))
 	var p decode.Packet
 	decode.NewParser().Decode(b, layers.LinkTypeEthernet, &p)
 	info := decode.Summarize(&p, nil).Info

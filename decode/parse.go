@@ -26,6 +26,11 @@ type Packet struct {
 	PPPoECode layers.PPPoECode
 
 	Payload []byte // transport payload (TCP, UDP) or the rest after the last known layer
+	// Analysis holds the packet's TCP analysis marks (FlagsTCPAnalysis),
+	// which only its connection's history gives: an Engine sets them,
+	// and whoever formats a packet again from its bytes copies them from
+	// its index entry.
+	Analysis Flags
 	// Err is why decoding stopped early; the packet is then malformed.
 	Err error
 }
@@ -112,6 +117,9 @@ const (
 
 // Has reports whether all bits of g are set.
 func (f TCPFlags) Has(g TCPFlags) bool { return f&g == g }
+
+// Any reports whether any bit of g is set.
+func (f TCPFlags) Any(g TCPFlags) bool { return f&g != 0 }
 
 // Parser decodes packets with gopacket's DecodingLayerParser over one set of
 // preallocated layers, so decoding allocates nothing per packet. It is not
@@ -213,6 +221,9 @@ func (p *Parser) Decode(data []byte, link layers.LinkType, out *Packet) {
 		out.Cut = out.Err != nil && out.OrigLen > out.CapLen && cut
 		out.Malformed = out.Err != nil && !out.Cut
 		out.PayloadLen = len(out.Payload)
+		// The headers say what was sent; the frame's own length bounds it
+		// (an IP length beyond a whole frame is the header's error).
+		out.SentLen = min(out.SentLen, out.PayloadLen+max(out.OrigLen-out.CapLen, 0))
 		if out.SentLen < out.PayloadLen {
 			out.SentLen = out.PayloadLen
 		}

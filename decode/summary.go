@@ -34,6 +34,7 @@ func Summarize(p *Packet, f *Flow) Summary {
 		}
 	}
 	var b strings.Builder
+	analysisTags(&b, p.Analysis)
 	switch {
 	case p.ARP != nil:
 		arpInfo(&b, p.ARP)
@@ -73,6 +74,33 @@ func Summarize(p *Packet, f *Flow) Summary {
 	s.Info = b.String()
 	return s
 }
+
+// analysisTags are the TCP analysis marks as Wireshark's Info starts with them.
+var analysisTags = func() func(*strings.Builder, Flags) {
+	tags := []struct {
+		f    Flags
+		text string
+	}{
+		{FlagLostSegment, "[TCP Previous segment not captured] "},
+		{FlagZeroWindow, "[TCP ZeroWindow] "},
+		{FlagKeepAlive, "[TCP Keep-Alive] "},
+		{FlagWindowUpdate, "[TCP Window Update] "},
+		{FlagDupAck, "[TCP Dup ACK] "},
+		{FlagOutOfOrder, "[TCP Out-Of-Order] "},
+		{FlagFastRetransmission, "[TCP Fast Retransmission] "},
+		{FlagRetransmission, "[TCP Retransmission] "},
+	}
+	return func(b *strings.Builder, f Flags) {
+		for _, t := range tags {
+			if f.Has(t.f) {
+				b.WriteString(t.text)
+				if t.f == FlagFastRetransmission {
+					return // a fast retransmission is not told twice
+				}
+			}
+		}
+	}
+}()
 
 func macString(m []byte) string {
 	if len(m) != 6 {
@@ -128,10 +156,10 @@ func tcpInfo(b *strings.Builder, p *Packet, f *Flow) {
 	if p.TCPFlags.Has(TCPAck) {
 		fmt.Fprintf(b, " Ack=%d", ack)
 	}
-	fmt.Fprintf(b, " Win=%d Len=%d", p.Window, len(p.Payload))
+	fmt.Fprintf(b, " Win=%d Len=%d", p.Window, p.SentLen) // what was sent, captured or not
 }
 
-func (f *Flow) seqKnownFor(d int) bool { return f.seqKnown[d] }
+func (f *Flow) seqKnownFor(d int) bool { return f.side[d].seqKnown }
 
 var flagNames = [...]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"}
 

@@ -29,6 +29,23 @@ func dnsQuery(net gopacket.NetworkLayer, name string) []gopacket.SerializableLay
 	return []gopacket.SerializableLayer{net.(gopacket.SerializableLayer), udp, dns}
 }
 
+// tcpTo is a segment with payload from the thing's port 50000 to dport
+// of a server, as an established connection sends it.
+func tcpTo(tb testing.TB, dport uint16, payload []byte) []byte {
+	ip := ip4(layers.IPProtocolTCP, "192.168.137.23", "52.1.2.3")
+	tcp := &layers.TCP{SrcPort: 50000, DstPort: layers.TCPPort(dport), Seq: 1, Ack: 1, Window: 502, ACK: true, PSH: true}
+	tcp.SetNetworkLayerForChecksum(ip)
+	return decodetest.Frame(tb, eth(layers.EthernetTypeIPv4), ip, tcp, gopacket.Payload(payload))
+}
+
+// udpTo is a datagram with payload from the thing to a server.
+func udpTo(tb testing.TB, sport, dport uint16, payload []byte) []byte {
+	ip := ip4(layers.IPProtocolUDP, "192.168.137.23", "52.1.2.3")
+	udp := &layers.UDP{SrcPort: layers.UDPPort(sport), DstPort: layers.UDPPort(dport)}
+	udp.SetNetworkLayerForChecksum(ip)
+	return decodetest.Frame(tb, eth(layers.EthernetTypeIPv4), ip, udp, gopacket.Payload(payload))
+}
+
 func eth(t layers.EthernetType) *layers.Ethernet {
 	return &layers.Ethernet{SrcMAC: thingMAC, DstMAC: gwMAC, EthernetType: t}
 }
@@ -109,18 +126,8 @@ func TestSnapLengthCut(t *testing.T) {
 
 // Protocols found by their bytes or their port.
 func TestApplicationProtocols(t *testing.T) {
-	ip := ip4(layers.IPProtocolTCP, "192.168.137.23", "52.1.2.3")
-	seg := func(dport uint16, payload []byte) []byte {
-		tcp := &layers.TCP{SrcPort: 50000, DstPort: layers.TCPPort(dport), Seq: 1, Ack: 1, Window: 502, ACK: true, PSH: true}
-		tcp.SetNetworkLayerForChecksum(ip)
-		return decodetest.Frame(t, eth(layers.EthernetTypeIPv4), ip, tcp, gopacket.Payload(payload))
-	}
-	uip := ip4(layers.IPProtocolUDP, "192.168.137.23", "52.1.2.3")
-	dgram := func(dport uint16, payload []byte) []byte {
-		udp := &layers.UDP{SrcPort: 50000, DstPort: layers.UDPPort(dport)}
-		udp.SetNetworkLayerForChecksum(uip)
-		return decodetest.Frame(t, eth(layers.EthernetTypeIPv4), uip, udp, gopacket.Payload(payload))
-	}
+	seg := func(dport uint16, payload []byte) []byte { return tcpTo(t, dport, payload) }
+	dgram := func(dport uint16, payload []byte) []byte { return udpTo(t, 50000, dport, payload) }
 	tlsRecord := []byte{0x16, 0x03, 0x01, 0x00, 0x04, 0x01, 0x00, 0x00, 0x00}
 	ntpClient := append([]byte{0x23}, make([]byte, 47)...)
 	quicInitial := append([]byte{0xc3, 0, 0, 0, 1, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0x44, 0xd0}, make([]byte, 1200)...)
@@ -161,6 +168,8 @@ func FuzzParser(f *testing.F) {
 	f.Add(decodetest.Frame(f, eth(layers.EthernetTypePPPoESession), &layers.PPPoE{Version: 1, Type: 1}, &layers.PPP{PPPType: layers.PPPTypeIPv4}, gopacket.Payload{0x45}), uint8(0))
 	f.Add(decodetest.Frame(f, eth(layers.EthernetTypeMPLSUnicast), &layers.MPLS{Label: 1, StackBottom: true}, gopacket.Payload{0x60, 0, 0}), uint8(0))
 	f.Add([]byte{0xff, 0x03, 0x00, 0x21, 0x45, 0, 0, 20}, uint8(1))
+	f.Add(decodetest.Frame(f, append([]gopacket.SerializableLayer{eth(layers.EthernetTypeIPv4)},
+		dnsQuery(ip4(layers.IPProtocolUDP, "10.0.0.1", "10.0.0.2"), "a.example")...)...), uint8(0))
 	links := []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypePPP, layers.LinkTypeRaw, layers.LinkTypeLinuxSLL, layers.LinkTypeNull, decode.LinkTypeNFLOG}
 	p := decode.NewParser()
 	f.Fuzz(func(t *testing.T, b []byte, link uint8) {
@@ -171,6 +180,15 @@ func FuzzParser(f *testing.F) {
 			t.Fatalf("payload of %d bytes from %d", pkt.PayloadLen, len(b))
 		}
 		_ = decode.Summarize(&pkt, nil)
-		_ = decode.Details(b, links[int(link)%len(links)])
+		var check func([]decode.Node)
+		check = func(ns []decode.Node) {
+			for _, n := range ns {
+				if n.Start < 0 || n.End > len(b) || n.End != 0 && n.End < n.Start {
+					t.Fatalf("%q marks bytes %d-%d of %d", n.Title, n.Start, n.End, len(b))
+				}
+				check(n.Children)
+			}
+		}
+		check(decode.Details(b, links[int(link)%len(links)]))
 	})
 }

@@ -34,6 +34,7 @@ func newDetailsView() *detailsView {
 	d.where.Truncation = fyne.TextTruncateEllipsis
 	d.tree = widget.NewTree(d.childUIDs, d.isBranch, d.createNode, d.updateNode)
 	d.tree.OnSelected = d.selected
+	d.hex.onByte = d.selectByte
 	d.clear()
 	hexPane := container.NewBorder(nil, d.where, nil, nil, d.hex.grid)
 	d.split = container.NewHSplit(container.NewStack(d.tree, container.NewCenter(d.hint)), hexPane)
@@ -72,6 +73,47 @@ func (d *detailsView) selected(id widget.TreeNodeID) {
 	}
 	d.hex.highlight(n.Start, n.End)
 	d.where.SetText(fmt.Sprintf("Bytes %d–%d (%s)", n.Start, n.End-1, plural(n.End-n.Start, "byte", "bytes")))
+}
+
+// selectByte chooses the line of the tree that describes byte i most
+// closely (the deepest whose bytes hold it), as clicking a byte in
+// Wireshark's hex pane does.
+func (d *detailsView) selectByte(i int) {
+	id := d.fieldAt("", i)
+	if id == "" {
+		return
+	}
+	for p := parentOf(id); p != ""; p = parentOf(p) {
+		d.tree.OpenBranch(p)
+	}
+	d.tree.Select(id)
+	d.tree.ScrollTo(id)
+}
+
+// fieldAt returns the deepest node under parent whose byte range holds
+// byte i, the first of equals; "" if none does.
+func (d *detailsView) fieldAt(parent widget.TreeNodeID, i int) widget.TreeNodeID {
+	best := widget.TreeNodeID("")
+	for _, id := range d.kids[parent] {
+		n := d.nodes[id]
+		if n.End <= n.Start || i < n.Start || i >= n.End {
+			continue
+		}
+		if deeper := d.fieldAt(id, i); deeper != "" {
+			return deeper
+		}
+		if best == "" || n.End-n.Start < d.nodes[best].End-d.nodes[best].Start {
+			best = id
+		}
+	}
+	return best
+}
+
+func parentOf(id widget.TreeNodeID) widget.TreeNodeID {
+	if i := strings.LastIndex(id, "/"); i >= 0 {
+		return id[:i]
+	}
+	return ""
 }
 
 // show puts one packet's tree and bytes on screen.

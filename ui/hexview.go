@@ -17,17 +17,69 @@ const (
 )
 
 // hexView shows one packet's bytes in a monospaced grid and highlights
-// the byte range of the chosen details node.
+// the byte range of the chosen details node; tapping a byte (in the hex
+// or the text column) calls onByte with its index.
 type hexView struct {
-	grid *widget.TextGrid
-	data []byte
-	mark widget.TextGridStyle
+	grid   *hexGrid
+	onByte func(i int)
+	data   []byte
+	mark   widget.TextGridStyle
 	// start and end are the highlighted range, for tests.
 	start, end int
 }
 
+// hexGrid is a TextGrid that tells where it was tapped.
+type hexGrid struct {
+	widget.TextGrid
+	tapped func(row, col int)
+}
+
+func newHexGrid() *hexGrid {
+	g := &hexGrid{}
+	g.ExtendBaseWidget(g)
+	return g
+}
+
+// Tapped finds the cell under the pointer.
+func (g *hexGrid) Tapped(ev *fyne.PointEvent) {
+	if g.tapped != nil {
+		g.tapped(g.CursorLocationForPosition(ev.Position))
+	}
+}
+
+// byteAt returns the index of the byte shown at a grid cell, or -1 for a
+// cell that shows none (the offset, the gaps).
+func byteAt(row, col, n int) int {
+	i := -1
+	switch {
+	case col >= hexASCIICol && col < hexASCIICol+hexBytesALine:
+		i = col - hexASCIICol
+	case col >= hexFirstCol && col < hexASCIICol-1:
+		c := col - hexFirstCol
+		if c >= 8*3 {
+			c-- // the gap after the eighth byte
+		}
+		if c < 0 || c%3 == 2 {
+			return -1
+		}
+		i = c / 3
+	}
+	if i < 0 || i >= hexBytesALine {
+		return -1
+	}
+	if b := row*hexBytesALine + i; b < n {
+		return b
+	}
+	return -1
+}
+
 func newHexView() *hexView {
-	h := &hexView{grid: widget.NewTextGrid()}
+	h := &hexView{grid: newHexGrid()}
+	h.grid.tapped = func(row, col int) {
+		if b := byteAt(row, col, len(h.data)); b >= 0 && h.onByte != nil {
+			h.onByte(b)
+		}
+	}
 	// NewTextGrid turns scrolling off, which would make the grid as tall
 	// as the packet; its own scroller also draws only the visible lines.
 	h.grid.Scroll = fyne.ScrollBoth

@@ -269,7 +269,7 @@ func (p *packetsView) rowTint(i int, f decode.Flags) tint {
 		return tintMalformed
 	case f.Has(decode.FlagTCPRst):
 		return tintReset
-	case f.Has(decode.FlagRetransmission):
+	case f.Any(decode.FlagsTCPAnalysis &^ decode.FlagWindowUpdate): // Wireshark's "Bad TCP"
 		return tintRetrans
 	}
 	return tintNone
