@@ -227,6 +227,7 @@ func deviceFacts(d *device.Device) []fact {
 	add("Gateway", p.Gateway)
 	add("DNS servers", strings.Join(p.DNSServers, ", "))
 	add("Model", strings.Join(p.Models, ", "))
+	add("TLS clients (JA4)", strings.Join(p.JA4, ", "))
 	return fs
 }
 

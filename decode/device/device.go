@@ -91,9 +91,11 @@ type Profile struct {
 	Models          []string `json:"models,omitempty"`
 	LookedUp        []string `json:"looked_up,omitempty"`
 	Peers           []string `json:"peers,omitempty"`
-	ClearBytes      uint64   `json:"clear_text_bytes"`
-	EncryptedBytes  uint64   `json:"encrypted_bytes"`
-	OtherBytes      uint64   `json:"other_bytes"`
+	// JA4 lists its TLS clients' fingerprints (see Event.JA4).
+	JA4            []string `json:"ja4,omitempty"`
+	ClearBytes     uint64   `json:"clear_text_bytes"`
+	EncryptedBytes uint64   `json:"encrypted_bytes"`
+	OtherBytes     uint64   `json:"other_bytes"`
 	// UncapturedBytes is payload of unknown content whose bytes the
 	// capture did not keep (a snap length): unknown, not nothing.
 	UncapturedBytes uint64 `json:"uncaptured_bytes,omitempty"`

@@ -56,6 +56,7 @@ func (b *Builder) Report() Report {
 	}
 	r.First, r.Last, r.MultiDay = stamp(b.first), stamp(b.latest), !sameDay(b.first, b.latest)
 	sumUpAll(r.Devices, span{b.first, b.latest})
+	sameSoftware(r.Devices)
 	r.Dropped, r.Notes = b.droppedTotals(r.Devices)
 	return r
 }
@@ -175,6 +176,7 @@ func (d *Device) sumUp(sp span) {
 	d.Profile.UncapturedBytes = d.uncapturedBytes
 	d.Profile.LookedUp = d.lookedUp()
 	d.Profile.Peers = d.peers()
+	d.Profile.JA4 = d.ja4s()
 	d.Summary = d.summarize(sp.multiDay())
 	d.Dropped = nil
 	if d.dropped.any() {
@@ -213,6 +215,7 @@ func (b *Builder) Snapshot() Report {
 		c.Routines = slices.Clone(d.Routines)
 		c.Profile.DNSServers, c.Profile.Models = slices.Clone(d.Profile.DNSServers), slices.Clone(d.Profile.Models)
 		c.Profile.LookedUp, c.Profile.Peers = slices.Clone(d.Profile.LookedUp), slices.Clone(d.Profile.Peers)
+		c.Profile.JA4 = slices.Clone(d.Profile.JA4)
 		c.Findings = make([]Finding, len(d.Findings))
 		for j, f := range d.Findings {
 			f.Packets = slices.Clone(f.Packets)
