@@ -140,8 +140,9 @@ func (f *Flow) TotalPackets() uint32 { return f.Packets[0] + f.Packets[1] }
 // TotalBytes is the frame byte count in both directions.
 func (f *Flow) TotalBytes() uint64 { return f.Bytes[0] + f.Bytes[1] }
 
-// Encrypted reports whether the flow carried TLS.
-func (f *Flow) Encrypted() bool { return f.App == ProtoTLS }
+// Encrypted reports whether the flow carried TLS or QUIC (whose
+// payload beyond the Initial packets is encrypted).
+func (f *Flow) Encrypted() bool { return f.App == ProtoTLS || f.App == ProtoQUIC }
 
 // flowKey is a canonical (smaller endpoint first) five-tuple.
 type flowKey struct {
