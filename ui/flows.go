@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"thingsniff/app"
 	"thingsniff/decode"
 )
 
@@ -370,12 +369,12 @@ func formatFlow(f *decode.Flow) flowCells {
 	t[fcServer] = endpoint(f, false)
 	t[fcPackets] = thousands(int(f.Packets[0])) + " / " + thousands(int(f.Packets[1]))
 	t[fcBytes] = byteSize(f.Bytes[0]) + " / " + byteSize(f.Bytes[1])
-	t[fcDuration] = app.FormatDuration(f.Duration())
+	t[fcDuration] = decode.FormatDuration(f.Duration())
 	t[fcState] = f.State.String()
 	t[fcClosedBy] = f.ClosedBy.String()
 	t[fcClose] = strings.ToUpper(f.Close.String())
 	if f.Close != decode.CloseNone {
-		t[fcIdle] = app.FormatDuration(f.IdleBeforeClose())
+		t[fcIdle] = decode.FormatDuration(f.IdleBeforeClose())
 	}
 	t[fcRetrans] = ""
 	if f.Retransmissions > 0 {
