@@ -30,7 +30,7 @@ func Commands() []Command {
 	return []Command{
 		{"packets", "FILE [--json]  list packets as rows, like the packet list", runPackets},
 		{"flows", "FILE [--json]  list TCP/UDP/ICMP conversations and who closed them", runFlows},
-		{"follow", "FILE --flow ID [--format ascii|hex|raw|hexraw|http] [--direction both|client|server]  a TCP or UDP conversation as its ends saw it", runFollow},
+		{"follow", "FILE --flow ID|--stream N [--format ascii|hex|raw|hexraw|http] [--direction both|client|server]  a TCP or UDP conversation as its ends saw it", runFollow},
 		{"objects", "FILE --out DIR | --list  export (or list) the HTTP objects", runObjects},
 		{"report", "FILE [--json|--md] [--device MAC]  the story of each device: lease, lookups, connections, findings", runReport},
 		{"interfaces", "[--json]  list interfaces to capture on", runInterfaces},
