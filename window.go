@@ -35,6 +35,9 @@ func runWindow(args []string) error {
 		w.Close()
 	})
 	u.OfferRecovery("")
+	if out := os.Getenv(benchFramesEnv); out != "" {
+		benchSortFrames(a, w, u, out)
+	}
 	if len(args) == 1 {
 		if args[0] == "-" {
 			u.OpenStream(os.Stdin, "stdin")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -105,8 +106,13 @@ func (r *Rows) textKeys(ctx context.Context, order []int, col SortColumn) ([]str
 	f := newRowFormatter(r.l, &r.decoded)
 	keys := make([]string, len(order))
 	for k, i := range order {
-		if k&1023 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+		if k&255 == 0 {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			// Let the UI goroutine at a processor between short stretches:
+			// it must draw while a million rows are formatted here.
+			runtime.Gosched()
 		}
 		row := safeRow(f, i, env)
 		var s string

@@ -65,7 +65,8 @@ type packetsView struct {
 	sortN     int // packets readable when order was made
 	sortStop  context.CancelFunc
 	sortSeq   uint64
-	sortStart func() // tests and the bench: told when a sort starts
+	sortStart func() // tests: told when a sort starts
+	sortDone  func() // the bench: told when sorted rows show
 	// src formats the rows of u.rows (srcOf) on a worker and mirrors the
 	// view: n readable packets, shown when filtered.
 	src   *app.RowSource

@@ -89,6 +89,9 @@ func (p *packetsView) runSort() {
 			}
 			p.order, p.rowPos, p.sortN = order, pos, n
 			p.showView()
+			if p.sortDone != nil {
+				p.sortDone()
+			}
 		}
 	})
 }
@@ -100,4 +103,26 @@ func (p *packetsView) cancelSort() {
 		p.sortStop = nil
 	}
 	p.sortSeq++
+}
+
+// SortPackets sorts the packet list by column col (0 is No.) as clicks on
+// its title do, and calls done on the UI goroutine once the sorted rows
+// show. The bench drives the window with it.
+func (u *UI) SortPackets(col int, desc bool, done func()) {
+	p := u.packets
+	p.sortDone = func() {
+		p.sortDone = nil
+		done()
+	}
+	p.sort = packetSort{col: col, desc: desc}
+	p.table.Refresh()
+	p.runSort()
+}
+
+// ScrollPackets scrolls the packet list dy down from where it is, as a
+// mouse wheel does.
+func (u *UI) ScrollPackets(dy float32) {
+	p := u.packets
+	first, _ := p.visibleRows()
+	p.scrollTo(max(0, float32(first)*denseRowPitch()+dy))
 }

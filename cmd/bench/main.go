@@ -38,6 +38,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "with -child: write a CPU profile of the measurement to this file")
 	memProfile := flag.String("memprofile", "", "with -child: write a heap profile at the end of the measurement to this file")
 	hostileOnly := flag.Bool("hostile", false, "only the hostile captures")
+	windowOnly := flag.Bool("window", false, "only the window's frames while it sorts (needs xvfb-run)")
 	flag.Parse()
 	if *child != "" {
 		if *memProfile == "" {
@@ -56,6 +57,13 @@ func main() {
 		}
 		res.PeakRSS, res.CPUSeconds = peakRSS(), cpuSeconds()
 		json.NewEncoder(os.Stdout).Encode(res)
+		return
+	}
+	if *windowOnly {
+		if err := benchWindow(*dir, *packets); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
 		return
 	}
 	if *hostileOnly {
@@ -126,10 +134,8 @@ func run(dir string, packets int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	mix := filepath.Join(dir, fmt.Sprintf("mix-%d.pcapng", packets))
-	if err := ensure(mix, func(w io.Writer) error {
-		return synth.Mix(w, synth.Options{Packets: packets, Seed: 1, Start: time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC), Format: "pcapng"})
-	}); err != nil {
+	mix, err := ensureMix(dir, packets)
+	if err != nil {
 		return err
 	}
 	st, _ := os.Stat(mix)
@@ -162,6 +168,15 @@ func run(dir string, packets int) error {
 	printLoad(os.Stdout, t)
 	extra(dir)
 	return nil
+}
+
+// ensureMix returns the bench's generated capture of the given size,
+// generating it into dir unless it is there from an earlier run.
+func ensureMix(dir string, packets int) (string, error) {
+	mix := filepath.Join(dir, fmt.Sprintf("mix-%d.pcapng", packets))
+	return mix, ensure(mix, func(w io.Writer) error {
+		return synth.Mix(w, synth.Options{Packets: packets, Seed: 1, Start: time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC), Format: "pcapng"})
+	})
 }
 
 // warm reads a file through once.
