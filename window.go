@@ -30,10 +30,7 @@ func runWindow(args []string) error {
 	w.Resize(fyne.NewSize(1360, 860))
 	w.SetMaster()
 	u := ui.Create(a, w, ui.Config{Demo: assets.Demo, Icon: icon})
-	w.SetCloseIntercept(func() {
-		u.Shutdown()
-		w.Close()
-	})
+	w.SetCloseIntercept(u.Quit)
 	u.OfferRecovery("")
 	if out := os.Getenv(benchFramesEnv); out != "" {
 		benchSortFrames(a, w, u, out)

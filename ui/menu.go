@@ -34,15 +34,15 @@ func (u *UI) shortcuts() []struct {
 		what string
 		do   func()
 	}{
-		{fyne.KeyO, "Open a capture", u.openDialog},
+		{fyne.KeyO, "Open a capture", u.guarded("open another capture", u.openDialog)},
 		{fyne.KeyS, "Save as pcapng or pcap", u.saveDialog},
-		{fyne.KeyW, "Close the capture", u.CloseCapture},
-		{fyne.KeyE, "Capture live; again to stop", func() { u.live.toggle() }},
+		{fyne.KeyW, "Close the capture", u.guarded("close it", u.CloseCapture)},
+		{fyne.KeyE, "Capture live; again to stop", u.toggleLive},
 		{fyne.KeyG, "Go to packet", u.goToDialog},
 		{fyne.KeyF, "Filter packets", u.focusFilter},
 		{fyne.KeyD, "Show the devices", u.showDevices},
 		{fyne.KeyT, "Light or dark theme", func() { toggleTheme(u.app) }},
-		{fyne.KeyQ, "Quit", u.quit},
+		{fyne.KeyQ, "Quit", u.Quit},
 	}
 }
 
@@ -64,7 +64,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 	}
 	recent := fyne.NewMenuItemWithIcon("Open recent", theme.HistoryIcon(), nil)
 	for _, path := range u.recent.list() {
-		recent.ChildMenu = appendItem(recent.ChildMenu, fyne.NewMenuItem(path, func() { u.Open(path) }))
+		recent.ChildMenu = appendItem(recent.ChildMenu, fyne.NewMenuItem(path, u.guarded("open another capture", func() { u.Open(path) })))
 	}
 	if recent.ChildMenu == nil {
 		recent.Disabled = true
@@ -75,18 +75,18 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 				u.refreshRecent()
 			}))
 	}
-	quit := item("Quit", fyne.KeyQ, theme.LogoutIcon(), u.quit)
+	quit := item("Quit", fyne.KeyQ, theme.LogoutIcon(), u.Quit)
 	quit.IsQuit = true
 	file := fyne.NewMenu("File",
-		item("Open…", fyne.KeyO, theme.FolderOpenIcon(), u.openDialog),
+		item("Open…", fyne.KeyO, theme.FolderOpenIcon(), u.guarded("open another capture", u.openDialog)),
 		recent,
-		item("Open the demo capture", "", theme.MediaPlayIcon(), u.OpenDemo),
+		item("Open the demo capture", "", theme.MediaPlayIcon(), u.guarded("open the demo capture", u.OpenDemo)),
 		fyne.NewMenuItemSeparator(),
 		item("Save as…", fyne.KeyS, theme.DocumentSaveIcon(), u.saveDialog),
 		item("Export displayed packets…", "", theme.UploadIcon(), u.exportDialog),
 		item("Export device report…", "", theme.DocumentIcon(), func() { u.devices.exportDialog() }),
 		&fyne.MenuItem{Label: "Export objects", Icon: theme.DownloadIcon(), ChildMenu: fyne.NewMenu("", fyne.NewMenuItem("HTTP…", u.exportObjectsDialog))},
-		item("Close", fyne.KeyW, theme.CancelIcon(), u.CloseCapture),
+		item("Close", fyne.KeyW, theme.CancelIcon(), u.guarded("close it", u.CloseCapture)),
 		fyne.NewMenuItemSeparator(),
 		quit,
 	)
@@ -98,7 +98,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		item("Light or dark theme", fyne.KeyT, theme.ColorPaletteIcon(), func() { toggleTheme(u.app) }),
 	)
 	capture := fyne.NewMenu("Capture",
-		item("Capture…", fyne.KeyE, theme.MediaRecordIcon(), func() { u.live.toggle() }),
+		item("Capture…", fyne.KeyE, theme.MediaRecordIcon(), u.toggleLive),
 		item("Stop", "", theme.MediaStopIcon(), func() { u.live.stop() }),
 	)
 	help := fyne.NewMenu("Help",
@@ -118,9 +118,9 @@ func appendItem(m *fyne.Menu, it *fyne.MenuItem) *fyne.Menu {
 
 func (u *UI) newToolbar() fyne.CanvasObject {
 	return widget.NewToolbar(
-		widget.NewToolbarAction(theme.FolderOpenIcon(), u.openDialog),
+		widget.NewToolbarAction(theme.FolderOpenIcon(), u.guarded("open another capture", u.openDialog)),
 		widget.NewToolbarAction(theme.DocumentSaveIcon(), u.saveDialog),
-		widget.NewToolbarAction(theme.CancelIcon(), u.CloseCapture),
+		widget.NewToolbarAction(theme.CancelIcon(), u.guarded("close it", u.CloseCapture)),
 		widget.NewToolbarSeparator(),
 		u.live.action,
 		widget.NewToolbarSeparator(),
@@ -138,9 +138,13 @@ func (u *UI) refreshRecent() {
 	u.win.SetMainMenu(u.newMainMenu())
 }
 
-func (u *UI) quit() {
-	u.Shutdown()
-	u.app.Quit()
+// Quit ends the program, after asking what to do with a live capture
+// that is not saved. The window's close button does the same.
+func (u *UI) Quit() {
+	u.unlessLiveUnsaved("quit", func() {
+		u.Shutdown()
+		u.app.Quit()
+	})
 }
 
 func (u *UI) focusFilter() {
@@ -189,13 +193,13 @@ func (u *UI) save(which []int) {
 		base += "-filtered"
 	}
 	u.saveFileDialog(base+".pcapng", []string{".pcapng", ".pcap"}, func(path string) {
-		u.saveTo(l, path, which)
+		u.saveTo(l, path, which, nil)
 	}).Show()
 }
 
 // saveTo writes packets of l to path in the background; a .pcap or .cap
 // name gets pcap, any other pcapng.
-func (u *UI) saveTo(l *app.Loaded, path string, which []int) {
+func (u *UI) saveTo(l *app.Loaded, path string, which []int, then func()) {
 	format := "pcapng"
 	if ext := filepath.Ext(path); strings.EqualFold(ext, ".pcap") || strings.EqualFold(ext, ".cap") {
 		format = "pcap"
@@ -213,6 +217,12 @@ func (u *UI) saveTo(l *app.Loaded, path string, which []int) {
 				n = len(which)
 			}
 			u.status.setMessage(fmt.Sprintf("Saved %s to %s (%s).", plural(n, "packet", "packets"), path, format))
+			if which == nil && u.unsavedLive == l {
+				u.unsavedLive = nil
+			}
+			if then != nil {
+				then()
+			}
 		}
 	})
 }
@@ -274,7 +284,8 @@ func (u *UI) aboutDialog() {
 func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 	for _, uri := range uris {
 		if uri.Scheme() == "file" {
-			u.Open(uri.Path())
+			path := uri.Path()
+			u.unlessLiveUnsaved("open "+filepath.Base(path), func() { u.Open(path) })
 			return
 		}
 	}

@@ -29,6 +29,9 @@ type UI struct {
 
 	loaded *app.Loaded
 	rows   *app.Rows
+	// unsavedLive is the live capture whose packets are only in its
+	// spool (not saved), or nil: replacing it asks first.
+	unsavedLive *app.Loaded
 
 	welcome *welcomeView
 	packets *packetsView
@@ -141,13 +144,13 @@ func (u *UI) Open(path string) error {
 
 // OpenStream reads a capture from r (standard input, a pipe) in the
 // background; name is what the window calls it.
-func (u *UI) OpenStream(r io.Reader, name string) { u.openStream(r, name, u.session.OpenStream) }
+func (u *UI) OpenStream(r io.Reader, name string) { u.openStream(r, name, u.session.OpenStream, false) }
 
 // openLive reads a live capture's stream, spooled under a name that the
 // next start finds again if this one is cut short (see OfferRecovery).
-func (u *UI) openLive(r io.Reader, name string) { u.openStream(r, name, u.session.OpenLive) }
+func (u *UI) openLive(r io.Reader, name string) { u.openStream(r, name, u.session.OpenLive, true) }
 
-func (u *UI) openStream(r io.Reader, name string, open func(io.Reader, string) (*app.Loaded, error)) {
+func (u *UI) openStream(r io.Reader, name string, open func(io.Reader, string) (*app.Loaded, error), live bool) {
 	u.status.setMessage("Waiting for " + name + "…")
 	u.work.Add(1)
 	go func() {
@@ -159,6 +162,9 @@ func (u *UI) openStream(r io.Reader, name string, open func(io.Reader, string) (
 				return
 			}
 			u.adopt(l)
+			if live {
+				u.unsavedLive = l
+			}
 		})
 	}()
 }
