@@ -343,3 +343,7 @@ func (u *UI) unlessLiveUnsaved(action string, then func()) {
 	d = cd
 	d.Show()
 }
+
+// Capture starts capturing on iface at once, as the Capture dialog's
+// Start does (`thingsniff -i eth0`).
+func (u *UI) Capture(iface string) { u.live.start(iface, "") }

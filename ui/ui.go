@@ -183,6 +183,23 @@ func (u *UI) CloseCapture() {
 	u.showWelcome()
 }
 
+// CloseSession releases the capture on show (its spool with it) from any
+// goroutine: the last thing a program ending without its UI goroutine
+// does.
+func (u *UI) CloseSession() { u.session.Close() }
+
+// Ended is called once the event loop has ended, on the goroutine that
+// ran it: it stops a live capture and waits for its helper to flush and
+// exit, and releases the capture on show, removing its spool.
+func (u *UI) Ended() {
+	u.packets.cancelFilter()
+	u.live.cancel()
+	if lc := u.live.lc; lc != nil {
+		lc.Stop()
+	}
+	u.session.Close()
+}
+
 // Shutdown stops any load; call it when the window closes.
 func (u *UI) Shutdown() {
 	u.packets.cancelFilter()

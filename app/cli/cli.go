@@ -80,6 +80,7 @@ func Run(name string, env Env) int {
 // Help writes the list of commands.
 func Help(w io.Writer) {
 	fmt.Fprintln(w, "usage: thingsniff [FILE | -]            open the window (a file, or a capture on stdin)")
+	fmt.Fprintln(w, "       thingsniff -i IFACE              open the window capturing on IFACE")
 	for _, c := range Commands() {
 		fmt.Fprintf(w, "       thingsniff %s %s\n", c.Name, c.Usage)
 	}
