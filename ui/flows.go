@@ -97,10 +97,7 @@ func newFlowsView(u *UI) *flowsView {
 	}
 	v.filter = widget.NewEntry()
 	v.filter.SetPlaceHolder("Filter flows by any text: an address, a port, tcp, server, rst, http…")
-	v.filter.OnChanged = func(s string) {
-		v.text = strings.ToLower(strings.TrimSpace(s))
-		v.resort()
-	}
+	v.filter.OnChanged = v.filterChanged
 	v.filter.ActionItem = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { v.filter.SetText("") })
 	v.count = widget.NewLabel("")
 	legend := container.NewHBox(
@@ -116,6 +113,11 @@ func newFlowsView(u *UI) *flowsView {
 	return v
 }
 
+func (v *flowsView) filterChanged(s string) {
+	v.text = strings.ToLower(strings.TrimSpace(s))
+	v.resort()
+}
+
 func swatch(t tint) fyne.CanvasObject {
 	r := canvas.NewRectangle(t.color())
 	r.CornerRadius = 3
@@ -123,9 +125,17 @@ func swatch(t tint) fyne.CanvasObject {
 	return container.NewCenter(r)
 }
 
+// reset empties the table for a new capture (or none): no flows, no
+// filter text, arrival order.
 func (v *flowsView) reset() {
 	v.seq++
 	v.flows, v.cells, v.order = nil, nil, nil
+	v.sortCol, v.desc, v.text = -1, false, ""
+	if v.filter.Text != "" {
+		v.filter.OnChanged, v.filter.Text = nil, ""
+		v.filter.Refresh()
+		v.filter.OnChanged = v.filterChanged
+	}
 	clear(v.pos)
 	v.table.UnselectAll()
 	v.table.ScrollToTop()

@@ -113,7 +113,10 @@ func (v *followView) clear() {
 	v.http.reset()
 	v.list.UnselectAll()
 	v.list.Refresh()
-	v.tab.Text = "Stream"
+	if v.tab.Text != "Stream" {
+		v.tab.Text = "Stream"
+		v.u.tabs.Refresh() // the tab bar draws titles it was given
+	}
 	v.hint.Show()
 	v.find.reset()
 }

@@ -407,7 +407,7 @@ func (p *packetsView) visibleRows() (first, last int) {
 func (p *packetsView) reset() {
 	p.cancelFilter()
 	p.cancelSort()
-	p.sort = packetSort{col: -1}
+	p.sort, p.order, p.rowPos = packetSort{col: -1}, nil, nil
 	p.n, p.shown, p.expr, p.exprN, p.selected = 0, nil, "", 0, -1
 	if p.src != nil {
 		p.src.Close()

@@ -28,6 +28,11 @@ func headerOf(t *testing.T, h *harness, title string) *headerButton {
 // columnTexts returns a column of the first rows of the packet list, as the
 // table would draw them.
 func columnTexts(h *harness, col, rows int) []string {
+	// The first look asks the row worker for the rows it has not made.
+	for r := range rows {
+		cellOf(h.u.packets, r, col)
+	}
+	h.settle()
 	var out []string
 	for r := range rows {
 		text, _ := cellOf(h.u.packets, r, col)

@@ -90,7 +90,7 @@ func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
 	}
 	u.stream = newFollowView(u)
 	u.AddTab(u.stream.tab)
-	u.OnLoad(func(*app.Loaded) { u.stream.clear() })
+	u.OnLoad(func(*app.Loaded) { u.forget() })
 	u.main = u.tabs
 	u.live = newLiveCtl(u)
 	u.toolbar = u.newToolbar()
@@ -169,6 +169,20 @@ func (u *UI) openStream(r io.Reader, name string, open func(io.Reader, string) (
 	}()
 }
 
+// forget drops what the views showed of the capture before: the
+// followed stream (and its tab's title), an Export Objects dialog, and
+// the Stream tab if it was in front, as nothing of it is left.
+func (u *UI) forget() {
+	if u.tabs.Selected() == u.stream.tab {
+		u.tabs.SelectIndex(0)
+	}
+	u.stream.clear()
+	if u.objects != nil {
+		u.objects.dlg.Hide()
+		u.objects = nil
+	}
+}
+
 // CloseCapture stops loading and shows the welcome page.
 func (u *UI) CloseCapture() {
 	u.packets.cancelFilter()
@@ -177,7 +191,7 @@ func (u *UI) CloseCapture() {
 	u.session.Close()
 	u.flows.reset()
 	u.devices.reset()
-	u.stream.clear()
+	u.forget()
 	u.status.reset()
 	u.win.SetTitle("thingsniff")
 	u.showWelcome()
