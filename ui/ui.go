@@ -130,7 +130,7 @@ func (u *UI) ShowPackets(expr string) {
 func (u *UI) Open(path string) error {
 	l, err := u.session.Open(path)
 	if err != nil {
-		u.showError(fmt.Errorf("open %s: %w", path, err))
+		u.showError(errors.New(app.OpenErrorSentence(path, err)))
 		return err
 	}
 	u.recent.add(path)
