@@ -61,7 +61,7 @@ type devicesView struct {
 	sortBy string
 	sel    int // index into rows of the device shown, -1 for none
 
-	list      *widget.List
+	list      *keyList
 	filter    *widget.Entry
 	sorter    *widget.Select
 	count     *widget.Label
@@ -84,7 +84,7 @@ type devicesView struct {
 
 func newDevicesView(u *UI) *devicesView {
 	v := &devicesView{u: u, sortBy: sortFindings, sel: -1}
-	v.list = widget.NewList(func() int { return len(v.order) }, newDeviceItem, v.updateItem)
+	v.list = newKeyList(func() int { return len(v.order) }, newDeviceItem, v.updateItem)
 	v.list.OnSelected = func(id widget.ListItemID) {
 		if id >= 0 && id < len(v.order) {
 			v.showDevice(v.order[id])

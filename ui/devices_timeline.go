@@ -113,7 +113,7 @@ type timelineView struct {
 	shown  []lineRef
 	on     map[string]bool
 
-	list    *widget.List
+	list    *keyList
 	checks  []*widget.Check // one per kind group
 	event   *eventDetail
 	count   *widget.Label
@@ -125,7 +125,7 @@ func newTimelineView(v *devicesView) *timelineView {
 	for _, g := range kindGroups() {
 		t.on[g] = true
 	}
-	t.list = widget.NewList(func() int { return len(t.shown) }, newEventItem, t.updateItem)
+	t.list = newKeyList(func() int { return len(t.shown) }, newEventItem, t.updateItem)
 	t.list.OnSelected = func(id widget.ListItemID) {
 		if id >= 0 && id < len(t.shown) {
 			t.event.show(t.d, t.lines[t.shown[id].i].e)

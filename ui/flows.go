@@ -67,9 +67,12 @@ type flowCells struct {
 type flowsView struct {
 	u      *UI
 	cols   []column
-	table  *widget.Table
+	table  *listTable
 	filter *widget.Entry
 	count  *widget.Label
+	// cursor is the row the keys have moved to (-1 for none): marked,
+	// not opened; Enter opens it as a click would.
+	cursor int
 
 	flows []decode.Flow
 	cells []flowCells
@@ -86,8 +89,9 @@ type flowsView struct {
 }
 
 func newFlowsView(u *UI) *flowsView {
-	v := &flowsView{u: u, cols: flowColumns(), sortCol: -1, pos: map[uint32]int{}}
-	v.table = widget.NewTable(v.length, newTintedCell, v.updateCell)
+	v := &flowsView{u: u, cols: flowColumns(), sortCol: -1, pos: map[uint32]int{}, cursor: -1}
+	v.table = newListTable(v.length, newTintedCell, v.updateCell)
+	v.table.move = v.move
 	v.table.ShowHeaderRow = true
 	v.table.CreateHeader = func() fyne.CanvasObject { return newHeaderButton() }
 	v.table.UpdateHeader = v.updateHeader
@@ -129,7 +133,7 @@ func swatch(t tint) fyne.CanvasObject {
 // filter text, arrival order.
 func (v *flowsView) reset() {
 	v.seq++
-	v.flows, v.cells, v.order = nil, nil, nil
+	v.flows, v.cells, v.order, v.cursor = nil, nil, nil, -1
 	v.sortCol, v.desc, v.text = -1, false, ""
 	if v.filter.Text != "" {
 		v.filter.OnChanged, v.filter.Text = nil, ""
@@ -172,6 +176,8 @@ func (v *flowsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	f := &v.flows[k]
 	t := tintNone
 	switch {
+	case id.Row == v.cursor:
+		t = tintSelected
 	case f.Close == decode.CloseRST:
 		t = tintReset
 	case f.ClosedBy == decode.SideServer:
@@ -210,8 +216,44 @@ func (v *flowsView) sortBy(col int) {
 	v.resort()
 }
 
+// move moves the cursor row with a navigation key, Enter opens it.
+func (v *flowsView) move(key fyne.KeyName) bool {
+	rows, _ := v.length()
+	if rows == 0 {
+		return false
+	}
+	next := v.cursor
+	page := max(1, int(v.table.Size().Height/denseRowPitch())-2)
+	switch key {
+	case fyne.KeyUp:
+		next--
+	case fyne.KeyDown:
+		next++
+	case fyne.KeyPageUp:
+		next -= page
+	case fyne.KeyPageDown:
+		next += page
+	case fyne.KeyHome:
+		next = 0
+	case fyne.KeyEnd:
+		next = rows - 1
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if v.cursor >= 0 {
+			v.selected(widget.TableCellID{Row: v.cursor, Col: fcID})
+		}
+		return true
+	default:
+		return false
+	}
+	v.cursor = min(max(next, 0), rows-1)
+	v.table.ScrollTo(widget.TableCellID{Row: v.cursor, Col: fcID})
+	v.table.Refresh()
+	return true
+}
+
 func (v *flowsView) selected(id widget.TableCellID) {
 	k := v.flowAt(id.Row)
+	v.cursor = id.Row
 	v.table.UnselectAll()
 	if k < 0 {
 		return
@@ -280,7 +322,7 @@ func (v *flowsView) resort() {
 					order = append(order, k)
 				}
 			}
-			v.order = order
+			v.order, v.cursor = order, -1
 			v.table.UnselectAll()
 			v.table.Refresh()
 			v.table.ScrollToTop()

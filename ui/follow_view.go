@@ -45,7 +45,7 @@ type followView struct {
 	shows    *widget.Select
 	counts   *widget.Label
 	progress *widget.ProgressBar
-	list     *widget.List
+	list     *keyList
 	http     *followHTTP
 	find     *followFind
 	hint     *widget.Label
@@ -75,7 +75,7 @@ func newFollowView(u *UI) *followView {
 	v.counts.Truncation = fyne.TextTruncateEllipsis
 	v.progress = widget.NewProgressBar()
 	v.progress.Hide()
-	v.list = widget.NewList(v.length, newFollowItem, v.updateItem)
+	v.list = newKeyList(v.length, newFollowItem, v.updateItem)
 	v.http = newFollowHTTP(v)
 	v.find = newFollowFind(v)
 	v.hint = widget.NewLabel("Choose a packet and press Follow stream (Ctrl+Shift+F), or Follow on a flow's row.")

@@ -22,10 +22,11 @@ func newListTable(length func() (int, int), create func() fyne.CanvasObject, upd
 	return t
 }
 
-// TypedKey selects rows with the navigation keys.
+// TypedKey selects rows with the navigation keys (and gives Enter to
+// move, for tables where it opens the row).
 func (t *listTable) TypedKey(e *fyne.KeyEvent) {
 	switch e.Name {
-	case fyne.KeyUp, fyne.KeyDown, fyne.KeyPageUp, fyne.KeyPageDown, fyne.KeyHome, fyne.KeyEnd:
+	case fyne.KeyUp, fyne.KeyDown, fyne.KeyPageUp, fyne.KeyPageDown, fyne.KeyHome, fyne.KeyEnd, fyne.KeyReturn, fyne.KeyEnter:
 		if t.move != nil && t.move(e.Name) {
 			return
 		}
@@ -37,4 +38,85 @@ func (t *listTable) TypedKey(e *fyne.KeyEvent) {
 // dense line (cells and headers both say so) and the separator.
 func denseRowPitch() float32 {
 	return denseLineHeight() + theme.Size(theme.SizeNamePadding)
+}
+
+// keyList is a widget.List whose arrow, page, Home and End keys select
+// items (and so show what a selection shows), as in listTable, rather
+// than move a focus that Space then selects. Its OnSelected and
+// OnUnselected shadow the List's, which it keeps to learn the selection.
+type keyList struct {
+	widget.List
+	// OnSelected and OnUnselected are called as the List's are.
+	OnSelected   func(widget.ListItemID)
+	OnUnselected func(widget.ListItemID)
+	cur          widget.ListItemID // the selected item, -1 for none
+}
+
+func newKeyList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *keyList {
+	l := &keyList{cur: -1}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.List.OnSelected = func(id widget.ListItemID) {
+		l.cur = id
+		if l.OnSelected != nil {
+			l.OnSelected(id)
+		}
+	}
+	l.List.OnUnselected = func(id widget.ListItemID) {
+		if l.cur == id {
+			l.cur = -1
+		}
+		if l.OnUnselected != nil {
+			l.OnUnselected(id)
+		}
+	}
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey selects items with the navigation keys.
+func (l *keyList) TypedKey(e *fyne.KeyEvent) {
+	n := 0
+	if l.Length != nil {
+		n = l.Length()
+	}
+	if n == 0 {
+		l.List.TypedKey(e)
+		return
+	}
+	next := l.cur
+	switch e.Name {
+	case fyne.KeyUp:
+		next--
+	case fyne.KeyDown:
+		next++
+	case fyne.KeyPageUp:
+		next -= l.page()
+	case fyne.KeyPageDown:
+		next += l.page()
+	case fyne.KeyHome:
+		next = 0
+	case fyne.KeyEnd:
+		next = n - 1
+	default:
+		l.List.TypedKey(e)
+		return
+	}
+	next = min(max(next, 0), n-1)
+	if next != l.cur {
+		l.Select(next)
+	}
+	l.ScrollTo(next)
+}
+
+// page is how many items a page key moves: the items that fit, less one
+// that stays in view, measured on a fresh item.
+func (l *keyList) page() int {
+	h := float32(0)
+	if l.CreateItem != nil {
+		h = l.CreateItem().MinSize().Height + theme.Size(theme.SizeNamePadding)
+	}
+	if h <= 0 {
+		return 1
+	}
+	return max(1, int(l.Size().Height/h)-1)
 }

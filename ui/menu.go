@@ -265,8 +265,10 @@ func (u *UI) shortcutsDialog() {
 	}
 	grid.Add(widget.NewLabelWithStyle(mod+"Shift+F", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 	grid.Add(widget.NewLabel("Follow the chosen packet's stream"))
-	grid.Add(widget.NewLabelWithStyle("↑ ↓", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
-	grid.Add(widget.NewLabel("Move through the packet list"))
+	grid.Add(widget.NewLabelWithStyle("↑ ↓ PgUp PgDn Home End", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+	grid.Add(widget.NewLabel("Move through any list or table (click it first)"))
+	grid.Add(widget.NewLabelWithStyle("Enter", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+	grid.Add(widget.NewLabel("Show the packets of the flow the keys are on"))
 	dialog.ShowCustom("Keyboard shortcuts", "Close", grid, u.win)
 }
 

@@ -359,6 +359,8 @@ func (p *packetsView) move(key fyne.KeyName) bool {
 		next = 0
 	case fyne.KeyEnd:
 		next = rows - 1
+	case fyne.KeyReturn, fyne.KeyEnter:
+		return false
 	}
 	next = min(max(next, 0), rows-1)
 	if next != cur {
