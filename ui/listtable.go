@@ -49,7 +49,9 @@ type keyList struct {
 	// OnSelected and OnUnselected are called as the List's are.
 	OnSelected   func(widget.ListItemID)
 	OnUnselected func(widget.ListItemID)
-	cur          widget.ListItemID // the selected item, -1 for none
+	// OnEnter, when set, is called with the selected item on Enter.
+	OnEnter func(widget.ListItemID)
+	cur     widget.ListItemID // the selected item, -1 for none
 }
 
 func newKeyList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *keyList {
@@ -97,6 +99,11 @@ func (l *keyList) TypedKey(e *fyne.KeyEvent) {
 		next = 0
 	case fyne.KeyEnd:
 		next = n - 1
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if l.OnEnter != nil && l.cur >= 0 && l.cur < n {
+			l.OnEnter(l.cur)
+		}
+		return
 	default:
 		l.List.TypedKey(e)
 		return

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -163,18 +162,6 @@ func (u *UI) OpenDemo() {
 	}
 	u.packets.startAtTop = true
 	u.OpenStream(bytes.NewReader(u.cfg.Demo()), "thing-phones-home.pcapng")
-}
-
-func (u *UI) openDialog() {
-	d := dialog.NewFileOpen(chosenPath[fyne.URIReadCloser](u, func(path string) { u.Open(path) }), u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pcap", ".pcapng", ".cap", ".gz", ".pcapng.gz", ".pcap.gz"}))
-	if list := u.recent.list(); len(list) > 0 {
-		if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(list[0]))); err == nil {
-			d.SetLocation(dir)
-		}
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
 }
 
 func (u *UI) saveDialog()   { u.save(nil) }
