@@ -22,6 +22,17 @@ func newListTable(length func() (int, int), create func() fyne.CanvasObject, upd
 	return t
 }
 
+// Tapped selects the cell and gives the table the keyboard focus. The
+// Table's own Tapped asks the driver for the canvas of the inner Table,
+// which the real driver does not know (it knows this outer widget), so
+// the focus stayed where it was and the keys went elsewhere.
+func (t *listTable) Tapped(e *fyne.PointEvent) {
+	t.Table.Tapped(e)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(t); c != nil {
+		c.Focus(t)
+	}
+}
+
 // TypedKey selects rows with the navigation keys (and gives Enter to
 // move, for tables where it opens the row).
 func (t *listTable) TypedKey(e *fyne.KeyEvent) {
@@ -59,6 +70,7 @@ func newKeyList(length func() int, create func() fyne.CanvasObject, update func(
 	l.Length, l.CreateItem, l.UpdateItem = length, create, update
 	l.List.OnSelected = func(id widget.ListItemID) {
 		l.cur = id
+		l.takeFocus()
 		if l.OnSelected != nil {
 			l.OnSelected(id)
 		}
@@ -73,6 +85,22 @@ func newKeyList(length func() int, create func() fyne.CanvasObject, update func(
 	}
 	l.ExtendBaseWidget(l)
 	return l
+}
+
+// takeFocus gives the list the keyboard focus when an item is chosen, as
+// a click should: the List's items ask the driver for the canvas of the
+// inner List, which the real driver does not know, so a click left the
+// focus where it was. A text field being typed in keeps it (a filter
+// that chooses the first match as one types).
+func (l *keyList) takeFocus() {
+	c := fyne.CurrentApp().Driver().CanvasForObject(l)
+	if c == nil || c.Focused() == fyne.Focusable(l) {
+		return
+	}
+	if _, typing := c.Focused().(*widget.Entry); typing {
+		return
+	}
+	c.Focus(l)
 }
 
 // TypedKey selects items with the navigation keys.
