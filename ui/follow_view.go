@@ -87,7 +87,7 @@ func newFollowView(u *UI) *followView {
 		}
 	})
 	save := widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), v.saveDialog)
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.modes, v.shows, filter, save), v.title)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(fitSelect(v.modes), fitSelect(v.shows), filter, save), v.title)
 	bottom := container.NewBorder(nil, nil, nil, container.New(fixedWidth(180), v.progress), v.counts)
 	v.body = container.NewStack(v.list, v.http.content, v.hint)
 	v.content = container.NewBorder(container.NewVBox(container.NewPadded(top), v.find.content), container.NewPadded(bottom), nil, nil, v.body)
@@ -317,4 +317,29 @@ func sideColors(dark bool, d stream.Dir) (fg, bg color.Color) {
 		return color.NRGBA{R: 0x82, G: 0xb1, B: 0xff, A: 0xff}, color.NRGBA{R: 0x29, G: 0x79, B: 0xff, A: 0x22}
 	}
 	return color.NRGBA{R: 0x0d, G: 0x3c, B: 0x9a, A: 0xff}, color.NRGBA{R: 0x29, G: 0x79, B: 0xff, A: 0x18}
+}
+
+// fitSelect gives a Select room for its longest option: its own minimum
+// is measured on its placeholder, and "Both directions" was cut.
+func fitSelect(s *widget.Select) fyne.CanvasObject {
+	w := float32(0)
+	for _, o := range s.Options {
+		w = max(w, fyne.MeasureText(o, theme.TextSize(), fyne.TextStyle{}).Width)
+	}
+	// The text's padding on both sides, and the drop-down icon.
+	w += 4*theme.InnerPadding() + theme.IconInlineSize()
+	return container.New(minWidth(w), s)
+}
+
+// minWidth lays out one object at no less than its width.
+type minWidth float32
+
+func (m minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := objs[0].MinSize()
+	return fyne.NewSize(max(s.Width, float32(m)), s.Height)
+}
+
+func (minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
 }

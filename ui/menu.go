@@ -55,6 +55,9 @@ func (u *UI) addShortcuts() {
 
 func (u *UI) newMainMenu() *fyne.MainMenu {
 	item := func(label string, key fyne.KeyName, icon fyne.Resource, do func()) *fyne.MenuItem {
+		if key != "" {
+			label = roomForShortcut(label, "Ctrl+"+string(key))
+		}
 		m := fyne.NewMenuItemWithIcon(label, icon, do)
 		if key != "" {
 			m.Shortcut = shortcut(key)
@@ -93,7 +96,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		item("Go to packet…", fyne.KeyG, theme.NavigateNextIcon(), u.goToDialog),
 		item("Filter packets", fyne.KeyF, theme.SearchIcon(), u.focusFilter),
 		item("Devices", fyne.KeyD, iconDevices(), u.showDevices),
-		&fyne.MenuItem{Label: "Follow stream", Icon: theme.MailForwardIcon(), Action: u.followSelected, Shortcut: followShortcut()},
+		&fyne.MenuItem{Label: roomForShortcut("Follow stream", "Ctrl+Shift+F"), Icon: theme.MailForwardIcon(), Action: u.followSelected, Shortcut: followShortcut()},
 		item("Light or dark theme", fyne.KeyT, theme.ColorPaletteIcon(), func() { toggleTheme(u.app) }),
 	)
 	capture := fyne.NewMenu("Capture",
@@ -105,6 +108,13 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		item("About thingsniff", "", theme.InfoIcon(), u.aboutDialog),
 	)
 	return fyne.NewMainMenu(file, view, capture, help)
+}
+
+// roomForShortcut widens a menu label so that the shortcut drawn after it
+// stays inside the menu: Fyne measures the menu without the shortcut's
+// text in the dense theme, and "Ctrl+T" ran over the menu's edge.
+func roomForShortcut(label, keys string) string {
+	return label + strings.Repeat("\u2002", len(keys)+1)
 }
 
 func appendItem(m *fyne.Menu, it *fyne.MenuItem) *fyne.Menu {
@@ -219,13 +229,13 @@ func (u *UI) goToDialog() {
 		return
 	}
 	e := widget.NewEntry()
-	e.SetPlaceHolder(fmt.Sprintf("1 to %d", u.packets.n))
+	e.SetPlaceHolder(fmt.Sprintf("1 to %s", thousands(u.packets.n)))
 	d := dialog.NewForm("Go to packet", "Go", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Packet number", e)}, func(ok bool) {
 			if !ok {
 				return
 			}
-			n, err := strconv.Atoi(strings.TrimSpace(e.Text))
+			n, err := strconv.Atoi(strings.NewReplacer(",", "", ".", "", " ", "", "\u202f", "").Replace(e.Text))
 			if err != nil {
 				u.status.setError(fmt.Sprintf("Go to packet: %q is not a packet number.", e.Text))
 				return
@@ -236,6 +246,9 @@ func (u *UI) goToDialog() {
 			}
 		}, u.win)
 	e.OnSubmitted = func(string) { d.Submit() }
+	// Wide enough for the placeholder of a capture of millions ("1 to
+	// 1,000,000"), which the form's own width cut.
+	d.Resize(fyne.NewSize(max(380, d.MinSize().Width), d.MinSize().Height))
 	d.Show()
 	u.win.Canvas().Focus(e)
 }
