@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -98,4 +99,22 @@ func trimRoom(label string) string {
 		label = label[:len(label)-3]
 	}
 	return label
+}
+
+// TestDevicesNotClipped: a device's MAC leads its line in the list (a
+// narrow list cuts the addresses after it, not the MAC), and the
+// device's facts and story end before the scroll bar.
+func TestDevicesNotClipped(t *testing.T) {
+	h := openDemoDevices(t, fyne.NewSize(1280, 800))
+	v := h.u.devices
+	r := v.rows[v.order[v.rowOf(playerMAC)]]
+	if len(r.address) < len(playerMAC) || r.address[:len(playerMAC)] != playerMAC {
+		t.Errorf("the player's line %q does not start with its MAC", r.address)
+	}
+	for _, sc := range []*container.Scroll{v.detail.scroll, v.detail.whoScroll} {
+		inner := sc.Content.(*fyne.Container).Objects[0]
+		if right := sc.Content.Size().Width - inner.Position().X - inner.Size().Width; right < theme.ScrollBarSize() {
+			t.Errorf("text ends %.0f from the pane's edge, under the scroll bar", right)
+		}
+	}
 }

@@ -340,7 +340,9 @@ func formatDevice(d *device.Device) deviceRow {
 		return cmp.Compare(strings.Count(a, ":"), strings.Count(b, ":"))
 	})
 	if d.MAC() != nil {
-		addr = append(addr, d.Key)
+		// The MAC first: it names the device and has a fixed width, so a
+		// narrow list cuts the addresses after it, not the MAC.
+		addr = append([]string{d.Key}, addr...)
 	}
 	r.address = strings.Join(addr, " · ")
 	for _, f := range d.Findings {

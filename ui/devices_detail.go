@@ -45,8 +45,8 @@ func newDeviceDetail(v *devicesView) *deviceDetail {
 	head := container.New(tightVBox{}, t.title, t.subtitle)
 	who := container.NewVBox(head, t.facts)
 	story := container.NewVBox(t.findHead, t.findings, sectionHeading("In plain words"), t.summary)
-	t.scroll = container.NewVScroll(container.NewPadded(story))
-	t.whoScroll = container.NewVScroll(container.NewPadded(who))
+	t.scroll = container.NewVScroll(withScrollRoom(story))
+	t.whoScroll = container.NewVScroll(withScrollRoom(who))
 	split := container.NewHSplit(t.whoScroll, t.scroll)
 	split.Offset = 0.4
 	t.content = split

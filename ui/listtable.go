@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -154,4 +155,30 @@ func (l *keyList) page() int {
 		return 1
 	}
 	return max(1, int(l.Size().Height/h)-1)
+}
+
+// withScrollRoom pads o for a vertical scroller: a margin on the left and,
+// on the right, room for the scroll bar as well, so wrapped text (a
+// device's lease, its story in plain words) ends before the pane's edge.
+func withScrollRoom(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(scrollRoom{}, o)
+}
+
+type scrollRoom struct{}
+
+func (scrollRoom) insets() (left, right, vert float32) {
+	p := theme.Padding()
+	return 2 * p, 2*p + theme.ScrollBarSize(), p
+}
+
+func (r scrollRoom) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	l, rt, v := r.insets()
+	s := objs[0].MinSize()
+	return fyne.NewSize(s.Width+l+rt, s.Height+2*v)
+}
+
+func (r scrollRoom) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l, rt, v := r.insets()
+	objs[0].Move(fyne.NewPos(l, v))
+	objs[0].Resize(fyne.NewSize(size.Width-l-rt, size.Height-2*v))
 }
