@@ -123,6 +123,9 @@ func TestSignalEndsTheWindowWithoutLeavingItsSpool(t *testing.T) {
 			if len(left) != 0 || len(offered) != 0 {
 				t.Errorf("after %v the window left %v, offered %v", sig, left, offered)
 			}
+			if all, _ := os.ReadDir(spoolDir); len(all) != 0 {
+				t.Errorf("after %v the temporary folder holds %d files (%s…)", sig, len(all), all[0].Name())
+			}
 			b, _ := os.ReadFile(filepath.Join(filepath.Dir(program), "helper.pids"))
 			pids := strings.Fields(string(b))
 			if len(pids) == 0 {

@@ -122,6 +122,17 @@ func (v *followView) clear() {
 }
 
 // stop ends the collection of the stream on show and drops its file.
+// stopNow is stop for the end of the program: it waits for the collector
+// and removes its file before returning, as nothing runs after it.
+func (v *followView) stopNow() {
+	d := v.data
+	v.stop()
+	if d != nil {
+		d.stopped.Wait()
+		d.close()
+	}
+}
+
 func (v *followView) stop() {
 	if v.cancel != nil {
 		v.cancel()

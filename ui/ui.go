@@ -204,9 +204,11 @@ func (u *UI) CloseSession() { u.session.Close() }
 
 // Ended is called once the event loop has ended, on the goroutine that
 // ran it: it stops a live capture and waits for its helper to flush and
-// exit, and releases the capture on show, removing its spool.
+// exit, removes the followed stream's temporary file, and releases the
+// capture on show, removing its spool.
 func (u *UI) Ended() {
 	u.packets.cancelFilter()
+	u.stream.stopNow() // its temporary file too
 	u.live.cancel()
 	if lc := u.live.lc; lc != nil {
 		lc.Stop()
