@@ -222,30 +222,17 @@ func (v *flowsView) move(key fyne.KeyName) bool {
 	if rows == 0 {
 		return false
 	}
-	next := v.cursor
-	page := max(1, int(v.table.Size().Height/denseRowPitch())-2)
-	switch key {
-	case fyne.KeyUp:
-		next--
-	case fyne.KeyDown:
-		next++
-	case fyne.KeyPageUp:
-		next -= page
-	case fyne.KeyPageDown:
-		next += page
-	case fyne.KeyHome:
-		next = 0
-	case fyne.KeyEnd:
-		next = rows - 1
-	case fyne.KeyReturn, fyne.KeyEnter:
+	if key == fyne.KeyReturn || key == fyne.KeyEnter {
 		if v.cursor >= 0 {
 			v.selected(widget.TableCellID{Row: v.cursor, Col: fcID})
 		}
 		return true
-	default:
+	}
+	next, ok := navTarget(key, v.cursor, rows, tablePage(v.table))
+	if !ok {
 		return false
 	}
-	v.cursor = min(max(next, 0), rows-1)
+	v.cursor = next
 	v.table.ScrollTo(widget.TableCellID{Row: v.cursor, Col: fcID})
 	v.table.Refresh()
 	return true

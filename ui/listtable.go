@@ -46,6 +46,32 @@ func (t *listTable) TypedKey(e *fyne.KeyEvent) {
 	t.Table.TypedKey(e)
 }
 
+// navTarget is the row (or item) a navigation key leads to from cur (-1
+// for none) among n, with page rows to a page; ok is false for other keys.
+func navTarget(key fyne.KeyName, cur, n, page int) (next int, ok bool) {
+	next = cur
+	switch key {
+	case fyne.KeyUp:
+		next--
+	case fyne.KeyDown:
+		next++
+	case fyne.KeyPageUp:
+		next -= page
+	case fyne.KeyPageDown:
+		next += page
+	case fyne.KeyHome:
+		next = 0
+	case fyne.KeyEnd:
+		next = n - 1
+	default:
+		return cur, false
+	}
+	return min(max(next, 0), n-1), true
+}
+
+// tablePage is how many rows a page key moves in a table of dense rows.
+func tablePage(t *listTable) int { return max(1, int(t.Size().Height/denseRowPitch())-2) }
+
 // denseRowPitch is the distance from one table row to the next: a
 // dense line (cells and headers both say so) and the separator.
 func denseRowPitch() float32 {
@@ -114,30 +140,17 @@ func (l *keyList) TypedKey(e *fyne.KeyEvent) {
 		l.List.TypedKey(e)
 		return
 	}
-	next := l.cur
-	switch e.Name {
-	case fyne.KeyUp:
-		next--
-	case fyne.KeyDown:
-		next++
-	case fyne.KeyPageUp:
-		next -= l.page()
-	case fyne.KeyPageDown:
-		next += l.page()
-	case fyne.KeyHome:
-		next = 0
-	case fyne.KeyEnd:
-		next = n - 1
-	case fyne.KeyReturn, fyne.KeyEnter:
+	if e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter {
 		if l.OnEnter != nil && l.cur >= 0 && l.cur < n {
 			l.OnEnter(l.cur)
 		}
 		return
-	default:
+	}
+	next, ok := navTarget(e.Name, l.cur, n, l.page())
+	if !ok {
 		l.List.TypedKey(e)
 		return
 	}
-	next = min(max(next, 0), n-1)
 	if next != l.cur {
 		l.Select(next)
 	}

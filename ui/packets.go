@@ -344,25 +344,10 @@ func (p *packetsView) move(key fyne.KeyName) bool {
 	if p.selected >= 0 {
 		cur = p.rowOf(p.selected)
 	}
-	page := max(1, int(p.table.Size().Height/denseRowPitch())-2)
-	next := cur
-	switch key {
-	case fyne.KeyUp:
-		next--
-	case fyne.KeyDown:
-		next++
-	case fyne.KeyPageUp:
-		next -= page
-	case fyne.KeyPageDown:
-		next += page
-	case fyne.KeyHome:
-		next = 0
-	case fyne.KeyEnd:
-		next = rows - 1
-	case fyne.KeyReturn, fyne.KeyEnter:
+	next, ok := navTarget(key, cur, rows, tablePage(p.table))
+	if !ok {
 		return false
 	}
-	next = min(max(next, 0), rows-1)
 	if next != cur {
 		p.table.Select(widget.TableCellID{Row: next, Col: 0})
 	}
