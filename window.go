@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime/debug"
+	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -16,6 +19,13 @@ import (
 // runWindow opens the window, and the capture named by args[0] if any
 // ("-" reads standard input).
 func runWindow(args []string) error {
+	iface := ""
+	if len(args) > 0 && args[0] == "-i" {
+		if len(args) != 2 {
+			return fmt.Errorf("-i needs one interface to capture on, as in `thingsniff -i eth0`")
+		}
+		iface, args = args[1], nil
+	}
 	if len(args) > 1 {
 		return fmt.Errorf("open %q: the window opens one capture at a time; try `thingsniff help`", args[1])
 	}
@@ -30,11 +40,15 @@ func runWindow(args []string) error {
 	w.Resize(fyne.NewSize(1360, 860))
 	w.SetMaster()
 	u := ui.Create(a, w, ui.Config{Demo: assets.Demo, Icon: icon})
-	w.SetCloseIntercept(func() {
-		u.Shutdown()
-		w.Close()
-	})
+	w.SetCloseIntercept(u.Quit)
+	quitOnSignal(a, u)
 	u.OfferRecovery("")
+	if out := os.Getenv(benchFramesEnv); out != "" {
+		benchSortFrames(a, w, u, out)
+	}
+	if iface != "" {
+		u.Capture(iface)
+	}
 	if len(args) == 1 {
 		if args[0] == "-" {
 			u.OpenStream(os.Stdin, "stdin")
@@ -43,5 +57,29 @@ func runWindow(args []string) error {
 		}
 	}
 	w.ShowAndRun()
+	// However the loop ended (Quit, the close button, a signal), stop a
+	// capture in order and remove its spool before the process goes.
+	u.Ended()
 	return nil
+}
+
+// quitOnSignal ends the window's event loop on SIGTERM or SIGINT (Fyne's
+// driver does too; this one also covers a loop that does not answer):
+// runWindow then ends the capture in order (see UI.Ended), so that the
+// next start offers for recovery only captures of windows that really
+// died. A window stuck for 5 s, or a second signal, ends at once, its
+// spool removed all the same.
+func quitOnSignal(a fyne.App, u *ui.UI) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-sigs
+		fyne.Do(a.Quit)
+		select {
+		case <-sigs:
+		case <-time.After(5 * time.Second):
+		}
+		u.CloseSession()
+		os.Exit(1)
+	}()
 }

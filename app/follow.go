@@ -233,12 +233,53 @@ func HTTPMessages(ctx context.Context, l *Loaded, f decode.Flow) ([]*httpmsg.Mes
 // such flow) and the first error; a *capture.TruncatedError means every
 // packet before the cut was followed.
 func FollowCapture(c *capture.Capture, id uint32, start func(*decode.Flow) error, emit stream.Emit) (decode.Flow, error) {
+	return FollowPicked(c, FlowByID(id), start, emit)
+}
+
+// FlowPick chooses the flow to follow: it is asked about the flow of
+// every packet in capture order, and the first flow it accepts is
+// followed.
+type FlowPick struct {
+	// Name says which flow was asked for, for errors ("flow 3").
+	Name   string
+	accept func(f *decode.Flow) bool
+}
+
+// FlowByID picks the flow with the given ID, as `thingsniff flows` lists it.
+func FlowByID(id uint32) FlowPick {
+	return FlowPick{Name: fmt.Sprintf("flow %d", id), accept: func(f *decode.Flow) bool { return f.ID == id }}
+}
+
+// TCPStream picks tshark's tcp.stream n: the TCP conversations numbered
+// from 0 in the order of their first packets. Flow IDs grow in that order
+// too, so a TCP flow with an ID above the last one seen is the next stream.
+func TCPStream(n int) FlowPick {
+	seen, last := 0, uint32(0)
+	return FlowPick{Name: fmt.Sprintf("TCP stream %d", n), accept: func(f *decode.Flow) bool {
+		if f.Proto != decode.ProtoTCP || f.ID <= last {
+			return false
+		}
+		last = f.ID
+		seen++
+		return seen-1 == n
+	}}
+}
+
+// FollowPicked is FollowCapture for the flow that pick chooses.
+func FollowPicked(c *capture.Capture, pick FlowPick, start func(*decode.Flow) error, emit stream.Emit) (decode.Flow, error) {
 	var (
 		flow decode.Flow
 		fw   *follower
+		id   uint32
 	)
 	_, err := Scan(c, nil, func(ix decode.Index, p *decode.Packet, f *decode.Flow) error {
-		if ix.Flow != id || f == nil {
+		if f == nil || ix.Flow != f.ID {
+			return nil
+		}
+		if id == 0 && pick.accept(f) {
+			id = f.ID
+		}
+		if id == 0 || ix.Flow != id {
 			return nil
 		}
 		if fw == nil {
@@ -260,7 +301,7 @@ func FollowCapture(c *capture.Capture, id uint32, start func(*decode.Flow) error
 	})
 	if fw == nil {
 		if err == nil {
-			err = fmt.Errorf("follow flow %d: %s has no such flow (see thingsniff flows)", id, c.Name())
+			err = fmt.Errorf("follow %s: %s has no such flow (see thingsniff flows)", pick.Name, c.Name())
 		}
 		return flow, err
 	}

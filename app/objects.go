@@ -82,7 +82,11 @@ type objFlow struct {
 // objectScan finds the HTTP objects of many flows in one pass over the
 // packets, streaming the chosen bodies into a Saver.
 type objectScan struct {
-	saver  *httpmsg.Saver
+	saver *httpmsg.Saver
+	// names names the objects of a listing (no saver) as the saver would
+	// name them in an empty folder, in the same order: at their first
+	// body bytes.
+	names  *httpmsg.Namer
 	choose func(HTTPObject) bool
 	cfg    stream.Config
 	bodies *stream.Budget
@@ -95,7 +99,7 @@ type objectScan struct {
 }
 
 func newObjectScan(saver *httpmsg.Saver, choose func(HTTPObject) bool) *objectScan {
-	return &objectScan{saver: saver, choose: choose,
+	return &objectScan{saver: saver, choose: choose, names: httpmsg.NewNamer(),
 		// Conflicting retransmissions do not matter here; the shared
 		// budget caps what all flows buffer together.
 		cfg:    stream.Config{History: -1, Budget: stream.NewBudget(0)},
@@ -115,9 +119,7 @@ func (s *objectScan) packet(id uint32, p *decode.Packet) error {
 	if st == nil {
 		st = &objFlow{files: map[*httpmsg.Message]*objFile{}}
 		cfg := httpmsg.Config{MaxBody: exportMaxBody, Budget: s.bodies}
-		if s.saver != nil {
-			cfg.OnBody = func(m *httpmsg.Message, b []byte) { s.body(id, st, m, b) }
-		}
+		cfg.OnBody = func(m *httpmsg.Message, b []byte) { s.body(id, st, m, b) }
 		st.conv = httpmsg.NewConversation(cfg, func(m *httpmsg.Message) error { return s.done(id, st, m) })
 		fw, err := newFollower(decode.ProtoTCP, s.cfg, st.conv.Chunk)
 		if err != nil {
@@ -201,6 +203,10 @@ func (s *objectScan) body(id uint32, st *objFlow, m *httpmsg.Message, b []byte) 
 		}
 		of = &objFile{}
 		st.files[m] = of
+		if s.saver == nil {
+			of.name = s.names.Name(o.Name)
+			return
+		}
 		f, name, err := s.saver.Create(o.Name)
 		of.name = name
 		if err != nil {
@@ -209,7 +215,7 @@ func (s *objectScan) body(id uint32, st *objFlow, m *httpmsg.Message, b []byte) 
 		}
 		s.opened(of, f)
 	}
-	if of == nil || of.failed != "" {
+	if of == nil || of.failed != "" || s.saver == nil {
 		return
 	}
 	if err := s.write(of, b); err != nil {
@@ -315,7 +321,10 @@ func (s *objectScan) done(id uint32, st *objFlow, m *httpmsg.Message) error {
 	if m.BodyTruncated {
 		obj.Size = m.BodySize
 	}
-	if of != nil {
+	switch {
+	case of != nil && s.saver == nil:
+		obj.Name = of.name
+	case of != nil:
 		s.finishFile(of, m, &obj)
 	}
 	s.found = append(s.found, obj)

@@ -87,8 +87,8 @@ func NewRowSource(r *Rows, dispatch func(func()), ready func()) *RowSource {
 // Chunks of the view of all packets are extended as lines are asked for.
 func (s *RowSource) Grow(n int) { s.n = n }
 
-// Show makes the view a filter's packets (indexes in ascending order, not
-// modified afterwards), or all packets when shown is nil. Lines change
+// Show makes the view the given packets in the given order (a filter's,
+// a sort's; not modified afterwards), or all packets when shown is nil. Lines change
 // meaning, so cached chunks and pending work are dropped.
 func (s *RowSource) Show(shown []int) {
 	if shown == nil && s.shown == nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -388,3 +390,20 @@ func (ld *loader) readStream(ctx context.Context) error {
 // TruncatedError is the capture package's error for a file that stops
 // inside a record, so that the window can recognise it through app.
 type TruncatedError = capture.TruncatedError
+
+// OpenErrorSentence says in one sentence why path could not be opened,
+// for a dialog: what a file that is not a capture looks like ("The file thing.zip
+// is not a packet capture: it looks like a Zip archive."), or the reason
+// without the layers of "open …: open capture …:" that wrap it.
+func OpenErrorSentence(path string, err error) string {
+	var nc *capture.NotCaptureError
+	if errors.As(err, &nc) {
+		return nc.Sentence()
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, fmt.Sprintf("open capture %q: ", path)); i >= 0 {
+		msg = msg[i+len(fmt.Sprintf("open capture %q: ", path)):]
+	}
+	msg = strings.TrimSuffix(msg, ".")
+	return fmt.Sprintf("Could not open %s: %s.", filepath.Base(path), msg)
+}

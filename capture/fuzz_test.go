@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gopacket/gopacket/layers"
@@ -93,4 +94,18 @@ func checkedFrames(t *testing.T, c *Capture) ([]string, error) {
 		}
 		frames = append(frames, fmt.Sprintf("%d %d %d %d %d %q", fr.Offset, fr.Time, fr.OrigLen, fr.Iface, fr.CapLen, fr.Data))
 	}
+}
+
+// FuzzLooksLike gives the sniffer of files that are not captures any
+// bytes: it never panics, and what it calls text is text.
+func FuzzLooksLike(f *testing.F) {
+	for _, s := range []string{"hello", "PK\x03\x04", "\x89PNG\r\n\x1a\n", "<html>", "\xff\xfe", "Gr\xc3"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		looks := looksLike(b)
+		if strings.HasPrefix(looks, "a text file") && !isText(b) {
+			t.Errorf("%q called %s but is not text", b, looks)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -98,11 +99,13 @@ func (r *Cursor) readFileHeader() error {
 			return r.startPcap(order, nano, kuz)
 		}
 	}
-	inside := ""
-	if c.gz {
-		inside = " inside the gzip data"
+	e := &NotCaptureError{Name: c.name, Start: bytes.Clone(b), InGzip: c.gz}
+	// More bytes tell more (text, a known format), where they have come.
+	if more, _ := r.peek(sniffLen); len(more) > len(b) {
+		b = more
 	}
-	return fmt.Errorf("open capture %q: not a pcap or pcapng file%s (starts with 0x%x)", c.name, inside, b)
+	e.Looks = looksLike(b)
+	return e
 }
 
 func (c *Capture) gzipSuffix() string {

@@ -227,8 +227,9 @@ func TestOpenStreamErrors(t *testing.T) {
 		want string
 	}{
 		{nil, `open capture "stdin": the stream is empty`},
-		{[]byte("GET / HTTP/1.1\r\n"), `open capture "stdin": not a pcap or pcapng file (starts with 0x47455420)`},
-		{gzipped(t, []byte("text")), `not a pcap or pcapng file inside the gzip data (starts with 0x74657874)`},
+		{[]byte("GET / HTTP/1.1\r\n"), `open capture "stdin": not a pcap or pcapng file: it looks like a text file`},
+		{gzipped(t, []byte("text")), `not a pcap or pcapng file inside the gzip data: it looks like a text file`},
+		{gzipped(t, []byte("\x89PNG\r\n\x1a\n")), `inside the gzip data: it looks like a PNG image`},
 		{gzipped(t, nil), `the file is empty`},
 	} {
 		c, err := OpenStream(bytes.NewReader(tc.data), "stdin", dir)

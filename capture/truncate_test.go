@@ -185,8 +185,14 @@ func TestOpenErrors(t *testing.T) {
 		want string
 	}{
 		{"empty.pcap", nil, "the file is empty"},
-		{"text.pcap", []byte("hello world"), `not a pcap or pcapng file (starts with 0x68656c6c)`},
+		{"text.pcap", []byte("hello world"), `not a pcap or pcapng file: it looks like a text file`},
 		{"x", []byte{0xd4, 0xc3}, `not a pcap or pcapng file (starts with 0xd4c3)`},
+		{"odd.pcap", []byte{0xd4, 0xc3, 0xb2, 0x00, 1, 2}, `not a pcap or pcapng file (starts with 0xd4c3b200)`},
+		{"a.zip", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00"), `it looks like a Zip archive`},
+		{"a.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), `it looks like a PNG image`},
+		{"thingsniff", []byte("\x7fELF\x02\x01\x01\x00\x00\x00"), `it looks like an ELF program`},
+		{"page.pcap", []byte("  <!DOCTYPE html>\n<html><body>not found</body></html>\n"), `it looks like a text file (an HTML page)`},
+		{"utf8.txt", []byte("Größe: 12 €\n"), `it looks like a text file`},
 		{"short.pcap", []byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0}, "pcap file header is cut short (6 of 24 bytes)"},
 		{"v2.pcapng", (&ng{o: binary.LittleEndian}).block(blockSHB, binary.LittleEndian.AppendUint32(nil, bomMagic), []byte{2, 0, 0, 0}, make([]byte, 8)).buf.Bytes(), "pcapng version 2.0"},
 		{"bom.pcapng", (&ng{o: binary.LittleEndian}).block(blockSHB, []byte{1, 2, 3, 4}, make([]byte, 12)).buf.Bytes(), "byte-order magic"},

@@ -61,7 +61,7 @@ type devicesView struct {
 	sortBy string
 	sel    int // index into rows of the device shown, -1 for none
 
-	list      *widget.List
+	list      *keyList
 	filter    *widget.Entry
 	sorter    *widget.Select
 	count     *widget.Label
@@ -84,7 +84,7 @@ type devicesView struct {
 
 func newDevicesView(u *UI) *devicesView {
 	v := &devicesView{u: u, sortBy: sortFindings, sel: -1}
-	v.list = widget.NewList(func() int { return len(v.order) }, newDeviceItem, v.updateItem)
+	v.list = newKeyList(func() int { return len(v.order) }, newDeviceItem, v.updateItem)
 	v.list.OnSelected = func(id widget.ListItemID) {
 		if id >= 0 && id < len(v.order) {
 			v.showDevice(v.order[id])
@@ -340,7 +340,9 @@ func formatDevice(d *device.Device) deviceRow {
 		return cmp.Compare(strings.Count(a, ":"), strings.Count(b, ":"))
 	})
 	if d.MAC() != nil {
-		addr = append(addr, d.Key)
+		// The MAC first: it names the device and has a fixed width, so a
+		// narrow list cuts the addresses after it, not the MAC.
+		addr = append([]string{d.Key}, addr...)
 	}
 	r.address = strings.Join(addr, " · ")
 	for _, f := range d.Findings {

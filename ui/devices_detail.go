@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"thingsniff/decode"
 	"thingsniff/decode/device"
 )
 
@@ -44,8 +45,8 @@ func newDeviceDetail(v *devicesView) *deviceDetail {
 	head := container.New(tightVBox{}, t.title, t.subtitle)
 	who := container.NewVBox(head, t.facts)
 	story := container.NewVBox(t.findHead, t.findings, sectionHeading("In plain words"), t.summary)
-	t.scroll = container.NewVScroll(container.NewPadded(story))
-	t.whoScroll = container.NewVScroll(container.NewPadded(who))
+	t.scroll = container.NewVScroll(withScrollRoom(story))
+	t.whoScroll = container.NewVScroll(withScrollRoom(who))
 	split := container.NewHSplit(t.whoScroll, t.scroll)
 	split.Offset = 0.4
 	t.content = split
@@ -199,7 +200,7 @@ func deviceFacts(d *device.Device) []fact {
 		}
 	}
 	add("Seen", fmt.Sprintf("%s to %s (%s)", d.First.Format("2006-01-02 15:04:05"), last,
-		device.FormatDuration(d.Last.Sub(d.First))))
+		decode.FormatDuration(d.Last.Sub(d.First))))
 	sent := plural(int(d.Packets), "packet", "packets")
 	if d.BytesOut+d.BytesIn > 0 {
 		// By the IP headers: what went, though the capture kept less.

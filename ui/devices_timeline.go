@@ -120,7 +120,7 @@ type timelineView struct {
 	// unfolded holds the routines whose events are listed one by one.
 	unfolded map[int]bool
 
-	list    *widget.List
+	list    *keyList
 	checks  []*widget.Check // one per kind group
 	event   *eventDetail
 	count   *widget.Label
@@ -132,7 +132,7 @@ func newTimelineView(v *devicesView) *timelineView {
 	for _, g := range kindGroups() {
 		t.on[g] = true
 	}
-	t.list = widget.NewList(func() int { return len(t.shown) }, newEventItem, t.updateItem)
+	t.list = newKeyList(func() int { return len(t.shown) }, newEventItem, t.updateItem)
 	t.list.OnSelected = func(id widget.ListItemID) {
 		if id < 0 || id >= len(t.shown) {
 			return

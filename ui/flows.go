@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"thingsniff/app"
 	"thingsniff/decode"
 )
 
@@ -68,9 +67,12 @@ type flowCells struct {
 type flowsView struct {
 	u      *UI
 	cols   []column
-	table  *widget.Table
+	table  *listTable
 	filter *widget.Entry
 	count  *widget.Label
+	// cursor is the row the keys have moved to (-1 for none): marked,
+	// not opened; Enter opens it as a click would.
+	cursor int
 
 	flows []decode.Flow
 	cells []flowCells
@@ -87,8 +89,9 @@ type flowsView struct {
 }
 
 func newFlowsView(u *UI) *flowsView {
-	v := &flowsView{u: u, cols: flowColumns(), sortCol: -1, pos: map[uint32]int{}}
-	v.table = widget.NewTable(v.length, newTintedCell, v.updateCell)
+	v := &flowsView{u: u, cols: flowColumns(), sortCol: -1, pos: map[uint32]int{}, cursor: -1}
+	v.table = newListTable(v.length, newTintedCell, v.updateCell)
+	v.table.move = v.move
 	v.table.ShowHeaderRow = true
 	v.table.CreateHeader = func() fyne.CanvasObject { return newHeaderButton() }
 	v.table.UpdateHeader = v.updateHeader
@@ -98,10 +101,7 @@ func newFlowsView(u *UI) *flowsView {
 	}
 	v.filter = widget.NewEntry()
 	v.filter.SetPlaceHolder("Filter flows by any text: an address, a port, tcp, server, rst, http…")
-	v.filter.OnChanged = func(s string) {
-		v.text = strings.ToLower(strings.TrimSpace(s))
-		v.resort()
-	}
+	v.filter.OnChanged = v.filterChanged
 	v.filter.ActionItem = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { v.filter.SetText("") })
 	v.count = widget.NewLabel("")
 	legend := container.NewHBox(
@@ -117,6 +117,11 @@ func newFlowsView(u *UI) *flowsView {
 	return v
 }
 
+func (v *flowsView) filterChanged(s string) {
+	v.text = strings.ToLower(strings.TrimSpace(s))
+	v.resort()
+}
+
 func swatch(t tint) fyne.CanvasObject {
 	r := canvas.NewRectangle(t.color())
 	r.CornerRadius = 3
@@ -124,9 +129,17 @@ func swatch(t tint) fyne.CanvasObject {
 	return container.NewCenter(r)
 }
 
+// reset empties the table for a new capture (or none): no flows, no
+// filter text, arrival order.
 func (v *flowsView) reset() {
 	v.seq++
-	v.flows, v.cells, v.order = nil, nil, nil
+	v.flows, v.cells, v.order, v.cursor = nil, nil, nil, -1
+	v.sortCol, v.desc, v.text = -1, false, ""
+	if v.filter.Text != "" {
+		v.filter.OnChanged, v.filter.Text = nil, ""
+		v.filter.Refresh()
+		v.filter.OnChanged = v.filterChanged
+	}
 	clear(v.pos)
 	v.table.UnselectAll()
 	v.table.ScrollToTop()
@@ -163,6 +176,8 @@ func (v *flowsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	f := &v.flows[k]
 	t := tintNone
 	switch {
+	case id.Row == v.cursor:
+		t = tintSelected
 	case f.Close == decode.CloseRST:
 		t = tintReset
 	case f.ClosedBy == decode.SideServer:
@@ -201,8 +216,31 @@ func (v *flowsView) sortBy(col int) {
 	v.resort()
 }
 
+// move moves the cursor row with a navigation key, Enter opens it.
+func (v *flowsView) move(key fyne.KeyName) bool {
+	rows, _ := v.length()
+	if rows == 0 {
+		return false
+	}
+	if key == fyne.KeyReturn || key == fyne.KeyEnter {
+		if v.cursor >= 0 {
+			v.selected(widget.TableCellID{Row: v.cursor, Col: fcID})
+		}
+		return true
+	}
+	next, ok := navTarget(key, v.cursor, rows, tablePage(v.table))
+	if !ok {
+		return false
+	}
+	v.cursor = next
+	v.table.ScrollTo(widget.TableCellID{Row: v.cursor, Col: fcID})
+	v.table.Refresh()
+	return true
+}
+
 func (v *flowsView) selected(id widget.TableCellID) {
 	k := v.flowAt(id.Row)
+	v.cursor = id.Row
 	v.table.UnselectAll()
 	if k < 0 {
 		return
@@ -271,7 +309,7 @@ func (v *flowsView) resort() {
 					order = append(order, k)
 				}
 			}
-			v.order = order
+			v.order, v.cursor = order, -1
 			v.table.UnselectAll()
 			v.table.Refresh()
 			v.table.ScrollToTop()
@@ -370,12 +408,12 @@ func formatFlow(f *decode.Flow) flowCells {
 	t[fcServer] = endpoint(f, false)
 	t[fcPackets] = thousands(int(f.Packets[0])) + " / " + thousands(int(f.Packets[1]))
 	t[fcBytes] = byteSize(f.Bytes[0]) + " / " + byteSize(f.Bytes[1])
-	t[fcDuration] = app.FormatDuration(f.Duration())
+	t[fcDuration] = decode.FormatDuration(f.Duration())
 	t[fcState] = f.State.String()
 	t[fcClosedBy] = f.ClosedBy.String()
 	t[fcClose] = strings.ToUpper(f.Close.String())
 	if f.Close != decode.CloseNone {
-		t[fcIdle] = app.FormatDuration(f.IdleBeforeClose())
+		t[fcIdle] = decode.FormatDuration(f.IdleBeforeClose())
 	}
 	t[fcRetrans] = ""
 	if f.Retransmissions > 0 {

@@ -54,7 +54,7 @@ type followHTTP struct {
 	data   *followData // the stream the lines are of
 	all    []httpLine
 	shown  []int
-	list   *widget.List
+	list   *keyList
 	status *widget.Label
 	cancel context.CancelFunc
 	seq    uint64
@@ -65,7 +65,7 @@ type followHTTP struct {
 func newFollowHTTP(v *followView) *followHTTP {
 	h := &followHTTP{v: v, status: widget.NewLabel("")}
 	h.status.Alignment = fyne.TextAlignCenter
-	h.list = widget.NewList(func() int { return len(h.shown) }, h.newItem, h.updateItem)
+	h.list = newKeyList(func() int { return len(h.shown) }, h.newItem, h.updateItem)
 	h.content = container.NewStack(h.list, container.NewCenter(h.status))
 	h.content.Hide()
 	return h

@@ -45,7 +45,7 @@ type followView struct {
 	shows    *widget.Select
 	counts   *widget.Label
 	progress *widget.ProgressBar
-	list     *widget.List
+	list     *keyList
 	http     *followHTTP
 	find     *followFind
 	hint     *widget.Label
@@ -75,7 +75,7 @@ func newFollowView(u *UI) *followView {
 	v.counts.Truncation = fyne.TextTruncateEllipsis
 	v.progress = widget.NewProgressBar()
 	v.progress.Hide()
-	v.list = widget.NewList(v.length, newFollowItem, v.updateItem)
+	v.list = newKeyList(v.length, newFollowItem, v.updateItem)
 	v.http = newFollowHTTP(v)
 	v.find = newFollowFind(v)
 	v.hint = widget.NewLabel("Choose a packet and press Follow stream (Ctrl+Shift+F), or Follow on a flow's row.")
@@ -87,7 +87,7 @@ func newFollowView(u *UI) *followView {
 		}
 	})
 	save := widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), v.saveDialog)
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.modes, v.shows, filter, save), v.title)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(fitSelect(v.modes), fitSelect(v.shows), filter, save), v.title)
 	bottom := container.NewBorder(nil, nil, nil, container.New(fixedWidth(180), v.progress), v.counts)
 	v.body = container.NewStack(v.list, v.http.content, v.hint)
 	v.content = container.NewBorder(container.NewVBox(container.NewPadded(top), v.find.content), container.NewPadded(bottom), nil, nil, v.body)
@@ -113,12 +113,26 @@ func (v *followView) clear() {
 	v.http.reset()
 	v.list.UnselectAll()
 	v.list.Refresh()
-	v.tab.Text = "Stream"
+	if v.tab.Text != "Stream" {
+		v.tab.Text = "Stream"
+		v.u.tabs.Refresh() // the tab bar draws titles it was given
+	}
 	v.hint.Show()
 	v.find.reset()
 }
 
 // stop ends the collection of the stream on show and drops its file.
+// stopNow is stop for the end of the program: it waits for the collector
+// and removes its file before returning, as nothing runs after it.
+func (v *followView) stopNow() {
+	d := v.data
+	v.stop()
+	if d != nil {
+		d.stopped.Wait()
+		d.close()
+	}
+}
+
 func (v *followView) stop() {
 	if v.cancel != nil {
 		v.cancel()
@@ -314,4 +328,29 @@ func sideColors(dark bool, d stream.Dir) (fg, bg color.Color) {
 		return color.NRGBA{R: 0x82, G: 0xb1, B: 0xff, A: 0xff}, color.NRGBA{R: 0x29, G: 0x79, B: 0xff, A: 0x22}
 	}
 	return color.NRGBA{R: 0x0d, G: 0x3c, B: 0x9a, A: 0xff}, color.NRGBA{R: 0x29, G: 0x79, B: 0xff, A: 0x18}
+}
+
+// fitSelect gives a Select room for its longest option: its own minimum
+// is measured on its placeholder, and "Both directions" was cut.
+func fitSelect(s *widget.Select) fyne.CanvasObject {
+	w := float32(0)
+	for _, o := range s.Options {
+		w = max(w, fyne.MeasureText(o, theme.TextSize(), fyne.TextStyle{}).Width)
+	}
+	// The text's padding on both sides, and the drop-down icon.
+	w += 4*theme.InnerPadding() + theme.IconInlineSize()
+	return container.New(minWidth(w), s)
+}
+
+// minWidth lays out one object at no less than its width.
+type minWidth float32
+
+func (m minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := objs[0].MinSize()
+	return fyne.NewSize(max(s.Width, float32(m)), s.Height)
+}
+
+func (minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
 }

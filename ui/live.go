@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -259,6 +261,10 @@ func (u *UI) OfferRecovery(dir string) {
 				return
 			}
 			rows.Remove(row)
+			u.live.recovery = slices.DeleteFunc(u.live.recovery, func(q string) bool { return q == p })
+			if len(rows.Objects) == 0 {
+				d.Hide() // nothing is left to recover
+			}
 		})
 		row = container.NewBorder(nil, nil, nil, container.NewHBox(open, del), label)
 		rows.Add(row)
@@ -271,3 +277,73 @@ func (u *UI) OfferRecovery(dir string) {
 	d.Show()
 	u.live.recovery = paths
 }
+
+// toggleLive stops a running capture, or opens the Capture dialog after
+// asking what to do with a live capture that is not saved (a new one
+// replaces it).
+func (u *UI) toggleLive() {
+	if u.live.running() {
+		u.live.stop()
+		return
+	}
+	u.unlessLiveUnsaved("start another capture", u.live.showDialog)
+}
+
+// guarded returns fn behind unlessLiveUnsaved: for menu items and
+// buttons that replace the capture on show.
+func (u *UI) guarded(action string, fn func()) func() {
+	return func() { u.unlessLiveUnsaved(action, fn) }
+}
+
+// unlessLiveUnsaved runs then at once, unless the capture on show is a
+// live capture (running or stopped) that has not been saved: then it asks
+// first whether to save it, discard it or cancel, as the packets live
+// only in a spool that goes when another capture replaces it. action says
+// what then does ("open another capture").
+func (u *UI) unlessLiveUnsaved(action string, then func()) {
+	l := u.loaded
+	if l == nil || u.unsavedLive != l {
+		then()
+		return
+	}
+	var d dialog.Dialog
+	stopThen := func() {
+		d.Hide()
+		if u.live.running() {
+			u.live.stop()
+		}
+		then()
+	}
+	what := "The live capture"
+	if u.live.running() {
+		what = "The capture under way"
+	}
+	msg := widget.NewLabel(fmt.Sprintf("%s (%s, %s) is not saved. Save it before you %s? Discarded packets cannot be recovered.",
+		what, l.Name, plural(l.Index.Len(), "packet", "packets"), action))
+	msg.Wrapping = fyne.TextWrapWord
+	save := widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), func() {
+		d.Hide()
+		base := strings.TrimSuffix(filepath.Base(l.Name), filepath.Ext(l.Name))
+		u.saveFileDialog(base+".pcapng", []string{".pcapng", ".pcap"}, func(path string) {
+			u.saveTo(l, path, nil, func() {
+				if u.live.running() {
+					u.live.stop()
+				}
+				then()
+			})
+		}).Show()
+	})
+	save.Importance = widget.HighImportance
+	discard := widget.NewButtonWithIcon("Discard", theme.DeleteIcon(), stopThen)
+	discard.Importance = widget.DangerImportance
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
+	cd := dialog.NewCustomWithoutButtons("Save the live capture?", msg, u.win)
+	cd.SetButtons([]fyne.CanvasObject{cancel, discard, save})
+	cd.Resize(fyne.NewSize(560, 200))
+	d = cd
+	d.Show()
+}
+
+// Capture starts capturing on iface at once, as the Capture dialog's
+// Start does (`thingsniff -i eth0`).
+func (u *UI) Capture(iface string) { u.live.start(iface, "") }

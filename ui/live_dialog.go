@@ -46,7 +46,7 @@ type captureDialog struct {
 	picked bool // the user chose; activity no longer moves the choice
 	stop   context.CancelFunc
 
-	list      *widget.List
+	list      *keyList
 	filter    *widget.Entry
 	filterMsg *widget.Label
 	startBtn  *widget.Button
@@ -99,7 +99,7 @@ func newCaptureDialog(c *liveCtl, ifs []app.Interface) *captureDialog {
 		}
 		d.ifaces = append(d.ifaces, st)
 	}
-	d.list = widget.NewList(func() int { return len(d.ifaces) }, newIfaceItem, d.updateItem)
+	d.list = newKeyList(func() int { return len(d.ifaces) }, newIfaceItem, d.updateItem)
 	d.list.OnSelected = func(id widget.ListItemID) {
 		if id != d.chosen {
 			d.picked = true

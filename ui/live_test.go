@@ -265,7 +265,7 @@ func TestLiveCaptureStartStopSave(t *testing.T) {
 	h.u.session.Current().Wait()
 	h.settle()
 	path := filepath.Join(t.TempDir(), "saved.pcapng")
-	h.u.saveTo(h.u.loaded, path, nil)
+	h.u.saveTo(h.u.loaded, path, nil, nil)
 	h.settle()
 	h.open(path)
 	if h.u.packets.n != want {

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -34,15 +33,15 @@ func (u *UI) shortcuts() []struct {
 		what string
 		do   func()
 	}{
-		{fyne.KeyO, "Open a capture", u.openDialog},
+		{fyne.KeyO, "Open a capture", u.guarded("open another capture", u.openDialog)},
 		{fyne.KeyS, "Save as pcapng or pcap", u.saveDialog},
-		{fyne.KeyW, "Close the capture", u.CloseCapture},
-		{fyne.KeyE, "Capture live; again to stop", func() { u.live.toggle() }},
+		{fyne.KeyW, "Close the capture", u.guarded("close it", u.CloseCapture)},
+		{fyne.KeyE, "Capture live; again to stop", u.toggleLive},
 		{fyne.KeyG, "Go to packet", u.goToDialog},
 		{fyne.KeyF, "Filter packets", u.focusFilter},
 		{fyne.KeyD, "Show the devices", u.showDevices},
 		{fyne.KeyT, "Light or dark theme", func() { toggleTheme(u.app) }},
-		{fyne.KeyQ, "Quit", u.quit},
+		{fyne.KeyQ, "Quit", u.Quit},
 	}
 }
 
@@ -56,6 +55,9 @@ func (u *UI) addShortcuts() {
 
 func (u *UI) newMainMenu() *fyne.MainMenu {
 	item := func(label string, key fyne.KeyName, icon fyne.Resource, do func()) *fyne.MenuItem {
+		if key != "" {
+			label = roomForShortcut(label, "Ctrl+"+string(key))
+		}
 		m := fyne.NewMenuItemWithIcon(label, icon, do)
 		if key != "" {
 			m.Shortcut = shortcut(key)
@@ -64,7 +66,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 	}
 	recent := fyne.NewMenuItemWithIcon("Open recent", theme.HistoryIcon(), nil)
 	for _, path := range u.recent.list() {
-		recent.ChildMenu = appendItem(recent.ChildMenu, fyne.NewMenuItem(path, func() { u.Open(path) }))
+		recent.ChildMenu = appendItem(recent.ChildMenu, fyne.NewMenuItem(path, u.guarded("open another capture", func() { u.Open(path) })))
 	}
 	if recent.ChildMenu == nil {
 		recent.Disabled = true
@@ -75,18 +77,18 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 				u.refreshRecent()
 			}))
 	}
-	quit := item("Quit", fyne.KeyQ, theme.LogoutIcon(), u.quit)
+	quit := item("Quit", fyne.KeyQ, theme.LogoutIcon(), u.Quit)
 	quit.IsQuit = true
 	file := fyne.NewMenu("File",
-		item("Open…", fyne.KeyO, theme.FolderOpenIcon(), u.openDialog),
+		item("Open…", fyne.KeyO, theme.FolderOpenIcon(), u.guarded("open another capture", u.openDialog)),
 		recent,
-		item("Open the demo capture", "", theme.MediaPlayIcon(), u.OpenDemo),
+		item("Open the demo capture", "", theme.MediaPlayIcon(), u.guarded("open the demo capture", u.OpenDemo)),
 		fyne.NewMenuItemSeparator(),
 		item("Save as…", fyne.KeyS, theme.DocumentSaveIcon(), u.saveDialog),
 		item("Export displayed packets…", "", theme.UploadIcon(), u.exportDialog),
 		item("Export device report…", "", theme.DocumentIcon(), func() { u.devices.exportDialog() }),
 		&fyne.MenuItem{Label: "Export objects", Icon: theme.DownloadIcon(), ChildMenu: fyne.NewMenu("", fyne.NewMenuItem("HTTP…", u.exportObjectsDialog))},
-		item("Close", fyne.KeyW, theme.CancelIcon(), u.CloseCapture),
+		item("Close", fyne.KeyW, theme.CancelIcon(), u.guarded("close it", u.CloseCapture)),
 		fyne.NewMenuItemSeparator(),
 		quit,
 	)
@@ -94,11 +96,11 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		item("Go to packet…", fyne.KeyG, theme.NavigateNextIcon(), u.goToDialog),
 		item("Filter packets", fyne.KeyF, theme.SearchIcon(), u.focusFilter),
 		item("Devices", fyne.KeyD, iconDevices(), u.showDevices),
-		&fyne.MenuItem{Label: "Follow stream", Icon: theme.MailForwardIcon(), Action: u.followSelected, Shortcut: followShortcut()},
+		&fyne.MenuItem{Label: roomForShortcut("Follow stream", "Ctrl+Shift+F"), Icon: theme.MailForwardIcon(), Action: u.followSelected, Shortcut: followShortcut()},
 		item("Light or dark theme", fyne.KeyT, theme.ColorPaletteIcon(), func() { toggleTheme(u.app) }),
 	)
 	capture := fyne.NewMenu("Capture",
-		item("Capture…", fyne.KeyE, theme.MediaRecordIcon(), func() { u.live.toggle() }),
+		item("Capture…", fyne.KeyE, theme.MediaRecordIcon(), u.toggleLive),
 		item("Stop", "", theme.MediaStopIcon(), func() { u.live.stop() }),
 	)
 	help := fyne.NewMenu("Help",
@@ -106,6 +108,13 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		item("About thingsniff", "", theme.InfoIcon(), u.aboutDialog),
 	)
 	return fyne.NewMainMenu(file, view, capture, help)
+}
+
+// roomForShortcut widens a menu label so that the shortcut drawn after it
+// stays inside the menu: Fyne measures the menu without the shortcut's
+// text in the dense theme, and "Ctrl+T" ran over the menu's edge.
+func roomForShortcut(label, keys string) string {
+	return label + strings.Repeat("\u2002", len(keys)+1)
 }
 
 func appendItem(m *fyne.Menu, it *fyne.MenuItem) *fyne.Menu {
@@ -118,9 +127,9 @@ func appendItem(m *fyne.Menu, it *fyne.MenuItem) *fyne.Menu {
 
 func (u *UI) newToolbar() fyne.CanvasObject {
 	return widget.NewToolbar(
-		widget.NewToolbarAction(theme.FolderOpenIcon(), u.openDialog),
+		widget.NewToolbarAction(theme.FolderOpenIcon(), u.guarded("open another capture", u.openDialog)),
 		widget.NewToolbarAction(theme.DocumentSaveIcon(), u.saveDialog),
-		widget.NewToolbarAction(theme.CancelIcon(), u.CloseCapture),
+		widget.NewToolbarAction(theme.CancelIcon(), u.guarded("close it", u.CloseCapture)),
 		widget.NewToolbarSeparator(),
 		u.live.action,
 		widget.NewToolbarSeparator(),
@@ -138,9 +147,13 @@ func (u *UI) refreshRecent() {
 	u.win.SetMainMenu(u.newMainMenu())
 }
 
-func (u *UI) quit() {
-	u.Shutdown()
-	u.app.Quit()
+// Quit ends the program, after asking what to do with a live capture
+// that is not saved. The window's close button does the same.
+func (u *UI) Quit() {
+	u.unlessLiveUnsaved("quit", func() {
+		u.Shutdown()
+		u.app.Quit()
+	})
 }
 
 func (u *UI) focusFilter() {
@@ -161,18 +174,6 @@ func (u *UI) OpenDemo() {
 	u.OpenStream(bytes.NewReader(u.cfg.Demo()), "thing-phones-home.pcapng")
 }
 
-func (u *UI) openDialog() {
-	d := dialog.NewFileOpen(chosenPath[fyne.URIReadCloser](u, func(path string) { u.Open(path) }), u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pcap", ".pcapng", ".cap", ".gz", ".pcapng.gz", ".pcap.gz"}))
-	if list := u.recent.list(); len(list) > 0 {
-		if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(list[0]))); err == nil {
-			d.SetLocation(dir)
-		}
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
-}
-
 func (u *UI) saveDialog()   { u.save(nil) }
 func (u *UI) exportDialog() { u.save(u.packets.shown) }
 
@@ -189,13 +190,13 @@ func (u *UI) save(which []int) {
 		base += "-filtered"
 	}
 	u.saveFileDialog(base+".pcapng", []string{".pcapng", ".pcap"}, func(path string) {
-		u.saveTo(l, path, which)
+		u.saveTo(l, path, which, nil)
 	}).Show()
 }
 
 // saveTo writes packets of l to path in the background; a .pcap or .cap
 // name gets pcap, any other pcapng.
-func (u *UI) saveTo(l *app.Loaded, path string, which []int) {
+func (u *UI) saveTo(l *app.Loaded, path string, which []int, then func()) {
 	format := "pcapng"
 	if ext := filepath.Ext(path); strings.EqualFold(ext, ".pcap") || strings.EqualFold(ext, ".cap") {
 		format = "pcap"
@@ -213,6 +214,12 @@ func (u *UI) saveTo(l *app.Loaded, path string, which []int) {
 				n = len(which)
 			}
 			u.status.setMessage(fmt.Sprintf("Saved %s to %s (%s).", plural(n, "packet", "packets"), path, format))
+			if which == nil && u.unsavedLive == l {
+				u.unsavedLive = nil
+			}
+			if then != nil {
+				then()
+			}
 		}
 	})
 }
@@ -222,13 +229,13 @@ func (u *UI) goToDialog() {
 		return
 	}
 	e := widget.NewEntry()
-	e.SetPlaceHolder(fmt.Sprintf("1 to %d", u.packets.n))
+	e.SetPlaceHolder(fmt.Sprintf("1 to %s", thousands(u.packets.n)))
 	d := dialog.NewForm("Go to packet", "Go", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Packet number", e)}, func(ok bool) {
 			if !ok {
 				return
 			}
-			n, err := strconv.Atoi(strings.TrimSpace(e.Text))
+			n, err := strconv.Atoi(strings.NewReplacer(",", "", ".", "", " ", "", "\u202f", "").Replace(e.Text))
 			if err != nil {
 				u.status.setError(fmt.Sprintf("Go to packet: %q is not a packet number.", e.Text))
 				return
@@ -239,6 +246,9 @@ func (u *UI) goToDialog() {
 			}
 		}, u.win)
 	e.OnSubmitted = func(string) { d.Submit() }
+	// Wide enough for the placeholder of a capture of millions ("1 to
+	// 1,000,000"), which the form's own width cut.
+	d.Resize(fyne.NewSize(max(380, d.MinSize().Width), d.MinSize().Height))
 	d.Show()
 	u.win.Canvas().Focus(e)
 }
@@ -255,8 +265,10 @@ func (u *UI) shortcutsDialog() {
 	}
 	grid.Add(widget.NewLabelWithStyle(mod+"Shift+F", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 	grid.Add(widget.NewLabel("Follow the chosen packet's stream"))
-	grid.Add(widget.NewLabelWithStyle("↑ ↓", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
-	grid.Add(widget.NewLabel("Move through the packet list"))
+	grid.Add(widget.NewLabelWithStyle("↑ ↓ PgUp PgDn Home End", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+	grid.Add(widget.NewLabel("Move through any list or table (click it first)"))
+	grid.Add(widget.NewLabelWithStyle("Enter", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+	grid.Add(widget.NewLabel("Show the packets of the flow the keys are on"))
 	dialog.ShowCustom("Keyboard shortcuts", "Close", grid, u.win)
 }
 
@@ -274,7 +286,8 @@ func (u *UI) aboutDialog() {
 func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 	for _, uri := range uris {
 		if uri.Scheme() == "file" {
-			u.Open(uri.Path())
+			path := uri.Path()
+			u.unlessLiveUnsaved("open "+filepath.Base(path), func() { u.Open(path) })
 			return
 		}
 	}

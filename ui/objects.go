@@ -56,7 +56,7 @@ type objectsDialog struct {
 	// saved is the last export's result, for the report and tests.
 	saved []app.HTTPObject
 
-	table   *widget.Table
+	table   *listTable
 	count   *widget.Label
 	export  *widget.Button
 	all     *widget.Check
@@ -81,7 +81,7 @@ func (u *UI) exportObjectsDialog() {
 
 func newObjectsDialog(u *UI, l *app.Loaded, flows []decode.Flow) *objectsDialog {
 	d := &objectsDialog{u: u, l: l, flows: flows, cols: objectColumns(), chosen: map[app.ObjectKey]bool{}}
-	d.table = widget.NewTable(d.length, d.newCell, d.updateCell)
+	d.table = newListTable(d.length, d.newCell, d.updateCell)
 	d.table.ShowHeaderRow = true
 	d.table.CreateHeader = func() fyne.CanvasObject { return newHeaderButton() }
 	d.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {

@@ -50,12 +50,23 @@ type packetsView struct {
 	content fyne.CanvasObject
 
 	n        int    // packets readable
-	shown    []int  // packet indexes the filter let through; nil shows all
+	shown    []int  // packet indexes the filter let through, ascending; nil shows all
 	expr     string // the filter behind shown
 	exprN    int    // how many packets the filter looked at
 	selected int    // packet index on show in the details, -1 for none
 	cancel   context.CancelFunc
 	seq      uint64 // filter runs, so a late result of an older run is dropped
+	// sort is the column order the header asked for; order is the view
+	// in that order (nil while unsorted or sorting) and rowPos maps a
+	// packet to its row in it (-1 when not in the view).
+	sort      packetSort
+	order     []int
+	rowPos    []int32
+	sortN     int // packets readable when order was made
+	sortStop  context.CancelFunc
+	sortSeq   uint64
+	sortStart func() // tests: told when a sort starts
+	sortDone  func() // the bench: told when sorted rows show
 	// src formats the rows of u.rows (srcOf) on a worker and mirrors the
 	// view: n readable packets, shown when filtered.
 	src   *app.RowSource
@@ -147,25 +158,37 @@ func setCell(o fyne.CanvasObject, text string, align fyne.TextAlign, bg color.Co
 func newHeaderCell() fyne.CanvasObject { return newHeaderButton() }
 
 func (p *packetsView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*headerButton).label
-	if id.Col >= 0 && id.Col < len(p.cols) {
-		l.Alignment = p.cols[id.Col].align
-		l.SetText(p.cols[id.Col].title)
+	h := o.(*headerButton)
+	if id.Col < 0 || id.Col >= len(p.cols) {
+		return
 	}
+	col := id.Col
+	h.onTap = func() { p.sortBy(col) }
+	h.label.Alignment = p.cols[col].align
+	h.label.SetText(p.cols[col].title + p.sort.arrow(col))
+}
+
+// view is the packets the table shows, in row order: sorted, filtered,
+// or nil for all packets in capture order.
+func (p *packetsView) view() []int {
+	if p.order != nil {
+		return p.order
+	}
+	return p.shown
 }
 
 func (p *packetsView) length() (int, int) {
-	if p.shown != nil {
-		return len(p.shown), len(p.cols)
+	if v := p.view(); v != nil {
+		return len(v), len(p.cols)
 	}
 	return p.n, len(p.cols)
 }
 
 // packetAt maps a table row to a packet index.
 func (p *packetsView) packetAt(row int) int {
-	if p.shown != nil {
-		if row < len(p.shown) {
-			return p.shown[row]
+	if v := p.view(); v != nil {
+		if row < len(v) {
+			return v[row]
 		}
 		return -1
 	}
@@ -177,6 +200,12 @@ func (p *packetsView) packetAt(row int) int {
 
 // rowOf maps a packet index to its table row, -1 when filtered out.
 func (p *packetsView) rowOf(i int) int {
+	if p.order != nil {
+		if i < len(p.rowPos) {
+			return int(p.rowPos[i])
+		}
+		return -1
+	}
 	if p.shown == nil {
 		if i < p.n {
 			return i
@@ -251,7 +280,7 @@ func (p *packetsView) source() *app.RowSource {
 		if p.u.rows != nil {
 			p.src = app.NewRowSource(p.u.rows, p.u.dispatch, p.chunkReady)
 			p.src.Grow(p.n)
-			p.src.Show(p.shown)
+			p.src.Show(p.view())
 		}
 	}
 	return p.src
@@ -297,6 +326,9 @@ func (p *packetsView) goTo(no int) error {
 		p.setFilter("")
 	}
 	row := p.rowOf(i)
+	if row < 0 {
+		return fmt.Errorf("packet %d came after the list was sorted: it joins the list when the capture ends", no)
+	}
 	p.table.Select(widget.TableCellID{Row: row, Col: 0})
 	p.reveal(row)
 	return nil
@@ -312,23 +344,10 @@ func (p *packetsView) move(key fyne.KeyName) bool {
 	if p.selected >= 0 {
 		cur = p.rowOf(p.selected)
 	}
-	page := max(1, int(p.table.Size().Height/denseRowPitch())-2)
-	next := cur
-	switch key {
-	case fyne.KeyUp:
-		next--
-	case fyne.KeyDown:
-		next++
-	case fyne.KeyPageUp:
-		next -= page
-	case fyne.KeyPageDown:
-		next += page
-	case fyne.KeyHome:
-		next = 0
-	case fyne.KeyEnd:
-		next = rows - 1
+	next, ok := navTarget(key, cur, rows, tablePage(p.table))
+	if !ok {
+		return false
 	}
-	next = min(max(next, 0), rows-1)
 	if next != cur {
 		p.table.Select(widget.TableCellID{Row: next, Col: 0})
 	}
@@ -374,6 +393,8 @@ func (p *packetsView) visibleRows() (first, last int) {
 // reset empties the view for a new capture (or none).
 func (p *packetsView) reset() {
 	p.cancelFilter()
+	p.cancelSort()
+	p.sort, p.order, p.rowPos = packetSort{col: -1}, nil, nil
 	p.n, p.shown, p.expr, p.exprN, p.selected = 0, nil, "", 0, -1
 	if p.src != nil {
 		p.src.Close()
@@ -400,6 +421,14 @@ func (p *packetsView) grow(n int, done bool) {
 	if p.shown != nil {
 		if done && p.exprN < n {
 			p.runFilter(p.expr)
+		}
+		p.updateCount()
+		return
+	}
+	if p.sort.col >= 0 {
+		// A sorted view takes new packets in when the load is done.
+		if done && p.sortN < n {
+			p.runSort()
 		}
 		p.updateCount()
 		return
@@ -504,8 +533,21 @@ func (p *packetsView) cancelFilter() {
 func (p *packetsView) show(shown []int, expr string, n int) {
 	p.table.UnselectAll()
 	p.shown, p.expr, p.exprN = shown, expr, n
+	p.order, p.rowPos = nil, nil
+	if p.sort.col >= 0 {
+		// The filter's packets are sorted afresh; until then they show
+		// in capture order.
+		p.runSort()
+	}
+	p.showView()
+}
+
+// showView puts the view (filtered, sorted) on screen, keeping the
+// selected packet selected when it is in the view.
+func (p *packetsView) showView() {
+	p.table.UnselectAll()
 	if src := p.source(); src != nil {
-		src.Show(shown)
+		src.Show(p.view())
 	}
 	p.updateCount()
 	p.table.Refresh()

@@ -15,7 +15,7 @@ func TestSaveAndExport(t *testing.T) {
 	dir := t.TempDir()
 
 	all := filepath.Join(dir, "all.pcapng")
-	h.u.saveTo(h.u.loaded, all, nil)
+	h.u.saveTo(h.u.loaded, all, nil, nil)
 	h.settle()
 	if msg := h.u.status.message.Text; !strings.Contains(msg, "Saved 13 packets") {
 		t.Errorf("status after save: %q", msg)
@@ -25,7 +25,7 @@ func TestSaveAndExport(t *testing.T) {
 	h.settle()
 	tcp := append([]int(nil), h.u.packets.shown...)
 	part := filepath.Join(dir, "tcp.pcap")
-	h.u.saveTo(h.u.loaded, part, h.u.packets.shown)
+	h.u.saveTo(h.u.loaded, part, h.u.packets.shown, nil)
 	h.settle()
 
 	h.open(all)

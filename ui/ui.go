@@ -29,6 +29,9 @@ type UI struct {
 
 	loaded *app.Loaded
 	rows   *app.Rows
+	// unsavedLive is the live capture whose packets are only in its
+	// spool (not saved), or nil: replacing it asks first.
+	unsavedLive *app.Loaded
 
 	welcome *welcomeView
 	packets *packetsView
@@ -87,7 +90,7 @@ func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
 	}
 	u.stream = newFollowView(u)
 	u.AddTab(u.stream.tab)
-	u.OnLoad(func(*app.Loaded) { u.stream.clear() })
+	u.OnLoad(func(*app.Loaded) { u.forget() })
 	u.main = u.tabs
 	u.live = newLiveCtl(u)
 	u.toolbar = u.newToolbar()
@@ -127,7 +130,7 @@ func (u *UI) ShowPackets(expr string) {
 func (u *UI) Open(path string) error {
 	l, err := u.session.Open(path)
 	if err != nil {
-		u.showError(fmt.Errorf("open %s: %w", path, err))
+		u.showError(errors.New(app.OpenErrorSentence(path, err)))
 		return err
 	}
 	u.recent.add(path)
@@ -141,13 +144,13 @@ func (u *UI) Open(path string) error {
 
 // OpenStream reads a capture from r (standard input, a pipe) in the
 // background; name is what the window calls it.
-func (u *UI) OpenStream(r io.Reader, name string) { u.openStream(r, name, u.session.OpenStream) }
+func (u *UI) OpenStream(r io.Reader, name string) { u.openStream(r, name, u.session.OpenStream, false) }
 
 // openLive reads a live capture's stream, spooled under a name that the
 // next start finds again if this one is cut short (see OfferRecovery).
-func (u *UI) openLive(r io.Reader, name string) { u.openStream(r, name, u.session.OpenLive) }
+func (u *UI) openLive(r io.Reader, name string) { u.openStream(r, name, u.session.OpenLive, true) }
 
-func (u *UI) openStream(r io.Reader, name string, open func(io.Reader, string) (*app.Loaded, error)) {
+func (u *UI) openStream(r io.Reader, name string, open func(io.Reader, string) (*app.Loaded, error), live bool) {
 	u.status.setMessage("Waiting for " + name + "…")
 	u.work.Add(1)
 	go func() {
@@ -159,8 +162,25 @@ func (u *UI) openStream(r io.Reader, name string, open func(io.Reader, string) (
 				return
 			}
 			u.adopt(l)
+			if live {
+				u.unsavedLive = l
+			}
 		})
 	}()
+}
+
+// forget drops what the views showed of the capture before: the
+// followed stream (and its tab's title), an Export Objects dialog, and
+// the Stream tab if it was in front, as nothing of it is left.
+func (u *UI) forget() {
+	if u.tabs.Selected() == u.stream.tab {
+		u.tabs.SelectIndex(0)
+	}
+	u.stream.clear()
+	if u.objects != nil {
+		u.objects.dlg.Hide()
+		u.objects = nil
+	}
 }
 
 // CloseCapture stops loading and shows the welcome page.
@@ -171,10 +191,29 @@ func (u *UI) CloseCapture() {
 	u.session.Close()
 	u.flows.reset()
 	u.devices.reset()
-	u.stream.clear()
+	u.forget()
 	u.status.reset()
 	u.win.SetTitle("thingsniff")
 	u.showWelcome()
+}
+
+// CloseSession releases the capture on show (its spool with it) from any
+// goroutine: the last thing a program ending without its UI goroutine
+// does.
+func (u *UI) CloseSession() { u.session.Close() }
+
+// Ended is called once the event loop has ended, on the goroutine that
+// ran it: it stops a live capture and waits for its helper to flush and
+// exit, removes the followed stream's temporary file, and releases the
+// capture on show, removing its spool.
+func (u *UI) Ended() {
+	u.packets.cancelFilter()
+	u.stream.stopNow() // its temporary file too
+	u.live.cancel()
+	if lc := u.live.lc; lc != nil {
+		lc.Stop()
+	}
+	u.session.Close()
 }
 
 // Shutdown stops any load; call it when the window closes.

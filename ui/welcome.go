@@ -64,7 +64,7 @@ func (v *welcomeView) refreshRecent() {
 		v.recent.Add(none)
 	}
 	for _, path := range list {
-		b := widget.NewButtonWithIcon(filepath.Base(path)+"  —  "+filepath.Dir(path), theme.FileIcon(), func() { v.u.Open(path) })
+		b := widget.NewButtonWithIcon(filepath.Base(path)+"  —  "+filepath.Dir(path), theme.FileIcon(), v.u.guarded("open another capture", func() { v.u.Open(path) }))
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
 		v.recent.Add(b)

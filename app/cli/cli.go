@@ -30,7 +30,7 @@ func Commands() []Command {
 	return []Command{
 		{"packets", "FILE [--json]  list packets as rows, like the packet list", runPackets},
 		{"flows", "FILE [--json]  list TCP/UDP/ICMP conversations and who closed them", runFlows},
-		{"follow", "FILE --flow ID [--format ascii|hex|raw|hexraw|http] [--direction both|client|server]  a TCP or UDP conversation as its ends saw it", runFollow},
+		{"follow", "FILE --flow ID|--stream N [--format ascii|hex|raw|hexraw|http] [--direction both|client|server]  a TCP or UDP conversation as its ends saw it", runFollow},
 		{"objects", "FILE --out DIR | --list  export (or list) the HTTP objects", runObjects},
 		{"report", "FILE [--json|--md] [--device MAC]  the story of each device: lease, lookups, connections, findings", runReport},
 		{"interfaces", "[--json]  list interfaces to capture on", runInterfaces},
@@ -80,6 +80,7 @@ func Run(name string, env Env) int {
 // Help writes the list of commands.
 func Help(w io.Writer) {
 	fmt.Fprintln(w, "usage: thingsniff [FILE | -]            open the window (a file, or a capture on stdin)")
+	fmt.Fprintln(w, "       thingsniff -i IFACE              open the window capturing on IFACE")
 	for _, c := range Commands() {
 		fmt.Fprintf(w, "       thingsniff %s %s\n", c.Name, c.Usage)
 	}

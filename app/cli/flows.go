@@ -57,11 +57,11 @@ func runFlows(env Env) error {
 		}
 		idle := ""
 		if f.Close != decode.CloseNone {
-			idle = app.FormatDuration(f.IdleBeforeClose())
+			idle = decode.FormatDuration(f.IdleBeforeClose())
 		}
 		fmt.Fprintf(w, "%5d %-6s %-40s %-40s %8d %8d %10d %10d %10s %-7s %-4s %s\n",
 			f.ID, f.Proto, f.Client, f.Server, f.Packets[0], f.Packets[1], f.Bytes[0], f.Bytes[1],
-			app.FormatDuration(f.Duration()), f.ClosedBy, f.Close, idle)
+			decode.FormatDuration(f.Duration()), f.ClosedBy, f.Close, idle)
 	}
 	return scanErr
 }

@@ -25,16 +25,24 @@ func runFollow(env Env) error {
 	fs := newFlags("follow", env)
 	id := fs.Uint64("flow", 0, "flow ID, as `thingsniff flows` lists it (from 1)")
 	format := fs.String("format", "ascii", "ascii, hex, raw, hexraw or http")
+	tcpStream := fs.Int("stream", -1, "instead of --flow: tshark's TCP stream number (tcp.stream, from 0)")
 	direction := fs.String("direction", "both", "both, client or server")
 	pos, err := parseArgs(fs, env.Args, 1)
 	if err != nil {
 		return err
 	}
+	var pick app.FlowPick
 	switch {
+	case *tcpStream >= 0 && *id != 0:
+		return fmt.Errorf("%w: give --flow or --stream, not both", errUsage)
+	case *tcpStream >= 0:
+		pick = app.TCPStream(*tcpStream)
 	case *id == 0:
-		return fmt.Errorf("%w: follow needs --flow ID, and flow IDs start at 1, as `thingsniff flows` lists them", errUsage)
+		return fmt.Errorf("%w: follow needs --flow ID, and flow IDs start at 1, as `thingsniff flows` lists them (or --stream N, tshark's tcp.stream from 0)", errUsage)
 	case *id > math.MaxUint32:
 		return fmt.Errorf("%w: there is no flow %d: flow IDs go up to %d", errUsage, *id, uint32(math.MaxUint32))
+	default:
+		pick = app.FlowByID(uint32(*id))
 	}
 	show, err := stream.ParseShow(*direction)
 	if err != nil {
@@ -66,10 +74,10 @@ func runFollow(env Env) error {
 		return nil
 	}
 	if isHTTP {
-		return followHTTP(env, w, uint32(*id), header, c)
+		return followHTTP(env, w, pick, header, c)
 	}
 	p := stream.NewPrinter(w, f, show)
-	flow, ferr := app.FollowCapture(c, uint32(*id), header, p.Write)
+	flow, ferr := app.FollowPicked(c, pick, header, p.Write)
 	if err := p.Flush(); ferr == nil {
 		ferr = err
 	}
@@ -87,7 +95,7 @@ func runFollow(env Env) error {
 }
 
 // followHTTP writes the HTTP messages of a flow as text.
-func followHTTP(env Env, w *bufio.Writer, id uint32, header func(*decode.Flow) error, c *capture.Capture) error {
+func followHTTP(env Env, w *bufio.Writer, pick app.FlowPick, header func(*decode.Flow) error, c *capture.Capture) error {
 	var werr error
 	conv := httpmsg.NewConversation(httpmsg.Config{}, func(m *httpmsg.Message) error {
 		if werr == nil {
@@ -95,7 +103,7 @@ func followHTTP(env Env, w *bufio.Writer, id uint32, header func(*decode.Flow) e
 		}
 		return werr
 	})
-	flow, err := app.FollowCapture(c, id, header, conv.Chunk)
+	flow, err := app.FollowPicked(c, pick, header, conv.Chunk)
 	if cerr := conv.Close(); err == nil {
 		err = cerr
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -99,6 +100,12 @@ func TestFollowRawMatchesTshark(t *testing.T) {
 					if code != 0 {
 						t.Fatalf("follow flow %d: exit %d: %s", f.ID, code, errOut.String())
 					}
+					// tshark's own number for the stream picks the same bytes.
+					var byStream bytes.Buffer
+					if code := Run("follow", Env{Args: []string{path, "--stream", strconv.Itoa(i), "--format", "raw", "--direction", dirName},
+						Stdout: &byStream, Stderr: io.Discard}); code != 0 || !bytes.Equal(byStream.Bytes(), out.Bytes()) {
+						t.Errorf("follow --stream %d (exit %d) differs from --flow %d", i, code, f.ID)
+					}
 					td := d
 					if swap {
 						td = 1 - d
@@ -158,6 +165,14 @@ func TestFollowTextHeader(t *testing.T) {
 		if code := Run("follow", Env{Args: args, Stdout: &out, Stderr: &errOut}); code != 2 || !strings.Contains(errOut.String(), "start at 1") {
 			t.Errorf("follow %q: exit %d, want 2 and a word on where flow IDs start: %s", args, code, errOut.String())
 		}
+	}
+	errOut.Reset()
+	if code := Run("follow", Env{Args: []string{path, "--flow", "1", "--stream", "0"}, Stdout: &out, Stderr: &errOut}); code != 2 || !strings.Contains(errOut.String(), "not both") {
+		t.Errorf("follow with --flow and --stream: exit %d: %s", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := Run("follow", Env{Args: []string{path, "--stream", "99"}, Stdout: &out, Stderr: &errOut}); code != 1 || !strings.Contains(errOut.String(), "TCP stream 99") {
+		t.Errorf("follow of a missing TCP stream: exit %d: %s", code, errOut.String())
 	}
 	errOut.Reset()
 	if code := Run("follow", Env{Args: []string{path, "--flow", "4294967297"}, Stdout: &out, Stderr: &errOut}); code != 2 || !strings.Contains(errOut.String(), "no flow 4294967297") {

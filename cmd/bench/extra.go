@@ -1,5 +1,7 @@
 package main
 
+import "fmt"
+
 // extraChildren are measurements that other features add.
 var extraChildren = map[string]func(file string) (result, error){
 	"follow":     followRaw,
@@ -11,4 +13,7 @@ func extra(dir string) {
 	benchIoTReport()
 	benchFollow(dir)
 	benchHostile(dir)
+	if err := benchWindow(dir, 1_000_000); err != nil {
+		fmt.Println("window while sorting:", err)
+	}
 }

@@ -39,6 +39,7 @@ func main() {
 	memProfile := flag.String("memprofile", "", "with -child: write a heap profile at the end of the measurement to this file")
 	hostileOnly := flag.Bool("hostile", false, "only the hostile captures")
 	timelinesOnly := flag.Bool("timelines", false, "only the device timelines of the mix, against the bare loop")
+	windowOnly := flag.Bool("window", false, "only the window's frames while it sorts (needs xvfb-run)")
 	flag.Parse()
 	if *child != "" {
 		if *memProfile == "" {
@@ -57,6 +58,13 @@ func main() {
 		}
 		res.PeakRSS, res.CPUSeconds = peakRSS(), cpuSeconds()
 		json.NewEncoder(os.Stdout).Encode(res)
+		return
+	}
+	if *windowOnly {
+		if err := benchWindow(*dir, *packets); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
 		return
 	}
 	if *hostileOnly {
@@ -167,8 +175,8 @@ func run(dir string, packets int) error {
 	return nil
 }
 
-// ensureMix generates the mix of the given size in dir, unless it is
-// there, and returns its path.
+// ensureMix returns the bench's generated capture of the given size,
+// generating it into dir unless it is there from an earlier run.
 func ensureMix(dir string, packets int) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err

@@ -87,7 +87,7 @@ func (b *Builder) dhcpPacket(src *Device, p *decode.Packet) {
 		if b.roomForAddress(m.YourIP) {
 			b.byIP[m.YourIP] = client
 		}
-		pr.Lease = fmt.Sprintf("%s from %s at %s for %s", m.YourIP, e.Server, b.clock(e.Time, false), FormatDuration(m.LeaseTime))
+		pr.Lease = fmt.Sprintf("%s from %s at %s for %s", m.YourIP, e.Server, b.clock(e.Time, false), decode.FormatDuration(m.LeaseTime))
 		if e.Router != "" {
 			pr.Gateway = e.Router
 		}
@@ -129,7 +129,7 @@ func dhcpSummary(m *dhcp.Message, e *Event) string {
 	case dhcp.ACK:
 		fmt.Fprintf(&s, ": %s assigns %s", e.Server, e.IP)
 		if m.LeaseTime > 0 {
-			fmt.Fprintf(&s, " for %s", FormatDuration(m.LeaseTime))
+			fmt.Fprintf(&s, " for %s", decode.FormatDuration(m.LeaseTime))
 		}
 		if e.Router != "" {
 			fmt.Fprintf(&s, ", gateway %s", e.Router)

@@ -346,7 +346,7 @@ func appendConnSummary(s []byte, e *Event, f *decode.Flow) []byte {
 		s = append(s, " ("...)
 		s = appendUpper(s, e.Close)
 		s = append(s, ") after "...)
-		s = appendMs(s, e.IdleBeforeMs)
+		s = decode.AppendMs(s, e.IdleBeforeMs)
 		s = append(s, " idle"...)
 	}
 	return s
@@ -389,4 +389,4 @@ func appendBytes(b []byte, n uint64) []byte {
 	return append(strconv.AppendFloat(b, x/1e9, 'f', 2, 64), " GB"...)
 }
 
-func fmtMs(ms float64) string { return string(appendMs(nil, ms)) }
+func fmtMs(ms float64) string { return string(decode.AppendMs(nil, ms)) }

@@ -452,7 +452,7 @@ func humanAge(d time.Duration) string {
 	if d >= 365*24*time.Hour {
 		return fmt.Sprintf("%.1f years", d.Hours()/24/365.25)
 	}
-	return FormatDuration(d)
+	return decode.FormatDuration(d)
 }
 
 // isAddress reports whether a Host header is an address, not a name.

@@ -294,7 +294,7 @@ func (d *Device) summarize(multiDay bool) []string {
 		last = d.Last.Format(layoutDateTime)
 	}
 	line := fmt.Sprintf("%s was seen from %s to %s (%s) and sent %s packets", who,
-		d.First.Format(layoutDateTime), last, FormatDuration(d.Last.Sub(d.First)), count(int(d.Packets)))
+		d.First.Format(layoutDateTime), last, decode.FormatDuration(d.Last.Sub(d.First)), count(int(d.Packets)))
 	if d.BytesOut+d.BytesIn > 0 {
 		line += fmt.Sprintf(": %s out and %s in by the IP headers", humanBytes(d.BytesOut), humanBytes(d.BytesIn))
 	}

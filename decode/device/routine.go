@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"thingsniff/decode"
 )
 
 // Routine is something a device does again and again on a fixed period:
@@ -386,9 +388,9 @@ func stepWords(r *Routine) string {
 
 // periodWords says how often: " every 2 h 0 min ± 40 s, 84 times".
 func periodWords(r *Routine) string {
-	s := " every " + FormatDuration(r.Every)
+	s := " every " + decode.FormatDuration(r.Every)
 	if r.Jitter > 0 {
-		s += " ± " + FormatDuration(r.Jitter)
+		s += " ± " + decode.FormatDuration(r.Jitter)
 	}
 	return s + fmt.Sprintf(", %d times", r.Count)
 }
@@ -470,7 +472,7 @@ func (d *Device) routineFindings(sp span) {
 		key := peerKey(e)
 		d.findOnce(Finding{Kind: "first-contact", Severity: Info, Time: e.Time, Packets: e.Packets[:min(1, len(e.Packets))], Flow: e.Flow,
 			Text: fmt.Sprintf("first talked to %s at %s, %s into the capture: no device had talked to it before",
-				peerLabel(e), FormatTime(e.Time, withDate), FormatDuration(e.Time.Sub(stamp(sp.first)))),
+				peerLabel(e), FormatTime(e.Time, withDate), decode.FormatDuration(e.Time.Sub(stamp(sp.first)))),
 			key: key})
 	}
 }

@@ -83,15 +83,71 @@ func capName(name string, n int) string {
 	return name[:cut] + ext
 }
 
-// Saver writes objects into one folder under unique, sanitised names. It
-// goes through os.Root, so nothing (not even a symlink planted in the
-// folder) can make it write outside the folder, and it never overwrites a
-// file. It remembers the names it has used, so thousands of objects with
-// one name cost one map lookup each, not a walk over " (2)", " (3)"…
-type Saver struct {
-	root *os.Root
-	dir  string
+// Namer hands out unique, sanitised file names for objects: the second
+// "api.cgi" becomes "api (2).cgi", case-insensitively, as a folder on any
+// system tells them apart. It remembers the names it has used, so
+// thousands of objects with one name cost one map lookup each, not a walk
+// over " (2)", " (3)"…
+type Namer struct {
 	used map[string]int // lower-case name -> next number to try
+}
+
+// NewNamer returns a namer that has handed out no names yet.
+func NewNamer() *Namer { return &Namer{used: map[string]int{}} }
+
+// Name returns the name the next object called name is saved under in a
+// folder that held nothing but the objects named before: what a listing
+// shows before anything is saved.
+func (nm *Namer) Name(name string) string {
+	cand, _ := nm.claim(name, func(string) (bool, error) { return false, nil })
+	return cand
+}
+
+// claim finds the first candidate for name that no earlier object took and
+// that take accepts (take reports taken when the folder has such a file).
+func (nm *Namer) claim(name string, take func(cand string) (taken bool, err error)) (string, error) {
+	name = SanitizeName(name)
+	stem, ext := name, ""
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		stem, ext = name[:i], name[i:]
+	}
+	key := strings.ToLower(name)
+	n := nm.used[key]
+	for tries := 0; ; tries++ {
+		cand := name
+		if n > 0 {
+			suffix := " (" + strconv.Itoa(n+1) + ")"
+			cand = capName(stem, maxName-len(ext)-len(suffix)) + suffix + ext
+		}
+		n++
+		lc := strings.ToLower(cand)
+		if _, used := nm.used[lc]; used && lc != key {
+			continue
+		}
+		taken, err := take(cand)
+		if taken && tries < 1<<20 {
+			nm.used[lc] = 1 // a file of the folder, or one of ours
+			continue
+		}
+		if err != nil {
+			return cand, err
+		}
+		nm.used[key] = n
+		if lc != key {
+			nm.used[lc] = 1
+		}
+		return cand, nil
+	}
+}
+
+// Saver writes objects into one folder under unique, sanitised names (see
+// Namer). It goes through os.Root, so nothing (not even a symlink planted
+// in the folder) can make it write outside the folder, and it never
+// overwrites a file.
+type Saver struct {
+	root  *os.Root
+	dir   string
+	names *Namer
 }
 
 // NewSaver opens dir (which must exist) for saving.
@@ -100,7 +156,7 @@ func NewSaver(dir string) (*Saver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open export folder: %w", err)
 	}
-	return &Saver{root: root, dir: dir, used: map[string]int{}}, nil
+	return &Saver{root: root, dir: dir, names: NewNamer()}, nil
 }
 
 // Close releases the folder.
@@ -110,38 +166,16 @@ func (s *Saver) Close() error { return s.root.Close() }
 // for an object written piece by piece (see Config.OnBody), and returns it
 // with the name used. The caller closes it.
 func (s *Saver) Create(name string) (*os.File, string, error) {
-	name = SanitizeName(name)
-	stem, ext := name, ""
-	if i := strings.LastIndexByte(name, '.'); i > 0 {
-		stem, ext = name[:i], name[i:]
+	var f *os.File
+	cand, err := s.names.claim(name, func(cand string) (bool, error) {
+		var err error
+		f, err = s.root.OpenFile(cand, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		return errors.Is(err, fs.ErrExist), err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("save object %q into %s: %w", cand, s.dir, err)
 	}
-	key := strings.ToLower(name)
-	n := s.used[key]
-	for tries := 0; ; tries++ {
-		cand := name
-		if n > 0 {
-			suffix := " (" + strconv.Itoa(n+1) + ")"
-			cand = capName(stem, maxName-len(ext)-len(suffix)) + suffix + ext
-		}
-		n++
-		lc := strings.ToLower(cand)
-		if _, taken := s.used[lc]; taken && lc != key {
-			continue
-		}
-		f, err := s.root.OpenFile(cand, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if errors.Is(err, fs.ErrExist) && tries < 1<<20 {
-			s.used[lc] = 1 // a file of the folder, or one of ours
-			continue
-		}
-		if err != nil {
-			return nil, "", fmt.Errorf("save object %q into %s: %w", cand, s.dir, err)
-		}
-		s.used[key] = n
-		if lc != key {
-			s.used[lc] = 1
-		}
-		return f, cand, nil
-	}
+	return f, cand, nil
 }
 
 // Open opens a file this saver created, for writing more of it.
