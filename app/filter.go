@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 	"errors"
-		"slices"
+	"slices"
 	"strings"
 
 	"thingsniff/decode"
@@ -149,4 +149,3 @@ func (s *Selection) HasEvent(packets []uint32, flow uint32) bool {
 	}
 	return len(packets) == 0 && flow != 0 && s.flows[flow]
 }
-

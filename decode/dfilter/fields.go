@@ -118,13 +118,18 @@ func buildFields() ([]Field, map[string]*Field) {
 	add("udp", KindProto, CostIndex, "UDP", transport(decode.ProtoUDP))
 	add("icmp", KindProto, CostIndex, "ICMP", protoOf(decode.ProtoICMP))
 	add("icmpv6", KindProto, CostIndex, "ICMPv6", protoOf(decode.ProtoICMPv6))
-	add("dns", KindProto, CostIndex, "DNS (mDNS and LLMNR too)", protoOf(decode.ProtoDNS, decode.ProtoMDNS, decode.ProtoLLMNR))
+	add("dns", KindProto, CostIndex, "DNS (not mDNS or LLMNR, whose fields are dns.* too)", protoOf(decode.ProtoDNS))
 	add("mdns", KindProto, CostIndex, "multicast DNS", protoOf(decode.ProtoMDNS))
 	add("llmnr", KindProto, CostIndex, "LLMNR", protoOf(decode.ProtoLLMNR))
 	add("nbns", KindProto, CostIndex, "NetBIOS name service", protoOf(decode.ProtoNBNS))
 	add("dhcp", KindProto, CostIndex, "DHCP", protoOf(decode.ProtoDHCP))
 	add("dhcpv6", KindProto, CostIndex, "DHCPv6", protoOf(decode.ProtoDHCPv6))
-	add("http", KindProto, CostIndex, "HTTP", protoOf(decode.ProtoHTTP))
+	add("http", KindProto, CostPayload, "a packet that completes an HTTP message over TCP", func(r *record, out []Value) []Value {
+		if r.http != nil && r.p.Index.Proto != decode.ProtoSSDP {
+			return append(out, yes...)
+		}
+		return out
+	})
 	add("tls", KindProto, CostIndex, "TLS", protoOf(decode.ProtoTLS))
 	add("ntp", KindProto, CostIndex, "NTP", protoOf(decode.ProtoNTP))
 	add("ssdp", KindProto, CostIndex, "SSDP", protoOf(decode.ProtoSSDP))

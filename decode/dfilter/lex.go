@@ -65,7 +65,7 @@ func wordByte(c byte) bool {
 	case c >= 0x80:
 		return true // UTF-8 in a free word
 	}
-	return strings.IndexByte("._-:/+*@%$#?^'`[]\\;", c) >= 0
+	return strings.IndexByte("._-:/+*@%$?^[]", c) >= 0
 }
 
 // lex splits expr into tokens, ending with tEOF.

@@ -327,7 +327,7 @@ func parseRanges(v string) ([][2]int, error) {
 // operator and a value, or `in {…}`.
 func (p *parser) fieldTerm(t token, f *Field) (node, error) {
 	p.use(f.Cost)
-	if strings.HasPrefix(f.Name, "http.") {
+	if f.Name == "http" || strings.HasPrefix(f.Name, "http.") {
 		p.http = true
 	}
 	op := p.peek()

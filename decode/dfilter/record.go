@@ -51,12 +51,31 @@ func (f *Filter) Matcher() *Matcher {
 // Match reports whether p passes the filter.
 func (m *Matcher) Match(p *Packet) bool {
 	m.rec.reset(p, m.parser)
-	if m.f.http && !p.Index.Flags.Has(decode.FlagRetransmission) && m.rec.transport() == decode.ProtoTCP {
+	if m.f.http {
+		m.http()
+	}
+	return m.f.root.eval(&m.rec)
+}
+
+// http finds the HTTP message the packet completes: on TCP by following
+// its direction (see heads), over UDP (SSDP) in the datagram alone.
+func (m *Matcher) http() {
+	p := m.rec.p
+	switch {
+	case p.Index.Proto == decode.ProtoSSDP:
+		// Wireshark takes M-SEARCH and responses for HTTP messages, not
+		// NOTIFY.
+		if pk := m.rec.packet(); pk != nil {
+			if msg, ok := httpmsg.ParseHead(pk.Payload); ok && (!msg.IsRequest || msg.Method == "M-SEARCH") {
+				m.rec.http = msg
+			}
+		}
+	case p.Index.Flags.Has(decode.FlagRetransmission):
+	case m.rec.transport() == decode.ProtoTCP:
 		if pk := m.rec.packet(); pk != nil {
 			m.rec.http = m.heads.see(pk, p.Index.Flow)
 		}
 	}
-	return m.f.root.eval(&m.rec)
 }
 
 // record is one packet under evaluation with what has been decoded of
