@@ -284,12 +284,13 @@ func (t *timelineView) refilter() {
 		if p := t.parent[i]; p >= 0 && t.on[groupConn] {
 			continue // listed under its connection
 		}
-		if t.on[l.group] {
+		bar := t.v.u.packets.bar
+		if t.on[l.group] && (bar.passesEvent(l.e) || t.kidPasses(i)) {
 			t.shown = append(t.shown, lineRef{i: i})
 		}
 		if l.group == groupConn && t.on[groupConn] {
 			for _, k := range t.kids[i] {
-				if t.on[t.lines[k].group] {
+				if t.on[t.lines[k].group] && bar.passesEvent(t.lines[k].e) {
 					t.shown = append(t.shown, lineRef{i: k, child: true})
 				}
 			}
