@@ -33,8 +33,14 @@ type filterBar struct {
 	problem *widget.RichText // the mistake, marked under the filter
 	message *fyne.Container  // problem and hint, shown when they say something
 
-	// sel is what the filter on show selected; nil when none is applied.
+	// sel is what the filter on show selected; nil when none is applied
+	// or when the filter narrows the packet list only.
 	sel *app.Selection
+	// typed is the last filter the user gave in the bar (Enter, Apply,
+	// a recent one): it narrows every view. A filter set by a jump from
+	// another view ("the packets of this event") narrows the packet list
+	// only, so that going back finds that view as it was.
+	given string
 }
 
 // filterEntry is the filter's text field: Tab completes a field name
@@ -57,8 +63,8 @@ func (e *filterEntry) TypedKey(k *fyne.KeyEvent) {
 func newFilterBar(u *UI, apply func(string)) *filterBar {
 	b := &filterBar{u: u, entry: &filterEntry{}}
 	b.entry.ExtendBaseWidget(b.entry)
-	b.entry.SetPlaceHolder("Display filter, as in Wireshark: ip.addr == 10.0.0.0/8 && tcp.port == 80, dns.qry.name contains \"x\", !arp, or any word; Enter applies, Tab completes")
-	b.entry.OnSubmitted = apply
+	b.entry.SetPlaceHolder("Filter as in Wireshark: ip.addr == 10.0.0.1 && tcp.port == 80, dns, !arp, or a word")
+	b.entry.OnSubmitted = func(s string) { b.submit(s, apply) }
 	b.entry.OnChanged = b.typed
 	b.entry.complete = b.complete
 	b.recent = widget.NewButtonWithIcon("", theme.HistoryIcon(), b.showRecent)
@@ -67,7 +73,14 @@ func newFilterBar(u *UI, apply func(string)) *filterBar {
 	b.hint.Truncation = fyne.TextTruncateEllipsis
 	b.problem = widget.NewRichText()
 	b.message = container.NewVBox()
+	b.message.Hide()
 	return b
+}
+
+// submit applies what the user gave in the bar to every view.
+func (b *filterBar) submit(s string, apply func(string)) {
+	b.given = strings.TrimSpace(s)
+	apply(s)
 }
 
 // field is the widget.Entry inside the bar, for the packet view.
@@ -149,7 +162,10 @@ func (b *filterBar) showRecent() {
 	}
 	var items []*fyne.MenuItem
 	for _, f := range list {
-		items = append(items, fyne.NewMenuItem(f, func() { b.u.packets.setFilter(f) }))
+		items = append(items, fyne.NewMenuItem(f, func() {
+			b.entry.SetText(f)
+			b.submit(f, b.u.packets.applyFilter)
+		}))
 	}
 	c := fyne.CurrentApp().Driver().CanvasForObject(b.recent)
 	if c == nil {
@@ -177,6 +193,9 @@ func (b *filterBar) failed(expr string, err error) {
 // applied takes a filter's selection (nil for no filter) and narrows the
 // flow list and the timelines to it.
 func (b *filterBar) applied(expr string, sel *app.Selection) {
+	if expr != b.given {
+		sel = nil
+	}
 	b.sel = sel
 	b.problem.Segments = nil
 	b.problem.Refresh()
@@ -234,6 +253,8 @@ func (b *filterBar) relayout() {
 		objs = append(objs, b.hint)
 	}
 	b.message.Objects = objs
+	// Hidden when empty, so that it takes no room under the box.
+	b.message.Hidden = len(objs) == 0
 	b.message.Refresh()
 }
 

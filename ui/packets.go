@@ -85,7 +85,7 @@ func newPacketsView(u *UI) *packetsView {
 	p.bar = newFilterBar(u, p.applyFilter)
 	p.filter = p.bar.field()
 	p.filter.ActionItem = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { p.setFilter("") })
-	apply := widget.NewButtonWithIcon("Apply", theme.SearchIcon(), func() { p.applyFilter(p.filter.Text) })
+	apply := widget.NewButtonWithIcon("Apply", theme.SearchIcon(), func() { p.bar.submit(p.filter.Text, p.applyFilter) })
 	p.count = widget.NewLabel("")
 	p.follow = widget.NewCheck("Follow new packets", nil)
 	p.follow.SetChecked(true)

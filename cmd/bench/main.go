@@ -38,6 +38,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "with -child: write a CPU profile of the measurement to this file")
 	memProfile := flag.String("memprofile", "", "with -child: write a heap profile at the end of the measurement to this file")
 	hostileOnly := flag.Bool("hostile", false, "only the hostile captures")
+	filterOnly := flag.Bool("filter", false, "only the display filter measurements (on the generated mix)")
 	flag.Parse()
 	if *child != "" {
 		if *memProfile == "" {
@@ -56,6 +57,13 @@ func main() {
 		}
 		res.PeakRSS, res.CPUSeconds = peakRSS(), cpuSeconds()
 		json.NewEncoder(os.Stdout).Encode(res)
+		return
+	}
+	if *filterOnly {
+		if err := benchFilter(*dir, *packets); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
 		return
 	}
 	if *hostileOnly {
