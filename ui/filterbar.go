@@ -69,7 +69,6 @@ func newFilterBar(u *UI, apply func(string)) *filterBar {
 	b.entry.complete = b.complete
 	b.recent = widget.NewButtonWithIcon("", theme.HistoryIcon(), b.showRecent)
 	b.hint = widget.NewLabel("")
-	b.hint.Importance = widget.LowImportance
 	b.hint.Truncation = fyne.TextTruncateEllipsis
 	b.problem = widget.NewRichText()
 	b.message = container.NewVBox()
