@@ -71,6 +71,9 @@ func (m *Matcher) http() {
 			}
 		}
 	case p.Index.Flags.Has(decode.FlagRetransmission):
+	case p.Index.Flags&(decode.FlagPayload|decode.FlagTCPFin|decode.FlagTCPRst) == 0:
+		// A bare acknowledgement carries no part of a message, nor ends one.
+	case p.Flow != nil && p.Flow.App == decode.ProtoTLS:
 	case m.rec.transport() == decode.ProtoTCP:
 		if pk := m.rec.packet(); pk != nil {
 			m.rec.http = m.heads.see(pk, p.Index.Flow)
@@ -100,8 +103,15 @@ type record struct {
 	tlsAcc                     tls.Accumulator
 }
 
+// reset starts on packet p. The decoded parts are left as they are (a
+// packet, a DNS message are big to clear for every packet): their done
+// flags say they belong to an older packet.
 func (r *record) reset(p *Packet, parser *decode.Parser) {
-	*r = record{p: p, parser: parser, vals: r.vals[:0], tlsTypes: r.tlsTypes[:0], tlsAcc: r.tlsAcc}
+	r.p, r.parser, r.vals = p, parser, r.vals[:0]
+	r.pktDone, r.pktOK = false, false
+	r.dnsDone, r.tlsDone, r.dhcpDone = false, false, false
+	r.dnsOK, r.dhcpOK = false, false
+	r.http, r.tlsTypes, r.sni, r.hasSNI = nil, r.tlsTypes[:0], "", false
 }
 
 // packet decodes the packet's headers; nil when its bytes cannot be read.
