@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -52,6 +53,9 @@ func TestFilterBarNarrowsEveryView(t *testing.T) {
 	flows, _ := h.u.flows.length()
 	if flows == 0 || flows >= allFlows {
 		t.Errorf("flows: %d of %d shown", flows, allFlows)
+	}
+	if want := strconv.Itoa(flows) + " of "; !strings.HasPrefix(h.u.flows.count.Text, want) {
+		t.Errorf("the flow count says %q for %d shown", h.u.flows.count.Text, flows)
 	}
 	for k := 0; k < flows; k++ {
 		if f := h.u.flows.flows[h.u.flows.flowAt(k)]; !p.bar.sel.HasFlow(f.ID) {

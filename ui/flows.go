@@ -241,7 +241,7 @@ func (v *flowsView) update(changed []decode.Flow, done bool) {
 }
 
 func (v *flowsView) updateCount() {
-	if v.order != nil && v.text != "" {
+	if v.order != nil && (v.text != "" || len(v.order) != len(v.flows)) {
 		v.count.SetText(fmt.Sprintf("%s of %s", thousands(len(v.order)), plural(len(v.flows), "flow", "flows")))
 		return
 	}
