@@ -13,7 +13,7 @@ import (
 // body's length is known (Content-Length, chunked). heads follows each
 // TCP direction of the packets a Matcher sees, in order, holding the
 // head being gathered and counting the body bytes still to come. It
-// holds at most maxHTTPDirs directions of at most maxHTTPHead bytes: a
+// holds at most maxHTTPDirs heads of at most maxHTTPHead bytes: a
 // head longer than that, or a direction beyond, is not told.
 type heads struct {
 	dirs map[dirKey]*pending
@@ -21,7 +21,7 @@ type heads struct {
 
 const (
 	maxHTTPHead = 16 << 10
-	maxHTTPDirs = 4096
+	maxHTTPDirs = 1024 // with maxHTTPHead: at most 16 MB held
 	// untilClose is the bodyEnd of a response whose body ends with the
 	// connection.
 	untilClose = -2
