@@ -14,6 +14,14 @@
 // a term names a payload field. && and || stop early, so a cheap term
 // written first spares the dear ones.
 //
+// Like tshark, an HTTP message (http, http.request, http.host…) is told
+// on the packet that completes it (the end of its head, or of its body
+// when its length is known), and tls is a packet in which a TLS record
+// ends: a Matcher that meets such terms follows each TCP direction of
+// the packets it is shown, in order, with bounded state (see heads and
+// records). app/filter_corpus_test.go holds the filters against tshark
+// over the corpus and states each difference and its reason.
+//
 // Comparisons follow Wireshark 4.0: a field may occur several times in a
 // packet (ip.addr is the source and the destination); == and the other
 // orderings hold when any occurrence satisfies them, != when the field

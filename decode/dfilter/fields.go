@@ -130,7 +130,12 @@ func buildFields() ([]Field, map[string]*Field) {
 		}
 		return out
 	})
-	add("tls", KindProto, CostIndex, "TLS", protoOf(decode.ProtoTLS))
+	add("tls", KindProto, CostPayload, "a packet in which a TLS record ends", func(r *record, out []Value) []Value {
+		if r.tlsEnds {
+			return append(out, yes...)
+		}
+		return out
+	})
 	add("ntp", KindProto, CostIndex, "NTP", protoOf(decode.ProtoNTP))
 	add("ssdp", KindProto, CostIndex, "SSDP", protoOf(decode.ProtoSSDP))
 	add("igmp", KindProto, CostIndex, "IGMP", protoOf(decode.ProtoIGMP))

@@ -26,6 +26,9 @@ type Filter struct {
 	// http says a term reads HTTP messages: every TCP packet is then
 	// followed, to tell a message on the packet that completes it.
 	http bool
+	// tls says the filter asks whether packets are TLS: the record
+	// boundaries of TLS flows are then followed.
+	tls bool
 }
 
 // Cost is the dearest part of a packet the filter may read.
@@ -50,7 +53,7 @@ func Compile(expr string, opts Options) (*Filter, error) {
 	if t := p.peek(); t.kind != tEOF {
 		return nil, p.unexpected(t, "&&, || or the end of the filter")
 	}
-	f.root, f.cost, f.http = n, p.cost, p.http
+	f.root, f.cost, f.http, f.tls = n, p.cost, p.http, p.tls
 	return f, nil
 }
 
@@ -61,6 +64,7 @@ type parser struct {
 	src  string
 	cost Cost
 	http bool
+	tls  bool
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -251,6 +255,7 @@ func (p *parser) sub(expr string) (node, error) {
 	}
 	p.use(f.cost)
 	p.http = p.http || f.http
+	p.tls = p.tls || f.tls
 	return f.root, nil
 }
 
@@ -330,6 +335,7 @@ func (p *parser) fieldTerm(t token, f *Field) (node, error) {
 	if f.Name == "http" || strings.HasPrefix(f.Name, "http.") {
 		p.http = true
 	}
+	p.tls = p.tls || f.Name == "tls"
 	op := p.peek()
 	if !isCmp(op) {
 		return presentNode{f}, nil

@@ -41,6 +41,7 @@ type Matcher struct {
 	parser *decode.Parser
 	rec    record
 	heads  heads
+	tls    records
 }
 
 // Matcher returns a new Matcher of f.
@@ -53,6 +54,9 @@ func (m *Matcher) Match(p *Packet) bool {
 	m.rec.reset(p, m.parser)
 	if m.f.http {
 		m.http()
+	}
+	if m.f.tls {
+		m.tlsRecords()
 	}
 	return m.f.root.eval(&m.rec)
 }
@@ -81,6 +85,18 @@ func (m *Matcher) http() {
 	}
 }
 
+// tlsRecords finds whether a TLS record ends in the packet (see records).
+func (m *Matcher) tlsRecords() {
+	p := m.rec.p
+	tlsFlow := p.Index.Proto == decode.ProtoTLS || p.Flow != nil && p.Flow.App == decode.ProtoTLS
+	if !tlsFlow || !p.Index.Flags.Has(decode.FlagPayload) || p.Index.Flags.Has(decode.FlagRetransmission) {
+		return
+	}
+	if pk := m.rec.packet(); pk != nil && m.rec.transport() == decode.ProtoTCP {
+		m.rec.tlsEnds = m.tls.see(pk, p.Index.Flow, true)
+	}
+}
+
 // record is one packet under evaluation with what has been decoded of
 // it so far: each part is decoded at most once, when first asked for.
 type record struct {
@@ -96,6 +112,7 @@ type record struct {
 	dnsOK, dhcpOK              bool
 	dns                        dns.Message
 	http                       *httpmsg.Message
+	tlsEnds                    bool // a TLS record ends in the packet
 	tlsTypes                   []uint8
 	sni                        string
 	hasSNI                     bool
@@ -111,7 +128,7 @@ func (r *record) reset(p *Packet, parser *decode.Parser) {
 	r.pktDone, r.pktOK = false, false
 	r.dnsDone, r.tlsDone, r.dhcpDone = false, false, false
 	r.dnsOK, r.dhcpOK = false, false
-	r.http, r.tlsTypes, r.sni, r.hasSNI = nil, r.tlsTypes[:0], "", false
+	r.http, r.tlsTypes, r.sni, r.hasSNI, r.tlsEnds = nil, r.tlsTypes[:0], "", false, false
 }
 
 // packet decodes the packet's headers; nil when its bytes cannot be read.
