@@ -64,16 +64,27 @@ func benchFilter(dir string, packets int) error {
 			best, n = min(best, time.Since(t0)), len(got)
 		}
 		fmt.Printf("%-50s thingsniff %8.1f ms (%d packets)", c.expr, float64(best.Microseconds())/1e3, n)
+		if !c.tshark {
+			fmt.Printf("   target under 100 ms: %s", okOrMissed(best < 100*time.Millisecond))
+		}
 		if c.tshark {
 			if _, err := exec.LookPath("tshark"); err != nil {
 				fmt.Print("   tshark: not installed")
 			} else if r, err := timeCommand("tshark", "-n", "-r", mix, "-Y", c.expr, "-T", "fields", "-e", "frame.number"); err != nil {
 				fmt.Printf("   tshark: %v", err)
 			} else {
-				fmt.Printf("   tshark -Y %8.1f s   %.0fx faster", r.Seconds, r.Seconds/best.Seconds())
+				x := r.Seconds / best.Seconds()
+				fmt.Printf("   tshark -Y %8.1f s   %.0fx faster (target 20x: %s)", r.Seconds, x, okOrMissed(x >= 20))
 			}
 		}
 		fmt.Println()
 	}
 	return nil
+}
+
+func okOrMissed(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "MISSED"
 }

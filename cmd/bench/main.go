@@ -169,6 +169,10 @@ func run(dir string, packets int) error {
 	}
 	printLoad(os.Stdout, t)
 	extra(dir)
+	fmt.Println()
+	if err := benchFilter(dir, packets); err != nil {
+		fmt.Println("display filters:", err)
+	}
 	return nil
 }
 
