@@ -14,6 +14,7 @@ import (
 // filter selects packets in order, each at most once.
 func FuzzFilter(f *testing.F) {
 	for _, s := range []string{"tcp", "!dns host 192.168.137.1", "port 80 syn", "flow 3", "frame 2,5-6,9-",
+		"ip.addr == 192.168.137.0/24 && tcp.port in {80, 443}", `http.host contains "liveupdate"`, `dns.qry.name matches "^a"`, "device == 00:12:fb:3c:91:d4",
 		"mac 00:12:fb:3c:91:d4", "not rst", "stream", "frame 99999999999999999999", "host", "!", "GET"} {
 		f.Add(s)
 	}

@@ -324,7 +324,9 @@ func (t *timelineView) refilter() {
 		if p := t.parent[i]; p >= 0 && t.on[groupConn] {
 			continue // listed under its connection
 		}
-		if r := t.cycleOf(l.e); r > 0 && t.on[l.group] {
+		bar := t.v.u.packets.bar
+		shows := t.on[l.group] && (bar.passesEvent(l.e) || t.kidPasses(i))
+		if r := t.cycleOf(l.e); r > 0 && shows {
 			if !folded[r] {
 				folded[r] = true
 				add(lineRef{i: i, routine: r})
@@ -333,12 +335,12 @@ func (t *timelineView) refilter() {
 				continue
 			}
 		}
-		if t.on[l.group] {
+		if shows {
 			add(lineRef{i: i})
 		}
 		if l.group == groupConn && t.on[groupConn] {
 			for _, k := range t.kids[i] {
-				if t.on[t.lines[k].group] {
+				if t.on[t.lines[k].group] && bar.passesEvent(t.lines[k].e) {
 					add(lineRef{i: k, child: true})
 				}
 			}
@@ -353,7 +355,7 @@ func (t *timelineView) refilter() {
 		}
 	}
 	for _, l := range t.lines {
-		if r := t.cycleOf(l.e); r > 0 && folded[r] && !t.unfolded[r] && t.on[l.group] {
+		if r := t.cycleOf(l.e); r > 0 && folded[r] && !t.unfolded[r] && t.on[l.group] && t.v.u.packets.bar.passesEvent(l.e) {
 			inRoutines++
 		}
 	}

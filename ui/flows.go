@@ -279,7 +279,7 @@ func (v *flowsView) update(changed []decode.Flow, done bool) {
 }
 
 func (v *flowsView) updateCount() {
-	if v.order != nil && v.text != "" {
+	if v.order != nil && (v.text != "" || len(v.order) != len(v.flows)) {
 		v.count.SetText(fmt.Sprintf("%s of %s", thousands(len(v.order)), plural(len(v.flows), "flow", "flows")))
 		return
 	}
@@ -289,23 +289,25 @@ func (v *flowsView) updateCount() {
 // resort orders and filters a copy of the flows off the UI goroutine.
 func (v *flowsView) resort() {
 	v.seq++
-	if v.sortCol < 0 && v.text == "" {
+	bar := v.u.packets.bar
+	if v.sortCol < 0 && v.text == "" && bar.sel == nil && !bar.blocked() {
 		v.order = nil
 		v.table.Refresh()
 		v.updateCount()
 		return
 	}
-	seq, col, desc, text := v.seq, v.sortCol, v.desc, v.text
+	seq, col, desc, text, passes := v.seq, v.sortCol, v.desc, v.text, bar.flowPass()
 	flows, cells := slices.Clone(v.flows), slices.Clone(v.cells)
 	v.u.background(func() func() {
 		order := sortFlows(flows, cells, col, desc, text)
+		order = slices.DeleteFunc(order, func(k int) bool { return !passes(flows[k].ID) })
 		return func() {
 			if seq != v.seq {
 				return
 			}
 			// Flows that came while sorting go at the end until next time.
 			for k := len(flows); k < len(v.flows); k++ {
-				if matches(&v.cells[k], text) {
+				if matches(&v.cells[k], text) && passes(v.flows[k].ID) {
 					order = append(order, k)
 				}
 			}

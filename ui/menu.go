@@ -161,7 +161,7 @@ func (u *UI) focusFilter() {
 		return
 	}
 	u.tabs.SelectIndex(0)
-	u.win.Canvas().Focus(u.packets.filter)
+	u.win.Canvas().Focus(u.packets.bar.entry)
 }
 
 // OpenDemo opens the capture that comes with thingsniff.

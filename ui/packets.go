@@ -44,6 +44,7 @@ type packetsView struct {
 	cols    []column
 	table   *listTable
 	filter  *widget.Entry
+	bar     *filterBar
 	count   *widget.Label
 	follow  *widget.Check
 	details *detailsView
@@ -92,23 +93,22 @@ func newPacketsView(u *UI) *packetsView {
 		p.table.SetColumnWidth(i, c.width)
 	}
 
-	p.filter = widget.NewEntry()
-	p.filter.SetPlaceHolder("Filter: tcp, dns, host 10.0.0.1, port 80, flow 12, rst, retrans, !arp, or any text; Enter applies")
-	p.filter.OnSubmitted = p.applyFilter
+	p.bar = newFilterBar(u, p.applyFilter)
+	p.filter = p.bar.field()
 	p.filter.ActionItem = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { p.setFilter("") })
-	apply := widget.NewButtonWithIcon("Apply", theme.SearchIcon(), func() { p.applyFilter(p.filter.Text) })
+	apply := widget.NewButtonWithIcon("Apply", theme.SearchIcon(), func() { p.bar.submit(p.filter.Text, p.applyFilter) })
 	p.count = widget.NewLabel("")
 	p.follow = widget.NewCheck("Follow new packets", nil)
 	p.follow.SetChecked(true)
 	stream := widget.NewButtonWithIcon("Follow stream", theme.MailForwardIcon(), u.followSelected)
 	bar := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()),
-		container.NewHBox(apply, p.count, p.follow, stream), p.filter)
+		container.NewHBox(p.bar.recent, apply, p.count, p.follow, stream), p.bar.entry)
 
 	p.details = newDetailsView()
 	list := container.New(&fillColumn{table: p.table, col: len(p.cols) - 1, cols: p.cols}, p.table)
 	split := container.NewVSplit(list, p.details.content)
 	split.Offset = 0.55
-	p.content = container.NewBorder(container.NewPadded(bar), nil, nil, nil, split)
+	p.content = container.NewBorder(container.NewPadded(container.NewVBox(bar, p.bar.message)), nil, nil, nil, split)
 	return p
 }
 
@@ -478,6 +478,7 @@ func (p *packetsView) applyFilter(expr string) {
 	p.cancelFilter()
 	if expr == "" {
 		p.show(nil, "", 0)
+		p.bar.applied("", nil)
 		return
 	}
 	p.runFilter(expr)
@@ -496,7 +497,7 @@ func (p *packetsView) runFilter(expr string) {
 	seq, n := p.seq, p.n
 	p.count.SetText("Filtering…")
 	p.u.background(func() func() {
-		found, err := app.Filter(ctx, l, expr, n)
+		sel, err := app.Select(ctx, l, expr, n)
 		return func() {
 			if seq != p.seq || p.u.loaded != l {
 				return
@@ -504,18 +505,21 @@ func (p *packetsView) runFilter(expr string) {
 			p.cancel = nil
 			if err != nil {
 				if ctx.Err() == nil {
-					p.u.status.setError(err.Error())
+					// No stale rows under a filter that failed.
+					p.bar.failed(expr, err)
+					p.show([]int{}, expr, n)
 				}
 				cancel()
-				p.updateCount()
 				return
 			}
 			cancel()
 			p.u.status.clearMessageUnlessError()
+			found := sel.Packets
 			if found == nil {
 				found = []int{}
 			}
 			p.show(found, expr, n)
+			p.bar.applied(expr, sel)
 		}
 	})
 }

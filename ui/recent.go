@@ -27,12 +27,18 @@ func (r *recentFiles) add(path string) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	l := slices.DeleteFunc(slices.Clone(r.list()), func(s string) bool { return s == path })
-	l = append([]string{path}, l...)
-	if len(l) > maxRecent {
-		l = l[:maxRecent]
+	pushRecent(r.prefs, prefRecent, path, maxRecent)
+}
+
+// pushRecent puts item first in the preference list key, dropping an
+// older mention and the oldest beyond max.
+func pushRecent(prefs fyne.Preferences, key, item string, max int) {
+	l := slices.DeleteFunc(slices.Clone(prefs.StringList(key)), func(s string) bool { return s == item })
+	l = append([]string{item}, l...)
+	if len(l) > max {
+		l = l[:max]
 	}
-	r.prefs.SetStringList(prefRecent, l)
+	prefs.SetStringList(key, l)
 }
 
 func (r *recentFiles) clear() { r.prefs.RemoveValue(prefRecent) }

@@ -194,8 +194,8 @@ func TestFilterEntry(t *testing.T) {
 	}
 	p.setFilter("port")
 	h.settle()
-	if !strings.Contains(h.u.status.message.Text, "port") {
-		t.Errorf("a bad filter should say why in the status bar, got %q", h.u.status.message.Text)
+	if msg := richText(p.bar.problem); !strings.Contains(msg, "a value after \"port\"") {
+		t.Errorf("a bad filter should say why beside the box, got %q", msg)
 	}
 }
 

@@ -28,11 +28,11 @@ type Command struct {
 // Commands lists every headless command, in help order.
 func Commands() []Command {
 	return []Command{
-		{"packets", "FILE [--json]  list packets as rows, like the packet list", runPackets},
-		{"flows", "FILE [--json]  list TCP/UDP/ICMP conversations and who closed them", runFlows},
+		{"packets", "FILE [--json] [--filter EXPR]  list packets as rows, like the packet list", runPackets},
+		{"flows", "FILE [--json] [--filter EXPR]  list TCP/UDP/ICMP conversations and who closed them", runFlows},
 		{"follow", "FILE --flow ID|--stream N [--format ascii|hex|raw|hexraw|http] [--direction both|client|server]  a TCP or UDP conversation as its ends saw it", runFollow},
 		{"objects", "FILE --out DIR | --list  export (or list) the HTTP objects", runObjects},
-		{"report", "FILE [--json|--md] [--device MAC]  the story of each device: lease, lookups, connections, findings", runReport},
+		{"report", "FILE [--json|--md] [--device MAC] [--filter EXPR]  the story of each device: lease, lookups, connections, findings", runReport},
 		{"interfaces", "[--json]  list interfaces to capture on", runInterfaces},
 		{"capture", live.HelperUsage + "  capture live to pcapng (through the capture helper, " + live.HelperName + ")", runCapture},
 	}

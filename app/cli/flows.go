@@ -34,11 +34,18 @@ type flowJSON struct {
 func runFlows(env Env) error {
 	fs := newFlags("flows", env)
 	asJSON := fs.Bool("json", false, "one JSON object per line")
+	expr := fs.String("filter", "", "only flows with a packet that passes this display filter")
 	c, err := openFile(env, fs)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
+	var sel *app.Selection
+	if *expr != "" {
+		if sel, err = app.SelectFile(c, *expr); sel == nil {
+			return err
+		}
+	}
 	eng, scanErr := app.ReadFlows(c)
 	w := bufio.NewWriter(env.Stdout)
 	defer w.Flush()
@@ -49,6 +56,9 @@ func runFlows(env Env) error {
 			"id", "proto", "client", "server", "pkts→", "pkts←", "bytes→", "bytes←", "duration", "closer", "how", "idle")
 	}
 	for _, f := range eng.Flows() {
+		if sel != nil && !sel.HasFlow(f.ID) {
+			continue
+		}
 		if *asJSON {
 			if err := enc.Encode(FlowJSON(f)); err != nil {
 				return err

@@ -27,6 +27,7 @@ type packetJSON struct {
 func runPackets(env Env) error {
 	fs := newFlags("packets", env)
 	asJSON := fs.Bool("json", false, "one JSON object per line")
+	expr := fs.String("filter", "", "only packets that pass this display filter (Wireshark's syntax: ip.addr == 10.0.0.1 && tcp.port == 80)")
 	c, err := openFile(env, fs)
 	if err != nil {
 		return err
@@ -37,11 +38,8 @@ func runPackets(env Env) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	var first int64
-	_, err = app.Scan(c, nil, func(ix decode.Index, p *decode.Packet, f *decode.Flow) error {
+	fn, err := app.ScanFilter(*expr, func(ix decode.Index, p *decode.Packet, f *decode.Flow) error {
 		s := app.Describe(p, f)
-		if p.Num == 1 {
-			first = ix.Time
-		}
 		if *asJSON {
 			return enc.Encode(packetJSON{No: p.Num, Time: time.Unix(0, ix.Time).UTC().Format(time.RFC3339Nano),
 				Len: ix.OrigLen, CapLen: ix.CapLen, Src: s.Source, Dst: s.Destination, Proto: s.Protocol,
@@ -50,6 +48,15 @@ func runPackets(env Env) error {
 		_, err := fmt.Fprintf(w, "%6d %12.6f %-22s %-22s %-8s %5d %s\n", p.Num,
 			float64(ix.Time-first)/1e9, s.Source, s.Destination, s.Protocol, ix.OrigLen, decode.Printable(s.Info))
 		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = app.Scan(c, nil, func(ix decode.Index, p *decode.Packet, f *decode.Flow) error {
+		if p.Num == 1 {
+			first = ix.Time
+		}
+		return fn(ix, p, f)
 	})
 	return err
 }

@@ -14,6 +14,7 @@ func runReport(env Env) error {
 	asJSON := fs.Bool("json", false, "the report as one JSON document")
 	asMD := fs.Bool("md", false, "the report as Markdown (the default)")
 	only := fs.String("device", "", "only the device with this MAC (or IP)")
+	expr := fs.String("filter", "", "only the events told from packets that pass this display filter")
 	pos, err := parseArgs(fs, env.Args, 1)
 	if err != nil {
 		return err
@@ -26,7 +27,16 @@ func runReport(env Env) error {
 		return err
 	}
 	defer c.Close()
+	var sel *app.Selection
+	if *expr != "" {
+		if sel, err = app.SelectFile(c, *expr); sel == nil {
+			return err
+		}
+	}
 	r, scanErr := app.BuildReport(c)
+	if sel != nil {
+		r = app.FilterReport(r, sel)
+	}
 	if *only != "" {
 		d := r.Device(strings.ToLower(*only))
 		if d == nil {

@@ -40,6 +40,7 @@ func main() {
 	hostileOnly := flag.Bool("hostile", false, "only the hostile captures")
 	timelinesOnly := flag.Bool("timelines", false, "only the device timelines of the mix, against the bare loop")
 	windowOnly := flag.Bool("window", false, "only the window's frames while it sorts (needs xvfb-run)")
+	filterOnly := flag.Bool("filter", false, "only the display filter measurements (on the generated mix)")
 	flag.Parse()
 	if *child != "" {
 		if *memProfile == "" {
@@ -62,6 +63,13 @@ func main() {
 	}
 	if *windowOnly {
 		if err := benchWindow(*dir, *packets); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *filterOnly {
+		if err := benchFilter(*dir, *packets); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
@@ -172,6 +180,10 @@ func run(dir string, packets int) error {
 	}
 	printLoad(os.Stdout, t)
 	extra(dir)
+	fmt.Println()
+	if err := benchFilter(dir, packets); err != nil {
+		fmt.Println("display filters:", err)
+	}
 	return nil
 }
 

@@ -1,0 +1,480 @@
+package dfilter
+
+import (
+	"net/netip"
+	"sort"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"thingsniff/decode"
+	"thingsniff/decode/dns"
+)
+
+// Kind is the type of a field's values, which decides the literals it is
+// compared with and the operators it takes.
+type Kind uint8
+
+// Field kinds.
+const (
+	KindProto  Kind = iota // a protocol: presence only
+	KindNumber             // unsigned integers, booleans (0/1) and seconds
+	KindIP                 // IPv4 or IPv6 address; compared with addresses or CIDR prefixes
+	KindMAC                // Ethernet address
+	KindString             // text
+	KindDevice             // a device: its MAC, its address or a name learnt for it
+)
+
+// Value is one occurrence of a field: N for numbers, A for addresses, S
+// for text and MACs (the six bytes).
+type Value struct {
+	N float64
+	A netip.Addr
+	S string
+}
+
+// Cost says what a field needs of a packet: its index entry (and flow),
+// its decoded headers, or its parsed payload.
+type Cost uint8
+
+// Costs, cheapest first.
+const (
+	CostIndex Cost = iota
+	CostHeader
+	CostPayload
+)
+
+// Field is one name a filter may use.
+type Field struct {
+	Name string
+	Kind Kind
+	Cost Cost
+	// Doc says in a few words what the field is (for completion).
+	Doc string
+	get func(r *record, out []Value) []Value
+}
+
+// Fields lists every field and protocol name, sorted by name.
+func Fields() []Field { return fieldList }
+
+// Lookup returns the field with the given name.
+func Lookup(name string) (*Field, bool) {
+	f, ok := fieldByName[name]
+	return f, ok
+}
+
+var fieldList, fieldByName = buildFields()
+
+func buildFields() ([]Field, map[string]*Field) {
+	var fs []Field
+	add := func(name string, k Kind, c Cost, doc string, get func(r *record, out []Value) []Value) {
+		fs = append(fs, Field{Name: name, Kind: k, Cost: c, Doc: doc, get: get})
+	}
+	yes := []Value{{N: 1}}
+	flag := func(on bool, out []Value) []Value {
+		if on {
+			return append(out, Value{N: 1})
+		}
+		return append(out, Value{N: 0})
+	}
+
+	// Protocols. Names match the index's protocol, with a lower layer
+	// matching what it carries.
+	protoOf := func(ps ...decode.Proto) func(r *record, out []Value) []Value {
+		return func(r *record, out []Value) []Value {
+			for _, p := range ps {
+				if r.p.Index.Proto == p {
+					return append(out, yes...)
+				}
+			}
+			return out
+		}
+	}
+	add("eth", KindProto, CostIndex, "Ethernet", func(r *record, out []Value) []Value {
+		if r.p.Link == layers.LinkTypeEthernet {
+			return append(out, yes...)
+		}
+		return out
+	})
+	add("arp", KindProto, CostIndex, "ARP", protoOf(decode.ProtoARP))
+	ipVersion := func(v4 bool) func(r *record, out []Value) []Value {
+		return func(r *record, out []Value) []Value {
+			if len(r.addrs(r.vals[:0], v4, true, true)) > 0 {
+				return append(out, yes...)
+			}
+			return out
+		}
+	}
+	add("ip", KindProto, CostHeader, "IPv4", ipVersion(true))
+	add("ipv6", KindProto, CostHeader, "IPv6", ipVersion(false))
+	transport := func(want decode.Proto) func(r *record, out []Value) []Value {
+		return func(r *record, out []Value) []Value {
+			if r.transport() == want {
+				return append(out, yes...)
+			}
+			return out
+		}
+	}
+	add("tcp", KindProto, CostIndex, "TCP", transport(decode.ProtoTCP))
+	add("udp", KindProto, CostIndex, "UDP", transport(decode.ProtoUDP))
+	add("icmp", KindProto, CostIndex, "ICMP", protoOf(decode.ProtoICMP))
+	add("icmpv6", KindProto, CostIndex, "ICMPv6", protoOf(decode.ProtoICMPv6))
+	add("dns", KindProto, CostIndex, "DNS (not mDNS or LLMNR, whose fields are dns.* too)", protoOf(decode.ProtoDNS))
+	add("mdns", KindProto, CostIndex, "multicast DNS", protoOf(decode.ProtoMDNS))
+	add("llmnr", KindProto, CostIndex, "LLMNR", protoOf(decode.ProtoLLMNR))
+	add("nbns", KindProto, CostIndex, "NetBIOS name service", protoOf(decode.ProtoNBNS))
+	add("dhcp", KindProto, CostIndex, "DHCP", protoOf(decode.ProtoDHCP))
+	add("dhcpv6", KindProto, CostIndex, "DHCPv6", protoOf(decode.ProtoDHCPv6))
+	add("http", KindProto, CostPayload, "a packet that completes an HTTP message over TCP", func(r *record, out []Value) []Value {
+		if r.http != nil && r.p.Index.Proto != decode.ProtoSSDP {
+			return append(out, yes...)
+		}
+		return out
+	})
+	add("tls", KindProto, CostPayload, "a packet in which a TLS record ends", func(r *record, out []Value) []Value {
+		if r.tlsEnds {
+			return append(out, yes...)
+		}
+		return out
+	})
+	add("ntp", KindProto, CostIndex, "NTP", protoOf(decode.ProtoNTP))
+	add("ssdp", KindProto, CostIndex, "SSDP", protoOf(decode.ProtoSSDP))
+	add("igmp", KindProto, CostIndex, "IGMP", protoOf(decode.ProtoIGMP))
+	add("vxlan", KindProto, CostIndex, "VXLAN", protoOf(decode.ProtoVXLAN))
+
+	// Frame and thingsniff's own.
+	add("frame", KindProto, CostIndex, "every packet", func(r *record, out []Value) []Value { return append(out, yes...) })
+	add("frame.number", KindNumber, CostIndex, "packet number", func(r *record, out []Value) []Value {
+		return append(out, Value{N: float64(r.p.Num)})
+	})
+	add("frame.len", KindNumber, CostIndex, "bytes on the wire", func(r *record, out []Value) []Value {
+		return append(out, Value{N: float64(r.p.Index.OrigLen)})
+	})
+	add("frame.cap_len", KindNumber, CostIndex, "bytes captured", func(r *record, out []Value) []Value {
+		return append(out, Value{N: float64(r.p.Index.CapLen)})
+	})
+	add("frame.time_relative", KindNumber, CostIndex, "seconds since the first packet", func(r *record, out []Value) []Value {
+		return append(out, Value{N: float64(r.p.Index.Time-r.p.Start) / 1e9})
+	})
+	add("flow", KindNumber, CostIndex, "thingsniff's flow id", func(r *record, out []Value) []Value {
+		if r.p.Index.Flow != 0 {
+			out = append(out, Value{N: float64(r.p.Index.Flow)})
+		}
+		return out
+	})
+	add("device", KindDevice, CostHeader, "a device by MAC, address or learnt name", func(r *record, out []Value) []Value {
+		p := r.packet()
+		switch {
+		case p == nil:
+		case p.HasMAC && len(p.SrcMAC) == 6:
+			out = append(out, macValue(p.SrcMAC))
+			if len(p.DstMAC) == 6 {
+				out = append(out, macValue(p.DstMAC))
+			}
+		case p.HasIP:
+			out = append(out, Value{A: p.Src}, Value{A: p.Dst})
+		}
+		return out
+	})
+	add("malformed", KindProto, CostIndex, "packets decoding stopped early in", func(r *record, out []Value) []Value {
+		if r.p.Index.Flags.Has(decode.FlagMalformed) {
+			return append(out, yes...)
+		}
+		return out
+	})
+
+	// Ethernet.
+	mac := func(src, dst bool) func(r *record, out []Value) []Value {
+		return func(r *record, out []Value) []Value {
+			if r.p.Link != layers.LinkTypeEthernet {
+				return out
+			}
+			p := r.packet()
+			if p == nil || !p.HasMAC {
+				return out
+			}
+			if src && len(p.SrcMAC) == 6 {
+				out = append(out, macValue(p.SrcMAC))
+			}
+			if dst && len(p.DstMAC) == 6 {
+				out = append(out, macValue(p.DstMAC))
+			}
+			return out
+		}
+	}
+	add("eth.addr", KindMAC, CostHeader, "source or destination MAC", mac(true, true))
+	add("eth.src", KindMAC, CostHeader, "source MAC", mac(true, false))
+	add("eth.dst", KindMAC, CostHeader, "destination MAC", mac(false, true))
+
+	// IP.
+	for _, v := range []struct {
+		pre string
+		v4  bool
+	}{{"ip", true}, {"ipv6", false}} {
+		add(v.pre+".addr", KindIP, CostIndex, "source or destination address", func(r *record, out []Value) []Value { return r.addrs(out, v.v4, true, true) })
+		add(v.pre+".src", KindIP, CostHeader, "source address", func(r *record, out []Value) []Value { return r.addrs(out, v.v4, true, false) })
+		add(v.pre+".dst", KindIP, CostHeader, "destination address", func(r *record, out []Value) []Value { return r.addrs(out, v.v4, false, true) })
+	}
+
+	// TCP and UDP.
+	for _, t := range []struct {
+		pre   string
+		proto decode.Proto
+	}{{"tcp", decode.ProtoTCP}, {"udp", decode.ProtoUDP}} {
+		add(t.pre+".port", KindNumber, CostIndex, "source or destination port", func(r *record, out []Value) []Value { return r.ports(out, t.proto, true, true) })
+		add(t.pre+".srcport", KindNumber, CostHeader, "source port", func(r *record, out []Value) []Value { return r.ports(out, t.proto, true, false) })
+		add(t.pre+".dstport", KindNumber, CostHeader, "destination port", func(r *record, out []Value) []Value { return r.ports(out, t.proto, false, true) })
+	}
+	tcpFlag := func(bit decode.TCPFlags) func(r *record, out []Value) []Value {
+		return func(r *record, out []Value) []Value {
+			if r.transport() != decode.ProtoTCP {
+				return out
+			}
+			if p := r.packet(); p != nil {
+				out = flag(p.TCPFlags.Has(bit), out)
+			}
+			return out
+		}
+	}
+	add("tcp.flags.syn", KindNumber, CostHeader, "SYN bit (0 or 1)", tcpFlag(decode.TCPSyn))
+	add("tcp.flags.fin", KindNumber, CostHeader, "FIN bit (0 or 1)", tcpFlag(decode.TCPFin))
+	add("tcp.flags.reset", KindNumber, CostHeader, "RST bit (0 or 1)", tcpFlag(decode.TCPRst))
+	add("tcp.flags.ack", KindNumber, CostHeader, "ACK bit (0 or 1)", tcpFlag(decode.TCPAck))
+	add("tcp.flags.push", KindNumber, CostHeader, "PSH bit (0 or 1)", tcpFlag(decode.TCPPsh))
+	add("tcp.len", KindNumber, CostHeader, "TCP payload bytes, as the headers give them", func(r *record, out []Value) []Value {
+		if r.transport() != decode.ProtoTCP {
+			return out
+		}
+		if p := r.packet(); p != nil {
+			out = append(out, Value{N: float64(p.SentLen)})
+		}
+		return out
+	})
+	// Wireshark's TCP analysis, as the engine marks it in capture order.
+	for _, a := range []struct {
+		name, help string
+		flag       decode.Flags
+	}{
+		{"tcp.analysis.flags", "any TCP analysis mark", decode.FlagsTCPAnalysis},
+		{"tcp.analysis.retransmission", "a retransmitted segment", decode.FlagRetransmission},
+		{"tcp.analysis.fast_retransmission", "a retransmission two duplicate ACKs asked for", decode.FlagFastRetransmission},
+		{"tcp.analysis.duplicate_ack", "a duplicate acknowledgement", decode.FlagDupAck},
+		{"tcp.analysis.keep_alive", "a keep-alive segment", decode.FlagKeepAlive},
+		{"tcp.analysis.zero_window", "the sender's window is zero", decode.FlagZeroWindow},
+		{"tcp.analysis.out_of_order", "a segment overtaken on the way", decode.FlagOutOfOrder},
+		{"tcp.analysis.lost_segment", "a segment before it was not captured", decode.FlagLostSegment},
+		{"tcp.analysis.window_update", "a segment that only changes the window", decode.FlagWindowUpdate},
+	} {
+		add(a.name, KindProto, CostIndex, a.help, func(r *record, out []Value) []Value {
+			if r.p.Index.Flags.Any(a.flag) {
+				return append(out, yes...)
+			}
+			return out
+		})
+	}
+	add("udp.length", KindNumber, CostHeader, "UDP header and payload bytes (captured)", func(r *record, out []Value) []Value {
+		if r.transport() != decode.ProtoUDP {
+			return out
+		}
+		if p := r.packet(); p != nil {
+			out = append(out, Value{N: float64(p.PayloadLen + 8)})
+		}
+		return out
+	})
+
+	// ICMP.
+	icmp := func(code bool) func(r *record, out []Value) []Value {
+		return func(r *record, out []Value) []Value {
+			if ip := r.p.Index.Proto; ip != decode.ProtoICMP && ip != decode.ProtoICMPv6 {
+				return out
+			}
+			p := r.packet()
+			switch {
+			case p == nil:
+			case code:
+				out = append(out, Value{N: float64(p.ICMPCode)})
+			default:
+				out = append(out, Value{N: float64(p.ICMPType)})
+			}
+			return out
+		}
+	}
+	add("icmp.type", KindNumber, CostHeader, "ICMP type", icmp(false))
+	add("icmp.code", KindNumber, CostHeader, "ICMP code", icmp(true))
+
+	// ARP.
+	arp := func(get func(a *layers.ARP, out []Value) []Value) func(r *record, out []Value) []Value {
+		return func(r *record, out []Value) []Value {
+			if r.p.Index.Proto != decode.ProtoARP {
+				return out
+			}
+			if p := r.packet(); p != nil && p.ARP != nil {
+				out = get(p.ARP, out)
+			}
+			return out
+		}
+	}
+	arpIP := func(b []byte, out []Value) []Value {
+		if a, ok := netip.AddrFromSlice(b); ok && len(b) == 4 {
+			out = append(out, Value{A: a})
+		}
+		return out
+	}
+	arpMAC := func(b []byte, out []Value) []Value {
+		if len(b) == 6 {
+			out = append(out, macValue(b))
+		}
+		return out
+	}
+	add("arp.opcode", KindNumber, CostHeader, "1 request, 2 reply", arp(func(a *layers.ARP, out []Value) []Value { return append(out, Value{N: float64(a.Operation)}) }))
+	add("arp.src.proto_ipv4", KindIP, CostHeader, "sender's IPv4 address", arp(func(a *layers.ARP, out []Value) []Value { return arpIP(a.SourceProtAddress, out) }))
+	add("arp.dst.proto_ipv4", KindIP, CostHeader, "target's IPv4 address", arp(func(a *layers.ARP, out []Value) []Value { return arpIP(a.DstProtAddress, out) }))
+	add("arp.src.hw_mac", KindMAC, CostHeader, "sender's MAC", arp(func(a *layers.ARP, out []Value) []Value { return arpMAC(a.SourceHwAddress, out) }))
+	add("arp.dst.hw_mac", KindMAC, CostHeader, "target's MAC", arp(func(a *layers.ARP, out []Value) []Value { return arpMAC(a.DstHwAddress, out) }))
+
+	// DNS.
+	dnsField := func(get func(m *dns.Message, out []Value) []Value) func(r *record, out []Value) []Value {
+		return func(r *record, out []Value) []Value {
+			if m, ok := r.dnsMsg(); ok {
+				out = get(m, out)
+			}
+			return out
+		}
+	}
+	records := func(t dns.Type, get func(rr *dns.RR) Value) func(m *dns.Message, out []Value) []Value {
+		return func(m *dns.Message, out []Value) []Value {
+			m.Records(func(_ int, rr *dns.RR) bool {
+				if rr.Type == t {
+					out = append(out, get(rr))
+				}
+				return true
+			})
+			return out
+		}
+	}
+	add("dns.qry.name", KindString, CostPayload, "name asked for", dnsField(func(m *dns.Message, out []Value) []Value {
+		for _, q := range m.Questions {
+			out = append(out, Value{S: q.Name})
+		}
+		return out
+	}))
+	add("dns.qry.type", KindNumber, CostPayload, "type asked for (1 A, 28 AAAA)", dnsField(func(m *dns.Message, out []Value) []Value {
+		for _, q := range m.Questions {
+			out = append(out, Value{N: float64(q.Type)})
+		}
+		return out
+	}))
+	add("dns.id", KindNumber, CostPayload, "transaction id", dnsField(func(m *dns.Message, out []Value) []Value { return append(out, Value{N: float64(m.ID)}) }))
+	add("dns.flags.response", KindNumber, CostPayload, "0 query, 1 response", dnsField(func(m *dns.Message, out []Value) []Value { return flag(m.Response, out) }))
+	add("dns.flags.rcode", KindNumber, CostPayload, "response code", dnsField(func(m *dns.Message, out []Value) []Value { return append(out, Value{N: float64(m.RCode & 0xf)}) }))
+	add("dns.a", KindIP, CostPayload, "IPv4 address of an A record", dnsField(records(dns.Type(1), func(rr *dns.RR) Value { return ipValue(rr.Addr) })))
+	add("dns.aaaa", KindIP, CostPayload, "IPv6 address of an AAAA record", dnsField(records(dns.Type(28), func(rr *dns.RR) Value { return ipValue(rr.Addr) })))
+	add("dns.cname", KindString, CostPayload, "canonical name of a CNAME record", dnsField(records(dns.Type(5), func(rr *dns.RR) Value { return Value{S: rr.Target} })))
+	add("dns.resp.name", KindString, CostPayload, "owner name of a record", dnsField(func(m *dns.Message, out []Value) []Value {
+		m.Records(func(_ int, rr *dns.RR) bool {
+			out = append(out, Value{S: rr.Name})
+			return true
+		})
+		return out
+	}))
+
+	// HTTP.
+	httpField := func(request bool, get func(r *record) (Value, bool)) func(r *record, out []Value) []Value {
+		return func(r *record, out []Value) []Value {
+			if m, ok := r.httpMsg(); ok && m.IsRequest == request {
+				if v, ok := get(r); ok {
+					out = append(out, v)
+				}
+			}
+			return out
+		}
+	}
+	header := func(request bool, name string) func(r *record, out []Value) []Value {
+		return httpField(request, func(r *record) (Value, bool) {
+			for _, h := range r.http.Headers {
+				if equalFold(h.Name, name) {
+					return Value{S: h.Value}, true
+				}
+			}
+			return Value{}, false
+		})
+	}
+	always := func(r *record) (Value, bool) { return Value{N: 1}, true }
+	add("http.request", KindProto, CostPayload, "an HTTP request head", httpField(true, always))
+	add("http.response", KindProto, CostPayload, "an HTTP response head", httpField(false, always))
+	add("http.request.method", KindString, CostPayload, "GET, POST…", httpField(true, func(r *record) (Value, bool) { return Value{S: r.http.Method}, true }))
+	add("http.request.uri", KindString, CostPayload, "the request target", httpField(true, func(r *record) (Value, bool) { return Value{S: r.http.URI}, true }))
+	add("http.response.code", KindNumber, CostPayload, "status code", httpField(false, func(r *record) (Value, bool) { return Value{N: float64(r.http.StatusCode)}, true }))
+	add("http.host", KindString, CostPayload, "Host header", header(true, "Host"))
+	add("http.user_agent", KindString, CostPayload, "User-Agent header", header(true, "User-Agent"))
+	add("http.cookie", KindString, CostPayload, "Cookie header", header(true, "Cookie"))
+	add("http.set_cookie", KindString, CostPayload, "Set-Cookie header", header(false, "Set-Cookie"))
+	add("http.server", KindString, CostPayload, "Server header", header(false, "Server"))
+	add("http.content_type", KindString, CostPayload, "Content-Type header", func(r *record, out []Value) []Value {
+		if m, ok := r.httpMsg(); ok && m.ContentType != "" {
+			out = append(out, Value{S: m.ContentType})
+		}
+		return out
+	})
+
+	// TLS.
+	add("tls.handshake.type", KindNumber, CostPayload, "1 ClientHello, 2 ServerHello, 11 Certificate…", func(r *record, out []Value) []Value {
+		r.tlsInfo()
+		for _, t := range r.tlsTypes {
+			out = append(out, Value{N: float64(t)})
+		}
+		return out
+	})
+	add("tls.handshake.extensions_server_name", KindString, CostPayload, "server name (SNI) of a ClientHello", func(r *record, out []Value) []Value {
+		if r.tlsInfo(); r.hasSNI {
+			out = append(out, Value{S: r.sni})
+		}
+		return out
+	})
+
+	// DHCP.
+	add("dhcp.option.hostname", KindString, CostPayload, "host name (option 12)", func(r *record, out []Value) []Value {
+		if m, ok := r.dhcpMsg(); ok && m.Hostname != "" {
+			out = append(out, Value{S: m.Hostname})
+		}
+		return out
+	})
+	add("dhcp.option.dhcp", KindNumber, CostPayload, "message type (1 Discover … 5 ACK)", func(r *record, out []Value) []Value {
+		if m, ok := r.dhcpMsg(); ok && m.Type != 0 {
+			out = append(out, Value{N: float64(m.Type)})
+		}
+		return out
+	})
+	add("dhcp.option.vendor_class_id", KindString, CostPayload, "vendor class (option 60)", func(r *record, out []Value) []Value {
+		if m, ok := r.dhcpMsg(); ok && m.VendorClass != "" {
+			out = append(out, Value{S: m.VendorClass})
+		}
+		return out
+	})
+	add("dhcp.ip.your", KindIP, CostPayload, "address given (yiaddr)", func(r *record, out []Value) []Value {
+		if m, ok := r.dhcpMsg(); ok && m.YourIP.IsValid() {
+			out = append(out, Value{A: m.YourIP})
+		}
+		return out
+	})
+
+	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+	by := make(map[string]*Field, len(fs))
+	for i := range fs {
+		by[fs[i].Name] = &fs[i]
+	}
+	return fs, by
+}
+
+// equalFold compares ASCII header names ignoring case.
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i]|0x20, b[i]|0x20
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
