@@ -18,7 +18,6 @@ const (
 	pEth
 	pSLL
 	pNull
-	pRaw
 	pNFLOG
 	pVLAN
 	pLLC
@@ -46,7 +45,7 @@ const (
 )
 
 var protoNames = [...]string{
-	pNone: "", pEth: "eth", pSLL: "sll", pNull: "null", pRaw: "raw", pNFLOG: "nflog", pVLAN: "vlan",
+	pNone: "", pEth: "eth", pSLL: "sll", pNull: "null", pNFLOG: "nflog", pVLAN: "vlan",
 	pLLC: "llc", pARP: "arp", pIP: "ip", pIPv6: "ipv6", pTCP: "tcp", pUDP: "udp", pICMP: "icmp",
 	pICMPv6: "icmpv6", pIGMP: "igmp", pDNS: "dns", pMDNS: "mdns", pLLMNR: "llmnr", pNBNS: "nbns",
 	pDHCP: "dhcp", pDHCPv6: "dhcpv6", pSSDP: "ssdp", pHTTP: "http", pTLS: "tls", pNTP: "ntp",
@@ -89,12 +88,12 @@ func pathOf(p *decode.Packet) path {
 	case decode.LinkTypeNFLOG:
 		k.push(pNFLOG)
 	case layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6, 12, 14:
-		k.push(pRaw)
+		// Raw IP has no link header: the path starts at IP, as Wireshark's does.
 	default:
 		k.push(pUnknown)
 		return k
 	}
-	if p.VLAN != 0 {
+	if p.Tagged {
 		k.push(pVLAN)
 	}
 	switch {
@@ -115,15 +114,11 @@ func pathOf(p *decode.Packet) path {
 		return k // a fragment that joined no datagram (yet)
 	}
 	switch p.IPProto {
+	// A transport header the decoder refused (cut short, a bad offset)
+	// still counts as its protocol, as Wireshark counts a malformed one.
 	case layers.IPProtocolTCP:
-		if p.Proto < decode.ProtoTCP {
-			return k // the header was cut short
-		}
 		k.push(pTCP)
 	case layers.IPProtocolUDP:
-		if p.Proto < decode.ProtoTCP {
-			return k
-		}
 		k.push(pUDP)
 	case layers.IPProtocolICMPv4:
 		k.push(pICMP)
@@ -137,7 +132,8 @@ func pathOf(p *decode.Packet) path {
 	default:
 		return k
 	}
-	if a, ok := appProtos[p.Proto]; ok {
+	// An empty datagram on an application's port carries none of it.
+	if a, ok := appProtos[p.Proto]; ok && p.PayloadLen > 0 {
 		k.push(a)
 	}
 	return k

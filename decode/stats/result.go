@@ -143,7 +143,9 @@ func (c *Collector) Result(flows []*decode.Flow, report *device.Report) *Result 
 	return r
 }
 
-func (r *Result) note(format string, args ...any) { r.Notes = append(r.Notes, fmt.Sprintf(format, args...)) }
+func (r *Result) note(format string, args ...any) {
+	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
+}
 
 func (r *Result) overNote(kind string, c interface{ overCount() (Count, int, int) }) {
 	over, left, limit := c.overCount()
