@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"thingsniff/decode"
 )
 
 // Kinds lists the statistics a Result can be shown as, in menu order.
@@ -62,6 +64,10 @@ func cols(spec ...string) []Column {
 	return out
 }
 
+// words joins strings a capture sent (names, hosts, addresses), with
+// what a terminal or a table would act on escaped.
+func words(s []string) string { return decode.Printable(strings.Join(s, " ")) }
+
 func u(n uint64) string { return strconv.FormatUint(n, 10) }
 
 func pct(part, whole uint64) string {
@@ -99,7 +105,7 @@ func (r *Result) endpointTable() *Table {
 		tot := e.Total()
 		t.Rows = append(t.Rows, []string{kind, addr, u(tot.Packets), u(tot.Bytes), u(e.Tx.Packets), u(e.Tx.Bytes),
 			u(e.Rx.Packets), u(e.Rx.Bytes), r.rel(e.First), r.rel(e.Last), vendor, dev,
-			strings.Join(names, " "), strings.Join(ips, " ")})
+			words(names), words(ips)})
 	}
 	for i := range r.MACs {
 		m := &r.MACs[i]
@@ -145,11 +151,11 @@ func (r *Result) conversationTable() *Table {
 func (r *Result) dnsTable() *Table {
 	t := &Table{Title: "DNS names", Columns: cols("name", "protocol", "types", "#queries", "#answered", "rcodes", "answers")}
 	for _, n := range r.DNS {
-		answers := strings.Join(n.Answers, " ")
+		answers := words(n.Answers)
 		if n.MoreAnswers > 0 {
 			answers += fmt.Sprintf(" (+%d more)", n.MoreAnswers)
 		}
-		t.Rows = append(t.Rows, []string{n.Name, n.Protocol, strings.Join(n.Types, " "), strconv.Itoa(n.Queries),
+		t.Rows = append(t.Rows, []string{decode.Printable(n.Name), n.Protocol, strings.Join(n.Types, " "), strconv.Itoa(n.Queries),
 			strconv.Itoa(n.Answered), strings.Join(n.Rcodes, " "), answers})
 	}
 	return t
@@ -162,7 +168,7 @@ func (r *Result) httpHostTable() *Table {
 		for i, s := range slices.Sorted(slices.Values(h.Statuses)) {
 			st[i] = strconv.Itoa(s)
 		}
-		t.Rows = append(t.Rows, []string{h.Host, strconv.Itoa(h.Requests), strings.Join(h.Methods, " "), strings.Join(st, " ")})
+		t.Rows = append(t.Rows, []string{decode.Printable(h.Host), strconv.Itoa(h.Requests), words(h.Methods), strings.Join(st, " ")})
 	}
 	return t
 }
@@ -178,7 +184,8 @@ func (r *Result) httpRequestTable() *Table {
 		for i, p := range q.Packets {
 			ps[i] = strconv.FormatUint(uint64(p), 10)
 		}
-		t.Rows = append(t.Rows, []string{r.rel(q.Time.UnixNano()), q.Device, q.Method, q.Host, q.URI, status, strings.Join(ps, " ")})
+		t.Rows = append(t.Rows, []string{r.rel(q.Time.UnixNano()), q.Device, decode.Printable(q.Method),
+			decode.Printable(q.Host), decode.Printable(q.URI), status, strings.Join(ps, " ")})
 		t.Packets = append(t.Packets, q.Packets)
 	}
 	return t
