@@ -5,6 +5,22 @@ package stats
 type Bucket struct {
 	All  Count
 	Cast Count
+	// First and Last are the lowest and highest packet numbers in the
+	// bucket (0 when it is empty): a capture in time order holds just
+	// these packets between them.
+	First, Last uint32
+}
+
+// merge adds c's packets to b.
+func (b *Bucket) merge(c Bucket) {
+	b.All.Packets += c.All.Packets
+	b.All.Bytes += c.All.Bytes
+	b.Cast.Packets += c.Cast.Packets
+	b.Cast.Bytes += c.Cast.Bytes
+	if c.First != 0 && (b.First == 0 || c.First < b.First) {
+		b.First = c.First
+	}
+	b.Last = max(b.Last, c.Last)
 }
 
 // series is the I/O series: buckets of interval nanoseconds from start
@@ -21,7 +37,7 @@ type series struct {
 	early    uint64
 }
 
-func (s *series) add(t int64, n uint64, cast bool) {
+func (s *series) add(t int64, n uint64, cast bool, num uint32) {
 	if !s.started {
 		s.start, s.started = t, true
 	}
@@ -38,11 +54,11 @@ func (s *series) add(t int64, n uint64, cast bool) {
 	for int64(len(s.buckets)) <= i {
 		s.buckets = append(s.buckets, Bucket{})
 	}
-	b := &s.buckets[i]
-	b.All.add(n)
+	one := Bucket{All: Count{1, n}, First: num, Last: num}
 	if cast {
-		b.Cast.add(n)
+		one.Cast = one.All
 	}
+	s.buckets[i].merge(one)
 }
 
 // widen doubles the interval, merging buckets in pairs.
@@ -50,11 +66,7 @@ func (s *series) widen() {
 	for i := 0; i < len(s.buckets); i += 2 {
 		b := s.buckets[i]
 		if i+1 < len(s.buckets) {
-			c := s.buckets[i+1]
-			b.All.Packets += c.All.Packets
-			b.All.Bytes += c.All.Bytes
-			b.Cast.Packets += c.Cast.Packets
-			b.Cast.Bytes += c.Cast.Bytes
+			b.merge(s.buckets[i+1])
 		}
 		s.buckets[i/2] = b
 	}

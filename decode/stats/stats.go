@@ -106,5 +106,5 @@ func (c *Collector) Observe(p *decode.Packet, _ *decode.Flow) {
 		}
 		c.pairs.add(p.Src, p.Dst, n, p.Time)
 	}
-	c.io.add(p.Time, n, p.Cast != 0)
+	c.io.add(p.Time, n, p.Cast != 0, p.Num)
 }

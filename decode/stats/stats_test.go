@@ -159,6 +159,9 @@ func TestIOCastShare(t *testing.T) {
 	if rows[0][1] != "2" || rows[0][4] != "1" || rows[0][6] != "50.0" || rows[1][1] != "0" || rows[1][6] != "" || rows[2][6] != "100.0" {
 		t.Errorf("io rows %v", rows)
 	}
+	if b := r.IO.Buckets; b[0].First != 1 || b[0].Last != 2 || b[1].First != 0 || b[2].First != 3 || b[2].Last != 3 {
+		t.Errorf("packet ranges of the intervals: %+v", b)
+	}
 }
 
 func TestUnknownKind(t *testing.T) {

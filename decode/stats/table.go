@@ -30,8 +30,8 @@ type Table struct {
 	Columns []Column
 	Rows    [][]string
 	// Packets holds, per row, the packet numbers the row stands for
-	// where known (a flow's first and last, a request's), for the window
-	// to go to; nil otherwise.
+	// where known (a flow's first and last, a request's, an interval's
+	// first and last), for the window to go to; nil otherwise.
 	Packets [][]uint32
 }
 
@@ -200,6 +200,11 @@ func (r *Result) ioTable() *Table {
 		bps := float64(b.All.Bytes*8) / r.IO.Interval.Seconds()
 		t.Rows = append(t.Rows, []string{secs(start), u(b.All.Packets), u(b.All.Bytes), strconv.FormatFloat(bps, 'f', 0, 64),
 			u(b.Cast.Packets), u(b.Cast.Bytes), pct(b.Cast.Packets, b.All.Packets)})
+		var ps []uint32
+		if b.First != 0 {
+			ps = []uint32{b.First, b.Last}
+		}
+		t.Packets = append(t.Packets, ps)
 	}
 	return t
 }
