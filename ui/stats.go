@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -171,7 +172,7 @@ func (v *statsView) compute() {
 // install shows a result.
 func (v *statsView) install(l *app.Loaded, r *stats.Result) {
 	v.loaded, v.result = l, r
-	v.status.SetText(fmt.Sprintf("%s: %s, %s over %s", l.Name, plural(int(r.Packets), "packet", "packets"),
+	v.status.SetText(fmt.Sprintf("%s: %s, %s over %s", filepath.Base(l.Name), plural(int(r.Packets), "packet", "packets"),
 		byteSize(r.Bytes), r.Last.Sub(r.First).Round(1e6)))
 	v.notes.SetText(strings.Join(r.Notes, "\n"))
 	v.notes.Hidden = len(r.Notes) == 0
