@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"thingsniff/capture"
 	"thingsniff/decode"
@@ -54,4 +55,44 @@ func (l *Loaded) Stats(ctx context.Context, opts stats.Options) (*stats.Result, 
 		}
 		return nil, fmt.Errorf("statistics of %s: %w", l.Name, err)
 	}
+}
+
+// IOSeries counts the first n packets of the index (those of which, when
+// which is not nil: 0-based indexes, as a filter returns them) into
+// buckets of interval, at most maxBuckets of them: the I/O graph's
+// lines. It reads only the index in memory, so it is quick on any
+// capture; safe off the UI goroutine for n up to the last batch's count.
+func (l *Loaded) IOSeries(which []int, n int, interval time.Duration, maxBuckets int) stats.IOSeries {
+	s := stats.NewSeries(interval, maxBuckets)
+	add := func(i int) {
+		ix := l.Index.At(i)
+		s.Add(ix.Time, uint64(ix.OrigLen), ix.Flags&(decode.FlagBroadcast|decode.FlagMulticast) != 0, uint32(i+1))
+	}
+	if which == nil {
+		for i := range min(n, l.Index.Len()) {
+			add(i)
+		}
+	} else {
+		for _, i := range which {
+			if i < l.Index.Len() {
+				add(i)
+			}
+		}
+	}
+	return s.IO()
+}
+
+// TimeSpan is the time of the first of n packets of the index and of the
+// latest among them (Unix nanoseconds); zeros when there are none.
+func (l *Loaded) TimeSpan(n int) (first, last int64) {
+	n = min(n, l.Index.Len())
+	if n == 0 {
+		return 0, 0
+	}
+	first = l.Index.At(0).Time
+	last = first
+	for i := range n {
+		last = max(last, l.Index.At(i).Time)
+	}
+	return first, last
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
+	"thingsniff/decode/device"
 	"thingsniff/decode/stats"
 )
 
@@ -38,6 +40,7 @@ type statsView struct {
 	tab    *container.TabItem
 	inner  *container.AppTabs
 	panes  map[string]*statsPane
+	charts *charts
 	status *widget.Label
 	notes  *widget.Label
 
@@ -80,6 +83,10 @@ func newStatsView(u *UI) *statsView {
 		v.panes[k] = p
 		v.inner.Append(p.item)
 	}
+	v.charts = newCharts(v)
+	for _, p := range []*chartPane{v.charts.io, v.charts.timeline, v.charts.talk} {
+		v.inner.Append(p.item)
+	}
 	refresh := widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), func() { v.compute() })
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, refresh, v.status), v.notes)
 	v.tab = container.NewTabItemWithIcon("Statistics", theme.GridIcon(), container.NewBorder(container.NewPadded(top), nil, nil, nil, v.inner))
@@ -114,6 +121,9 @@ var statsHints = map[string]string{
 func (v *statsView) show(kind string) {
 	v.u.SelectTab(v.tab)
 	if p := v.panes[kind]; p != nil {
+		v.inner.Select(p.item)
+	}
+	if p := v.chartPanes()[kind]; p != nil {
 		v.inner.Select(p.item)
 	}
 	if v.u.loaded == nil {
@@ -153,6 +163,13 @@ func (v *statsView) compute() {
 	v.status.SetText("Counting " + l.Name + "…")
 	v.u.background(func() func() {
 		r, err := l.Stats(ctx, stats.Options{})
+		var total stats.IOSeries
+		var interval time.Duration
+		var report *device.Report
+		if err == nil {
+			total, interval = totalIO(l)
+			report = l.DevicesSoFar()
+		}
 		return func() {
 			if ctx.Err() != nil || v.u.loaded != l {
 				return
@@ -165,6 +182,7 @@ func (v *statsView) compute() {
 				return
 			}
 			v.install(l, r)
+			v.charts.install(l, r, total, interval, report)
 		}
 	})
 }
@@ -213,6 +231,7 @@ func (v *statsView) reset() {
 		v.cancel = nil
 	}
 	v.running, v.loaded, v.result, v.ready = false, nil, nil, nil
+	v.charts.reset()
 	v.status.SetText("Open this tab from the Statistics menu to count the capture.")
 	v.notes.Hide()
 	for _, p := range v.panes {
@@ -472,11 +491,25 @@ func framesFilter(packets []uint32, span bool) string {
 	return "frame " + strings.Join(parts, ",")
 }
 
-// statsMenu is the Statistics menu: each item opens its statistic.
+// chartKinds name the pictures for show, in menu order.
+var chartKinds = []struct{ kind, title string }{
+	{"io-graph", "I/O graph"}, {"timeline", "Connection timeline"}, {"talks", "Who talks to whom"},
+}
+
+func (v *statsView) chartPanes() map[string]*chartPane {
+	return map[string]*chartPane{"io-graph": v.charts.io, "timeline": v.charts.timeline, "talks": v.charts.talk}
+}
+
+// statsMenu is the Statistics menu: each item opens its statistic or
+// picture.
 func (u *UI) statsMenu() *fyne.Menu {
 	m := fyne.NewMenu("Statistics")
 	for _, k := range stats.Kinds {
 		m.Items = append(m.Items, fyne.NewMenuItem(statsTitles[k]+"…", func() { u.statsOf().show(k) }))
+	}
+	m.Items = append(m.Items, fyne.NewMenuItemSeparator())
+	for _, c := range chartKinds {
+		m.Items = append(m.Items, fyne.NewMenuItem(c.title+"…", func() { u.statsOf().show(c.kind) }))
 	}
 	return m
 }

@@ -1,6 +1,8 @@
 package stats
 
-// Bucket is one interval of the I/O series: every packet in it, and
+import "time"
+
+// Bucket is one interval of an I/O series: every packet in it, and
 // those sent to a broadcast or multicast address.
 type Bucket struct {
 	All  Count
@@ -23,11 +25,12 @@ func (b *Bucket) merge(c Bucket) {
 	b.Last = max(b.Last, c.Last)
 }
 
-// series is the I/O series: buckets of interval nanoseconds from start
-// (the first packet's time). When a packet would need more than max
-// buckets, the interval doubles and buckets are merged in pairs, so that
-// a capture spanning days stays bounded.
-type series struct {
+// Series counts packets into buckets of an interval from its first
+// packet's time. When a packet would need more than its cap of buckets,
+// the interval doubles and buckets merge in pairs, so that a capture
+// spanning days stays bounded. A packet before the first one's time (a
+// capture out of order) counts in the first bucket.
+type Series struct {
 	start    int64
 	interval int64
 	max      int
@@ -37,7 +40,15 @@ type series struct {
 	early    uint64
 }
 
-func (s *series) add(t int64, n uint64, cast bool, num uint32) {
+// NewSeries returns an empty series of interval-wide buckets, at most
+// maxBuckets of them.
+func NewSeries(interval time.Duration, maxBuckets int) *Series {
+	return &Series{interval: max(int64(interval), 1), max: max(maxBuckets, 1)}
+}
+
+// Add counts packet number num of n bytes at time t (Unix nanoseconds);
+// cast marks a broadcast or multicast destination.
+func (s *Series) Add(t int64, n uint64, cast bool, num uint32) {
 	if !s.started {
 		s.start, s.started = t, true
 	}
@@ -45,7 +56,7 @@ func (s *series) add(t int64, n uint64, cast bool, num uint32) {
 	if t >= s.start {
 		i = (t - s.start) / s.interval
 	} else {
-		s.early++ // out of order before the first packet: counted in the first bucket
+		s.early++
 	}
 	for i >= int64(s.max) {
 		s.widen()
@@ -62,7 +73,7 @@ func (s *series) add(t int64, n uint64, cast bool, num uint32) {
 }
 
 // widen doubles the interval, merging buckets in pairs.
-func (s *series) widen() {
+func (s *Series) widen() {
 	for i := 0; i < len(s.buckets); i += 2 {
 		b := s.buckets[i]
 		if i+1 < len(s.buckets) {
@@ -73,4 +84,9 @@ func (s *series) widen() {
 	s.buckets = s.buckets[:(len(s.buckets)+1)/2]
 	s.interval *= 2
 	s.widened++
+}
+
+// IO returns the series so far, as a copy.
+func (s *Series) IO() IOSeries {
+	return IOSeries{Start: time.Unix(0, s.start).UTC(), Interval: time.Duration(s.interval), Buckets: append([]Bucket(nil), s.buckets...)}
 }

@@ -35,6 +35,9 @@ type Result struct {
 	HTTPHosts      []HTTPHost
 	HTTPRequests   []HTTPRequest
 	IO             IOSeries
+	// Senders is the I/O series of each MAC that sent, busiest first,
+	// each as coarse as it needed to stay within its cap.
+	Senders []SenderSeries
 	// Notes say in words what a cap left out, and where a count comes
 	// from the device timelines, which have caps of their own.
 	Notes []string
@@ -93,6 +96,14 @@ type HTTPRequest struct {
 	Packets []uint32
 }
 
+// SenderSeries is what one MAC sent over time.
+type SenderSeries struct {
+	MAC   string
+	Names []string
+	Sent  Count
+	IO    IOSeries
+}
+
 // IOSeries is packets and bytes per interval from Start.
 type IOSeries struct {
 	Start    time.Time
@@ -113,7 +124,7 @@ func (c *Collector) Result(flows []*decode.Flow, report *device.Report) *Result 
 	for i, f := range flows {
 		r.Flows[i] = *f
 	}
-	r.IO = IOSeries{Start: time.Unix(0, c.io.start).UTC(), Interval: time.Duration(c.io.interval), Buckets: slices.Clone(c.io.buckets)}
+	r.IO = c.io.IO()
 	if c.io.widened > 0 {
 		r.note("The I/O series has %s buckets at most: its interval was widened to %s.", count(c.opts.MaxBuckets), r.IO.Interval)
 	}
@@ -122,6 +133,11 @@ func (c *Collector) Result(flows []*decode.Flow, report *device.Report) *Result 
 	}
 	names := learn(report)
 	r.MACs = c.macEndpoints(names)
+	r.Senders = c.senderList(names)
+	if c.sendersLeft.Packets > 0 {
+		r.note("Only the first %s senders have a line of their own: %s packets of further MACs are in the total only.",
+			count(maxSenders), count(int(c.sendersLeft.Packets)))
+	}
 	r.IPs = c.ipEndpoints(names)
 	r.Pairs = c.pairList()
 	r.overNote("MAC", &c.macs.capped)
@@ -217,6 +233,24 @@ func (c *Collector) macEndpoints(l learnt) []MACEndpoint {
 	slices.SortFunc(out, func(a, b MACEndpoint) int {
 		return byTraffic(a.Endpoint.Total(), b.Endpoint.Total(), a.MAC, b.MAC)
 	})
+	return out
+}
+
+func (c *Collector) senderList(l learnt) []SenderSeries {
+	out := make([]SenderSeries, 0, len(c.senders))
+	for mac, s := range c.senders {
+		key := net.HardwareAddr(mac[:]).String()
+		ss := SenderSeries{MAC: key, IO: s.IO()}
+		for _, b := range ss.IO.Buckets {
+			ss.Sent.Packets += b.All.Packets
+			ss.Sent.Bytes += b.All.Bytes
+		}
+		if d := l.byMAC[key]; d != nil {
+			ss.Names = d.Names
+		}
+		out = append(out, ss)
+	}
+	slices.SortFunc(out, func(a, b SenderSeries) int { return byTraffic(a.Sent, b.Sent, a.MAC, b.MAC) })
 	return out
 }
 

@@ -54,8 +54,18 @@ type Collector struct {
 	ip4   table[netip.Addr]
 	ip6   table[netip.Addr]
 	pairs pairTable
-	io    series
+	io    *Series
+	// senders is an I/O series per sending MAC, coarser than io, for a
+	// line per device (at most maxSenders of them).
+	senders     map[[6]byte]*Series
+	sendersLeft Count
 }
+
+// Caps of the series per device.
+const (
+	maxSenders       = 256
+	maxSenderBuckets = 1000
+)
 
 // New returns an empty collector.
 func New(opts Options) *Collector {
@@ -63,7 +73,7 @@ func New(opts Options) *Collector {
 	return &Collector{opts: o, paths: map[path]*Count{},
 		macs: newTable[[6]byte](o.MaxEndpoints), ip4: newTable[netip.Addr](o.MaxEndpoints),
 		ip6: newTable[netip.Addr](o.MaxEndpoints), pairs: newPairTable(o.MaxPairs),
-		io: series{interval: int64(o.Interval), max: o.MaxBuckets}}
+		io: NewSeries(o.Interval, o.MaxBuckets), senders: map[[6]byte]*Series{}}
 }
 
 // Count is a number of packets and their bytes on the wire.
@@ -97,6 +107,7 @@ func (c *Collector) Observe(p *decode.Packet, _ *decode.Flow) {
 
 	if p.Link == layers.LinkTypeEthernet && len(p.SrcMAC) == 6 && len(p.DstMAC) == 6 {
 		c.macs.add([6]byte(p.SrcMAC), [6]byte(p.DstMAC), n, p.Time)
+		c.sent([6]byte(p.SrcMAC), p, n)
 	}
 	if p.HasIP && p.Src.IsValid() && p.Dst.IsValid() {
 		if p.Src.Is4() {
@@ -106,5 +117,21 @@ func (c *Collector) Observe(p *decode.Packet, _ *decode.Flow) {
 		}
 		c.pairs.add(p.Src, p.Dst, n, p.Time)
 	}
-	c.io.add(p.Time, n, p.Cast != 0, p.Num)
+	c.io.Add(p.Time, n, p.Cast != 0, p.Num)
+}
+
+// sent counts a packet in its sender's series.
+func (c *Collector) sent(mac [6]byte, p *decode.Packet, n uint64) {
+	s := c.senders[mac]
+	if s == nil {
+		if len(c.senders) >= maxSenders {
+			c.sendersLeft.add(n)
+			return
+		}
+		// From a millisecond up, as fine as the capture's length allows
+		// (the series widens as it goes), to compare with the total.
+		s = NewSeries(time.Millisecond, maxSenderBuckets)
+		c.senders[mac] = s
+	}
+	s.Add(p.Time, n, p.Cast != 0, p.Num)
 }

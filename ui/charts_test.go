@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"image"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"thingsniff/app/chart"
+)
+
+// chartOf opens the test capture's statistics and the picture kind.
+func chartOf(t *testing.T, kind string) (*harness, *chartView) {
+	t.Helper()
+	h, v := openStats(t, kind)
+	p := v.chartPanes()[kind]
+	p.view.Resize(fyne.NewSize(800, 400))
+	if len(p.view.marks) == 0 {
+		t.Fatalf("%s drew nothing to point at", kind)
+	}
+	return h, p.view
+}
+
+// centre is the middle of a mark, where a pointer would be.
+func centre(m chart.Mark) fyne.Position {
+	c := m.Rect.Min.Add(m.Rect.Max).Div(2)
+	return fyne.NewPos(float32(c.X), float32(c.Y))
+}
+
+// TestChartsRender: each picture draws the same pixels every time, held
+// against a golden image, on the test capture.
+func TestChartsRender(t *testing.T) {
+	for _, kind := range []string{"io-graph", "timeline", "talks"} {
+		t.Run(kind, func(t *testing.T) {
+			_, v := chartOf(t, kind)
+			test.AssertImageMatches(t, "chart_"+kind+".png", v.last)
+		})
+	}
+}
+
+// TestChartClickSelectsPackets: hovering over a mark says what it is,
+// and a click on it shows its packets, as many as the mark says.
+func TestChartClickSelectsPackets(t *testing.T) {
+	h, v := chartOf(t, "io-graph")
+	m := v.marks[0]
+	v.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: centre(m)}})
+	if !v.tip.Visible() || v.tip.Text != m.Tip {
+		t.Errorf("hovering over an interval shows %q (visible %v); want %q", v.tip.Text, v.tip.Visible(), m.Tip)
+	}
+	v.Tapped(&fyne.PointEvent{Position: centre(m)})
+	h.settle()
+	if want := int(m.Last - m.First + 1); len(h.u.packets.shown) != want || !strings.Contains(m.Tip, ": "+itoa(want)+" packets") {
+		t.Errorf("a click on %q shows %d packets; want %d", m.Tip, len(h.u.packets.shown), want)
+	}
+
+	h, v = chartOf(t, "timeline")
+	var flow *chart.Mark
+	for i := range v.marks {
+		if strings.Contains(v.marks[i].Tip, "closed by the server (fin)") {
+			flow = &v.marks[i]
+		}
+	}
+	if flow == nil {
+		t.Fatal("the timeline has no connection closed by the server; the test capture has one")
+	}
+	v.Tapped(&fyne.PointEvent{Position: centre(*flow)})
+	h.settle()
+	if h.u.packets.expr != markFilter(flow) || len(h.u.packets.shown) != 7 {
+		t.Errorf("a click on %q shows %d packets with %q; want the 7 of its flow", flow.Tip, len(h.u.packets.shown), h.u.packets.expr)
+	}
+
+	h, v = chartOf(t, "talks")
+	var server *chart.Mark
+	for i := range v.marks {
+		if v.marks[i].Host == "203.0.113.80" {
+			server = &v.marks[i]
+		}
+	}
+	if server == nil {
+		t.Fatalf("the map does not show the update server: %+v", v.marks)
+	}
+	v.Tapped(&fyne.PointEvent{Position: centre(*server)})
+	h.settle()
+	if h.u.packets.expr != "host 203.0.113.80" || len(h.u.packets.shown) == 0 {
+		t.Errorf("a click on the update server shows %d packets with %q", len(h.u.packets.shown), h.u.packets.expr)
+	}
+	if chart.At(v.marks, image.Pt(-5, -5)) != nil {
+		t.Error("a point outside the picture is on a mark")
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
