@@ -43,15 +43,21 @@ func (tl *Timeline) Draw(w, h int, pal Palette) (*image.RGBA, []Mark) {
 		return cmp.Compare(a.First, b.First)
 	})
 	const minRow = 3
-	total := len(conns)
-	if most := p.h() / minRow; len(conns) > most {
-		conns = conns[:most]
-	}
+	// Each client's connections are packed into as few rows as do not
+	// overlap, so that thousands of short connections fit.
+	rowOf, rows := packRows(conns)
+	fit := max(1, p.h()/minRow)
 	c.legend(p.x0, 8, []string{"closed by the client", "closed by the server", "reset", "not closed"},
 		[]color.RGBA{pal.Client, pal.Server, pal.Reset, pal.Open})
-	if len(conns) < total {
-		note := fmt.Sprintf("first %d of %d connections", len(conns), total)
-		c.text(p.x1-textWidth(note), p.y1+6+lineHeight, note, pal.Muted)
+	shown := 0
+	for _, r := range rowOf {
+		if r < fit {
+			shown++
+		}
+	}
+	if shown < len(conns) {
+		note := fmt.Sprintf("%d of %d connections shown", shown, len(conns))
+		c.text(p.x1-textWidth(note), 8, note, pal.Muted)
 	}
 	xMax := 0.0
 	for _, f := range conns {
@@ -62,17 +68,22 @@ func (tl *Timeline) Draw(w, h int, pal Palette) (*image.RGBA, []Mark) {
 		c.text(p.x0+10, p.y0+10, "No TCP connections.", pal.Muted)
 		return c.img, nil
 	}
-	row := max(minRow, min(18, p.h()/len(conns)))
+	row := max(minRow, min(18, p.h()/max(1, min(rows, fit))))
 	xOf := func(ns int64) int {
 		return p.x0 + int(float64(p.w())*time.Unix(0, ns).Sub(tl.Origin).Seconds()/math.Max(xMax, 1e-9))
 	}
 	var marks []Mark
+	labelled := -lineHeight
 	for i, f := range conns {
-		y := p.y0 + i*row
+		if rowOf[i] >= fit {
+			continue
+		}
+		y := p.y0 + rowOf[i]*row
 		if i == 0 || f.Client.Addr() != conns[i-1].Client.Addr() {
 			c.fill(image.Rect(4, y, p.x1, y+1), pal.Grid)
-			if row >= lineHeight || i == 0 || y-lastLabel(conns, i, row, p.y0) >= lineHeight {
+			if y-labelled >= lineHeight {
 				c.text(4, y+1, clip(f.Client.Addr().String(), p.x0-10), pal.Foreground)
+				labelled = y
 			}
 		}
 		end := f.Last
@@ -80,22 +91,41 @@ func (tl *Timeline) Draw(w, h int, pal Palette) (*image.RGBA, []Mark) {
 			end = max(f.CloseTime, f.First)
 		}
 		x0, x1 := xOf(f.First), xOf(end)
-		bar := image.Rect(x0, y+1, max(x1, x0+2), y+max(row-1, 2))
-		c.fill(bar, closerColour(f, pal))
+		c.fill(image.Rect(x0, y+1, max(x1, x0+2), y+max(row-1, 2)), closerColour(f, pal))
 		tip := fmt.Sprintf("flow %d %s → %s: %s, %s", f.ID, f.Client, f.Server, duration(time.Duration(end-f.First)), closedWords(f))
 		marks = append(marks, Mark{Rect: image.Rect(x0, y, max(x1, x0+2), y+row), Tip: tip, Flow: f.ID})
 	}
 	return c.img, marks
 }
 
-// lastLabel is the y of the client label drawn before row i.
-func lastLabel(conns []*decode.Flow, i, row, y0 int) int {
-	for j := i - 1; j > 0; j-- {
-		if conns[j].Client.Addr() != conns[j-1].Client.Addr() {
-			return y0 + j*row
+// packRows gives each connection (sorted by client, then start) a row:
+// a client's rows follow each other, and a connection takes the first
+// of its client's rows that is free from its start. It returns the rows
+// and how many there are.
+func packRows(conns []*decode.Flow) ([]int, int) {
+	rowOf := make([]int, len(conns))
+	base := 0
+	var ends []int64 // when each row of the current client is free again
+	for i, f := range conns {
+		if i > 0 && f.Client.Addr() != conns[i-1].Client.Addr() {
+			base += len(ends)
+			ends = ends[:0]
 		}
+		lane := -1
+		for k, e := range ends {
+			if e < f.First {
+				lane = k
+				break
+			}
+		}
+		if lane < 0 {
+			lane = len(ends)
+			ends = append(ends, 0)
+		}
+		ends[lane] = f.Last
+		rowOf[i] = base + lane
 	}
-	return y0
+	return rowOf, base + len(ends)
 }
 
 func closerColour(f *decode.Flow, pal Palette) color.RGBA {
