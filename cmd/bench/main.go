@@ -38,6 +38,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "with -child: write a CPU profile of the measurement to this file")
 	memProfile := flag.String("memprofile", "", "with -child: write a heap profile at the end of the measurement to this file")
 	hostileOnly := flag.Bool("hostile", false, "only the hostile captures")
+	ioGraphOnly := flag.Bool("iograph", false, "only the I/O graph of the generated mix")
 	flag.Parse()
 	if *child != "" {
 		if *memProfile == "" {
@@ -64,6 +65,10 @@ func main() {
 			os.Exit(1)
 		}
 		benchHostile(*dir)
+		return
+	}
+	if *ioGraphOnly {
+		benchIOGraph(*dir, *packets)
 		return
 	}
 	if err := run(*dir, *packets); err != nil {
@@ -160,7 +165,7 @@ func run(dir string, packets int) error {
 		}
 	}
 	printLoad(os.Stdout, t)
-	extra(dir)
+	extra(dir, packets)
 	return nil
 }
 
