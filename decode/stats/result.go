@@ -300,6 +300,14 @@ func byTraffic(a, b Count, an, bn string) int {
 	return cmp.Compare(an, bn)
 }
 
+// mostFirst orders by a count, the largest first, then by name.
+func mostFirst(a, b int, an, bn string) int {
+	if c := cmp.Compare(b, a); c != 0 {
+		return c
+	}
+	return strings.Compare(an, bn)
+}
+
 func (r *Result) dnsNames(report *device.Report) {
 	at := map[string]int{}
 	left := 0
@@ -336,12 +344,7 @@ func (r *Result) dnsNames(report *device.Report) {
 			}
 		}
 	}
-	slices.SortStableFunc(r.DNS, func(a, b DNSName) int {
-		if c := cmp.Compare(b.Queries, a.Queries); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
+	slices.SortStableFunc(r.DNS, func(a, b DNSName) int { return mostFirst(a.Queries, b.Queries, a.Name, b.Name) })
 	if left > 0 {
 		r.note("Only the first %s names looked up are listed: %s lookups of further names are not.", count(maxDNSNames), count(left))
 	}
@@ -384,12 +387,7 @@ func (r *Result) httpTables(report *device.Report) {
 		}
 	}
 	slices.SortStableFunc(r.HTTPRequests, func(a, b HTTPRequest) int { return a.Time.Compare(b.Time) })
-	slices.SortStableFunc(r.HTTPHosts, func(a, b HTTPHost) int {
-		if c := cmp.Compare(b.Requests, a.Requests); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Host, b.Host)
-	})
+	slices.SortStableFunc(r.HTTPHosts, func(a, b HTTPHost) int { return mostFirst(a.Requests, b.Requests, a.Host, b.Host) })
 	if leftReqs > 0 {
 		r.note("Only the first %s HTTP requests are listed: %s more are counted by host only.", count(maxHTTPRequests), count(leftReqs))
 	}
@@ -406,13 +404,7 @@ func addUnique(s []string, v string) []string {
 }
 
 // count writes n with thousands separated by commas.
-func count(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func count(n int) string { return decode.Thousands(n) }
 
 // atLeast words a count that stops at limit.
 func atLeast(n, limit int) string {
