@@ -94,3 +94,26 @@ func TestChartClickSelectsPackets(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestIOGraphFilterLine: a filter typed under the I/O graph becomes a
+// line of its own that counts the packets the filter selects.
+func TestIOGraphFilterLine(t *testing.T) {
+	h, _ := chartOf(t, "io-graph")
+	c := h.u.stats.charts
+	c.filter.SetText("port 53")
+	c.addFilterLine()
+	h.settle()
+	if len(c.lines) != 1 || c.lines[0].Name != "port 53" {
+		t.Fatalf("lines after adding a filter: %+v", c.lines)
+	}
+	var n uint64
+	for _, b := range c.lines[0].IO.Buckets {
+		n += b.All.Packets
+	}
+	if n != 2 { // the test capture's DNS query and answer
+		t.Errorf("the line of port 53 counts %d packets, want 2", n)
+	}
+	if g := c.ioGraph(); len(g.Lines) == 0 || g.Lines[len(g.Lines)-1].Name != "port 53" {
+		t.Errorf("the graph's lines %+v end without the filter's", g.Lines)
+	}
+}

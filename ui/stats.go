@@ -48,8 +48,6 @@ type statsView struct {
 	result  *stats.Result
 	running bool
 	cancel  context.CancelFunc
-	// ready runs, once, what waited for the result (a chart to draw).
-	ready []func()
 }
 
 // statsPane is one statistic's tab: its tables (two for HTTP) and the
@@ -135,19 +133,6 @@ func (v *statsView) show(kind string) {
 	}
 }
 
-// whenReady runs fn once the statistics of the capture on screen are
-// there (now, if they are).
-func (v *statsView) whenReady(fn func()) {
-	if v.result != nil && v.loaded == v.u.loaded {
-		fn()
-		return
-	}
-	v.ready = append(v.ready, fn)
-	if !v.running && v.u.loaded != nil {
-		v.compute()
-	}
-}
-
 // compute reads the capture on screen again for its statistics, off the
 // UI goroutine.
 func (v *statsView) compute() {
@@ -217,11 +202,6 @@ func (v *statsView) install(l *app.Loaded, r *stats.Result) {
 		}
 		p.box.Refresh()
 	}
-	ready := v.ready
-	v.ready = nil
-	for _, fn := range ready {
-		fn()
-	}
 }
 
 // reset forgets the statistics of the capture that was on screen.
@@ -230,7 +210,7 @@ func (v *statsView) reset() {
 		v.cancel()
 		v.cancel = nil
 	}
-	v.running, v.loaded, v.result, v.ready = false, nil, nil, nil
+	v.running, v.loaded, v.result = false, nil, nil
 	v.charts.reset()
 	v.status.SetText("Open this tab from the Statistics menu to count the capture.")
 	v.notes.Hide()

@@ -20,14 +20,13 @@ type TalkMap struct {
 
 // peer is one end the device talked to.
 type peer struct {
-	label   string
-	addr    string
-	bytes   uint64
-	conns   int
-	local   bool
-	x, y    int
-	w       int
-	visible bool
+	label string
+	addr  string
+	bytes uint64
+	conns int
+	local bool
+	x, y  int
+	w     int
 }
 
 // peers adds up the device's connections by peer name (or address).
