@@ -152,6 +152,9 @@ func (v *statsView) compute() {
 		var interval time.Duration
 		var report *device.Report
 		if err == nil {
+			if !l.Streaming() {
+				l.Wait() // the whole index, for the I/O graph of the whole file
+			}
 			total, interval = totalIO(l)
 			report = l.DevicesSoFar()
 		}
