@@ -41,6 +41,7 @@ type chartView struct {
 	marks []chart.Mark
 	last  *image.RGBA
 	drawn fyne.Size
+	bg    color.RGBA // the background drawn with, to notice a theme change
 }
 
 func newChartView(u *UI) *chartView {
@@ -64,11 +65,12 @@ func (v *chartView) setDraw(d drawFunc) {
 // redraw draws the picture again at the widget's size.
 func (v *chartView) redraw() {
 	size := v.Size()
-	if v.draw == nil || size.Width < 2 || size.Height < 2 || size == v.drawn {
+	pal := chartPalette()
+	if v.draw == nil || size.Width < 2 || size.Height < 2 || size == v.drawn && pal.Background == v.bg {
 		return
 	}
-	v.drawn = size
-	v.last, v.marks = v.draw(int(size.Width), int(size.Height), chartPalette())
+	v.drawn, v.bg = size, pal.Background
+	v.last, v.marks = v.draw(int(size.Width), int(size.Height), pal)
 	v.img.Image = v.last
 	v.img.Refresh()
 }
@@ -153,6 +155,7 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 
 func (r *chartRenderer) MinSize() fyne.Size { return r.v.MinSize() }
 func (r *chartRenderer) Refresh() {
+	r.v.redraw() // only when the theme changed since the last drawing
 	r.Layout(r.v.Size())
 	canvas.Refresh(r.v.tipBg)
 	canvas.Refresh(r.v.tip)
