@@ -29,28 +29,25 @@ import (
 type drawFunc func(w, h int, pal chart.Palette) (*image.RGBA, []chart.Mark)
 
 // chartView shows a picture that app/chart draws at the widget's size:
-// hovering says what is under the pointer, a click shows its packets.
+// hovering says what is under the pointer (in the line under the
+// picture: onHover), a click shows its packets.
 type chartView struct {
 	widget.BaseWidget
 	u     *UI
 	draw  drawFunc
 	img   *canvas.Image
-	tip   *widget.Label
-	tipBg *canvas.Rectangle
-	tipAt fyne.Position
 	marks []chart.Mark
 	last  *image.RGBA
 	drawn fyne.Size
 	bg    color.RGBA // the background drawn with, to notice a theme change
+	// onHover is told what is under the pointer, "" when nothing is.
+	onHover func(tip string)
 }
 
 func newChartView(u *UI) *chartView {
-	v := &chartView{u: u, img: canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 1, 1))),
-		tip: widget.NewLabel(""), tipBg: canvas.NewRectangle(color.Transparent)}
+	v := &chartView{u: u, img: canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 1, 1))), onHover: func(string) {}}
 	v.img.FillMode = canvas.ImageFillStretch
 	v.img.ScaleMode = canvas.ImageScalePixels
-	v.tipBg.StrokeWidth = 1
-	v.hideTip()
 	v.ExtendBaseWidget(v)
 	return v
 }
@@ -62,7 +59,8 @@ func (v *chartView) setDraw(d drawFunc) {
 	v.redraw()
 }
 
-// redraw draws the picture again at the widget's size.
+// redraw draws the picture again at the widget's size, or in another
+// theme's colours.
 func (v *chartView) redraw() {
 	size := v.Size()
 	pal := chartPalette()
@@ -87,6 +85,12 @@ func (v *chartView) Resize(s fyne.Size) {
 	v.redraw()
 }
 
+// Refresh draws the picture anew when the theme changed.
+func (v *chartView) Refresh() {
+	v.redraw()
+	v.BaseWidget.Refresh()
+}
+
 // MinSize leaves room for axes and a few lines.
 func (v *chartView) MinSize() fyne.Size { return fyne.NewSize(320, 200) }
 
@@ -99,27 +103,15 @@ func (v *chartView) MouseIn(e *desktop.MouseEvent) { v.MouseMoved(e) }
 
 // MouseMoved says what is under the pointer.
 func (v *chartView) MouseMoved(e *desktop.MouseEvent) {
-	m := v.markAt(e.Position)
-	if m == nil {
-		v.hideTip()
-		return
+	if m := v.markAt(e.Position); m != nil {
+		v.onHover(m.Tip)
+	} else {
+		v.onHover("")
 	}
-	v.tip.SetText(m.Tip)
-	v.tipAt = e.Position
-	v.tipBg.FillColor = theme.Color(theme.ColorNameOverlayBackground)
-	v.tipBg.StrokeColor = theme.Color(theme.ColorNameSeparator)
-	v.tip.Show()
-	v.tipBg.Show()
-	v.Refresh()
 }
 
-// MouseOut hides what hovering said.
-func (v *chartView) MouseOut() { v.hideTip() }
-
-func (v *chartView) hideTip() {
-	v.tip.Hide()
-	v.tipBg.Hide()
-}
+// MouseOut says the pointer left.
+func (v *chartView) MouseOut() { v.onHover("") }
 
 // Tapped shows the packets of what was clicked.
 func (v *chartView) Tapped(e *fyne.PointEvent) {
@@ -130,40 +122,10 @@ func (v *chartView) Tapped(e *fyne.PointEvent) {
 	}
 }
 
-// CreateRenderer lays out the picture and the hover text over it.
+// CreateRenderer shows the picture.
 func (v *chartView) CreateRenderer() fyne.WidgetRenderer {
-	return &chartRenderer{v: v}
+	return widget.NewSimpleRenderer(v.img)
 }
-
-type chartRenderer struct{ v *chartView }
-
-func (r *chartRenderer) Layout(size fyne.Size) {
-	v := r.v
-	v.img.Move(fyne.NewPos(0, 0))
-	v.img.Resize(size)
-	ts := v.tip.MinSize()
-	pos := fyne.NewPos(v.tipAt.X+14, v.tipAt.Y+14)
-	pos.X = max(0, min(pos.X, size.Width-ts.Width))
-	if pos.Y+ts.Height > size.Height {
-		pos.Y = v.tipAt.Y - ts.Height - 6
-	}
-	v.tip.Move(pos)
-	v.tip.Resize(ts)
-	v.tipBg.Move(pos)
-	v.tipBg.Resize(ts)
-}
-
-func (r *chartRenderer) MinSize() fyne.Size { return r.v.MinSize() }
-func (r *chartRenderer) Refresh() {
-	r.v.redraw() // only when the theme changed since the last drawing
-	r.Layout(r.v.Size())
-	canvas.Refresh(r.v.tipBg)
-	canvas.Refresh(r.v.tip)
-}
-func (r *chartRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.v.img, r.v.tipBg, r.v.tip}
-}
-func (r *chartRenderer) Destroy() {}
 
 // markFilter is the packet filter that selects what a mark stands for.
 func markFilter(m *chart.Mark) string {
@@ -206,8 +168,9 @@ func (u *UI) savePNG(v *chartView, name string) {
 // chartPane is a statistics tab that holds a picture, its controls and
 // a Save PNG… button.
 type chartPane struct {
-	item *container.TabItem
-	view *chartView
+	item  *container.TabItem
+	view  *chartView
+	hover *widget.Label // the hint, or what is under the pointer
 }
 
 func newChartPane(u *UI, title, file, hint string, controls fyne.CanvasObject) *chartPane {
@@ -216,6 +179,18 @@ func newChartPane(u *UI, title, file, hint string, controls fyne.CanvasObject) *
 	h := widget.NewLabel(hint)
 	h.Importance = widget.LowImportance
 	h.Truncation = fyne.TextTruncateEllipsis
+	p.hover = h
+	// Hovering says what is under the pointer in place of the hint.
+	p.view.onHover = func(tip string) {
+		text, imp := hint, widget.LowImportance
+		if tip != "" {
+			text, imp = tip, widget.MediumImportance
+		}
+		if h.Text != text {
+			h.Importance = imp
+			h.SetText(text)
+		}
+	}
 	var top fyne.CanvasObject
 	if controls != nil {
 		top = controls

@@ -48,8 +48,13 @@ func TestChartClickSelectsPackets(t *testing.T) {
 	h, v := chartOf(t, "io-graph")
 	m := v.marks[0]
 	v.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: centre(m)}})
-	if !v.tip.Visible() || v.tip.Text != m.Tip {
-		t.Errorf("hovering over an interval shows %q (visible %v); want %q", v.tip.Text, v.tip.Visible(), m.Tip)
+	line := h.u.stats.charts.io.hover
+	if line.Text != m.Tip {
+		t.Errorf("hovering over an interval says %q; want %q", line.Text, m.Tip)
+	}
+	v.MouseOut()
+	if line.Text == m.Tip {
+		t.Errorf("the pointer left, and the line still says %q", line.Text)
 	}
 	v.Tapped(&fyne.PointEvent{Position: centre(m)})
 	h.settle()
