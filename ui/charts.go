@@ -229,6 +229,7 @@ func newCharts(v *statsView) *charts {
 	u := v.u
 	c.unit = widget.NewRadioGroup([]string{"packets/s", "bytes/s"}, func(string) { c.drawIO() })
 	c.unit.Horizontal = true
+	c.unit.Required = true
 	c.unit.Selected = "packets/s"
 	c.devices = widget.NewSelect([]string{"no device lines", "top 3 devices", "top 5 devices"}, func(string) { c.drawIO() })
 	c.devices.Selected = "top 3 devices"
