@@ -149,20 +149,29 @@ func (u *UI) savePNG(v *chartView, name string) {
 	}
 	u.saveFileDialog(name, []string{".png"}, func(path string) {
 		u.background(func() func() {
-			var b bytes.Buffer
-			err := png.Encode(&b, img)
-			if err == nil {
-				err = os.WriteFile(path, b.Bytes(), 0o644)
-			}
+			err := writePNG(path, img)
 			return func() {
 				if err != nil {
-					u.showError(fmt.Errorf("save picture %s: %w", path, err))
+					u.showError(err)
 					return
 				}
 				u.status.setMessage("Saved " + path)
 			}
 		})
 	}).Show()
+}
+
+// writePNG saves a picture as a PNG file.
+func writePNG(path string, img image.Image) error {
+	var b bytes.Buffer
+	err := png.Encode(&b, img)
+	if err == nil {
+		err = os.WriteFile(path, b.Bytes(), 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("save picture %s: %w", path, err)
+	}
+	return nil
 }
 
 // chartPane is a statistics tab that holds a picture, its controls and

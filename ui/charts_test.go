@@ -2,6 +2,9 @@ package ui
 
 import (
 	"image"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -120,5 +123,29 @@ func TestIOGraphFilterLine(t *testing.T) {
 	}
 	if g := c.ioGraph(); len(g.Lines) == 0 || g.Lines[len(g.Lines)-1].Name != "port 53" {
 		t.Errorf("the graph's lines %+v end without the filter's", g.Lines)
+	}
+}
+
+// TestSavePNG: the picture on screen saves as a PNG of its size.
+func TestSavePNG(t *testing.T) {
+	_, v := chartOf(t, "timeline")
+	path := filepath.Join(t.TempDir(), "c.png")
+	if err := writePNG(path, v.last); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Bounds() != v.last.Bounds() {
+		t.Errorf("saved %v, shown %v", img.Bounds(), v.last.Bounds())
+	}
+	if err := writePNG(filepath.Join(t.TempDir(), "no", "such", "dir.png"), v.last); err == nil || !strings.Contains(err.Error(), "save picture") {
+		t.Errorf("saving into a missing folder: %v", err)
 	}
 }
