@@ -20,6 +20,7 @@ type Packet struct {
 
 	SrcMAC, DstMAC []byte
 	VLAN           uint16 // innermost 802.1Q tag, 0 when untagged
+	Tagged         bool   // an 802.1Q or 802.1ad tag was decoded (its VLAN may be 0)
 
 	ARP *layers.ARP // non-nil for ARP packets
 	// PPPoECode is a PPPoE discovery packet's code (PADI, PADO...).
@@ -275,7 +276,7 @@ func (p *Parser) fill(out *Packet) {
 				out.HasMAC, out.SrcMAC = true, p.sll2.Addr
 			}
 		case layers.LayerTypeDot1Q:
-			out.VLAN = p.dot1q.VLANIdentifier
+			out.VLAN, out.Tagged = p.dot1q.VLANIdentifier, true
 		case layers.LayerTypeLLC:
 			out.Proto = ProtoLLC
 		case layers.LayerTypeARP:

@@ -107,7 +107,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		item("Keyboard shortcuts", "", theme.HelpIcon(), u.shortcutsDialog),
 		item("About thingsniff", "", theme.InfoIcon(), u.aboutDialog),
 	)
-	return fyne.NewMainMenu(file, view, capture, help)
+	return fyne.NewMainMenu(file, view, capture, u.statsMenu(), help)
 }
 
 // roomForShortcut widens a menu label so that the shortcut drawn after it

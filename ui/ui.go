@@ -39,6 +39,7 @@ type UI struct {
 	devices *devicesView
 	stream  *followView
 	objects *objectsDialog // the last Export Objects dialog
+	stats   *statsView     // made on first use (statsOf)
 	live    *liveCtl
 	status  *statusBar
 	recent  *recentFiles

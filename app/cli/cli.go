@@ -33,6 +33,7 @@ func Commands() []Command {
 		{"follow", "FILE --flow ID|--stream N [--format ascii|hex|raw|hexraw|http] [--direction both|client|server]  a TCP or UDP conversation as its ends saw it", runFollow},
 		{"objects", "FILE --out DIR | --list  export (or list) the HTTP objects", runObjects},
 		{"report", "FILE [--json|--md] [--device MAC] [--filter EXPR]  the story of each device: lease, lookups, connections, findings", runReport},
+		{"stats", statsUsage, runStats},
 		{"interfaces", "[--json]  list interfaces to capture on", runInterfaces},
 		{"capture", live.HelperUsage + "  capture live to pcapng (through the capture helper, " + live.HelperName + ")", runCapture},
 	}

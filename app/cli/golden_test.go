@@ -101,7 +101,8 @@ func TestOutputsMatchGolden(t *testing.T) {
 
 // goldenCommands runs every headless command that reads a capture on
 // path and records each output: packets and flows in both forms, the
-// report as JSON and Markdown, the object list, and follow in several
+// report as JSON and Markdown, the object list, every statistic as CSV,
+// and follow in several
 // formats on the first flows and the last.
 func goldenCommands(t *testing.T, path string, follows int, record func(string, []byte)) {
 	t.Helper()
@@ -122,6 +123,9 @@ func goldenCommands(t *testing.T, path string, follows int, record func(string, 
 	run("report", path, "--json")
 	run("report", path, "--md")
 	run("objects", path, "--list")
+	for _, kind := range []string{"protocols", "endpoints", "conversations", "dns", "http", "io"} {
+		run("stats", path, "--kind", kind, "--csv")
+	}
 	for _, f := range followed(flows, follows) {
 		id := fmt.Sprint(f.ID)
 		run("follow", path, "--flow", id)

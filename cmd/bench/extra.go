@@ -6,10 +6,12 @@ import "fmt"
 var extraChildren = map[string]func(file string) (result, error){
 	"follow":     followRaw,
 	"iot-report": iotReport,
+	"io-graph":   ioGraph,
 }
 
 // extra prints the measurements of other features.
-func extra(dir string) {
+func extra(dir string, packets int) {
+	benchIOGraph(dir, packets)
 	benchIoTReport()
 	benchFollow(dir)
 	benchHostile(dir)

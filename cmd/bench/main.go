@@ -37,10 +37,17 @@ func main() {
 	file := flag.String("file", "", "internal: the capture a child measures")
 	cpuProfile := flag.String("cpuprofile", "", "with -child: write a CPU profile of the measurement to this file")
 	memProfile := flag.String("memprofile", "", "with -child: write a heap profile at the end of the measurement to this file")
-	hostileOnly := flag.Bool("hostile", false, "only the hostile captures")
-	timelinesOnly := flag.Bool("timelines", false, "only the device timelines of the mix, against the bare loop")
-	windowOnly := flag.Bool("window", false, "only the window's frames while it sorts (needs xvfb-run)")
-	filterOnly := flag.Bool("filter", false, "only the display filter measurements (on the generated mix)")
+	// Parts of the bench that also run alone, each behind its flag.
+	parts := []struct {
+		on  *bool
+		run func(dir string, packets int) error
+	}{
+		{flag.Bool("hostile", false, "only the hostile captures"), func(dir string, _ int) error { benchHostile(dir); return nil }},
+		{flag.Bool("timelines", false, "only the device timelines of the mix, against the bare loop"), benchTimelines},
+		{flag.Bool("window", false, "only the window's frames while it sorts (needs xvfb-run)"), benchWindow},
+		{flag.Bool("filter", false, "only the display filter measurements (on the generated mix)"), benchFilter},
+		{flag.Bool("iograph", false, "only the I/O graph of the generated mix"), func(dir string, packets int) error { benchIOGraph(dir, packets); return nil }},
+	}
 	flag.Parse()
 	if *child != "" {
 		if *memProfile == "" {
@@ -61,30 +68,15 @@ func main() {
 		json.NewEncoder(os.Stdout).Encode(res)
 		return
 	}
-	if *windowOnly {
-		if err := benchWindow(*dir, *packets); err != nil {
-			fmt.Fprintln(os.Stderr, "bench:", err)
-			os.Exit(1)
+	for _, part := range parts {
+		if !*part.on {
+			continue
 		}
-		return
-	}
-	if *filterOnly {
-		if err := benchFilter(*dir, *packets); err != nil {
-			fmt.Fprintln(os.Stderr, "bench:", err)
-			os.Exit(1)
-		}
-		return
-	}
-	if *hostileOnly {
 		if err := os.MkdirAll(*dir, 0o755); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
-		benchHostile(*dir)
-		return
-	}
-	if *timelinesOnly {
-		if err := benchTimelines(*dir, *packets); err != nil {
+		if err := part.run(*dir, *packets); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
@@ -179,7 +171,7 @@ func run(dir string, packets int) error {
 		}
 	}
 	printLoad(os.Stdout, t)
-	extra(dir)
+	extra(dir, packets)
 	fmt.Println()
 	if err := benchFilter(dir, packets); err != nil {
 		fmt.Println("display filters:", err)
