@@ -100,7 +100,6 @@ func TestChartClickSelectsPackets(t *testing.T) {
 	}
 }
 
-
 // TestIOGraphFilterLine: a filter typed under the I/O graph becomes a
 // line of its own that counts the packets the filter selects.
 func TestIOGraphFilterLine(t *testing.T) {
