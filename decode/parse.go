@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"thingsniff/decode/dns"
@@ -364,8 +365,44 @@ func (p *Parser) fill(out *Packet) {
 			out.Proto = ProtoGRE
 		}
 	}
+	if n := len(p.decoded); n > 0 && (p.decoded[n-1] == layers.LayerTypeIPv4 || p.decoded[n-1] == layers.LayerTypeIPv6) &&
+		!out.Fragment && out.IPProto == layers.IPProtocolTCP {
+		fillCutTCP(out, ipLen, ipPayload)
+	}
 	if out.Proto == ProtoTCP || out.Proto == ProtoUDP {
 		out.Proto = appProto(out)
+	}
+}
+
+// fillCutTCP reads a TCP header that the snap length cut inside its
+// options (a SYN captured with -s 64 on a VLAN): gopacket refuses it,
+// but its first 20 bytes hold all a row, a flow and its analysis need,
+// and Wireshark reads them too. Without them every connection of a
+// headers-only capture would lose its SYN and FIN.
+func fillCutTCP(out *Packet, ipLen int, h []byte) {
+	if len(h) < 20 {
+		return
+	}
+	off := int(h[12]>>4) * 4
+	if off < 20 || off <= len(h) {
+		return // not cut in its options: a header that makes no sense
+	}
+	out.Proto = ProtoTCP
+	out.SrcPort, out.DstPort = binary.BigEndian.Uint16(h[0:]), binary.BigEndian.Uint16(h[2:])
+	out.Seq, out.Ack = binary.BigEndian.Uint32(h[4:]), binary.BigEndian.Uint32(h[8:])
+	out.Window = binary.BigEndian.Uint16(h[14:])
+	out.TCPFlags = TCPFlags(0)
+	for bit, f := range []TCPFlags{TCPFin, TCPSyn, TCPRst, TCPPsh, TCPAck, TCPUrg, TCPEce, TCPCwr} {
+		if h[13]&(1<<bit) != 0 {
+			out.TCPFlags |= f
+		}
+	}
+	if h[12]&1 != 0 {
+		out.TCPFlags |= TCPNs
+	}
+	out.Payload = nil
+	if ipLen >= off {
+		out.SentLen = ipLen - off
 	}
 }
 

@@ -211,3 +211,27 @@ func TestLooksLikeHTTP(t *testing.T) {
 		}
 	}
 }
+
+// A SYN whose options the snap length cut (raw IPv4, 44 bytes sent, 42
+// kept): its fixed header still gives the row, the flow and the flags,
+// and the frame is short, not malformed, as Wireshark tells it.
+func TestSYNCutInItsOptions(t *testing.T) {
+	whole := unhex(t, `4500 002c 0001 4000 4006 0000 0a000001 0a000002
+		9c40 2293 00000064 00000000 6002 7210 0000 0000 020405b4`)
+	var p Packet
+	p.OrigLen = len(whole)
+	NewParser().Decode(whole[:42], layers.LinkTypeRaw, &p)
+	if p.Proto != ProtoTCP || p.SrcPort != 40000 || p.DstPort != 8851 || p.Seq != 100 || !p.TCPFlags.Has(TCPSyn) || p.Window != 0x7210 {
+		t.Fatalf("got proto %v ports %d→%d seq %d flags %v window %d", p.Proto, p.SrcPort, p.DstPort, p.Seq, p.TCPFlags, p.Window)
+	}
+	if !p.Cut || p.Malformed || p.SentLen != 0 {
+		t.Errorf("cut %v, malformed %v, sent %d: want a short frame of an empty segment", p.Cut, p.Malformed, p.SentLen)
+	}
+	// A data offset shorter than the header is nonsense, not a cut.
+	bad := append([]byte(nil), whole...)
+	bad[32] = 0x40
+	NewParser().Decode(bad[:42], layers.LinkTypeRaw, &p)
+	if p.Proto == ProtoTCP {
+		t.Errorf("a data offset of 16 bytes read as TCP")
+	}
+}
