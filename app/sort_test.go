@@ -105,11 +105,9 @@ func TestSortPacketsByEveryColumn(t *testing.T) {
 						t.Fatalf("column %d desc %v: packet %d (%q) before %d (%q)", col, desc, p+1, all[p].Info, i+1, all[i].Info)
 					}
 				}
-				if view != nil {
-					for _, i := range view {
-						if !seen[i] {
-							t.Fatalf("column %d: filtered packet %d missing", col, i+1)
-						}
+				for _, i := range view {
+					if !seen[i] {
+						t.Fatalf("column %d: filtered packet %d missing", col, i+1)
 					}
 				}
 			}
