@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
+	"thingsniff/decode"
 	"thingsniff/decode/device"
 	"thingsniff/decode/stats"
 )
@@ -179,7 +180,7 @@ func (v *statsView) compute() {
 func (v *statsView) install(l *app.Loaded, r *stats.Result) {
 	v.loaded, v.result = l, r
 	v.status.SetText(fmt.Sprintf("%s: %s, %s over %s", filepath.Base(l.Name), plural(int(r.Packets), "packet", "packets"),
-		byteSize(r.Bytes), r.Last.Sub(r.First).Round(1e6)))
+		byteSize(r.Bytes), decode.FormatDuration(r.Last.Sub(r.First))))
 	v.notes.SetText(strings.Join(r.Notes, "\n"))
 	v.notes.Hidden = len(r.Notes) == 0
 	v.notes.Refresh()

@@ -5,10 +5,13 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"time"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
+
+	"thingsniff/decode"
 )
 
 // Palette is the colours of a picture, from the window's theme.
@@ -152,6 +155,34 @@ func niceStep(span float64, n int) float64 {
 	return 10 * p
 }
 
+// timeStep is a round step of time (seconds, minutes, hours, days) that
+// cuts span seconds into about n parts.
+func timeStep(span float64, n int) float64 {
+	raw := span / float64(max(n, 1))
+	for _, s := range []float64{60, 120, 300, 600, 900, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400} {
+		if raw <= 30 {
+			break // below a minute, the decimal steps read best
+		}
+		if s >= raw {
+			return s
+		}
+	}
+	if raw > 7*86400 {
+		return 86400 * niceStep(span/86400, n)
+	}
+	return niceStep(span, n)
+}
+
+// secondsText writes an offset of v seconds from the capture's start as
+// durations are written everywhere ("2 h 0 min"), and short offsets as
+// "1.5 s".
+func secondsText(v float64) string {
+	if v < 60 {
+		return short(v) + " s"
+	}
+	return decode.FormatDuration(time.Duration(v * float64(time.Second)))
+}
+
 // short writes a number with k, M or G for thousands, millions, billions.
 func short(v float64) string {
 	switch a := math.Abs(v); {
@@ -194,14 +225,17 @@ func (c *canvas) axes(p plot, xMax, yMax float64) float64 {
 	return top
 }
 
-// xAxis draws labels for 0..xMax seconds below p.
+// xAxis draws labels for 0..xMax seconds below p, at round steps of
+// time (a week-long capture is marked in days and hours, not "50ks").
 func (c *canvas) xAxis(p plot, xMax float64) {
-	xs := niceStep(xMax, max(2, p.w()/90))
+	xs := timeStep(xMax, max(2, p.w()/90))
 	for v := 0.0; v <= xMax+xs/1000; v += xs {
 		x := p.x0 + int(float64(p.w())*v/math.Max(xMax, 1e-9))
 		c.fill(image.Rect(x, p.y1, x+1, p.y1+4), c.pal.Muted)
-		label := short(v) + "s"
-		c.text(x-textWidth(label)/2, p.y1+6, label, c.pal.Muted)
+		label := secondsText(v)
+		// The last label ends inside the picture, not cut at its edge.
+		lx := min(x-textWidth(label)/2, c.img.Bounds().Dx()-textWidth(label)-2)
+		c.text(lx, p.y1+6, label, c.pal.Muted)
 	}
 	c.fill(image.Rect(p.x0, p.y1, p.x1, p.y1+1), c.pal.Muted)
 }

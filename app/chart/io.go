@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 	"time"
 
 	"thingsniff/decode/stats"
@@ -51,6 +52,25 @@ func (g *IOGraph) cast(b stats.Bucket) float64 {
 	return float64(b.Cast.Packets)
 }
 
+// atOneInterval is g with every series counted at the coarsest interval
+// of them, from the origin.
+func (g *IOGraph) atOneInterval() *IOGraph {
+	iv := g.Total.Interval
+	for _, l := range g.Lines {
+		iv = max(iv, l.IO.Interval)
+	}
+	if iv == g.Total.Interval && g.Total.Start.Equal(g.Origin) && !slices.ContainsFunc(g.Lines, func(l IOLine) bool { return l.IO.Interval != iv || !l.IO.Start.Equal(g.Origin) }) {
+		return g
+	}
+	out := *g
+	out.Total = g.Total.Rebin(g.Origin, iv)
+	out.Lines = make([]IOLine, len(g.Lines))
+	for i, l := range g.Lines {
+		out.Lines[i] = IOLine{Name: l.Name, IO: l.IO.Rebin(g.Origin, iv)}
+	}
+	return &out
+}
+
 // Draw draws the graph w by h pixels and returns it with a mark per
 // interval of the total that holds packets.
 func (g *IOGraph) Draw(w, h int, pal Palette) (*image.RGBA, []Mark) {
@@ -63,8 +83,9 @@ func (g *IOGraph) Draw(w, h int, pal Palette) (*image.RGBA, []Mark) {
 	if g.Bytes {
 		unit = "bytes/s"
 	}
-	// Each series is drawn as a rate, per second of its own interval, so
-	// that lines of different intervals (a device's is coarser) compare.
+	// Every line is drawn at the coarsest interval among them (a
+	// device's is coarser than the total's), as a rate per second.
+	g = g.atOneInterval()
 	rate := func(io stats.IOSeries, v float64) float64 { return v / io.Interval.Seconds() }
 	end := func(io stats.IOSeries) float64 {
 		return io.Start.Sub(g.Origin).Seconds() + float64(len(io.Buckets))*io.Interval.Seconds()
@@ -111,8 +132,8 @@ func (g *IOGraph) Draw(w, h int, pal Palette) (*image.RGBA, []Mark) {
 		}
 		x0, x1 := int(xOf(t0+float64(i)*iv)), int(xOf(t0+float64(i+1)*iv))
 		from := t0 + float64(i)*iv
-		tip := fmt.Sprintf("%s–%s s: %d packets, %s; %.0f%% broadcast+multicast",
-			short(from), short(from+iv), b.All.Packets, bytesText(b.All.Bytes), 100*float64(b.Cast.Packets)/float64(b.All.Packets))
+		tip := fmt.Sprintf("%s–%s: %d packets, %s; %.0f%% broadcast+multicast",
+			secondsText(from), secondsText(from+iv), b.All.Packets, bytesText(b.All.Bytes), 100*float64(b.Cast.Packets)/float64(b.All.Packets))
 		marks = append(marks, Mark{Rect: image.Rect(x0, p.y0, max(x1, x0+1), p.y1), Tip: tip, First: b.First, Last: b.Last})
 	}
 	return c.img, marks

@@ -92,7 +92,7 @@ func (tl *Timeline) Draw(w, h int, pal Palette) (*image.RGBA, []Mark) {
 		}
 		x0, x1 := xOf(f.First), xOf(end)
 		c.fill(image.Rect(x0, y+1, max(x1, x0+2), y+max(row-1, 2)), closerColour(f, pal))
-		tip := fmt.Sprintf("flow %d %s → %s: %s, %s", f.ID, f.Client, f.Server, duration(time.Duration(end-f.First)), closedWords(f))
+		tip := fmt.Sprintf("flow %d %s → %s: %s, %s", f.ID, f.Client, f.Server, decode.FormatDuration(time.Duration(end-f.First)), closedWords(f))
 		marks = append(marks, Mark{Rect: image.Rect(x0, y, max(x1, x0+2), y+row), Tip: tip, Flow: f.ID})
 	}
 	return c.img, marks
@@ -144,15 +144,5 @@ func closedWords(f *decode.Flow) string {
 	if f.Close == decode.CloseNone {
 		return "not seen to close"
 	}
-	return fmt.Sprintf("closed by the %s (%s) after %s idle", f.ClosedBy, f.Close, duration(f.IdleBeforeClose()))
-}
-
-func duration(d time.Duration) string {
-	switch {
-	case d >= time.Minute:
-		return d.Round(time.Second).String()
-	case d >= time.Second:
-		return d.Round(time.Millisecond).String()
-	}
-	return d.Round(time.Microsecond).String()
+	return fmt.Sprintf("closed by the %s (%s) after %s idle", f.ClosedBy, f.Close, decode.FormatDuration(f.IdleBeforeClose()))
 }

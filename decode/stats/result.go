@@ -413,3 +413,28 @@ func atLeast(n, limit int) string {
 	}
 	return count(n)
 }
+
+// Rebin counts the series again in buckets of interval from origin, each
+// of its buckets whole in the new one where it starts: exact when
+// interval is a multiple of the series' own, close otherwise. An I/O
+// graph draws every line at one interval this way, so that no line of a
+// part rises above the line of the whole for being averaged over less
+// time.
+func (s IOSeries) Rebin(origin time.Time, interval time.Duration) IOSeries {
+	out := IOSeries{Start: origin, Interval: interval}
+	if interval <= 0 {
+		return out
+	}
+	for i, b := range s.Buckets {
+		if b.All.Packets == 0 {
+			continue
+		}
+		at := s.Start.Add(time.Duration(i) * s.Interval).Sub(origin)
+		j := max(int(at/interval), 0)
+		for len(out.Buckets) <= j {
+			out.Buckets = append(out.Buckets, Bucket{})
+		}
+		out.Buckets[j].merge(b)
+	}
+	return out
+}
