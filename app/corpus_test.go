@@ -228,6 +228,11 @@ var knownConvDifferences = map[string]string{
 	"tcpdump/tests/vxlan.pcap UDP 192.168.202.1:32894 192.168.203.1:4789": vxlanOuter,
 	"tcpdump/tests/vxlan.pcap UDP 192.168.202.1:42710 192.168.203.1:4789": vxlanOuter,
 	"tcpdump/tests/vxlan.pcap UDP 192.168.202.1:4789 192.168.203.1:52102": vxlanOuter,
+	// Frame 1 is a SYN the snap length cut inside its options: tshark
+	// shows it as TCP but its dissector stops at the cut before the
+	// conversation table counts it; thingsniff counts the connection's
+	// opening in it (decode.fillCutTCP).
+	"zeek/testing/btest/Traces/tcp/truncated-header.pcap TCP 128.3.26.249:25 201.186.157.67:60827": "a SYN cut inside its options: tshark's conversation table leaves it out, thingsniff counts it",
 }
 
 // vxlanOuter is why a tunnel's own UDP conversation is not a flow.

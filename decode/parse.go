@@ -366,7 +366,7 @@ func (p *Parser) fill(out *Packet) {
 		}
 	}
 	if n := len(p.decoded); n > 0 && (p.decoded[n-1] == layers.LayerTypeIPv4 || p.decoded[n-1] == layers.LayerTypeIPv6) &&
-		!out.Fragment && out.IPProto == layers.IPProtocolTCP {
+		!out.Fragment && out.IPProto == layers.IPProtocolTCP && out.OrigLen > out.CapLen {
 		fillCutTCP(out, ipLen, ipPayload)
 	}
 	if out.Proto == ProtoTCP || out.Proto == ProtoUDP {
@@ -378,7 +378,9 @@ func (p *Parser) fill(out *Packet) {
 // options (a SYN captured with -s 64 on a VLAN): gopacket refuses it,
 // but its first 20 bytes hold all a row, a flow and its analysis need,
 // and Wireshark reads them too. Without them every connection of a
-// headers-only capture would lose its SYN and FIN.
+// headers-only capture would lose its SYN and FIN. Only for frames the
+// snap length cut: a header whose offset runs past a whole frame is
+// malformed, and stays so.
 func fillCutTCP(out *Packet, ipLen int, h []byte) {
 	if len(h) < 20 {
 		return
