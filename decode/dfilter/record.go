@@ -61,6 +61,12 @@ func (m *Matcher) Match(p *Packet) bool {
 	return m.f.root.eval(&m.rec)
 }
 
+// resent marks segments whose bytes start before what their side already
+// sent: a retransmission or a segment overtaken on the way (the engine
+// tells them apart; both once counted as retransmissions). The in-order
+// followers of HTTP heads and TLS records skip them.
+const resent = decode.FlagRetransmission | decode.FlagOutOfOrder
+
 // http finds the HTTP message the packet completes: on TCP by following
 // its direction (see heads), over UDP (SSDP) in the datagram alone.
 func (m *Matcher) http() {
@@ -74,7 +80,7 @@ func (m *Matcher) http() {
 				m.rec.http = msg
 			}
 		}
-	case p.Index.Flags.Has(decode.FlagRetransmission):
+	case p.Index.Flags.Any(resent):
 	case p.Index.Flags&(decode.FlagPayload|decode.FlagTCPFin|decode.FlagTCPRst) == 0:
 		// A bare acknowledgement carries no part of a message, nor ends one.
 	case p.Flow != nil && p.Flow.App == decode.ProtoTLS:
@@ -89,7 +95,7 @@ func (m *Matcher) http() {
 func (m *Matcher) tlsRecords() {
 	p := m.rec.p
 	tlsFlow := p.Index.Proto == decode.ProtoTLS || p.Flow != nil && p.Flow.App == decode.ProtoTLS
-	if !tlsFlow || !p.Index.Flags.Has(decode.FlagPayload) || p.Index.Flags.Has(decode.FlagRetransmission) {
+	if !tlsFlow || !p.Index.Flags.Has(decode.FlagPayload) || p.Index.Flags.Any(resent) {
 		return
 	}
 	if pk := m.rec.packet(); pk != nil && m.rec.transport() == decode.ProtoTCP {
