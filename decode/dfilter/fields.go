@@ -108,7 +108,7 @@ func buildFields() ([]Field, map[string]*Field) {
 	add("ipv6", KindProto, CostHeader, "IPv6", ipVersion(false))
 	transport := func(want decode.Proto) func(r *record, out []Value) []Value {
 		return func(r *record, out []Value) []Value {
-			if r.transport() == want {
+			if r.hasTransport(want) {
 				return append(out, yes...)
 			}
 			return out
