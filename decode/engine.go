@@ -127,6 +127,9 @@ func indexFlags(h *Header) Flags {
 	if h.Malformed {
 		f |= FlagMalformed
 	}
+	if h.Tunneled {
+		f |= FlagTunnel
+	}
 	if h.TCPFlags.Has(TCPSyn) {
 		f |= FlagTCPSyn
 	}

@@ -135,6 +135,10 @@ const (
 	// too) of what two duplicate ACKs or more asked for, within 20 ms of
 	// the last (tcp.analysis.fast_retransmission).
 	FlagFastRetransmission
+	// FlagTunnel: the packet came through a tunnel (VXLAN, GRE) whose
+	// outer IP header decoding set aside for an inner frame's
+	// (Packet.Outer); filters look there for ip, udp and their fields.
+	FlagTunnel
 )
 
 // FlagsTCPAnalysis are the TCP analysis marks together, the ones

@@ -47,6 +47,7 @@ const (
 	packDstValid
 	packDst4
 	packCut
+	packTunneled
 )
 
 // Pack packs h, a packet decoded from the bytes that m describes.
@@ -72,6 +73,7 @@ func (h *Header) Pack(m Meta) Packed {
 	set(h.Dst.IsValid(), packDstValid)
 	set(h.Dst.Is4(), packDst4)
 	set(h.Cut, packCut)
+	set(h.Tunneled, packTunneled)
 	p.src, p.dst = h.Src.As16(), h.Dst.As16()
 	return p
 }
@@ -94,7 +96,8 @@ func (p *Packed) unpack(h *Header) {
 		Frag:    Frag{ID: p.fragID, Offset: int(p.fragOffset), Proto: p.fragProto, More: p.bits&packFragMore != 0, Valid: p.bits&packFragValid != 0},
 		SrcPort: p.srcPort, DstPort: p.dstPort, TCPFlags: p.tcpFlags, Seq: p.seq, Ack: p.ack, Window: p.window,
 		ICMPType: p.icmpType, ICMPCode: p.icmpCode, ICMPID: p.icmpID, ICMPSq: p.icmpSq,
-		PayloadLen: int(p.payloadLen), SentLen: int(p.sentLen), IPLen: int(p.ipLen), Cut: p.bits&packCut != 0, Proto: p.proto}
+		PayloadLen: int(p.payloadLen), SentLen: int(p.sentLen), IPLen: int(p.ipLen), Cut: p.bits&packCut != 0,
+		Tunneled: p.bits&packTunneled != 0, Proto: p.proto}
 }
 
 func unpackAddr(b [16]byte, bits, valid, is4 uint16) netip.Addr {

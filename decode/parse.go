@@ -27,6 +27,11 @@ type Packet struct {
 	// PPPoECode is a PPPoE discovery packet's code (PADI, PADO...).
 	PPPoECode layers.PPPoECode
 
+	// Outer is the tunnel's IP header (and UDP ports) when an inner
+	// Ethernet frame replaced it (VXLAN, GRE carrying Ethernet); Tunneled
+	// says it is set.
+	Outer Outer
+
 	Payload []byte // transport payload (TCP, UDP) or the rest after the last known layer
 	// Analysis holds the packet's TCP analysis marks (FlagsTCPAnalysis),
 	// which only its connection's history gives: an Engine sets them,
@@ -78,6 +83,9 @@ type Header struct {
 	// wire (a snap length) and decoding stopped where the bytes end: the
 	// packet is not malformed, only not all there, and Err says where.
 	Cut bool
+	// Tunneled: an inner frame was decoded in place of an outer IP
+	// packet (Packet.Outer holds the outer one's addresses).
+	Tunneled bool
 	// IPLen is the length by its header (IPv4 total length, IPv6 payload
 	// length + 40, as tshark's ip.len) of the first IP packet after the
 	// innermost Ethernet header: what the frame's MACs carried. 0 without IP.
@@ -87,6 +95,14 @@ type Header struct {
 	// Filled by the Engine after flow tracking.
 	Flow     uint32
 	ToServer bool // direction within Flow: client to server
+}
+
+// Outer is the outermost IP header of a tunnelled frame and, when the
+// tunnel runs over UDP (VXLAN), its ports.
+type Outer struct {
+	Src, Dst         netip.Addr
+	UDP              bool
+	SrcPort, DstPort uint16
 }
 
 // Frag is what joining an IP fragment needs beyond its addresses: the
@@ -261,9 +277,15 @@ func (p *Parser) fill(out *Packet) {
 		case layers.LayerTypeEthernet:
 			if out.HasIP {
 				// A frame inside a tunnel (VXLAN, GRE): the outer IP
-				// header is the tunnel's, not this frame's.
+				// header is the tunnel's, not this frame's; the
+				// outermost is kept for filters.
+				if !out.Tunneled {
+					out.Tunneled = true
+					out.Outer = Outer{Src: out.Src, Dst: out.Dst, UDP: out.IPProto == layers.IPProtocolUDP, SrcPort: out.SrcPort, DstPort: out.DstPort}
+				}
 				out.HasIP, out.Src, out.Dst, out.IPProto, ipLen = false, netip.Addr{}, netip.Addr{}, 0, -1
 				out.Frag, out.Fragment = Frag{}, false
+				out.SrcPort, out.DstPort = 0, 0
 			}
 			out.HasMAC, out.SrcMAC, out.DstMAC = true, p.eth.SrcMAC, p.eth.DstMAC
 			out.IPLen = 0 // the IP packet the innermost frame's MACs carry counts

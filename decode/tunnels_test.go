@@ -2,6 +2,7 @@ package decode_test
 
 import (
 	"net"
+	"net/netip"
 	"testing"
 
 	"github.com/gopacket/gopacket"
@@ -192,3 +193,39 @@ func FuzzParser(f *testing.F) {
 		check(decode.Details(b, links[int(link)%len(links)]))
 	})
 }
+
+// A frame that VXLAN carried keeps its tunnel's addresses and ports
+// aside (filters match ip and udp on them, as tshark does), and its index
+// entry says so whichever way the engine is fed.
+func TestTunnelKeepsOuterHeader(t *testing.T) {
+	outer := ip4(layers.IPProtocolUDP, "10.0.0.1", "10.0.0.2")
+	udp := &layers.UDP{SrcPort: 51000, DstPort: 4789}
+	udp.SetNetworkLayerForChecksum(outer)
+	arp := &layers.ARP{AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4, HwAddressSize: 6, ProtAddressSize: 4,
+		Operation: layers.ARPRequest, SourceHwAddress: thingMAC, SourceProtAddress: []byte{192, 168, 1, 5},
+		DstHwAddress: make([]byte, 6), DstProtAddress: []byte{192, 168, 1, 3}}
+	b := decodetest.Frame(t, eth(layers.EthernetTypeIPv4), outer, udp, &layers.VXLAN{ValidIDFlag: true, VNI: 42}, eth(layers.EthernetTypeARP), arp)
+	var pkt decode.Packet
+	pkt.OrigLen = len(b)
+	decode.NewParser().Decode(b, layers.LinkTypeEthernet, &pkt)
+	want := decode.Outer{Src: outer4("10.0.0.1"), Dst: outer4("10.0.0.2"), UDP: true, SrcPort: 51000, DstPort: 4789}
+	if pkt.Proto != decode.ProtoARP || !pkt.Tunneled || pkt.Outer != want || pkt.HasIP || pkt.SrcPort != 0 {
+		t.Fatalf("%v tunneled %v outer %+v, has IP %v, port %d", pkt.Proto, pkt.Tunneled, pkt.Outer, pkt.HasIP, pkt.SrcPort)
+	}
+	m := decode.Meta{CapLen: uint32(len(b)), OrigLen: uint32(len(b))}
+	packed := pkt.Header.Pack(m)
+	for name, ix := range map[string]decode.Index{
+		"Add":       decode.NewEngine().Add(b, layers.LinkTypeEthernet, m),
+		"AddPacked": decode.NewEngine().AddPacked(&packed, nil),
+	} {
+		if !ix.Flags.Has(decode.FlagTunnel) {
+			t.Errorf("%s: index flags %b lack FlagTunnel", name, ix.Flags)
+		}
+	}
+	// Plain packets are no tunnel's.
+	if ix := decode.NewEngine().Add(udpTo(t, 40000, 53, nil), layers.LinkTypeEthernet, m); ix.Flags.Has(decode.FlagTunnel) {
+		t.Errorf("a plain datagram is marked as tunnelled")
+	}
+}
+
+func outer4(s string) netip.Addr { return netip.MustParseAddr(s) }

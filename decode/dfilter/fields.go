@@ -108,7 +108,7 @@ func buildFields() ([]Field, map[string]*Field) {
 	add("ipv6", KindProto, CostHeader, "IPv6", ipVersion(false))
 	transport := func(want decode.Proto) func(r *record, out []Value) []Value {
 		return func(r *record, out []Value) []Value {
-			if r.transport() == want {
+			if r.hasTransport(want) {
 				return append(out, yes...)
 			}
 			return out
@@ -254,7 +254,7 @@ func buildFields() ([]Field, map[string]*Field) {
 		name, help string
 		flag       decode.Flags
 	}{
-		{"tcp.analysis.flags", "any TCP analysis mark", decode.FlagsTCPAnalysis},
+		{"tcp.analysis.flags", "any TCP analysis mark the engine sets", decode.FlagsTCPAnalysis},
 		{"tcp.analysis.retransmission", "a retransmitted segment", decode.FlagRetransmission},
 		{"tcp.analysis.fast_retransmission", "a retransmission two duplicate ACKs asked for", decode.FlagFastRetransmission},
 		{"tcp.analysis.duplicate_ack", "a duplicate acknowledgement", decode.FlagDupAck},

@@ -61,6 +61,12 @@ func (m *Matcher) Match(p *Packet) bool {
 	return m.f.root.eval(&m.rec)
 }
 
+// resent marks segments whose bytes start before what their side already
+// sent: a retransmission or a segment overtaken on the way (the engine
+// tells them apart; both once counted as retransmissions). The in-order
+// followers of HTTP heads and TLS records skip them.
+const resent = decode.FlagRetransmission | decode.FlagOutOfOrder
+
 // http finds the HTTP message the packet completes: on TCP by following
 // its direction (see heads), over UDP (SSDP) in the datagram alone.
 func (m *Matcher) http() {
@@ -74,7 +80,7 @@ func (m *Matcher) http() {
 				m.rec.http = msg
 			}
 		}
-	case p.Index.Flags.Has(decode.FlagRetransmission):
+	case p.Index.Flags.Any(resent):
 	case p.Index.Flags&(decode.FlagPayload|decode.FlagTCPFin|decode.FlagTCPRst) == 0:
 		// A bare acknowledgement carries no part of a message, nor ends one.
 	case p.Flow != nil && p.Flow.App == decode.ProtoTLS:
@@ -89,7 +95,7 @@ func (m *Matcher) http() {
 func (m *Matcher) tlsRecords() {
 	p := m.rec.p
 	tlsFlow := p.Index.Proto == decode.ProtoTLS || p.Flow != nil && p.Flow.App == decode.ProtoTLS
-	if !tlsFlow || !p.Index.Flags.Has(decode.FlagPayload) || p.Index.Flags.Has(decode.FlagRetransmission) {
+	if !tlsFlow || !p.Index.Flags.Has(decode.FlagPayload) || p.Index.Flags.Any(resent) {
 		return
 	}
 	if pk := m.rec.packet(); pk != nil && m.rec.transport() == decode.ProtoTCP {
@@ -184,9 +190,40 @@ func (r *record) transport() decode.Proto {
 	return decode.ProtoUnknown
 }
 
+// outer returns the tunnel a packet came through, nil for most packets
+// (whose index entry says they came through none, so nothing is decoded).
+func (r *record) outer() *decode.Outer {
+	if !r.p.Index.Flags.Has(decode.FlagTunnel) {
+		return nil
+	}
+	if p := r.packet(); p != nil && p.Tunneled {
+		return &p.Outer
+	}
+	return nil
+}
+
+// hasTransport reports whether the packet holds a want header: its own
+// (see transport) or, for UDP, its tunnel's.
+func (r *record) hasTransport(want decode.Proto) bool {
+	if o := r.outer(); o != nil && o.UDP && want == decode.ProtoUDP {
+		return true
+	}
+	return r.transport() == want
+}
+
 // addrs appends the packet's IP source and destination of the family
-// (v4 or v6) to out, with which of them were asked for.
+// (v4 or v6) to out, with which of them were asked for: its tunnel's
+// too, as tshark matches ip.addr in any IP header of the packet.
 func (r *record) addrs(out []Value, v4, src, dst bool) []Value {
+	if o := r.outer(); o != nil {
+		// The tunnel's header comes first, as tshark lists its layers.
+		if src && o.Src.IsValid() && o.Src.Is4() == v4 {
+			out = append(out, Value{A: o.Src})
+		}
+		if dst && o.Dst.IsValid() && o.Dst.Is4() == v4 {
+			out = append(out, Value{A: o.Dst})
+		}
+	}
 	if f := r.p.Flow; f != nil && src && dst {
 		// Either direction: the flow's two ends are the packet's.
 		if a := f.Client.Addr(); a.Is4() == v4 {
@@ -214,6 +251,14 @@ func (r *record) addrs(out []Value, v4, src, dst bool) []Value {
 // ports appends the packet's source and/or destination port when its
 // transport is want.
 func (r *record) ports(out []Value, want decode.Proto, src, dst bool) []Value {
+	if o := r.outer(); o != nil && o.UDP && want == decode.ProtoUDP {
+		if src {
+			out = append(out, Value{N: float64(o.SrcPort)})
+		}
+		if dst {
+			out = append(out, Value{N: float64(o.DstPort)})
+		}
+	}
 	if r.transport() != want {
 		return out
 	}
