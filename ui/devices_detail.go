@@ -93,7 +93,7 @@ func (t *deviceDetail) show(d *device.Device) {
 
 	t.summary.SetText(strings.Join(d.Summary, " "))
 
-	t.findHead.SetText(fmt.Sprintf("Findings (%s)", thousands(len(d.Findings))))
+	t.findHead.SetText(fmt.Sprintf("Findings (%s)", decode.Thousands(len(d.Findings))))
 	var rows []fyne.CanvasObject
 	if len(d.Findings) == 0 {
 		rows = append(rows, widget.NewLabelWithStyle("Nothing stands out.", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
@@ -103,7 +103,7 @@ func (t *deviceDetail) show(d *device.Device) {
 	}
 	if n := len(d.Findings); n > maxFindingsShown {
 		more := widget.NewLabel(fmt.Sprintf("These are the %d most severe of %s findings; the exported report lists them all.",
-			maxFindingsShown, thousands(n)))
+			maxFindingsShown, decode.Thousands(n)))
 		more.Wrapping = fyne.TextWrapWord
 		more.TextStyle.Italic = true
 		rows = append(rows, more)
@@ -246,5 +246,5 @@ func packetList(pk []uint32) string {
 		}
 		return "packets " + strings.Join(s, ", ")
 	}
-	return fmt.Sprintf("packets %d, %d, … (%s)", pk[0], pk[1], thousands(len(pk)))
+	return fmt.Sprintf("packets %d, %d, … (%s)", pk[0], pk[1], decode.Thousands(len(pk)))
 }

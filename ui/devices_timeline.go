@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"thingsniff/decode"
 	"thingsniff/decode/device"
 )
 
@@ -287,7 +288,7 @@ func shortPackets(pk []uint32) string {
 	case 2:
 		return fmt.Sprintf("#%d, %d", pk[0], pk[1])
 	}
-	return fmt.Sprintf("#%d +%s", pk[0], thousands(len(pk)-1))
+	return fmt.Sprintf("#%d +%s", pk[0], decode.Thousands(len(pk)-1))
 }
 
 // cycleOf is the routine whose row stands for e (the first of its

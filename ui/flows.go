@@ -280,7 +280,7 @@ func (v *flowsView) update(changed []decode.Flow, done bool) {
 
 func (v *flowsView) updateCount() {
 	if v.order != nil && (v.text != "" || len(v.order) != len(v.flows)) {
-		v.count.SetText(fmt.Sprintf("%s of %s", thousands(len(v.order)), plural(len(v.flows), "flow", "flows")))
+		v.count.SetText(fmt.Sprintf("%s of %s", decode.Thousands(len(v.order)), plural(len(v.flows), "flow", "flows")))
 		return
 	}
 	v.count.SetText(plural(len(v.flows), "flow", "flows"))
@@ -408,7 +408,7 @@ func formatFlow(f *decode.Flow) flowCells {
 	t[fcProto] = f.Proto.String()
 	t[fcClient] = endpoint(f, true)
 	t[fcServer] = endpoint(f, false)
-	t[fcPackets] = thousands(int(f.Packets[0])) + " / " + thousands(int(f.Packets[1]))
+	t[fcPackets] = decode.Thousands(int(f.Packets[0])) + " / " + decode.Thousands(int(f.Packets[1]))
 	t[fcBytes] = byteSize(f.Bytes[0]) + " / " + byteSize(f.Bytes[1])
 	t[fcDuration] = decode.FormatDuration(f.Duration())
 	t[fcState] = f.State.String()
@@ -419,7 +419,7 @@ func formatFlow(f *decode.Flow) flowCells {
 	}
 	t[fcRetrans] = ""
 	if f.Retransmissions > 0 {
-		t[fcRetrans] = thousands(int(f.Retransmissions))
+		t[fcRetrans] = decode.Thousands(int(f.Retransmissions))
 	}
 	t[fcApp] = appName(f)
 	c.search = strings.ToLower(strings.Join(t[:], " "))

@@ -153,7 +153,7 @@ func (d *followData) add(c stream.Chunk) error {
 		case c.Truncated:
 			why = "cut by the capture's snap length"
 		}
-		d.addMark(dir, fmt.Sprintf("[%s bytes %s at offset %d]", thousands(int(c.Gap)), why, c.Offset))
+		d.addMark(dir, fmt.Sprintf("[%s bytes %s at offset %d]", decode.Thousands(int(c.Gap)), why, c.Offset))
 	}
 	if c.Conflict {
 		d.addMark(dir, fmt.Sprintf("[a retransmission at offset %d had different bytes; the first copy is shown]", c.Offset))

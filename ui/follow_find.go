@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"fyne.io/fyne/v2"
+
+	"thingsniff/decode"
 )
 
 // followFind finds text in the followed stream, line by line as the view
@@ -122,7 +124,7 @@ func (f *followFind) found(row int, forward bool) {
 	}
 	wrapped := (forward && f.row >= 0 && row <= f.row) || (!forward && f.row >= 0 && row >= f.row)
 	f.row = row
-	msg := "Line " + thousands(row+1)
+	msg := "Line " + decode.Thousands(row+1)
 	if wrapped {
 		msg += " (wrapped)"
 	}

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
+	"thingsniff/decode"
 	"thingsniff/decode/httpmsg"
 	"thingsniff/decode/stream"
 )
@@ -175,7 +176,7 @@ func bodyLines(m *httpmsg.Message, dir stream.Dir) []httpLine {
 			shown = shown[n:]
 		}
 		if len(body) > httpBodyShown || m.BodyTruncated {
-			save.text = fmt.Sprintf("[body cut: %s of %s shown]", thousands(min(len(body), httpBodyShown)), plural(int(max(int64(len(body)), m.BodySize)), "byte", "bytes"))
+			save.text = fmt.Sprintf("[body cut: %s of %s shown]", decode.Thousands(min(len(body), httpBodyShown)), plural(int(max(int64(len(body)), m.BodySize)), "byte", "bytes"))
 			out = append(out, save)
 		}
 		return out

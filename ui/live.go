@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
+	"thingsniff/decode"
 )
 
 // Preferences of the capture dialog.
@@ -154,14 +155,14 @@ func (c *liveCtl) stats(gen uint64, s app.LiveStats) {
 }
 
 func (c *liveCtl) showBar(s app.LiveStats) {
-	received := thousands(int(s.Received)) + " received"
+	received := decode.Thousands(int(s.Received)) + " received"
 	if c.loopback {
 		// Linux hands a loopback capture each packet on its way out and
 		// in; libpcap keeps one but counts both.
 		received += " (twice each on loopback)"
 	}
 	c.counters.SetText(fmt.Sprintf("Capturing on %s · %s · %s dropped by the kernel · %s dropped by the interface · %s written",
-		c.iface, received, thousands(int(s.Dropped)), thousands(int(s.IfDropped)), thousands(int(s.Written))))
+		c.iface, received, decode.Thousands(int(s.Dropped)), decode.Thousands(int(s.IfDropped)), decode.Thousands(int(s.Written))))
 	c.stopBtn.Enable()
 	c.bar.Show()
 	c.action.SetIcon(theme.MediaStopIcon())

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
+	"thingsniff/decode"
 )
 
 // shortcut is Ctrl (Cmd on macOS) with key.
@@ -229,7 +230,7 @@ func (u *UI) goToDialog() {
 		return
 	}
 	e := widget.NewEntry()
-	e.SetPlaceHolder(fmt.Sprintf("1 to %s", thousands(u.packets.n)))
+	e.SetPlaceHolder(fmt.Sprintf("1 to %s", decode.Thousands(u.packets.n)))
 	d := dialog.NewForm("Go to packet", "Go", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Packet number", e)}, func(ok bool) {
 			if !ok {

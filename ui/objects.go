@@ -194,7 +194,7 @@ func (d *objectsDialog) updateCount() {
 		return
 	}
 	n := d.nChosen()
-	d.count.SetText(fmt.Sprintf("%s of %s chosen", thousands(n), plural(len(d.objs), "object", "objects")))
+	d.count.SetText(fmt.Sprintf("%s of %s chosen", decode.Thousands(n), plural(len(d.objs), "object", "objects")))
 	if n == 0 {
 		d.export.Disable()
 	} else {

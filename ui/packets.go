@@ -460,7 +460,7 @@ func (p *packetsView) updateCount() {
 	case p.u.loaded == nil:
 		p.count.SetText("")
 	case p.shown != nil:
-		p.count.SetText(fmt.Sprintf("%s of %s", thousands(len(p.shown)), plural(p.n, "packet", "packets")))
+		p.count.SetText(fmt.Sprintf("%s of %s", decode.Thousands(len(p.shown)), plural(p.n, "packet", "packets")))
 	default:
 		p.count.SetText(plural(p.n, "packet", "packets"))
 	}

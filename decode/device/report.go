@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -75,11 +74,11 @@ func (b *Builder) droppedTotals(devs []*Device) (*Dropped, []string) {
 	var notes []string
 	if t.Devices > 0 {
 		notes = append(notes, fmt.Sprintf("Only the first %s devices are followed: %s more were seen and not told.",
-			count(b.opts.MaxDevices), atLeast(t.Devices, maxUnseen)))
+			decode.Thousands(b.opts.MaxDevices), atLeast(t.Devices, maxUnseen)))
 	}
 	if t.Events > 0 {
 		notes = append(notes, fmt.Sprintf("%s events were left out of the timelines (at most %s in all, %s per device).",
-			count(t.Events), count(b.opts.MaxEvents), count(b.opts.MaxDeviceEvents)))
+			decode.Thousands(t.Events), decode.Thousands(b.opts.MaxEvents), decode.Thousands(b.opts.MaxDeviceEvents)))
 	}
 	if t.Names+t.IPs+t.Findings > 0 {
 		notes = append(notes, fmt.Sprintf("Devices with more than %d names, %d addresses or %d findings show the first ones (%s left out).",
@@ -97,7 +96,7 @@ func droppedWords(x Dropped) string {
 		case n == 1:
 			parts = append(parts, "1 "+one)
 		case n > 1:
-			parts = append(parts, count(n)+" "+many)
+			parts = append(parts, decode.Thousands(n)+" "+many)
 		}
 	}
 	add(x.Events, "event", "events")
@@ -107,21 +106,12 @@ func droppedWords(x Dropped) string {
 	return strings.Join(parts, ", ")
 }
 
-// count writes n with thousands separated by commas.
-func count(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 // atLeast words a count that stops at limit.
 func atLeast(n, limit int) string {
 	if n >= limit {
-		return "at least " + count(n)
+		return "at least " + decode.Thousands(n)
 	}
-	return count(n)
+	return decode.Thousands(n)
 }
 
 // sumUpAll sums up devices on two goroutines, half of their events each:
@@ -294,7 +284,7 @@ func (d *Device) summarize(multiDay bool) []string {
 		last = d.Last.Format(layoutDateTime)
 	}
 	line := fmt.Sprintf("%s was seen from %s to %s (%s) and sent %s packets", who,
-		d.First.Format(layoutDateTime), last, decode.FormatDuration(d.Last.Sub(d.First)), count(int(d.Packets)))
+		d.First.Format(layoutDateTime), last, decode.FormatDuration(d.Last.Sub(d.First)), decode.Thousands(int(d.Packets)))
 	if d.BytesOut+d.BytesIn > 0 {
 		line += fmt.Sprintf(": %s out and %s in by the IP headers", humanBytes(d.BytesOut), humanBytes(d.BytesIn))
 	}

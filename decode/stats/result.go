@@ -126,17 +126,17 @@ func (c *Collector) Result(flows []*decode.Flow, report *device.Report) *Result 
 	}
 	r.IO = c.io.IO()
 	if c.io.widened > 0 {
-		r.note("The I/O series has %s buckets at most: its interval was widened to %s.", count(c.opts.MaxBuckets), r.IO.Interval)
+		r.note("The I/O series has %s buckets at most: its interval was widened to %s.", decode.Thousands(c.opts.MaxBuckets), r.IO.Interval)
 	}
 	if c.io.early > 0 {
-		r.note("%s packets came with a time before the first packet's; the I/O series counts them in its first interval.", count(int(c.io.early)))
+		r.note("%s packets came with a time before the first packet's; the I/O series counts them in its first interval.", decode.Thousands(int(c.io.early)))
 	}
 	names := learn(report)
 	r.MACs = c.macEndpoints(names)
 	r.Senders = c.senderList(names)
 	if c.sendersLeft.Packets > 0 {
 		r.note("Only the first %s senders have a line of their own: %s packets of further MACs are in the total only.",
-			count(maxSenders), count(int(c.sendersLeft.Packets)))
+			decode.Thousands(maxSenders), decode.Thousands(int(c.sendersLeft.Packets)))
 	}
 	r.IPs = c.ipEndpoints(names)
 	r.Pairs = c.pairList()
@@ -145,7 +145,7 @@ func (c *Collector) Result(flows []*decode.Flow, report *device.Report) *Result 
 	r.overNote("IPv6", &c.ip6.capped)
 	if c.pairs.over.Packets > 0 {
 		r.note("Only the first %s host pairs are listed: %s packets (%s bytes) of %s more pairs are not.",
-			count(c.pairs.max), count(int(c.pairs.over.Packets)), count(int(c.pairs.over.Bytes)), atLeast(len(c.pairs.left), c.pairs.max))
+			decode.Thousands(c.pairs.max), decode.Thousands(int(c.pairs.over.Packets)), decode.Thousands(int(c.pairs.over.Bytes)), atLeast(len(c.pairs.left), c.pairs.max))
 	}
 	if report == nil {
 		r.note("No device timelines were built: endpoints carry no names, and DNS and HTTP are not listed.")
@@ -154,7 +154,7 @@ func (c *Collector) Result(flows []*decode.Flow, report *device.Report) *Result 
 	r.dnsNames(report)
 	r.httpTables(report)
 	if report.Dropped != nil && report.Dropped.Events > 0 {
-		r.note("DNS and HTTP are counted from the device timelines, which left out %s events.", count(report.Dropped.Events))
+		r.note("DNS and HTTP are counted from the device timelines, which left out %s events.", decode.Thousands(report.Dropped.Events))
 	}
 	return r
 }
@@ -167,7 +167,7 @@ func (r *Result) overNote(kind string, c interface{ overCount() (Count, int, int
 	over, left, limit := c.overCount()
 	if over.Packets > 0 {
 		r.note("Only the first %s %s endpoints are listed: %s packets (%s bytes) to or from %s more addresses are not.",
-			count(limit), kind, count(int(over.Packets)), count(int(over.Bytes)), atLeast(left, limit))
+			decode.Thousands(limit), kind, decode.Thousands(int(over.Packets)), decode.Thousands(int(over.Bytes)), atLeast(left, limit))
 	}
 }
 
@@ -346,7 +346,7 @@ func (r *Result) dnsNames(report *device.Report) {
 	}
 	slices.SortStableFunc(r.DNS, func(a, b DNSName) int { return mostFirst(a.Queries, b.Queries, a.Name, b.Name) })
 	if left > 0 {
-		r.note("Only the first %s names looked up are listed: %s lookups of further names are not.", count(maxDNSNames), count(left))
+		r.note("Only the first %s names looked up are listed: %s lookups of further names are not.", decode.Thousands(maxDNSNames), decode.Thousands(left))
 	}
 }
 
@@ -389,10 +389,10 @@ func (r *Result) httpTables(report *device.Report) {
 	slices.SortStableFunc(r.HTTPRequests, func(a, b HTTPRequest) int { return a.Time.Compare(b.Time) })
 	slices.SortStableFunc(r.HTTPHosts, func(a, b HTTPHost) int { return mostFirst(a.Requests, b.Requests, a.Host, b.Host) })
 	if leftReqs > 0 {
-		r.note("Only the first %s HTTP requests are listed: %s more are counted by host only.", count(maxHTTPRequests), count(leftReqs))
+		r.note("Only the first %s HTTP requests are listed: %s more are counted by host only.", decode.Thousands(maxHTTPRequests), decode.Thousands(leftReqs))
 	}
 	if leftHosts > 0 {
-		r.note("Only the first %s HTTP hosts are listed: %s requests to further hosts are not.", count(maxHTTPHosts), count(leftHosts))
+		r.note("Only the first %s HTTP hosts are listed: %s requests to further hosts are not.", decode.Thousands(maxHTTPHosts), decode.Thousands(leftHosts))
 	}
 }
 
@@ -403,15 +403,12 @@ func addUnique(s []string, v string) []string {
 	return append(s, v)
 }
 
-// count writes n with thousands separated by commas.
-func count(n int) string { return decode.Thousands(n) }
-
 // atLeast words a count that stops at limit.
 func atLeast(n, limit int) string {
 	if n >= limit {
-		return "at least " + count(n)
+		return "at least " + decode.Thousands(n)
 	}
-	return count(n)
+	return decode.Thousands(n)
 }
 
 // Rebin counts the series again in buckets of interval from origin, each
