@@ -204,16 +204,16 @@ func deviceFacts(d *device.Device) []fact {
 	sent := plural(int(d.Packets), "packet", "packets")
 	if d.BytesOut+d.BytesIn > 0 {
 		// By the IP headers: what went, though the capture kept less.
-		sent += fmt.Sprintf(": %s out, %s in (IP)", byteSize(d.BytesOut), byteSize(d.BytesIn))
+		sent += fmt.Sprintf(": %s out, %s in (IP)", decode.FormatBytes(d.BytesOut), decode.FormatBytes(d.BytesIn))
 	}
 	add("Sent", sent)
 	if total := p.ClearBytes + p.EncryptedBytes + p.OtherBytes + p.UncapturedBytes; total > 0 {
-		pay := fmt.Sprintf("%s clear text, %s encrypted", byteSize(p.ClearBytes), byteSize(p.EncryptedBytes))
+		pay := fmt.Sprintf("%s clear text, %s encrypted", decode.FormatBytes(p.ClearBytes), decode.FormatBytes(p.EncryptedBytes))
 		if p.OtherBytes > 0 {
-			pay += ", " + byteSize(p.OtherBytes) + " unknown"
+			pay += ", " + decode.FormatBytes(p.OtherBytes) + " unknown"
 		}
 		if p.UncapturedBytes > 0 {
-			pay += ", " + byteSize(p.UncapturedBytes) + " not captured (headers only)"
+			pay += ", " + decode.FormatBytes(p.UncapturedBytes) + " not captured (headers only)"
 		}
 		add("Payload", pay)
 	}

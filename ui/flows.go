@@ -409,7 +409,7 @@ func formatFlow(f *decode.Flow) flowCells {
 	t[fcClient] = endpoint(f, true)
 	t[fcServer] = endpoint(f, false)
 	t[fcPackets] = decode.Thousands(int(f.Packets[0])) + " / " + decode.Thousands(int(f.Packets[1]))
-	t[fcBytes] = byteSize(f.Bytes[0]) + " / " + byteSize(f.Bytes[1])
+	t[fcBytes] = decode.FormatBytes(f.Bytes[0]) + " / " + decode.FormatBytes(f.Bytes[1])
 	t[fcDuration] = decode.FormatDuration(f.Duration())
 	t[fcState] = f.State.String()
 	t[fcClosedBy] = f.ClosedBy.String()
@@ -441,19 +441,6 @@ func endpoint(f *decode.Flow, client bool) string {
 		return ap.Addr().String()
 	}
 	return ap.String()
-}
-
-// byteSize formats n bytes with a unit, as people read sizes.
-func byteSize(n uint64) string {
-	switch {
-	case n < 1000:
-		return strconv.FormatUint(n, 10) + " B"
-	case n < 1000*1000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	case n < 1000*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	}
-	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
 }
 
 // headerButton is a column title that sorts when tapped.

@@ -248,7 +248,7 @@ func (u *UI) OfferRecovery(dir string) {
 	for _, p := range paths {
 		info := filepath.Base(p)
 		if st, err := os.Stat(p); err == nil {
-			info += fmt.Sprintf("  —  %s, %s", byteSize(uint64(st.Size())), st.ModTime().Format("2006-01-02 15:04"))
+			info += fmt.Sprintf("  —  %s, %s", decode.FormatBytes(uint64(st.Size())), st.ModTime().Format("2006-01-02 15:04"))
 		}
 		label := widget.NewLabel(info)
 		var row *fyne.Container

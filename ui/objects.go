@@ -162,7 +162,7 @@ func (d *objectsDialog) show(objs []app.HTTPObject) {
 		c[ocHost] = o.Host
 		c[ocPath] = o.Path
 		c[ocType] = o.ContentType
-		c[ocSize] = byteSize(uint64(max(o.Size, 0)))
+		c[ocSize] = decode.FormatBytes(uint64(max(o.Size, 0)))
 		c[ocName] = o.Name
 		d.chosen[o.Key()] = true
 	}
@@ -292,7 +292,7 @@ func (d *objectsDialog) report(dir string, saved []app.HTTPObject) {
 			fmt.Fprintf(&b, "%s   (packet %d) — not saved: %s\n", o.Name, o.Packet, o.Failed)
 			continue
 		}
-		fmt.Fprintf(&b, "%s   (packet %d, %s)", o.SavedAs, o.Packet, byteSize(uint64(max(o.Size, 0))))
+		fmt.Fprintf(&b, "%s   (packet %d, %s)", o.SavedAs, o.Packet, decode.FormatBytes(uint64(max(o.Size, 0))))
 		if o.Note != "" {
 			b.WriteString(" — " + o.Note)
 		}

@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"thingsniff/decode"
 )
 
 // captureExts are the names the Open dialog lists unless asked for all
@@ -132,7 +134,7 @@ func (d *openDialog) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	it.icon.SetResource(theme.FileIcon())
 	it.name.SetText(e.name)
-	it.about.SetText(byteSize(uint64(e.size)) + "   " + e.mod.Format("2006-01-02 15:04"))
+	it.about.SetText(decode.FormatBytes(uint64(e.size)) + "   " + e.mod.Format("2006-01-02 15:04"))
 }
 
 // show lists folder dir.

@@ -180,7 +180,7 @@ func (v *statsView) compute() {
 func (v *statsView) install(l *app.Loaded, r *stats.Result) {
 	v.loaded, v.result = l, r
 	v.status.SetText(fmt.Sprintf("%s: %s, %s over %s", filepath.Base(l.Name), plural(int(r.Packets), "packet", "packets"),
-		byteSize(r.Bytes), decode.FormatDuration(r.Last.Sub(r.First))))
+		decode.FormatBytes(r.Bytes), decode.FormatDuration(r.Last.Sub(r.First))))
 	v.notes.SetText(strings.Join(r.Notes, "\n"))
 	v.notes.Hidden = len(r.Notes) == 0
 	v.notes.Refresh()

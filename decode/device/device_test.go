@@ -121,8 +121,8 @@ func TestSizesAndDurationsReadAsPrintfWould(t *testing.T) {
 		default:
 			want = fmt.Sprintf("%.2f GB", float64(n)/1e9)
 		}
-		if got := humanBytes(n); got != want {
-			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
+		if got := decode.FormatBytes(n); got != want {
+			t.Errorf("decode.FormatBytes(%d) = %q, want %q", n, got, want)
 		}
 	}
 	for _, ms := range []float64{0, 0.0004, 0.5, 0.9996, 1, 12.5, 999.4, 999.6, 1000, 3549.9} {

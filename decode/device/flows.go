@@ -3,7 +3,6 @@ package device
 import (
 	"fmt"
 	"net/netip"
-	"strconv"
 	"thingsniff/decode"
 )
 
@@ -212,7 +211,7 @@ func payloadNote(captured, sent uint64) string {
 	case captured == 0:
 		return "headers only: payload not captured"
 	}
-	return "payload partly captured: " + humanBytes(captured) + " of " + humanBytes(sent)
+	return "payload partly captured: " + decode.FormatBytes(captured) + " of " + decode.FormatBytes(sent)
 }
 
 // connWords is what a connection's summary is worded from (see
@@ -327,9 +326,9 @@ func appendConnSummary(s []byte, e *Event, f *decode.Flow) []byte {
 	s = append(s, ' ')
 	s = appendPeerLabel(s, e)
 	s = append(s, ": "...)
-	s = appendBytes(s, e.BytesOut)
+	s = decode.AppendBytes(s, e.BytesOut)
 	s = append(s, " out, "...)
-	s = appendBytes(s, e.BytesIn)
+	s = decode.AppendBytes(s, e.BytesIn)
 	s = append(s, " in, "...)
 	s = append(s, what...)
 	if e.PayloadNote != "" && what != e.PayloadNote {
@@ -371,22 +370,6 @@ func appendUpper(b []byte, s string) []byte {
 		b = append(b, c)
 	}
 	return b
-}
-
-func humanBytes(n uint64) string { return string(appendBytes(nil, n)) }
-
-// appendBytes appends n as "512 B", "1.5 kB", "2.0 MB" or "1.25 GB".
-func appendBytes(b []byte, n uint64) []byte {
-	x := float64(n)
-	switch {
-	case n < 1000:
-		return append(strconv.AppendUint(b, n, 10), " B"...)
-	case n < 1000*1000:
-		return append(strconv.AppendFloat(b, x/1e3, 'f', 1, 64), " kB"...)
-	case n < 1000*1000*1000:
-		return append(strconv.AppendFloat(b, x/1e6, 'f', 1, 64), " MB"...)
-	}
-	return append(strconv.AppendFloat(b, x/1e9, 'f', 2, 64), " GB"...)
 }
 
 func fmtMs(ms float64) string { return string(decode.AppendMs(nil, ms)) }

@@ -74,7 +74,7 @@ func (b *Builder) droppedTotals(devs []*Device) (*Dropped, []string) {
 	var notes []string
 	if t.Devices > 0 {
 		notes = append(notes, fmt.Sprintf("Only the first %s devices are followed: %s more were seen and not told.",
-			decode.Thousands(b.opts.MaxDevices), atLeast(t.Devices, maxUnseen)))
+			decode.Thousands(b.opts.MaxDevices), decode.AtLeast(t.Devices, maxUnseen)))
 	}
 	if t.Events > 0 {
 		notes = append(notes, fmt.Sprintf("%s events were left out of the timelines (at most %s in all, %s per device).",
@@ -104,14 +104,6 @@ func droppedWords(x Dropped) string {
 	add(x.IPs, "address", "addresses")
 	add(x.Findings, "finding", "findings")
 	return strings.Join(parts, ", ")
-}
-
-// atLeast words a count that stops at limit.
-func atLeast(n, limit int) string {
-	if n >= limit {
-		return "at least " + decode.Thousands(n)
-	}
-	return decode.Thousands(n)
 }
 
 // sumUpAll sums up devices on two goroutines, half of their events each:
@@ -286,7 +278,7 @@ func (d *Device) summarize(multiDay bool) []string {
 	line := fmt.Sprintf("%s was seen from %s to %s (%s) and sent %s packets", who,
 		d.First.Format(layoutDateTime), last, decode.FormatDuration(d.Last.Sub(d.First)), decode.Thousands(int(d.Packets)))
 	if d.BytesOut+d.BytesIn > 0 {
-		line += fmt.Sprintf(": %s out and %s in by the IP headers", humanBytes(d.BytesOut), humanBytes(d.BytesIn))
+		line += fmt.Sprintf(": %s out and %s in by the IP headers", decode.FormatBytes(d.BytesOut), decode.FormatBytes(d.BytesIn))
 	}
 	s = append(s, line+".")
 	if d.Profile.Lease != "" {
@@ -307,16 +299,16 @@ func (d *Device) summarize(multiDay bool) []string {
 			apps = append(apps, a)
 		}
 		sort.Strings(apps)
-		line := fmt.Sprintf("%s of its payload went in clear text", humanBytes(d.clearBytes))
+		line := fmt.Sprintf("%s of its payload went in clear text", decode.FormatBytes(d.clearBytes))
 		if len(apps) > 0 {
 			line += " (" + strings.Join(apps, ", ") + ")"
 		}
-		line += fmt.Sprintf(", %s encrypted (TLS)", humanBytes(d.tlsBytes))
+		line += fmt.Sprintf(", %s encrypted (TLS)", decode.FormatBytes(d.tlsBytes))
 		if d.otherBytes > 0 {
-			line += fmt.Sprintf(", %s unknown (protocols thingsniff does not read)", humanBytes(d.otherBytes))
+			line += fmt.Sprintf(", %s unknown (protocols thingsniff does not read)", decode.FormatBytes(d.otherBytes))
 		}
 		if d.uncapturedBytes > 0 {
-			line += fmt.Sprintf(", %s unknown (headers only: payload not captured%s)", humanBytes(d.uncapturedBytes), byPortWords(d.byPort))
+			line += fmt.Sprintf(", %s unknown (headers only: payload not captured%s)", decode.FormatBytes(d.uncapturedBytes), byPortWords(d.byPort))
 		}
 		s = append(s, line+".")
 	}
@@ -357,7 +349,7 @@ func byPortWords(m map[string]uint64) string {
 	})
 	parts := make([]string, len(names))
 	for i, n := range names {
-		parts[i] = humanBytes(m[n]) + " " + n
+		parts[i] = decode.FormatBytes(m[n]) + " " + n
 	}
 	return "; by their ports " + listCap(parts, 4)
 }

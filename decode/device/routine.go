@@ -360,7 +360,7 @@ func routineWords(r *Routine) string {
 	b.WriteString(stepWords(r))
 	b.WriteString(periodWords(r))
 	if r.Peer != "" && r.BytesOut+r.BytesIn > 0 {
-		fmt.Fprintf(&b, ", ~%s up and ~%s down each time", humanBytes(r.BytesOut), humanBytes(r.BytesIn))
+		fmt.Fprintf(&b, ", ~%s up and ~%s down each time", decode.FormatBytes(r.BytesOut), decode.FormatBytes(r.BytesIn))
 	}
 	return b.String()
 }
@@ -421,7 +421,7 @@ func cycles(rs []Routine) {
 			if r := &rs[j]; r.Cycle == i+1 {
 				step := stepWords(r)
 				if r.Peer != "" && r.BytesOut+r.BytesIn > 0 {
-					step += fmt.Sprintf(" (~%s up, ~%s down)", humanBytes(r.BytesOut), humanBytes(r.BytesIn))
+					step += fmt.Sprintf(" (~%s up, ~%s down)", decode.FormatBytes(r.BytesOut), decode.FormatBytes(r.BytesIn))
 				}
 				steps = append(steps, step)
 			}

@@ -145,7 +145,7 @@ func (c *Collector) Result(flows []*decode.Flow, report *device.Report) *Result 
 	r.overNote("IPv6", &c.ip6.capped)
 	if c.pairs.over.Packets > 0 {
 		r.note("Only the first %s host pairs are listed: %s packets (%s bytes) of %s more pairs are not.",
-			decode.Thousands(c.pairs.max), decode.Thousands(int(c.pairs.over.Packets)), decode.Thousands(int(c.pairs.over.Bytes)), atLeast(len(c.pairs.left), c.pairs.max))
+			decode.Thousands(c.pairs.max), decode.Thousands(int(c.pairs.over.Packets)), decode.Thousands(int(c.pairs.over.Bytes)), decode.AtLeast(len(c.pairs.left), c.pairs.max))
 	}
 	if report == nil {
 		r.note("No device timelines were built: endpoints carry no names, and DNS and HTTP are not listed.")
@@ -167,7 +167,7 @@ func (r *Result) overNote(kind string, c interface{ overCount() (Count, int, int
 	over, left, limit := c.overCount()
 	if over.Packets > 0 {
 		r.note("Only the first %s %s endpoints are listed: %s packets (%s bytes) to or from %s more addresses are not.",
-			decode.Thousands(limit), kind, decode.Thousands(int(over.Packets)), decode.Thousands(int(over.Bytes)), atLeast(left, limit))
+			decode.Thousands(limit), kind, decode.Thousands(int(over.Packets)), decode.Thousands(int(over.Bytes)), decode.AtLeast(left, limit))
 	}
 }
 
@@ -401,14 +401,6 @@ func addUnique(s []string, v string) []string {
 		return s
 	}
 	return append(s, v)
-}
-
-// atLeast words a count that stops at limit.
-func atLeast(n, limit int) string {
-	if n >= limit {
-		return "at least " + decode.Thousands(n)
-	}
-	return decode.Thousands(n)
 }
 
 // Rebin counts the series again in buckets of interval from origin, each
