@@ -141,9 +141,12 @@ func TestMixAllocations(t *testing.T) {
 			}
 		})
 	}
-	small, large := run(20000), run(60000)
-	if perPacket := (large - small) / 40000; perPacket > 0.01 {
-		t.Errorf("%.0f allocations for 20k packets, %.0f for 60k: %.3f per packet", small, large, perPacket)
+	// The counts are the whole process's (the race detector's runtime and
+	// the test framework allocate too): 100k packets apart, a few hundred
+	// of theirs do not pass for the generator's.
+	small, large := run(20000), run(120000)
+	if perPacket := (large - small) / 100000; perPacket > 0.01 {
+		t.Errorf("%.0f allocations for 20k packets, %.0f for 120k: %.3f per packet", small, large, perPacket)
 	}
 }
 
