@@ -82,7 +82,7 @@ func FilterWith(ctx context.Context, l *Loaded, f *dfilter.Filter, n int) ([]int
 	var buf []byte
 	pkt := dfilter.Packet{Start: start}
 	pkt.Read = func() ([]byte, error) {
-		b, err := l.Store.ReadPacket(pkt.Index.Offset, pkt.Index.CapLen, buf)
+		b, err := l.Store.ReadPacket(pkt.Index.Offset(), pkt.Index.CapLen, buf)
 		buf = b
 		return b, err
 	}
@@ -92,10 +92,10 @@ func FilterWith(ctx context.Context, l *Loaded, f *dfilter.Filter, n int) ([]int
 			return nil, ctx.Err()
 		}
 		pkt.Num, pkt.Index, pkt.Flow = i+1, l.Index.At(i), nil
-		if len(ifaces) <= int(pkt.Index.Iface) {
+		if len(ifaces) <= int(pkt.Index.Iface()) {
 			ifaces = l.Interfaces()
 		}
-		pkt.Link = linkOf(ifaces, pkt.Index.Iface)
+		pkt.Link = linkOf(ifaces, pkt.Index.Iface())
 		if flow != nil && pkt.Index.Flow != 0 {
 			pkt.Flow = flow(pkt.Index.Flow)
 		}

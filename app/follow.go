@@ -78,14 +78,14 @@ func (r *flowReader) packets(yield func(*decode.Packet) bool) {
 
 // decode reads and decodes entry i into r.pkt.
 func (r *flowReader) decode(i int, ix decode.Index) bool {
-	b, err := r.l.Store.ReadPacket(ix.Offset, ix.CapLen, r.buf)
+	b, err := r.l.Store.ReadPacket(ix.Offset(), ix.CapLen, r.buf)
 	if err != nil {
 		r.err = fmt.Errorf("follow flow %d: read packet %d: %w", r.f.ID, i+1, err)
 		return false
 	}
 	r.buf = b
 	r.pkt.Num, r.pkt.Time, r.pkt.OrigLen = uint32(i+1), ix.Time, int(ix.OrigLen)
-	r.parser.Decode(b, r.l.linkType(ix.Iface), &r.pkt)
+	r.parser.Decode(b, r.l.linkType(ix.Iface()), &r.pkt)
 	r.pkt.Flow = ix.Flow
 	r.pkt.ToServer = r.f.FromClient(&r.pkt)
 	return true

@@ -433,14 +433,14 @@ func scanLoaded(ctx context.Context, l *Loaded, flows []decode.Flow, s *objectSc
 		if !ok || s.dead[ix.Flow] {
 			continue
 		}
-		b, err := l.Store.ReadPacket(ix.Offset, ix.CapLen, buf)
+		b, err := l.Store.ReadPacket(ix.Offset(), ix.CapLen, buf)
 		if err != nil {
 			s.fail(fmt.Errorf("export HTTP objects: read packet %d: %w", i+1, err))
 			break
 		}
 		buf = b
 		pkt.Num, pkt.Time, pkt.OrigLen = uint32(i+1), ix.Time, int(ix.OrigLen)
-		parser.Decode(b, l.linkType(ix.Iface), &pkt)
+		parser.Decode(b, l.linkType(ix.Iface()), &pkt)
 		pkt.Flow, pkt.ToServer = ix.Flow, f.FromClient(&pkt)
 		if s.packet(ix.Flow, &pkt) != nil {
 			break

@@ -93,7 +93,7 @@ func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
 	frame := decode.Node{Title: fmt.Sprintf("Frame %d: %d bytes on wire, %d bytes captured", i+1, ix.OrigLen, ix.CapLen), End: len(data)}
 	frame.Children = []decode.Node{
 		{Title: "Arrival time: " + formatStamp(ix.Time)},
-		{Title: fmt.Sprintf("Interface: %d (%s)", ix.Iface, env.link(ix.Iface))},
+		{Title: fmt.Sprintf("Interface: %d (%s)", ix.Iface(), env.link(ix.Iface()))},
 		{Title: "Flow: " + flowTitle(ix.Flow)},
 	}
 	if ix.Flags.Has(decode.FlagMalformed) {
@@ -103,7 +103,7 @@ func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
 	if fl, ok := env.flows[ix.Flow]; ok {
 		fp = &fl
 	}
-	return append([]decode.Node{frame}, decode.DetailsOf(data, env.link(ix.Iface), decode.Context{Flow: fp, Flags: ix.Flags, OrigLen: int(ix.OrigLen)})...), data, nil
+	return append([]decode.Node{frame}, decode.DetailsOf(data, env.link(ix.Iface()), decode.Context{Flow: fp, Flags: ix.Flags, OrigLen: int(ix.OrigLen)})...), data, nil
 }
 
 // rowEnv is the flows and interfaces a row is formatted with: Rows' own
@@ -139,13 +139,13 @@ func newRowFormatter(l *Loaded, decoded *atomic.Int64) *rowFormatter {
 func (f *rowFormatter) decodeAt(i int, env *rowEnv) (decode.Index, []byte, error) {
 	ix := f.l.Index.At(i)
 	f.decoded.Add(1)
-	b, err := f.l.Store.ReadPacket(ix.Offset, ix.CapLen, f.buf)
+	b, err := f.l.Store.ReadPacket(ix.Offset(), ix.CapLen, f.buf)
 	if err != nil {
 		return ix, nil, fmt.Errorf("read packet %d: %w", i+1, err)
 	}
 	f.buf = b
 	f.pkt.Num, f.pkt.Time, f.pkt.OrigLen = uint32(i+1), ix.Time, int(ix.OrigLen)
-	f.parser.Decode(b, env.link(ix.Iface), &f.pkt)
+	f.parser.Decode(b, env.link(ix.Iface()), &f.pkt)
 	f.pkt.Flow = ix.Flow
 	return ix, b, nil
 }

@@ -73,11 +73,11 @@ func SaveAs(l *Loaded, path, format string, which []int) (err error) {
 			return fmt.Errorf("save %s: packet %d is not loaded", path, i+1)
 		}
 		ix := l.Index.At(i)
-		buf, err = l.Store.ReadPacket(ix.Offset, ix.CapLen, buf)
+		buf, err = l.Store.ReadPacket(ix.Offset(), ix.CapLen, buf)
 		if err != nil {
 			return fmt.Errorf("save %s: read packet %d: %w", path, i+1, err)
 		}
-		if err := write(ix.Iface, ix.Time, buf, ix.OrigLen); err != nil {
+		if err := write(ix.Iface(), ix.Time, buf, ix.OrigLen); err != nil {
 			return fmt.Errorf("save %s: write packet %d: %w", path, i+1, err)
 		}
 	}

@@ -38,10 +38,15 @@ type Capture struct {
 	closeErr  error
 }
 
+// MaxSize is the biggest capture file Open reads: 256 TiB, the most a
+// packet index entry can point into (decode.MaxStore).
+const MaxSize = 1 << 48
+
 // Open opens a capture file by path, detecting pcap, pcapng and gzip from
 // the first bytes, never from the extension. A plain file is read where
 // it lies; a gzip file is decompressed into a spool as it is read; a
 // named pipe or device (/dev/stdin) is read as a stream.
+
 func Open(path string) (*Capture, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -63,6 +68,10 @@ func Open(path string) (*Capture, error) {
 			f.Close()
 		}
 		return c, err
+	}
+	if st.Size() > MaxSize {
+		f.Close()
+		return nil, fmt.Errorf("open capture %q: it holds %d bytes, more than the %d thingsniff can point into", path, st.Size(), int64(MaxSize))
 	}
 	var magic [2]byte
 	n, _ := f.ReadAt(magic[:], 0)

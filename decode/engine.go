@@ -73,8 +73,10 @@ func (e *Engine) Add(data []byte, link layers.LinkType, m Meta) Index {
 func (e *Engine) AddPacked(pk *Packed, frag []byte) Index {
 	e.count++
 	p := &e.pkt
-	*p = Packet{Payload: frag}
+	// Only the header and a fragment's payload are read from here on:
+	// the rest of p is not cleared.
 	pk.unpack(&p.Header)
+	p.Payload = frag
 	p.Num = e.count
 	ix, _ := e.sequence(p, pk.Meta())
 	return ix
@@ -86,8 +88,7 @@ func (e *Engine) sequence(p *Packet, m Meta) (Index, *Flow) {
 	if p.Fragment {
 		e.joinFragment(p)
 	}
-	ix := Index{Offset: m.Offset, Time: m.Time, CapLen: m.CapLen, OrigLen: m.OrigLen, Iface: m.Iface, Proto: p.Proto,
-		Flags: indexFlags(&p.Header)}
+	ix := IndexOf(m, p.Proto, indexFlags(&p.Header))
 	var f *Flow
 	if p.HasIP {
 		f = e.track(&p.Header, &ix)

@@ -152,16 +152,36 @@ func (f Flags) Any(g Flags) bool { return f&g != 0 }
 // Has reports whether all bits of g are set in f.
 func (f Flags) Has(g Flags) bool { return f&g == g }
 
-// Index is what thingsniff keeps in memory for one packet: 40 bytes. The
+// Index is what thingsniff keeps in memory for one packet: 32 bytes. The
 // packet's bytes stay in the capture file at Offset; everything shown
 // beyond these fields is decoded again from there when needed.
 type Index struct {
-	Offset  int64  // where the packet's bytes start in the capture's store
-	Time    int64  // capture time, Unix nanoseconds
+	Time int64 // capture time, Unix nanoseconds
+	// place holds where the packet's bytes start in the capture's store
+	// (the low 48 bits: stores of up to 256 TiB, see MaxStore) and its
+	// capture interface (the high 16), so that the entry fits 32 bytes.
+	place   uint64
 	CapLen  uint32 // bytes captured
 	OrigLen uint32 // bytes on the wire
 	Flow    uint32 // flow ID, 0 when the packet belongs to no flow
-	Iface   uint16 // capture interface, which gives the link type
 	Proto   Proto
 	Flags   Flags
 }
+
+// MaxStore is the size of the biggest capture store an Index can point
+// into: 256 TiB, far beyond any capture file or spool.
+const MaxStore = 1 << placeBits
+
+const placeBits = 48
+
+// IndexOf returns the index entry of a packet whose bytes m describes.
+func IndexOf(m Meta, proto Proto, flags Flags) Index {
+	return Index{Time: m.Time, place: uint64(m.Offset)&(MaxStore-1) | uint64(m.Iface)<<placeBits,
+		CapLen: m.CapLen, OrigLen: m.OrigLen, Proto: proto, Flags: flags}
+}
+
+// Offset is where the packet's bytes start in the capture's store.
+func (ix Index) Offset() int64 { return int64(ix.place & (MaxStore - 1)) }
+
+// Iface is the packet's capture interface, which gives its link type.
+func (ix Index) Iface() uint16 { return uint16(ix.place >> placeBits) }

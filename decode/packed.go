@@ -57,25 +57,20 @@ func (h *Header) Pack(m Meta) Packed {
 		srcPort: h.SrcPort, dstPort: h.DstPort, window: h.Window, icmpID: h.ICMPID, icmpSq: h.ICMPSq,
 		tcpFlags: h.TCPFlags, ipProto: h.IPProto, fragProto: h.Frag.Proto, icmpType: h.ICMPType, icmpCode: h.ICMPCode,
 		proto: h.Proto, cast: h.Cast}
-	set := func(on bool, bit uint16) {
-		if on {
-			p.bits |= bit
-		}
-	}
-	set(h.HasMAC, packHasMAC)
-	set(h.HasIP, packHasIP)
-	set(h.Malformed, packMalformed)
-	set(h.Fragment, packFragment)
-	set(h.Frag.More, packFragMore)
-	set(h.Frag.Valid, packFragValid)
-	set(h.Src.IsValid(), packSrcValid)
-	set(h.Src.Is4(), packSrc4)
-	set(h.Dst.IsValid(), packDstValid)
-	set(h.Dst.Is4(), packDst4)
-	set(h.Cut, packCut)
-	set(h.Tunneled, packTunneled)
+	p.bits = bit(h.HasMAC, packHasMAC) | bit(h.HasIP, packHasIP) | bit(h.Malformed, packMalformed) |
+		bit(h.Fragment, packFragment) | bit(h.Frag.More, packFragMore) | bit(h.Frag.Valid, packFragValid) |
+		bit(h.Src.IsValid(), packSrcValid) | bit(h.Src.Is4(), packSrc4) | bit(h.Dst.IsValid(), packDstValid) |
+		bit(h.Dst.Is4(), packDst4) | bit(h.Cut, packCut) | bit(h.Tunneled, packTunneled)
 	p.src, p.dst = h.Src.As16(), h.Dst.As16()
 	return p
+}
+
+// bit is b when on is true, else 0.
+func bit(on bool, b uint16) uint16 {
+	if on {
+		return b
+	}
+	return 0
 }
 
 // Fragment reports whether the packet is an IP fragment (whose payload
