@@ -72,13 +72,22 @@ func (e *Engine) Add(data []byte, link layers.LinkType, m Meta) Index {
 // entry. Observers are not called: they need the packet's bytes.
 func (e *Engine) AddPacked(pk *Packed, frag []byte) Index {
 	e.count++
-	p := &e.pkt
-	// Only the header and a fragment's payload are read from here on:
-	// the rest of p is not cleared.
-	pk.unpack(&p.Header)
-	p.Payload = frag
-	p.Num = e.count
-	ix, _ := e.sequence(p, pk.Meta())
+	if pk.Fragment() {
+		p := &e.pkt
+		// Only the header and the fragment's payload are read from here
+		// on: the rest of p is not cleared.
+		pk.unpack(&p.Header)
+		p.Payload = frag
+		p.Num = e.count
+		ix, _ := e.sequence(p, pk.Meta())
+		return ix
+	}
+	// The common case works on a header of its own on the stack, which
+	// costs no write barriers while the collector runs.
+	var h Header
+	pk.unpack(&h)
+	h.Num = e.count
+	ix, _ := e.follow(&h, pk.Meta())
 	return ix
 }
 
@@ -88,10 +97,16 @@ func (e *Engine) sequence(p *Packet, m Meta) (Index, *Flow) {
 	if p.Fragment {
 		e.joinFragment(p)
 	}
-	ix := IndexOf(m, p.Proto, indexFlags(&p.Header))
+	return e.follow(&p.Header, m)
+}
+
+// follow makes the index entry of a packet whose fragments are joined,
+// and tracks its flow.
+func (e *Engine) follow(h *Header, m Meta) (Index, *Flow) {
+	ix := IndexOf(m, h.Proto, indexFlags(h))
 	var f *Flow
-	if p.HasIP {
-		f = e.track(&p.Header, &ix)
+	if h.HasIP {
+		f = e.track(h, &ix)
 	}
 	return ix, f
 }
