@@ -373,15 +373,17 @@ func formatDevice(d *device.Device) deviceRow {
 // devices at most, so this is cheap enough for the UI goroutine.
 func (v *devicesView) refilter() {
 	order := make([]int, 0, len(v.rows))
+	bar := v.u.packets.bar
+	narrowed := bar.blocked() || bar.sel != nil
 	for i := range v.rows {
-		if v.text == "" || strings.Contains(v.rows[i].search, v.text) {
+		if (v.text == "" || strings.Contains(v.rows[i].search, v.text)) && (!narrowed || v.rows[i].passes(bar)) {
 			order = append(order, i)
 		}
 	}
 	by := v.sortBy
 	slices.SortStableFunc(order, func(a, b int) int { return compareDevices(&v.rows[a], &v.rows[b], by) })
 	v.order = order
-	if v.text != "" {
+	if v.text != "" || narrowed {
 		v.count.SetText(fmt.Sprintf("%d of %d", len(order), len(v.rows)))
 	} else {
 		v.count.SetText(plural(len(v.rows), "device", "devices"))
@@ -392,6 +394,17 @@ func (v *devicesView) refilter() {
 		v.list.Select(k)
 		v.reveal(k)
 	}
+}
+
+// passes reports whether any event of the row's device passes the
+// display filter: under a filter the list keeps the devices it concerns.
+func (r *deviceRow) passes(bar *filterBar) bool {
+	for _, e := range r.d.Events {
+		if bar.passesEvent(e) {
+			return true
+		}
+	}
+	return false
 }
 
 func compareDevices(a, b *deviceRow, by string) int {

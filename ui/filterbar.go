@@ -205,12 +205,13 @@ func (b *filterBar) applied(expr string, sel *app.Selection) {
 	b.narrowOthers()
 }
 
-// narrowOthers shows the flows and events of the selection.
+// narrowOthers shows the flows, devices and events of the selection.
 func (b *filterBar) narrowOthers() {
 	if v := b.u.flows; v != nil {
 		v.resort()
 	}
 	if v := b.u.devices; v != nil && v.timeline != nil {
+		v.refilter()
 		v.timeline.refilter()
 	}
 }

@@ -41,6 +41,7 @@ func TestFilterBarNarrowsEveryView(t *testing.T) {
 	tl := h.u.devices.timeline
 	allEvents := len(tl.shown)
 	allFlows, _ := h.u.flows.length()
+	allDevices := len(h.u.devices.order)
 	p := h.u.packets
 
 	typeFilter(h, `http.host contains "samsung"`)
@@ -62,6 +63,18 @@ func TestFilterBarNarrowsEveryView(t *testing.T) {
 			t.Errorf("flow %d shown though none of its packets passed", f.ID)
 		}
 	}
+	dv := h.u.devices
+	if n := len(dv.order); n == 0 || n >= allDevices {
+		t.Errorf("devices: %d of %d shown", n, allDevices)
+	}
+	if want := strconv.Itoa(len(dv.order)) + " of "; !strings.HasPrefix(dv.count.Text, want) {
+		t.Errorf("the device count says %q for %d shown", dv.count.Text, len(dv.order))
+	}
+	for _, i := range dv.order {
+		if !dv.rows[i].passes(p.bar) {
+			t.Errorf("device %s shown though none of its events passed", dv.rows[i].d.Key)
+		}
+	}
 	if len(tl.shown) == 0 || len(tl.shown) >= allEvents {
 		t.Errorf("timeline: %d of %d events shown", len(tl.shown), allEvents)
 	}
@@ -78,6 +91,9 @@ func TestFilterBarNarrowsEveryView(t *testing.T) {
 	}
 	if flows, _ := h.u.flows.length(); flows != allFlows {
 		t.Errorf("clearing the filter shows %d flows of %d", flows, allFlows)
+	}
+	if n := len(h.u.devices.order); n != allDevices {
+		t.Errorf("clearing the filter shows %d devices of %d", n, allDevices)
 	}
 }
 
@@ -104,6 +120,9 @@ func TestFilterBarShowsItsMistake(t *testing.T) {
 	}
 	if n := len(h.u.devices.timeline.shown); n != 0 {
 		t.Errorf("%d events stay on show under a filter that failed", n)
+	}
+	if n := len(h.u.devices.order); n != 0 {
+		t.Errorf("%d devices stay on show under a filter that failed", n)
 	}
 	if !containsObject(p.bar.message, p.bar.problem) {
 		t.Error("the mistake is not beside the box")
