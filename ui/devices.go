@@ -393,6 +393,11 @@ func (v *devicesView) refilter() {
 	if k := slices.Index(order, v.sel); k >= 0 {
 		v.list.Select(k)
 		v.reveal(k)
+	} else if v.sel >= 0 && len(order) > 0 {
+		// The device on show was filtered out: show the first one left
+		// rather than a device the list no longer holds.
+		v.list.Select(0)
+		v.reveal(0)
 	}
 }
 

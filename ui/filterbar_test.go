@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,6 +70,9 @@ func TestFilterBarNarrowsEveryView(t *testing.T) {
 	}
 	if want := strconv.Itoa(len(dv.order)) + " of "; !strings.HasPrefix(dv.count.Text, want) {
 		t.Errorf("the device count says %q for %d shown", dv.count.Text, len(dv.order))
+	}
+	if k := slices.Index(dv.order, dv.sel); k < 0 {
+		t.Errorf("the device on show (%d) is not in the list the filter left", dv.sel)
 	}
 	for _, i := range dv.order {
 		if !dv.rows[i].passes(p.bar) {
