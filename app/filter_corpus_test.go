@@ -28,6 +28,7 @@ var filterCases = []filterCase{
 	{expr: "arp", differs: "malformed ARP (arp-oobr.pcap: address lengths that do not fit), ARP over Frame Relay (arp.pcap) and in a Linux cooked capture v2 frame are not decoded as ARP", upTo: 85},
 	{expr: "ip", differs: "a frame cut by the snap length inside its IPv4 header is no IPv4 packet to thingsniff", upTo: 1},
 	{expr: "ipv6"},
+	{expr: "eapol"},
 	{expr: "icmp"},
 	{expr: "icmpv6", differs: "tshark stops at an IPv6 header it cannot read where thingsniff finds ICMPv6", upTo: 2},
 	{expr: "tcp"},

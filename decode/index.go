@@ -36,6 +36,7 @@ const (
 	ProtoQUIC
 	ProtoPPPoED
 	ProtoGRE
+	ProtoEAPOL
 	protoCount
 )
 
@@ -67,6 +68,7 @@ var protoNames = [protoCount]string{
 	ProtoQUIC:     "QUIC",
 	ProtoPPPoED:   "PPPoED",
 	ProtoGRE:      "GRE",
+	ProtoEAPOL:    "EAPOL",
 }
 
 // String returns the protocol's display name, as in the Protocol column.

@@ -46,6 +46,8 @@ func appInfo(b *strings.Builder, p *Packet) bool {
 		return mqttInfo(b, p.Payload)
 	case ProtoQUIC:
 		return quicInfo(b, p.Payload)
+	case ProtoEAPOL:
+		return eapolInfo(b, p.Payload)
 	case ProtoPPPoED:
 		name, ok := pppoeCodes[p.PPPoECode]
 		if !ok {

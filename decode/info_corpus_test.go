@@ -184,13 +184,15 @@ func family(proto string) string {
 		return "DHCP"
 	case proto == "HTTP":
 		return "HTTP"
+	case proto == "EAPOL":
+		return "EAPOL"
 	case strings.HasPrefix(proto, "TLS") || strings.HasPrefix(proto, "SSL"):
 		return "TLS"
 	}
 	return ""
 }
 
-// On every corpus capture, the Info of DNS, DHCP, HTTP and TLS rows is
+// On every corpus capture, the Info of DNS, DHCP, HTTP, TLS and EAPOL rows is
 // tshark's on its meaningful part (see infoAgrees). Rows where the two
 // disagree for a reason are named in infoDifferences.
 func TestInfoMatchesTshark(t *testing.T) {
@@ -229,7 +231,7 @@ func TestInfoMatchesTshark(t *testing.T) {
 			t.Errorf("%s #%d %s:\n\tours:   %s\n\ttshark: %s", rel, i+1, fam, row.Info, th[1])
 		}
 	}
-	for _, fam := range []string{"DNS", "DHCP", "HTTP", "TLS"} {
+	for _, fam := range []string{"DNS", "DHCP", "HTTP", "TLS", "EAPOL"} {
 		t.Logf("%-5s %d/%d rows agree, %d differ for a reason stated", fam, agree[fam], total[fam], explained[fam])
 		if total[fam] == 0 {
 			t.Errorf("no %s rows compared", fam)

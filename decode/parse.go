@@ -394,6 +394,16 @@ func (p *Parser) fill(out *Packet) {
 	if out.Proto == ProtoTCP || out.Proto == ProtoUDP {
 		out.Proto = appProto(out)
 	}
+	if n := len(p.decoded); n > 0 && out.Proto == ProtoEthernet {
+		// 802.1X (EAPOL): the handshake a device makes as it joins a
+		// Wi-Fi or a port-secured LAN. Its PDU is the frame's payload.
+		switch {
+		case p.decoded[n-1] == layers.LayerTypeEthernet && p.eth.EthernetType == layers.EthernetTypeEAPOL:
+			out.Proto, out.Payload = ProtoEAPOL, p.eth.Payload
+		case p.decoded[n-1] == layers.LayerTypeDot1Q && p.dot1q.Type == layers.EthernetTypeEAPOL:
+			out.Proto, out.Payload = ProtoEAPOL, p.dot1q.Payload
+		}
+	}
 }
 
 // fillCutTCP reads a TCP header that the snap length cut inside its

@@ -139,9 +139,9 @@ func bytesAgree(n uint64, tshark string) bool {
 // count as tshark does: those both recognise the same way. Left out on
 // purpose: http and tls (tshark counts the frame that completes a
 // reassembled message, thingsniff the packets that start one), and what
-// thingsniff does not decode (eapol, stp, data, tcp.segments...).
+// thingsniff does not decode (stp, data, tcp.segments...).
 var comparedProtocols = []string{"eth", "sll", "null", "vlan", "arp", "ip", "ipv6", "tcp", "udp",
-	"icmp", "icmpv6", "igmp", "dns", "mdns", "dhcp", "ntp", "ssdp", "llmnr", "nbns"}
+	"icmp", "icmpv6", "igmp", "dns", "mdns", "dhcp", "ntp", "ssdp", "llmnr", "nbns", "eapol"}
 
 // TestStatsMatchTshark holds the protocol hierarchy, the IPv4 endpoints
 // and the IPv4 conversations of `thingsniff stats` against tshark's on

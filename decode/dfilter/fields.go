@@ -96,6 +96,7 @@ func buildFields() ([]Field, map[string]*Field) {
 		return out
 	})
 	add("arp", KindProto, CostIndex, "ARP", protoOf(decode.ProtoARP))
+	add("eapol", KindProto, CostIndex, "802.1X authentication (EAPOL)", protoOf(decode.ProtoEAPOL))
 	ipVersion := func(v4 bool) func(r *record, out []Value) []Value {
 		return func(r *record, out []Value) []Value {
 			if len(r.addrs(r.vals[:0], v4, true, true)) > 0 {

@@ -41,6 +41,7 @@ const (
 	pNTP
 	pVXLAN
 	pFragment
+	pEAPOL
 	pUnknown
 )
 
@@ -49,7 +50,7 @@ var protoNames = [...]string{
 	pLLC: "llc", pARP: "arp", pIP: "ip", pIPv6: "ipv6", pTCP: "tcp", pUDP: "udp", pICMP: "icmp",
 	pICMPv6: "icmpv6", pIGMP: "igmp", pDNS: "dns", pMDNS: "mdns", pLLMNR: "llmnr", pNBNS: "nbns",
 	pDHCP: "dhcp", pDHCPv6: "dhcpv6", pSSDP: "ssdp", pHTTP: "http", pTLS: "tls", pNTP: "ntp",
-	pVXLAN: "vxlan", pFragment: "fragment", pUnknown: "unknown",
+	pVXLAN: "vxlan", pFragment: "fragment", pEAPOL: "eapol", pUnknown: "unknown",
 }
 
 // maxDepth bounds a path: link, VLAN, network, transport, application.
@@ -102,6 +103,9 @@ func pathOf(p *decode.Packet) path {
 		return k
 	case p.Proto == decode.ProtoLLC:
 		k.push(pLLC)
+		return k
+	case p.Proto == decode.ProtoEAPOL:
+		k.push(pEAPOL)
 		return k
 	case !p.HasIP:
 		return k
