@@ -29,46 +29,64 @@ const (
 	keyInfoAck      = 1 << 7
 )
 
-// eapolKeyMessage names the handshake message an EAPOL-Key body is, as
-// Wireshark's Info does: the pairwise 4-way handshake's messages 1 and 3
-// come from the access point (Ack set; 3 also says Install), 2 and 4
-// answer them (2 carries the station's security element as key data, 4
-// carries none); a group key handshake has two messages. ok is false
-// when the body is too short to hold a descriptor.
-func eapolKeyMessage(body []byte) (msg string, ok bool) {
+// KeyMessage is which message of a WPA key handshake an EAPOL-Key PDU
+// is: Number of Of (4 for the pairwise 4-way handshake, 2 for a group
+// key handshake).
+type KeyMessage struct {
+	Number, Of int
+}
+
+// Group reports whether the message belongs to a group key handshake.
+func (m KeyMessage) Group() bool { return m.Of == 2 }
+
+// String names the message as Wireshark's Info does: "Message 1 of 4",
+// "Group Message 2 of 2".
+func (m KeyMessage) String() string {
+	if m.Group() {
+		return fmt.Sprintf("Group Message %d of 2", m.Number)
+	}
+	return fmt.Sprintf("Message %d of 4", m.Number)
+}
+
+// EAPOLKey reads which handshake message an EAPOL PDU (from its version
+// byte on) is; ok is false for a PDU that is no key or too short to say.
+// The pairwise 4-way handshake's messages 1 and 3 come from the access
+// point (Ack set; 3 also says Install), 2 and 4 answer them (2 carries
+// the station's security element as key data, 4 carries none).
+func EAPOLKey(pdu []byte) (m KeyMessage, ok bool) {
+	if len(pdu) < eapolHeader || pdu[1] != eapolKey {
+		return KeyMessage{}, false
+	}
+	body := pdu[eapolHeader:]
 	// Descriptor type (1), Key Information (2), Key Length (2), Replay
 	// Counter (8), Nonce (32), IV (16), RSC (8), reserved (8), MIC (16
 	// for every descriptor version in use), Key Data Length (2).
 	const dataLenAt = 1 + 2 + 2 + 8 + 32 + 16 + 8 + 8 + 16
 	if len(body) < dataLenAt+2 {
-		return "", false
+		return KeyMessage{}, false
 	}
 	info := binary.BigEndian.Uint16(body[1:])
 	dataLen := binary.BigEndian.Uint16(body[dataLenAt:])
 	ack := info&keyInfoAck != 0
 	switch {
 	case info&keyInfoPairwise == 0 && ack:
-		return "Group Message 1 of 2", true
+		return KeyMessage{1, 2}, true
 	case info&keyInfoPairwise == 0:
-		return "Group Message 2 of 2", true
+		return KeyMessage{2, 2}, true
 	case ack && info&keyInfoInstall != 0:
-		return "Message 3 of 4", true
+		return KeyMessage{3, 4}, true
 	case ack:
-		return "Message 1 of 4", true
+		return KeyMessage{1, 4}, true
 	case dataLen > 0:
-		return "Message 2 of 4", true
+		return KeyMessage{2, 4}, true
 	}
-	return "Message 4 of 4", true
+	return KeyMessage{4, 4}, true
 }
 
 // eapolInfo: "Key (Message 1 of 4)", "Start", "Logoff", "EAP Packet".
 func eapolInfo(b *strings.Builder, pdu []byte) bool {
 	if len(pdu) < eapolHeader {
 		return false
-	}
-	body := pdu[eapolHeader:]
-	if n := int(binary.BigEndian.Uint16(pdu[2:])); n < len(body) {
-		body = body[:n] // Ethernet padding is no part of it
 	}
 	switch pdu[1] {
 	case eapolEAP:
@@ -79,8 +97,8 @@ func eapolInfo(b *strings.Builder, pdu []byte) bool {
 		b.WriteString("Logoff")
 	case eapolKey:
 		b.WriteString("Key")
-		if msg, ok := eapolKeyMessage(body); ok {
-			b.WriteString(" (" + msg + ")")
+		if m, ok := EAPOLKey(pdu); ok {
+			b.WriteString(" (" + m.String() + ")")
 		}
 	default:
 		fmt.Fprintf(b, "EAPOL type %d", pdu[1])

@@ -80,6 +80,8 @@ func kindLook(k device.Kind) (string, fyne.Resource) {
 		return "Flood", theme.NewErrorThemedResource(theme.VolumeUpIcon())
 	case device.KindQuiet:
 		return "Silent", theme.NewErrorThemedResource(theme.VolumeMuteIcon())
+	case device.KindJoin:
+		return "Join", theme.NewThemedResource(theme.LoginIcon())
 	}
 	return strings.ToUpper(string(k)), theme.NewThemedResource(theme.InfoIcon())
 }

@@ -133,6 +133,7 @@ type Builder struct {
 	unseen  map[string]struct{}
 	budget  *stream.Budget
 	dhcp    dhcpState
+	joins   map[[6]byte]*join // WPA key handshakes in progress, by station
 	dns     dnsState
 	last    int64
 	// first and latest are the capture's earliest and latest packet times.
@@ -206,6 +207,8 @@ func (b *Builder) Observe(p *decode.Packet, f *decode.Flow) {
 		b.dnsPacket(src, p, f)
 	case p.Proto == decode.ProtoSSDP:
 		b.ssdpPacket(src, p)
+	case p.Proto == decode.ProtoEAPOL:
+		b.eapolPacket(p)
 	}
 	if f != nil {
 		b.flowPacket(src, p, f)

@@ -19,6 +19,7 @@ const (
 	KindBurst Kind = "burst" // broadcast or multicast sent faster than the threshold
 	KindQuiet Kind = "quiet" // the device stopped answering
 	KindMQTT  Kind = "mqtt"  // an MQTT CONNECT in clear text, with the topics after it
+	KindJoin  Kind = "join"  // a WPA key handshake: the device joining a Wi-Fi network
 )
 
 // Event is one step of a device's story. Common fields come first; the
@@ -116,6 +117,9 @@ type Event struct {
 	// PayloadNote says when the capture kept less payload than the
 	// headers say was sent ("headers only: payload not captured").
 	PayloadNote string `json:"payload_note,omitempty"`
+
+	// Joining a network (WPA key handshake)
+	AccessPoint string `json:"access_point,omitempty"`
 
 	// Bursts
 	Rate float64 `json:"rate_pps,omitempty"`

@@ -36,6 +36,7 @@ func (b *Builder) Finish(flow func(id uint32) *decode.Flow) {
 		}
 	}
 	b.finishFlows(flow)
+	b.finishJoins()
 	b.quietDevices()
 }
 
