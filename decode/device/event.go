@@ -120,6 +120,8 @@ type Event struct {
 
 	// Joining a network (WPA key handshake)
 	AccessPoint string `json:"access_point,omitempty"`
+	// Joined is set when the handshake completed (message 4 of 4).
+	Joined bool `json:"joined,omitempty"`
 
 	// Bursts
 	Rate float64 `json:"rate_pps,omitempty"`

@@ -69,6 +69,7 @@ func (b *Builder) joined(sta [6]byte, j *join, end int64) {
 	e := &Event{Time: stamp(j.start), Kind: KindJoin, Packets: j.packets, AccessPoint: macKey(j.ap)}
 	took := decode.FormatDuration(time.Duration(end - j.start))
 	if j.last == 4 {
+		e.Joined = true
 		e.Summary = fmt.Sprintf("joined the network: WPA key handshake with access point %s, done in %s", e.AccessPoint, took)
 		b.add(d, e)
 		return

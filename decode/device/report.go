@@ -262,6 +262,21 @@ func (d *Device) peers() []string {
 	return out
 }
 
+// joinedVia says how the device joined the network, from its first WPA
+// key handshake, or nothing when the capture holds none.
+func (d *Device) joinedVia() string {
+	for _, e := range d.Events {
+		if e.Kind != KindJoin {
+			continue
+		}
+		if e.Joined {
+			return "It joined the network by a WPA key handshake with access point " + e.AccessPoint + "."
+		}
+		return "Its WPA key handshake with access point " + e.AccessPoint + " did not complete."
+	}
+	return ""
+}
+
 // summarize writes the device's story in a few plain sentences.
 func (d *Device) summarize(multiDay bool) []string {
 	var s []string
@@ -282,6 +297,9 @@ func (d *Device) summarize(multiDay bool) []string {
 		line += fmt.Sprintf(": %s out and %s in by the IP headers", decode.FormatBytes(d.BytesOut), decode.FormatBytes(d.BytesIn))
 	}
 	s = append(s, line+".")
+	if j := d.joinedVia(); j != "" {
+		s = append(s, j)
+	}
 	if d.Profile.Lease != "" {
 		s = append(s, "It took the address "+d.Profile.Lease+" by DHCP.")
 	} else if len(d.IPs) > 0 {
