@@ -91,6 +91,10 @@ func TestFloodNeedsTheRate(t *testing.T) {
 // nothing may panic, and the report must still come out.
 func FuzzBuilder(f *testing.F) {
 	f.Add(arpReply(f, "00:12:fb:00:00:01", 9))
+	// A WPA key handshake's message 1 (EAPOL-Key, Ack set) to a station.
+	msg1 := append([]byte{0xb0, 0xc5, 0x54, 0x25, 0x5b, 0x0e, 0x28, 0xb2, 0xbd, 0xc3, 0x41, 0x79, 0x88, 0x8e, 2, 3, 0, 95, 2, 0x00, 0x8a},
+		make([]byte, 92)...)
+	f.Add(msg1)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b := NewBuilder(Options{})
 		e := decode.NewEngine(b)
