@@ -245,24 +245,7 @@ func (p *packetsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		setCell(o, "", p.cols[id.Col].align, bg, fyne.TextStyle{})
 		return
 	}
-	var text string
-	switch id.Col {
-	case 0:
-		text = row.No
-	case 1:
-		text = row.Time
-	case 2:
-		text = row.Source
-	case 3:
-		text = row.Destination
-	case 4:
-		text = row.Protocol
-	case 5:
-		text = row.Length
-	case 6:
-		text = row.Info
-	}
-	setCell(o, text, p.cols[id.Col].align, p.rowTint(i, row.Flags).color(), fyne.TextStyle{})
+	setCell(o, row.Text(app.SortColumn(id.Col)), p.cols[id.Col].align, p.rowTint(i, row.Flags).color(), fyne.TextStyle{})
 }
 
 // pendingColor marks a row whose chunk is on its way: a faint neutral
