@@ -93,13 +93,8 @@ func newFlowsView(u *UI) *flowsView {
 	v := &flowsView{u: u, cols: flowColumns(), sortCol: -1, pos: map[uint32]int{}, cursor: -1}
 	v.table = newListTable(v.length, newTintedCell, v.updateCell)
 	v.table.move = v.move
-	v.table.ShowHeaderRow = true
-	v.table.CreateHeader = func() fyne.CanvasObject { return newHeaderButton() }
-	v.table.UpdateHeader = v.updateHeader
+	v.table.showColumns(v.cols, v.updateHeader)
 	v.table.OnSelected = v.selected
-	for i, c := range v.cols {
-		v.table.SetColumnWidth(i, c.width)
-	}
 	v.filter = widget.NewEntry()
 	v.filter.SetPlaceHolder("Filter flows by any text: an address, a port, tcp, server, rst, http…")
 	v.filter.OnChanged = v.filterChanged
@@ -193,14 +188,7 @@ func (v *flowsView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	if id.Col < 0 || id.Col >= len(v.cols) {
 		return
 	}
-	title := v.cols[id.Col].title
-	if id.Col == v.sortCol {
-		if v.desc {
-			title += " ↓"
-		} else {
-			title += " ↑"
-		}
-	}
+	title := v.cols[id.Col].title + sortArrow(id.Col, v.sortCol, v.desc)
 	col := id.Col
 	h.onTap = func() { v.sortBy(col) }
 	h.label.Alignment = v.cols[id.Col].align

@@ -85,13 +85,8 @@ func newPacketsView(u *UI) *packetsView {
 	p := &packetsView{u: u, cols: packetColumns(), selected: -1}
 	p.table = newListTable(p.length, newTintedCell, p.updateCell)
 	p.table.move = p.move
-	p.table.ShowHeaderRow = true
-	p.table.CreateHeader = newHeaderCell
-	p.table.UpdateHeader = p.updateHeader
+	p.table.showColumns(p.cols, p.updateHeader)
 	p.table.OnSelected = func(id widget.TableCellID) { p.selectRow(id.Row) }
-	for i, c := range p.cols {
-		p.table.SetColumnWidth(i, c.width)
-	}
 
 	p.bar = newFilterBar(u, p.applyFilter)
 	p.filter = p.bar.field()
@@ -154,8 +149,6 @@ func setCell(o fyne.CanvasObject, text string, align fyne.TextAlign, bg color.Co
 	l.Alignment, l.TextStyle = align, style
 	l.SetText(text)
 }
-
-func newHeaderCell() fyne.CanvasObject { return newHeaderButton() }
 
 func (p *packetsView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	h := o.(*headerButton)
