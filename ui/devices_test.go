@@ -494,7 +494,7 @@ func TestDevicesShowWhileCapturing(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 		h.u.work.Wait()
-		h.q.drain()
+		h.q.Drain()
 	}
 	if v.final || !v.body.Visible() {
 		t.Errorf("while capturing: final %v, body shown %v", v.final, v.body.Visible())

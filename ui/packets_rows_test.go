@@ -137,7 +137,7 @@ func TestPacketsUpdateCellNeverDecodes(t *testing.T) {
 	if got := rows.Decoded() - before; got != 1000 {
 		t.Fatalf("drawing one row's cells 20 times decoded %d packets, want its chunk of 1000 once", got)
 	}
-	h.q.drain()
+	h.q.Drain()
 	if text, _ := cellOf(p.updateCell, 4321, 0); text != "4322" {
 		t.Fatalf("row 4322 shows %q after its chunk arrived", text)
 	}
@@ -155,7 +155,7 @@ func TestPacketsLateChunkOfAClosedCaptureIsDropped(t *testing.T) {
 	cellOf(p.updateCell, 3000, 0) // asks for chunk 3
 	old.Wait()                    // formatted and dispatched, not yet run on the UI goroutine
 	h.u.CloseCapture()
-	h.q.drain() // the chunk arrives after the close
+	h.q.Drain() // the chunk arrives after the close
 	if p.src != nil {
 		t.Fatal("a closed capture kept its row source")
 	}
