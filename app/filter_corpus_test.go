@@ -32,13 +32,13 @@ var filterCases = []filterCase{
 	{expr: "icmp"},
 	{expr: "icmpv6", differs: "tshark stops at an IPv6 header it cannot read where thingsniff finds ICMPv6", upTo: 2},
 	{expr: "tcp"},
-	{expr: "udp", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not", upTo: 9},
-	{expr: "dhcp", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not", upTo: 2},
+	{expr: "udp", differs: quotedICMP, upTo: 9},
+	{expr: "dhcp", differs: quotedICMP, upTo: 2},
 	{expr: "dns", differs: "DNS that tshark finds malformed, or over TCP after a gap, where thingsniff's index says DNS", upTo: 3},
 	{expr: "mdns"},
 	{expr: "http", differs: "tshark decrypts HTTPS with the keys a pcapng carries (test300/301) and follows HTTP across capture gaps; thingsniff tells a resent head on its first copy; tshark takes HTTP on port 22 for SSH; and in the joined corpus, one connection found in four zeek traces is one to tshark, whose later copies are retransmissions", upTo: 42},
 	{expr: "tls", differs: "tshark also reassembles SSLv2-framed hellos, segments out of order and records after a gap; thingsniff follows record boundaries in order from a record header and leaves the rest", upTo: 118},
-	{expr: "ntp", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not", upTo: 3},
+	{expr: "ntp", differs: quotedICMP, upTo: 3},
 	{expr: "ssdp"},
 	{expr: "!arp", differs: "as arp", upTo: 85},
 	{expr: "not ip and not ipv6", differs: "as ip", upTo: 1},
@@ -47,9 +47,9 @@ var filterCases = []filterCase{
 	{expr: "eth.src == 00:17:88:24:76:ff"},
 	{expr: "eth.dst == 01:00:5e:7f:ff:fa"},
 	{expr: "ip.addr == 10.10.10.1"},
-	{expr: "ip.src == 10.10.10.1", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not", upTo: 3},
+	{expr: "ip.src == 10.10.10.1", differs: quotedICMP, upTo: 3},
 	{expr: "ip.dst == 255.255.255.255"},
-	{expr: "ip.addr == 192.168.0.0/16", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not", upTo: 1},
+	{expr: "ip.addr == 192.168.0.0/16", differs: quotedICMP, upTo: 1},
 	{expr: "ip.addr == 10.10.10.0/24 && tcp"},
 	{expr: "ip.addr != 10.10.10.1"},
 	{expr: "!(ip.addr == 10.10.10.1)"},
@@ -63,7 +63,7 @@ var filterCases = []filterCase{
 	{expr: "tcp.port in {8000..9000}"},
 	{expr: "tcp.srcport == 80"},
 	{expr: "tcp.dstport == 443"},
-	{expr: "udp.port == 53", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not", upTo: 1},
+	{expr: "udp.port == 53", differs: quotedICMP, upTo: 1},
 	{expr: "udp.srcport == 68"},
 	{expr: "udp.dstport == 1900"},
 	{expr: "tcp.flags.syn == 1", differs: "a TCP header whose options the snap length cut is not decoded", upTo: 1},
@@ -113,20 +113,24 @@ var filterCases = []filterCase{
 	{expr: "tls.handshake.type == 2", differs: "a hello told by tshark after reassembly, by thingsniff on its first segment", upTo: 2},
 	{expr: "tls.handshake.extensions_server_name contains \"amazon\""},
 	// DHCP and ARP.
-	{expr: "dhcp.option.hostname", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not", upTo: 1},
-	{expr: "dhcp.option.hostname contains \"hue\"", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not", upTo: 1},
+	{expr: "dhcp.option.hostname", differs: quotedICMP, upTo: 1},
+	{expr: "dhcp.option.hostname contains \"hue\"", differs: quotedICMP, upTo: 1},
 	{expr: "dhcp.option.dhcp == 3"},
-	{expr: "dhcp.option.dhcp in {5, 6}", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not", upTo: 1},
+	{expr: "dhcp.option.dhcp in {5, 6}", differs: quotedICMP, upTo: 1},
 	{expr: "arp.opcode == 1", differs: "as arp", upTo: 64},
 	{expr: "arp.opcode == 2", differs: "as arp", upTo: 1},
 	{expr: "arp.src.proto_ipv4 == 10.10.10.1"},
 	// Combinations.
-	{expr: "udp && !dns && !dhcp", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not; a DNS message thingsniff's parser refuses", upTo: 8},
-	{expr: "(tcp.port == 80 || udp.port == 53) && ip.addr == 10.10.10.0/24", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not", upTo: 1},
+	{expr: "udp && !dns && !dhcp", differs: quotedICMP + "; a DNS message thingsniff's parser refuses", upTo: 8},
+	{expr: "(tcp.port == 80 || udp.port == 53) && ip.addr == 10.10.10.0/24", differs: quotedICMP, upTo: 1},
 	{expr: "tcp or udp and not ip"},
-	{expr: "not (tcp or udp)", differs: "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not", upTo: 9},
+	{expr: "not (tcp or udp)", differs: quotedICMP, upTo: 9},
 	{expr: "ip.src == 10.10.10.1 or ip.dst == 10.10.10.1"},
 }
+
+// quotedICMP is the reason most cases differ by, written once for all
+// the cases it accounts for.
+const quotedICMP = "tshark reads the headers an ICMP error quotes as the packet's own; thingsniff does not"
 
 type filterCase struct {
 	expr    string

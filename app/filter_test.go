@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,20 +47,11 @@ func TestFreeTextSearchesDecodedNames(t *testing.T) {
 			t.Fatalf("%s selects nothing on the demo", expr)
 		}
 		for _, i := range named {
-			if !contains(words, i) {
+			if !slices.Contains(words, i) {
 				t.Errorf("packet %d passes %s but not the free word samsung", i+1, expr)
 			}
 		}
 	}
-}
-
-func contains(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // TestSelectionNarrowsFlowsAndEvents: the flows and device events a

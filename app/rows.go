@@ -19,6 +19,28 @@ type Row struct {
 	Flow                                                  uint32
 }
 
+// Text is the row's text in the packet-list column col: the window's
+// cells and the sort keys of the text columns read a row through it.
+func (r Row) Text(col SortColumn) string {
+	switch col {
+	case SortNo:
+		return r.No
+	case SortTime:
+		return r.Time
+	case SortSource:
+		return r.Source
+	case SortDestination:
+		return r.Destination
+	case SortProtocol:
+		return r.Protocol
+	case SortLength:
+		return r.Length
+	case SortInfo:
+		return r.Info
+	}
+	return ""
+}
+
 // Rows formats packet rows and details of one loaded capture, decoding
 // each packet again from its bytes on disk. Its methods belong to one
 // goroutine (the UI's); the packet table gets its rows from a RowSource,

@@ -4,49 +4,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"thingsniff/app/apptest"
 )
-
-// uiQueue is the tests' Dispatch for a row source: it holds what the
-// worker hands to the UI goroutine until the test goroutine, standing in
-// for the UI goroutine, runs it.
-type uiQueue struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (q *uiQueue) dispatch(f func()) {
-	q.mu.Lock()
-	q.fns = append(q.fns, f)
-	q.mu.Unlock()
-}
-
-func (q *uiQueue) len() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.fns)
-}
-
-// step runs the oldest queued function, reporting whether there was one.
-func (q *uiQueue) step() bool {
-	q.mu.Lock()
-	if len(q.fns) == 0 {
-		q.mu.Unlock()
-		return false
-	}
-	f := q.fns[0]
-	q.fns = q.fns[1:]
-	q.mu.Unlock()
-	f()
-	return true
-}
-
-func (q *uiQueue) drain() {
-	for q.step() {
-	}
-}
 
 // longConversation is a handshake followed by n-3 client segments of one
 // byte each, 1 ms apart.
@@ -78,10 +40,10 @@ func rowsOf(t *testing.T, segs []seg) *Rows {
 
 // sourceOf returns a row source over rows with all packets readable, its
 // dispatch queue and a count of its ready calls.
-func sourceOf(rows *Rows) (*RowSource, *uiQueue, *int) {
-	q := &uiQueue{}
+func sourceOf(rows *Rows) (*RowSource, *apptest.Queue, *int) {
+	q := &apptest.Queue{}
 	readies := new(int)
-	s := NewRowSource(rows, q.dispatch, func() { *readies++ })
+	s := NewRowSource(rows, q.Dispatch, func() { *readies++ })
 	s.Grow(rows.l.Index.Len())
 	return s, q, readies
 }
@@ -104,13 +66,13 @@ func TestRowsSourceFormatsChunksOnItsWorker(t *testing.T) {
 	if got := rows.Decoded(); got != chunkRows {
 		t.Fatalf("the worker decoded %d packets, want one chunk of %d", got, chunkRows)
 	}
-	if n := q.len(); n != 1 {
+	if n := q.Len(); n != 1 {
 		t.Fatalf("the worker dispatched %d times for one chunk, want once", n)
 	}
 	if _, ok := s.Row(1500); ok {
 		t.Fatal("the chunk showed before its dispatched function ran on the UI goroutine")
 	}
-	q.drain()
+	q.Drain()
 	if *readies != 1 {
 		t.Fatalf("ready called %d times, want once", *readies)
 	}
@@ -142,7 +104,7 @@ func TestRowsSourceUsesTheFlowsRecordedBeforeTheChunk(t *testing.T) {
 	t.Cleanup(s.Close)
 	s.Row(6)
 	s.Wait()
-	q.drain()
+	q.Drain()
 	r, ok := s.Row(6)
 	if !ok || !strings.Contains(r.Info, "80 → 50000 [FIN, ACK] Seq=51 Ack=56") {
 		t.Errorf("row 7 %+v ready=%v, want relative numbers from the flow", r, ok)
@@ -158,7 +120,7 @@ func TestRowsSourceDropsLateChunksOfAClosedSource(t *testing.T) {
 	s.Row(10)
 	s.Wait() // the chunk is formatted and on its way to the UI goroutine
 	s.Close()
-	q.drain()
+	q.Drain()
 	if *readies != 0 || len(s.cache) != 0 {
 		t.Fatalf("a closed source took a late chunk: %d ready calls, %d chunks", *readies, len(s.cache))
 	}
@@ -167,7 +129,7 @@ func TestRowsSourceDropsLateChunksOfAClosedSource(t *testing.T) {
 	}
 	d := rows.Decoded()
 	s.Wait()
-	if q.len() != 0 || rows.Decoded() != d {
+	if q.Len() != 0 || rows.Decoded() != d {
 		t.Fatal("a closed source went on working")
 	}
 
@@ -176,7 +138,7 @@ func TestRowsSourceDropsLateChunksOfAClosedSource(t *testing.T) {
 	s2.Row(1100)
 	s2.Close()
 	s2.Wait()
-	q2.drain()
+	q2.Drain()
 	if *readies2 != 0 || len(s2.cache) != 0 {
 		t.Fatalf("a source closed mid-chunk delivered it: %d ready calls", *readies2)
 	}
@@ -189,12 +151,12 @@ func TestRowsSourceFollowsTheFilteredView(t *testing.T) {
 	s.Row(0)
 	s.Wait()
 	s.Show([]int{2, 5, 8}) // the view changes while a chunk of the old one is on its way
-	q.drain()
+	q.Drain()
 	if _, ok := s.Row(0); ok {
 		t.Fatal("a chunk of the unfiltered view showed in the filtered one")
 	}
 	s.Wait()
-	q.drain()
+	q.Drain()
 	if s.Len() != 3 {
 		t.Fatalf("filtered view has %d lines, want 3", s.Len())
 	}
@@ -225,7 +187,7 @@ func TestRowsSourceExtendsChunksAsTheCaptureGrows(t *testing.T) {
 	s.Grow(400)
 	s.Row(0)
 	s.Wait()
-	q.drain()
+	q.Drain()
 	if _, ok := s.Row(399); !ok || rows.Decoded() != 400 {
 		t.Fatalf("first 400 rows: ready=%v, %d decoded", ok, rows.Decoded())
 	}
@@ -240,7 +202,7 @@ func TestRowsSourceExtendsChunksAsTheCaptureGrows(t *testing.T) {
 		t.Fatal("the rows already formatted went away while the chunk grows")
 	}
 	s.Wait()
-	q.drain()
+	q.Drain()
 	if r, ok := s.Row(999); !ok || r.No != "1000" {
 		t.Fatalf("row 1000: %+v ready=%v", r, ok)
 	}
@@ -257,7 +219,7 @@ func TestRowsSourceExtendsChunksAsTheCaptureGrows(t *testing.T) {
 		t.Fatal("a row formatted under older interfaces was still shown")
 	}
 	s.Wait()
-	q.drain()
+	q.Drain()
 	if r, ok := s.Row(5); !ok || r.No != "6" {
 		t.Fatalf("row 6 after new interfaces: %+v ready=%v", r, ok)
 	}
@@ -271,7 +233,7 @@ func TestRowsSourceKeepsFewChunksAndEvictsTheLeastRecent(t *testing.T) {
 		t.Helper()
 		s.Row(c * chunkRows)
 		s.Wait()
-		q.drain()
+		q.Drain()
 		if _, ok := s.Row(c * chunkRows); !ok {
 			t.Fatalf("chunk %d did not arrive", c)
 		}
@@ -337,7 +299,7 @@ func TestRowsSourceDropsWorkScrolledFarAway(t *testing.T) {
 		t.Errorf("the worker decoded %d packets for three chunks", got)
 	}
 	var order []int
-	for q.step() {
+	for q.Step() {
 		for c := range s.cache {
 			if !slices.Contains(order, c) {
 				order = append(order, c)

@@ -115,17 +115,7 @@ func (r *Rows) textKeys(ctx context.Context, order []int, col SortColumn) ([]str
 			runtime.Gosched()
 		}
 		row := safeRow(f, i, env)
-		var s string
-		switch col {
-		case SortSource:
-			s = row.Source
-		case SortDestination:
-			s = row.Destination
-		case SortProtocol:
-			s = row.Protocol
-		case SortInfo:
-			s = row.Info
-		}
+		s := row.Text(col)
 		if col == SortSource || col == SortDestination {
 			s = addrKey(s)
 		}

@@ -26,6 +26,35 @@ func drain(t testing.TB, c *Capture) ([]got, error) {
 	return frames, err
 }
 
+// drainWritten is drain for a capture a test wrote n packets into: it
+// fails the test unless they all come back, without error. The writers'
+// round trips check their captures this way.
+func drainWritten(t testing.TB, c *Capture, n int) []got {
+	t.Helper()
+	frames, err := drain(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frames) != n {
+		t.Fatalf("%d frames, wrote %d", len(frames), n)
+	}
+	return frames
+}
+
+// sameInterfaces fails the test unless a capture's interfaces are want,
+// in order (the pcapng reader's and the writers' tests hold them alike).
+func sameInterfaces(t testing.TB, have, want []Interface) {
+	t.Helper()
+	if len(have) != len(want) {
+		t.Fatalf("Interfaces = %+v, want %+v", have, want)
+	}
+	for i := range want {
+		if have[i] != want[i] {
+			t.Errorf("interface %d = %+v, want %+v", i, have[i], want[i])
+		}
+	}
+}
+
 // drainCursor is drain, and returns the cursor as it ended.
 func drainCursor(t testing.TB, c *Capture) ([]got, *Cursor, error) {
 	t.Helper()

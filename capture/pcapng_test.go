@@ -72,20 +72,11 @@ func TestPcapngSectionsAndInterfaces(t *testing.T) {
 			t.Errorf("frame %d: wrong bytes", i+1)
 		}
 	}
-	ifs := cur.Interfaces()
-	wantIfs := []Interface{
+	sameInterfaces(t, cur.Interfaces(), []Interface{
 		{LinkType: layers.LinkTypeEthernet, Name: "eth0", Snaplen: 65535},
 		{LinkType: layers.LinkTypeLinuxSLL, Name: "any", Snaplen: 128, FCSLen: 4},
 		{LinkType: layers.LinkTypeRaw},
-	}
-	if len(ifs) != len(wantIfs) {
-		t.Fatalf("Interfaces = %+v", ifs)
-	}
-	for i := range wantIfs {
-		if ifs[i] != wantIfs[i] {
-			t.Errorf("interface %d = %+v, want %+v", i, ifs[i], wantIfs[i])
-		}
-	}
+	})
 }
 
 func TestPcapngDamage(t *testing.T) {

@@ -40,27 +40,13 @@ func TestPcapngWriterRoundTrip(t *testing.T) {
 		t.Error("WritePacket to an undescribed interface succeeded")
 	}
 	c := flushAndOpen(t, w.Flush, buf.Bytes, "rt.pcapng")
-	frames, err := drain(t, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(frames) != len(pkts) {
-		t.Fatalf("%d frames, wrote %d", len(frames), len(pkts))
-	}
+	frames := drainWritten(t, c, len(pkts))
 	for i, f := range frames {
 		if f.Iface != uint16(i%3) || f.Time != base+int64(i)*1_000_000_007 || f.OrigLen != uint32(len(pkts[i])+i) || !bytes.Equal(f.bytes, pkts[i]) {
 			t.Errorf("frame %d: iface %d time %d orig %d (%d bytes) differs from what was written", i, f.Iface, f.Time, f.OrigLen, len(f.bytes))
 		}
 	}
-	got := c.Interfaces()
-	if len(got) != len(ifaces) {
-		t.Fatalf("interfaces %+v", got)
-	}
-	for i := range ifaces {
-		if got[i] != ifaces[i] {
-			t.Errorf("interface %d = %+v, want %+v", i, got[i], ifaces[i])
-		}
-	}
+	sameInterfaces(t, c.Interfaces(), ifaces)
 }
 
 func TestPcapWriterRoundTrip(t *testing.T) {
@@ -83,13 +69,7 @@ func TestPcapWriterRoundTrip(t *testing.T) {
 	if ifs := c.Interfaces(); len(ifs) != 1 || ifs[0].LinkType != layers.LinkTypeLinuxSLL || ifs[0].Snaplen != 4000 {
 		t.Errorf("Interfaces = %+v", ifs)
 	}
-	frames, err := drain(t, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(frames) != len(pkts) {
-		t.Fatalf("%d frames, wrote %d", len(frames), len(pkts))
-	}
+	frames := drainWritten(t, c, len(pkts))
 	for i, f := range frames {
 		want := pkts[i]
 		if len(want) > 4000 {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"encoding/json"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
@@ -407,24 +405,10 @@ func TestDevicesGolden(t *testing.T) {
 // light and dark, into PNG files in $THINGSNIFF_SNAPSHOTS for a person to
 // look at. It checks nothing.
 func TestDevicesSnapshots(t *testing.T) {
-	dir := os.Getenv("THINGSNIFF_SNAPSHOTS")
-	if dir == "" {
-		t.Skip("set THINGSNIFF_SNAPSHOTS to a folder to draw the views")
-	}
-	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
-		h := openDemoDevices(t, fyne.NewSize(1400, 900))
-		h.a.Settings().SetTheme(appTheme{base: theme.DefaultTheme(), variant: v, fixed: true})
+	eachSnapshotVariant(t, func() *harness { return openDemoDevices(t, fyne.NewSize(1400, 900)) }, func(h *harness, shoot func(string)) {
 		selectPlayer(t, h)
-		name := map[fyne.ThemeVariant]string{theme.VariantLight: "light", theme.VariantDark: "dark"}[v]
-		f, err := os.Create(filepath.Join(dir, "devices-"+name+".png"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := png.Encode(f, h.w.Canvas().Capture()); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-	}
+		shoot("devices")
+	})
 }
 
 func TestDevicesManyFindingsShowTheWorst(t *testing.T) {
@@ -510,7 +494,7 @@ func TestDevicesShowWhileCapturing(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 		h.u.work.Wait()
-		h.q.drain()
+		h.q.Drain()
 	}
 	if v.final || !v.body.Visible() {
 		t.Errorf("while capturing: final %v, body shown %v", v.final, v.body.Visible())

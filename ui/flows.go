@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"slices"
@@ -92,13 +93,8 @@ func newFlowsView(u *UI) *flowsView {
 	v := &flowsView{u: u, cols: flowColumns(), sortCol: -1, pos: map[uint32]int{}, cursor: -1}
 	v.table = newListTable(v.length, newTintedCell, v.updateCell)
 	v.table.move = v.move
-	v.table.ShowHeaderRow = true
-	v.table.CreateHeader = func() fyne.CanvasObject { return newHeaderButton() }
-	v.table.UpdateHeader = v.updateHeader
+	v.table.showColumns(v.cols, v.updateHeader)
 	v.table.OnSelected = v.selected
-	for i, c := range v.cols {
-		v.table.SetColumnWidth(i, c.width)
-	}
 	v.filter = widget.NewEntry()
 	v.filter.SetPlaceHolder("Filter flows by any text: an address, a port, tcp, server, rst, http…")
 	v.filter.OnChanged = v.filterChanged
@@ -192,14 +188,7 @@ func (v *flowsView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	if id.Col < 0 || id.Col >= len(v.cols) {
 		return
 	}
-	title := v.cols[id.Col].title
-	if id.Col == v.sortCol {
-		if v.desc {
-			title += " ↓"
-		} else {
-			title += " ↑"
-		}
-	}
+	title := v.cols[id.Col].title + sortArrow(id.Col, v.sortCol, v.desc)
 	col := id.Col
 	h.onTap = func() { v.sortBy(col) }
 	h.label.Alignment = v.cols[id.Col].align
@@ -350,20 +339,10 @@ func sortFlows(flows []decode.Flow, cells []flowCells, col int, desc bool, text 
 	return order
 }
 
-func cmp3[T int | int64 | uint32 | uint64 | uint8](a, b T) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 func compareFlows(a, b *decode.Flow, col int) int {
 	switch col {
 	case fcID:
-		return cmp3(a.ID, b.ID)
+		return cmp.Compare(a.ID, b.ID)
 	case fcProto:
 		return strings.Compare(a.Proto.String(), b.Proto.String())
 	case fcClient:
@@ -371,21 +350,21 @@ func compareFlows(a, b *decode.Flow, col int) int {
 	case fcServer:
 		return a.Server.Compare(b.Server)
 	case fcPackets:
-		return cmp3(a.TotalPackets(), b.TotalPackets())
+		return cmp.Compare(a.TotalPackets(), b.TotalPackets())
 	case fcBytes:
-		return cmp3(a.TotalBytes(), b.TotalBytes())
+		return cmp.Compare(a.TotalBytes(), b.TotalBytes())
 	case fcDuration:
-		return cmp3(a.Last-a.First, b.Last-b.First)
+		return cmp.Compare(a.Last-a.First, b.Last-b.First)
 	case fcState:
 		return strings.Compare(a.State.String(), b.State.String())
 	case fcClosedBy:
-		return cmp3(uint8(a.ClosedBy), uint8(b.ClosedBy))
+		return cmp.Compare(uint8(a.ClosedBy), uint8(b.ClosedBy))
 	case fcClose:
-		return cmp3(uint8(a.Close), uint8(b.Close))
+		return cmp.Compare(uint8(a.Close), uint8(b.Close))
 	case fcIdle:
-		return cmp3(int64(a.IdleBeforeClose()), int64(b.IdleBeforeClose()))
+		return cmp.Compare(int64(a.IdleBeforeClose()), int64(b.IdleBeforeClose()))
 	case fcRetrans:
-		return cmp3(a.Retransmissions, b.Retransmissions)
+		return cmp.Compare(a.Retransmissions, b.Retransmissions)
 	case fcApp:
 		return strings.Compare(appName(a), appName(b))
 	}

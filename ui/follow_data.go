@@ -128,17 +128,7 @@ func (d *followData) add(c stream.Chunk) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.packets = max(d.packets, c.LastPacket)
-	switch {
-	case c.Data != nil:
-		d.counts.Bytes[dir] += int64(len(c.Data))
-		d.counts.Chunks[dir]++
-	case c.Gap > 0:
-		d.counts.Gaps[dir]++
-		d.counts.GapBytes[dir] += c.Gap
-	}
-	if c.Conflict {
-		d.counts.Conflicts[dir]++
-	}
+	d.counts.Add(c)
 	switch {
 	case len(c.Data) > 0:
 		if _, err := d.w.Write(c.Data); err != nil {

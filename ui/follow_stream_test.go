@@ -352,7 +352,7 @@ func TestFollowBigStream(t *testing.T) {
 	batches := 0
 	for !h.u.stream.snap.done {
 		h.u.work.Wait()
-		for h.q.step() {
+		for h.q.Step() {
 			batches++
 		}
 	}

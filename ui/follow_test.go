@@ -35,7 +35,7 @@ func TestFollowNewPackets(t *testing.T) {
 	p.follow.SetChecked(true)
 	batches := 0
 	// While nobody scrolls, each batch brings the newest row into view.
-	for batches < 4 && h.q.step() {
+	for batches < 4 && h.q.Step() {
 		batches++
 		if got := p.visibleMax(); got < p.n-1 {
 			t.Fatalf("after batch %d with %d rows the last row on screen is %d", batches, p.n, got)
@@ -46,7 +46,7 @@ func TestFollowNewPackets(t *testing.T) {
 	}
 	// Once the user scrolls up, new rows do not pull the view down.
 	p.table.ScrollToTop()
-	h.q.drain()
+	h.q.Drain()
 	if p.n != 200*len(testPackets()) {
 		t.Fatalf("%d rows after the load", p.n)
 	}

@@ -6,7 +6,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -17,51 +16,10 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"thingsniff/app"
+	"thingsniff/app/apptest"
 	"thingsniff/capture"
 	"thingsniff/decode/decodetest"
 )
-
-// queue is the tests' Dispatch: it holds work for the UI goroutine until
-// the test goroutine (the tests' UI goroutine) drains it.
-type queue struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (q *queue) dispatch(f func()) {
-	q.mu.Lock()
-	q.fns = append(q.fns, f)
-	q.mu.Unlock()
-}
-
-// step runs the oldest queued function and reports whether there was one.
-func (q *queue) step() bool {
-	q.mu.Lock()
-	if len(q.fns) == 0 {
-		q.mu.Unlock()
-		return false
-	}
-	f := q.fns[0]
-	q.fns = q.fns[1:]
-	q.mu.Unlock()
-	f()
-	return true
-}
-
-func (q *queue) drain() {
-	for {
-		q.mu.Lock()
-		fns := q.fns
-		q.fns = nil
-		q.mu.Unlock()
-		if len(fns) == 0 {
-			return
-		}
-		for _, f := range fns {
-			f()
-		}
-	}
-}
 
 // harness is a window with a UI whose dispatch the test controls.
 type harness struct {
@@ -69,7 +27,7 @@ type harness struct {
 	a fyne.App
 	w fyne.Window
 	u *UI
-	q *queue
+	q *apptest.Queue
 }
 
 func newHarness(t *testing.T, size fyne.Size) *harness {
@@ -80,8 +38,8 @@ func newHarnessWith(t *testing.T, size fyne.Size, opts app.Options) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	q := &queue{}
-	opts.Dispatch, opts.SpoolDir = q.dispatch, t.TempDir()
+	q := &apptest.Queue{}
+	opts.Dispatch, opts.SpoolDir = q.Dispatch, t.TempDir()
 	u := Create(a, w, Config{Session: opts,
 		Demo: func() []byte { return buildCapture(t, false) }})
 	w.Resize(size)
@@ -100,7 +58,7 @@ func (h *harness) settle() {
 		if src := h.u.packets.src; src != nil {
 			src.Wait()
 		}
-		h.q.drain()
+		h.q.Drain()
 	}
 }
 

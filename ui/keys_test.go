@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
 )
@@ -83,7 +82,7 @@ func TestKeysInTheFlowsTable(t *testing.T) {
 	if fv.cursor != 1 || h.u.tabs.SelectedIndex() != 1 {
 		t.Fatalf("two Downs: cursor on row %d, tab %d", fv.cursor, h.u.tabs.SelectedIndex())
 	}
-	_, bg := cellOfFlows(fv, 1, fcProto)
+	_, bg := cellOf(fv.updateCell, 1, fcProto)
 	if fillOf(bg) != tintSelected.color() {
 		t.Error("the row the keys moved to is not marked")
 	}
@@ -97,13 +96,6 @@ func TestKeysInTheFlowsTable(t *testing.T) {
 	if h.u.tabs.SelectedIndex() != 0 || h.u.packets.expr != "flow "+itoa(int(id)) {
 		t.Errorf("Enter on flow %d: tab %d, packet filter %q", id, h.u.tabs.SelectedIndex(), h.u.packets.expr)
 	}
-}
-
-func cellOfFlows(v *flowsView, row, col int) (string, fyne.CanvasObject) {
-	cell := newTintedCell()
-	v.updateCell(widget.TableCellID{Row: row, Col: col}, cell)
-	c := cell.(*fyne.Container)
-	return c.Objects[1].(*widget.Label).Text, c.Objects[0]
 }
 
 // TestKeysInTheLists walks the device list, a device's timeline and the

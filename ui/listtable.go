@@ -23,6 +23,18 @@ func newListTable(length func() (int, int), create func() fyne.CanvasObject, upd
 	return t
 }
 
+// showColumns gives the table a header row of column titles (header
+// buttons, which update fills in) and cols' widths: the packet list, the
+// flows table and the HTTP objects dialog set up their columns alike.
+func (t *listTable) showColumns(cols []column, update func(widget.TableCellID, fyne.CanvasObject)) {
+	t.ShowHeaderRow = true
+	t.CreateHeader = func() fyne.CanvasObject { return newHeaderButton() }
+	t.UpdateHeader = update
+	for i, c := range cols {
+		t.SetColumnWidth(i, c.width)
+	}
+}
+
 // Tapped selects the cell and gives the table the keyboard focus. The
 // Table's own Tapped asks the driver for the canvas of the inner Table,
 // which the real driver does not know (it knows this outer widget), so

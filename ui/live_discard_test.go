@@ -46,7 +46,7 @@ func TestLiveCaptureAsksBeforeDiscard(t *testing.T) {
 		t.Fatalf("no question before the live capture is replaced; overlay says %q", text)
 	}
 	test.Tap(overlayButton(t, h.w, "Cancel"))
-	h.q.drain()
+	h.q.Drain()
 	if h.u.loaded != live || !c.running() {
 		t.Fatal("Cancel replaced or stopped the live capture")
 	}

@@ -228,7 +228,7 @@ func (h *harness) waitUntil(what string, cond func() bool) {
 		if time.Now().After(deadline) {
 			h.t.Fatalf("gave up waiting for %s", what)
 		}
-		h.q.drain()
+		h.q.Drain()
 		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -82,23 +82,18 @@ func (u *UI) exportObjectsDialog() {
 func newObjectsDialog(u *UI, l *app.Loaded, flows []decode.Flow) *objectsDialog {
 	d := &objectsDialog{u: u, l: l, flows: flows, cols: objectColumns(), chosen: map[app.ObjectKey]bool{}}
 	d.table = newListTable(d.length, d.newCell, d.updateCell)
-	d.table.ShowHeaderRow = true
-	d.table.CreateHeader = func() fyne.CanvasObject { return newHeaderButton() }
-	d.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+	d.table.showColumns(d.cols, func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 && id.Col < len(d.cols) {
 			h := o.(*headerButton)
 			h.label.Alignment = d.cols[id.Col].align
 			h.label.SetText(d.cols[id.Col].title)
 		}
-	}
+	})
 	d.table.OnSelected = func(id widget.TableCellID) {
 		d.table.UnselectAll()
 		if id.Row >= 0 && id.Row < len(d.objs) {
 			d.toggle(id.Row, !d.chosen[d.objs[id.Row].Key()])
 		}
-	}
-	for i, c := range d.cols {
-		d.table.SetColumnWidth(i, c.width)
 	}
 	d.count = widget.NewLabel("Listing the HTTP objects…")
 	d.all = widget.NewCheck("Select all", func(on bool) {

@@ -85,13 +85,8 @@ func newPacketsView(u *UI) *packetsView {
 	p := &packetsView{u: u, cols: packetColumns(), selected: -1}
 	p.table = newListTable(p.length, newTintedCell, p.updateCell)
 	p.table.move = p.move
-	p.table.ShowHeaderRow = true
-	p.table.CreateHeader = newHeaderCell
-	p.table.UpdateHeader = p.updateHeader
+	p.table.showColumns(p.cols, p.updateHeader)
 	p.table.OnSelected = func(id widget.TableCellID) { p.selectRow(id.Row) }
-	for i, c := range p.cols {
-		p.table.SetColumnWidth(i, c.width)
-	}
 
 	p.bar = newFilterBar(u, p.applyFilter)
 	p.filter = p.bar.field()
@@ -154,8 +149,6 @@ func setCell(o fyne.CanvasObject, text string, align fyne.TextAlign, bg color.Co
 	l.Alignment, l.TextStyle = align, style
 	l.SetText(text)
 }
-
-func newHeaderCell() fyne.CanvasObject { return newHeaderButton() }
 
 func (p *packetsView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	h := o.(*headerButton)
@@ -245,24 +238,7 @@ func (p *packetsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		setCell(o, "", p.cols[id.Col].align, bg, fyne.TextStyle{})
 		return
 	}
-	var text string
-	switch id.Col {
-	case 0:
-		text = row.No
-	case 1:
-		text = row.Time
-	case 2:
-		text = row.Source
-	case 3:
-		text = row.Destination
-	case 4:
-		text = row.Protocol
-	case 5:
-		text = row.Length
-	case 6:
-		text = row.Info
-	}
-	setCell(o, text, p.cols[id.Col].align, p.rowTint(i, row.Flags).color(), fyne.TextStyle{})
+	setCell(o, row.Text(app.SortColumn(id.Col)), p.cols[id.Col].align, p.rowTint(i, row.Flags).color(), fyne.TextStyle{})
 }
 
 // pendingColor marks a row whose chunk is on its way: a faint neutral

@@ -26,16 +26,26 @@ func writeLongCapture(t *testing.T) string {
 // shownTexts returns the texts of the visible labels in the window.
 func shownTexts(h *harness) []string {
 	var texts []string
+	walkShown(h, func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widget.Label)
+		if ok && l.Text != "" {
+			texts = append(texts, l.Text)
+		}
+		return !ok
+	})
+	return texts
+}
+
+// walkShown calls visit on every visible object of the window, and goes
+// on into a container's objects and a widget's rendered ones where visit
+// returns true: shownTexts and drawnTexts look through the window alike.
+func walkShown(h *harness, visit func(fyne.CanvasObject) bool) {
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
-		if !o.Visible() {
+		if !o.Visible() || !visit(o) {
 			return
 		}
 		switch o := o.(type) {
-		case *widget.Label:
-			if o.Text != "" {
-				texts = append(texts, o.Text)
-			}
 		case *fyne.Container:
 			for _, c := range o.Objects {
 				walk(c)
@@ -47,14 +57,14 @@ func shownTexts(h *harness) []string {
 		}
 	}
 	walk(h.w.Canvas().Content())
-	return texts
 }
 
-// cellOf draws one cell of the packet table into a fresh cell and
+// cellOf draws one cell of a table of tinted cells (the packet list's,
+// the flows table's) with its update function into a fresh cell and
 // returns its text and background.
-func cellOf(p *packetsView, row, col int) (string, fyne.CanvasObject) {
+func cellOf(update func(widget.TableCellID, fyne.CanvasObject), row, col int) (string, fyne.CanvasObject) {
 	cell := newTintedCell()
-	p.updateCell(widget.TableCellID{Row: row, Col: col}, cell)
+	update(widget.TableCellID{Row: row, Col: col}, cell)
 	c := cell.(*fyne.Container)
 	return c.Objects[1].(*widget.Label).Text, c.Objects[0]
 }
@@ -81,7 +91,7 @@ func TestPacketsRowsArriveFromTheWorkerWhenScrolled(t *testing.T) {
 			t.Fatalf("row %s was on screen before the worker formatted it", s)
 		}
 	}
-	if text, bg := cellOf(p, first2+1, 2); text != "" || fillOf(bg) != pendingColor() {
+	if text, bg := cellOf(p.updateCell, first2+1, 2); text != "" || fillOf(bg) != pendingColor() {
 		t.Fatalf("a row on its way shows %q on %v, want a blank row tinted %v", text, fillOf(bg), pendingColor())
 	}
 	// The worker formats the chunk; its one dispatch refreshes the table.
@@ -106,7 +116,7 @@ func TestPacketsUpdateCellNeverDecodes(t *testing.T) {
 		p.table.Refresh()
 		for r := range 40 {
 			for c := range len(p.cols) {
-				cellOf(p, r, c)
+				cellOf(p.updateCell, r, c)
 			}
 		}
 	}
@@ -118,7 +128,7 @@ func TestPacketsUpdateCellNeverDecodes(t *testing.T) {
 	// table likes, while one chunk is decoded off the UI goroutine.
 	for range 20 {
 		for c := range len(p.cols) {
-			if text, _ := cellOf(p, 4321, c); text != "" {
+			if text, _ := cellOf(p.updateCell, 4321, c); text != "" {
 				t.Fatalf("row 4322 column %d shows %q before its chunk arrived", c, text)
 			}
 		}
@@ -127,8 +137,8 @@ func TestPacketsUpdateCellNeverDecodes(t *testing.T) {
 	if got := rows.Decoded() - before; got != 1000 {
 		t.Fatalf("drawing one row's cells 20 times decoded %d packets, want its chunk of 1000 once", got)
 	}
-	h.q.drain()
-	if text, _ := cellOf(p, 4321, 0); text != "4322" {
+	h.q.Drain()
+	if text, _ := cellOf(p.updateCell, 4321, 0); text != "4322" {
 		t.Fatalf("row 4322 shows %q after its chunk arrived", text)
 	}
 	if got := rows.Decoded() - before; got != 1000 {
@@ -142,14 +152,14 @@ func TestPacketsLateChunkOfAClosedCaptureIsDropped(t *testing.T) {
 	h.open(path)
 	p := h.u.packets
 	old := p.src
-	cellOf(p, 3000, 0) // asks for chunk 3
-	old.Wait()         // formatted and dispatched, not yet run on the UI goroutine
+	cellOf(p.updateCell, 3000, 0) // asks for chunk 3
+	old.Wait()                    // formatted and dispatched, not yet run on the UI goroutine
 	h.u.CloseCapture()
-	h.q.drain() // the chunk arrives after the close
+	h.q.Drain() // the chunk arrives after the close
 	if p.src != nil {
 		t.Fatal("a closed capture kept its row source")
 	}
-	if text, _ := cellOf(p, 3000, 0); text != "" {
+	if text, _ := cellOf(p.updateCell, 3000, 0); text != "" {
 		t.Fatalf("with no capture, row 3001 shows %q", text)
 	}
 
@@ -159,11 +169,11 @@ func TestPacketsLateChunkOfAClosedCaptureIsDropped(t *testing.T) {
 	if p.src == nil || p.src == old {
 		t.Fatal("the new capture has no row source of its own")
 	}
-	if text, _ := cellOf(p, 3000, 0); text != "" {
+	if text, _ := cellOf(p.updateCell, 3000, 0); text != "" {
 		t.Fatalf("row 3001 of the new load shows %q before its worker formatted it", text)
 	}
 	h.settle()
-	if text, _ := cellOf(p, 3000, 0); text != "3001" {
+	if text, _ := cellOf(p.updateCell, 3000, 0); text != "3001" {
 		t.Fatalf("row 3001 shows %q", text)
 	}
 }

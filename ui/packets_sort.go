@@ -13,11 +13,17 @@ type packetSort struct {
 }
 
 // arrow is what column col's title gets: ↑ or ↓ on the sorted column.
-func (s packetSort) arrow(col int) string {
+func (s packetSort) arrow(col int) string { return sortArrow(col, s.col, s.desc) }
+
+// sortArrow is what column col's title gets in a table sorted by column
+// sorted (-1 for none): ↑ or ↓ on that column, nothing on the others. The
+// packet list, the flows table and the statistics' tables mark their
+// order alike.
+func sortArrow(col, sorted int, desc bool) string {
 	switch {
-	case col != s.col:
+	case col != sorted:
 		return ""
-	case s.desc:
+	case desc:
 		return " ↓"
 	}
 	return " ↑"

@@ -30,12 +30,12 @@ func headerOf(t *testing.T, h *harness, title string) *headerButton {
 func columnTexts(h *harness, col, rows int) []string {
 	// The first look asks the row worker for the rows it has not made.
 	for r := range rows {
-		cellOf(h.u.packets, r, col)
+		cellOf(h.u.packets.updateCell, r, col)
 	}
 	h.settle()
 	var out []string
 	for r := range rows {
-		text, _ := cellOf(h.u.packets, r, col)
+		text, _ := cellOf(h.u.packets.updateCell, r, col)
 		out = append(out, text)
 	}
 	return out

@@ -18,27 +18,12 @@ import (
 // buttons), hidden ones left out.
 func drawnTexts(h *harness) []string {
 	var out []string
-	var visit func(o fyne.CanvasObject)
-	visit = func(o fyne.CanvasObject) {
-		if !o.Visible() {
-			return
+	walkShown(h, func(o fyne.CanvasObject) bool {
+		if x, ok := o.(*canvas.Text); ok && x.Text != "" {
+			out = append(out, x.Text)
 		}
-		switch x := o.(type) {
-		case *canvas.Text:
-			if x.Text != "" {
-				out = append(out, x.Text)
-			}
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				visit(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				visit(c)
-			}
-		}
-	}
-	visit(h.w.Canvas().Content())
+		return true
+	})
 	return out
 }
 

@@ -329,10 +329,7 @@ func (st *statTable) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	c := st.t.Columns[id.Col]
-	title := c.Name
-	if id.Col == st.sortCol {
-		title += map[bool]string{false: " ↑", true: " ↓"}[st.desc]
-	}
+	title := c.Name + sortArrow(id.Col, st.sortCol, st.desc)
 	col := id.Col
 	h.onTap = func() { st.sortBy(col) }
 	h.label.Alignment = fyne.TextAlignLeading

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -40,17 +39,14 @@ func runFlows(env Env) error {
 		return err
 	}
 	defer c.Close()
-	var sel *app.Selection
-	if *expr != "" {
-		if sel, err = app.SelectFile(c, *expr); sel == nil {
-			return err
-		}
+	sel, err := selectFile(c, *expr)
+	if err != nil {
+		return err
 	}
 	eng, scanErr := app.ReadFlows(c)
 	w := bufio.NewWriter(env.Stdout)
 	defer w.Flush()
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	enc := jsonEncoder(w)
 	if !*asJSON {
 		fmt.Fprintf(w, "%5s %-6s %-40s %-40s %8s %8s %10s %10s %10s %-7s %-4s %s\n",
 			"id", "proto", "client", "server", "pkts→", "pkts←", "bytes→", "bytes←", "duration", "closer", "how", "idle")

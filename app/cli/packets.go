@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -35,8 +34,7 @@ func runPackets(env Env) error {
 	defer c.Close()
 	w := bufio.NewWriterSize(env.Stdout, 1<<16)
 	defer w.Flush()
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	enc := jsonEncoder(w)
 	var first int64
 	fn, err := app.ScanFilter(*expr, func(ix decode.Index, p *decode.Packet, f *decode.Flow) error {
 		s := app.Describe(p, f)

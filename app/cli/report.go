@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -27,11 +26,9 @@ func runReport(env Env) error {
 		return err
 	}
 	defer c.Close()
-	var sel *app.Selection
-	if *expr != "" {
-		if sel, err = app.SelectFile(c, *expr); sel == nil {
-			return err
-		}
+	sel, err := selectFile(c, *expr)
+	if err != nil {
+		return err
 	}
 	r, scanErr := app.BuildReport(c)
 	if sel != nil {
@@ -45,8 +42,7 @@ func runReport(env Env) error {
 		r = device.Report{Devices: []*device.Device{d}}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetEscapeHTML(false)
+		enc := jsonEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(r); err != nil {
 			return err

@@ -38,16 +38,32 @@ func put24(b []byte, at, v int) {
 	b[at], b[at+1], b[at+2] = byte(v>>16), byte(v>>8), byte(v)
 }
 
+// appendHelloStart appends what a ClientHello (typ 1) and a ServerHello
+// (typ 2) open with alike: the handshake record's header in version
+// recVersion, the message's header, legacy version 1.2, 32 random bytes
+// and a random 32-byte session id. The lengths are left 0 for finishHello.
+func appendHelloStart(dst []byte, r *rand.Rand, recVersion uint16, typ byte) []byte {
+	dst = append(dst, tlsHandshake, byte(recVersion>>8), byte(recVersion), 0, 0)
+	dst = append(dst, typ, 0, 0, 0, tls12>>8, tls12&0xff)
+	dst = appendRandom(dst, r, 32)
+	dst = append(dst, 32)
+	return appendRandom(dst, r, 32)
+}
+
+// finishHello writes the lengths of a hello begun by appendHelloStart at
+// rec, now ending with its extensions, whose block begins at ext.
+func finishHello(dst []byte, rec, ext int) {
+	hs := rec + 5
+	put16(dst, ext, len(dst)-ext-2)
+	put24(dst, hs+1, len(dst)-hs-4)
+	put16(dst, rec+3, len(dst)-rec-5)
+}
+
 // appendClientHello appends one TLS record holding a ClientHello that offers
 // TLS 1.3 and 1.2, names sni and offers the ALPN list alpn (wire form).
 func appendClientHello(dst []byte, r *rand.Rand, sni, alpn string) []byte {
 	rec := len(dst)
-	dst = append(dst, tlsHandshake, tls10>>8, tls10&0xff, 0, 0)
-	hs := len(dst)
-	dst = append(dst, 1, 0, 0, 0, tls12>>8, tls12&0xff)
-	dst = appendRandom(dst, r, 32)
-	dst = append(dst, 32)
-	dst = appendRandom(dst, r, 32)
+	dst = appendHelloStart(dst, r, tls10, 1)
 	suites := []uint16{0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8}
 	dst = binary.BigEndian.AppendUint16(dst, uint16(2*len(suites)))
 	for _, s := range suites {
@@ -89,9 +105,7 @@ func appendClientHello(dst []byte, r *rand.Rand, sni, alpn string) []byte {
 	dst = append(dst, 0, 51, 0, 38, 0, 36, 0, 0x1d, 0, 32)
 	dst = appendRandom(dst, r, 32)
 
-	put16(dst, ext, len(dst)-ext-2)
-	put24(dst, hs+1, len(dst)-hs-4)
-	put16(dst, rec+3, len(dst)-rec-5)
+	finishHello(dst, rec, ext)
 	return dst
 }
 
@@ -102,21 +116,14 @@ func appendClientHello(dst []byte, r *rand.Rand, sni, alpn string) []byte {
 // application data record.
 func appendServerHello13(dst []byte, r *rand.Rand, encrypted int) []byte {
 	rec := len(dst)
-	dst = append(dst, tlsHandshake, tls12>>8, tls12&0xff, 0, 0)
-	hs := len(dst)
-	dst = append(dst, 2, 0, 0, 0, tls12>>8, tls12&0xff)
-	dst = appendRandom(dst, r, 32)
-	dst = append(dst, 32)
-	dst = appendRandom(dst, r, 32)
+	dst = appendHelloStart(dst, r, tls12, 2)
 	dst = append(dst, 0x13, 0x01, 0) // TLS_AES_128_GCM_SHA256, null compression
 	ext := len(dst)
 	dst = append(dst, 0, 0)
 	dst = append(dst, 0, 43, 0, 2, tls13>>8, tls13&0xff)
 	dst = append(dst, 0, 51, 0, 36, 0, 0x1d, 0, 32)
 	dst = appendRandom(dst, r, 32)
-	put16(dst, ext, len(dst)-ext-2)
-	put24(dst, hs+1, len(dst)-hs-4)
-	put16(dst, rec+3, len(dst)-rec-5)
+	finishHello(dst, rec, ext)
 	dst = appendChangeCipherSpec(dst)
 	return appendAppData(dst, r, encrypted)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -116,18 +117,8 @@ func middle(rs []result) result {
 	if len(rs) == 0 {
 		return result{}
 	}
-	s := slices.SortedFunc(slices.Values(rs), func(a, b result) int { return cmpFloat(a.Seconds, b.Seconds) })
+	s := slices.SortedFunc(slices.Values(rs), func(a, b result) int { return cmp.Compare(a.Seconds, b.Seconds) })
 	return s[(len(s)-1)/2]
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // A target is what a figure should be, as the issues set it.

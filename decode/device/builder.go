@@ -246,12 +246,10 @@ func (b *Builder) sender(p *decode.Packet) *Device {
 
 // receiver returns the known device p is addressed to, without creating one.
 func (b *Builder) receiver(p *decode.Packet) *Device {
-	if p.HasMAC && len(p.DstMAC) == 6 && !zeroMAC(p.DstMAC) {
-		if p.DstMAC[0]&1 == 1 {
+	if m, group, ok := dstMAC(p); ok {
+		if group {
 			return nil
 		}
-		var m [6]byte
-		copy(m[:], p.DstMAC)
 		return b.knownMAC(m)
 	}
 	if p.HasIP {
@@ -260,14 +258,24 @@ func (b *Builder) receiver(p *decode.Packet) *Device {
 	return nil
 }
 
+// dstMAC is the MAC p is addressed to, as receiver and destination read
+// it: ok when p carries one that names something (six bytes, not all
+// zero), group when that is a broadcast or multicast address, which is no
+// one device.
+func dstMAC(p *decode.Packet) (m [6]byte, group, ok bool) {
+	if !p.HasMAC || len(p.DstMAC) != 6 || zeroMAC(p.DstMAC) {
+		return m, false, false
+	}
+	copy(m[:], p.DstMAC)
+	return m, m[0]&1 == 1, true
+}
+
 // destination returns the device p is unicast to, creating it.
 func (b *Builder) destination(p *decode.Packet) *Device {
-	if p.HasMAC && len(p.DstMAC) == 6 && !zeroMAC(p.DstMAC) {
-		if p.DstMAC[0]&1 == 1 {
+	if m, group, ok := dstMAC(p); ok {
+		if group {
 			return nil
 		}
-		var m [6]byte
-		copy(m[:], p.DstMAC)
 		return b.deviceByMAC(m, p.Time)
 	}
 	if p.HasIP && !p.Dst.IsMulticast() {

@@ -226,30 +226,18 @@ func buildFields() ([]Field, map[string]*Field) {
 		add(t.pre+".dstport", KindNumber, CostHeader, "destination port", func(r *record, out []Value) []Value { return r.ports(out, t.proto, false, true) })
 	}
 	tcpFlag := func(bit decode.TCPFlags) func(r *record, out []Value) []Value {
-		return func(r *record, out []Value) []Value {
-			if r.transport() != decode.ProtoTCP {
-				return out
-			}
-			if p := r.packet(); p != nil {
-				out = flag(p.TCPFlags.Has(bit), out)
-			}
-			return out
-		}
+		return onTransport(decode.ProtoTCP, func(p *decode.Packet, out []Value) []Value {
+			return flag(p.TCPFlags.Has(bit), out)
+		})
 	}
 	add("tcp.flags.syn", KindNumber, CostHeader, "SYN bit (0 or 1)", tcpFlag(decode.TCPSyn))
 	add("tcp.flags.fin", KindNumber, CostHeader, "FIN bit (0 or 1)", tcpFlag(decode.TCPFin))
 	add("tcp.flags.reset", KindNumber, CostHeader, "RST bit (0 or 1)", tcpFlag(decode.TCPRst))
 	add("tcp.flags.ack", KindNumber, CostHeader, "ACK bit (0 or 1)", tcpFlag(decode.TCPAck))
 	add("tcp.flags.push", KindNumber, CostHeader, "PSH bit (0 or 1)", tcpFlag(decode.TCPPsh))
-	add("tcp.len", KindNumber, CostHeader, "TCP payload bytes, as the headers give them", func(r *record, out []Value) []Value {
-		if r.transport() != decode.ProtoTCP {
-			return out
-		}
-		if p := r.packet(); p != nil {
-			out = append(out, Value{N: float64(p.SentLen)})
-		}
-		return out
-	})
+	add("tcp.len", KindNumber, CostHeader, "TCP payload bytes, as the headers give them", onTransport(decode.ProtoTCP, func(p *decode.Packet, out []Value) []Value {
+		return append(out, Value{N: float64(p.SentLen)})
+	}))
 	// Wireshark's TCP analysis, as the engine marks it in capture order.
 	for _, a := range []struct {
 		name, help string
@@ -272,15 +260,9 @@ func buildFields() ([]Field, map[string]*Field) {
 			return out
 		})
 	}
-	add("udp.length", KindNumber, CostHeader, "UDP header and payload bytes (captured)", func(r *record, out []Value) []Value {
-		if r.transport() != decode.ProtoUDP {
-			return out
-		}
-		if p := r.packet(); p != nil {
-			out = append(out, Value{N: float64(p.PayloadLen + 8)})
-		}
-		return out
-	})
+	add("udp.length", KindNumber, CostHeader, "UDP header and payload bytes (captured)", onTransport(decode.ProtoUDP, func(p *decode.Packet, out []Value) []Value {
+		return append(out, Value{N: float64(p.PayloadLen + 8)})
+	}))
 
 	// ICMP.
 	icmp := func(code bool) func(r *record, out []Value) []Value {
@@ -478,4 +460,19 @@ func equalFold(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// onTransport is a field read from the decoded packet by get, on packets
+// whose transport is proto only: the TCP flags, tcp.len and udp.length
+// are such fields.
+func onTransport(proto decode.Proto, get func(p *decode.Packet, out []Value) []Value) func(r *record, out []Value) []Value {
+	return func(r *record, out []Value) []Value {
+		if r.transport() != proto {
+			return out
+		}
+		if p := r.packet(); p != nil {
+			out = get(p, out)
+		}
+		return out
+	}
 }

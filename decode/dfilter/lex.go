@@ -68,6 +68,13 @@ func wordByte(c byte) bool {
 	return strings.IndexByte("._-:/+*@%$?^[]", c) >= 0
 }
 
+// oneByteTokens are the tokens of one character, written as they stand:
+// one table, so that lex has one case for all of them.
+var oneByteTokens = map[byte]tokKind{
+	'<': tCmp, '>': tCmp, '!': tNot, '~': tMatch,
+	'(': tLParen, ')': tRParen, '{': tLBrace, '}': tRBrace, ',': tComma,
+}
+
 // lex splits expr into tokens, ending with tEOF.
 func lex(expr string) ([]token, error) {
 	var out []token
@@ -104,22 +111,8 @@ func lex(expr string) ([]token, error) {
 			out = append(out, token{kind: tCmp, pos: i, text: "=="})
 			i++
 			continue
-		case c == '<' || c == '>':
-			out = append(out, token{kind: tCmp, pos: i, text: string(c)})
-		case c == '!':
-			out = append(out, token{kind: tNot, pos: i, text: "!"})
-		case c == '~':
-			out = append(out, token{kind: tMatch, pos: i, text: "~"})
-		case c == '(':
-			out = append(out, token{kind: tLParen, pos: i, text: "("})
-		case c == ')':
-			out = append(out, token{kind: tRParen, pos: i, text: ")"})
-		case c == '{':
-			out = append(out, token{kind: tLBrace, pos: i, text: "{"})
-		case c == '}':
-			out = append(out, token{kind: tRBrace, pos: i, text: "}"})
-		case c == ',':
-			out = append(out, token{kind: tComma, pos: i, text: ","})
+		case oneByteTokens[c] != tEOF:
+			out = append(out, token{kind: oneByteTokens[c], pos: i, text: string(c)})
 		case c == '&' || c == '|':
 			return nil, &Error{Pos: i, End: i + 1, Msg: fmt.Sprintf("expected %c%c (a single %c is not an operator)", c, c, c)}
 		case wordByte(c):

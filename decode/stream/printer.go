@@ -80,6 +80,24 @@ type Counts struct {
 	Conflicts [2]int
 }
 
+// Add counts one chunk in its direction: its bytes, or the gap it marks,
+// and whether it conflicted. The printer and the window's follow view
+// count alike with it.
+func (n *Counts) Add(c Chunk) {
+	d := c.Dir & 1
+	switch {
+	case c.Data != nil:
+		n.Bytes[d] += int64(len(c.Data))
+		n.Chunks[d]++
+	case c.Gap > 0:
+		n.Gaps[d]++
+		n.GapBytes[d] += c.Gap
+	}
+	if c.Conflict {
+		n.Conflicts[d]++
+	}
+}
+
 // GapMarker is the text tshark writes in place of bytes missing from the
 // capture; the text formats write it for gap chunks.
 func GapMarker(n int64) string {
@@ -118,17 +136,7 @@ func (p *Printer) Flush() error {
 // Write formats one chunk.
 func (p *Printer) Write(c Chunk) error {
 	d := c.Dir & 1
-	switch {
-	case c.Data != nil:
-		p.counts.Bytes[d] += int64(len(c.Data))
-		p.counts.Chunks[d]++
-	case c.Gap > 0:
-		p.counts.Gaps[d]++
-		p.counts.GapBytes[d] += c.Gap
-	}
-	if c.Conflict {
-		p.counts.Conflicts[d]++
-	}
+	p.counts.Add(c)
 	if !p.show.includes(d) {
 		return nil
 	}
