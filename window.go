@@ -67,8 +67,9 @@ func runWindow(args []string) error {
 // driver does too; this one also covers a loop that does not answer):
 // runWindow then ends the capture in order (see UI.Ended), so that the
 // next start offers for recovery only captures of windows that really
-// died. A window stuck for 5 s, or a second signal, ends at once, its
-// spool removed all the same.
+// died. A window stuck for quitGrace, or a second signal, ends at once,
+// its spool removed all the same: CloseSession waits for a close that
+// UI.Ended has under way, for at most closeGrace.
 func quitOnSignal(a fyne.App, u *ui.UI) {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
@@ -77,9 +78,26 @@ func quitOnSignal(a fyne.App, u *ui.UI) {
 		fyne.Do(a.Quit)
 		select {
 		case <-sigs:
-		case <-time.After(5 * time.Second):
+		case <-time.After(quitGrace):
 		}
-		u.CloseSession()
+		closed := make(chan struct{})
+		go func() {
+			u.CloseSession()
+			close(closed)
+		}()
+		select {
+		case <-closed:
+		case <-sigs:
+		case <-time.After(closeGrace):
+		}
 		os.Exit(1)
 	}()
 }
+
+// quitGrace is how long a signalled window may take to end in order:
+// longer than a capture helper is given to flush and exit (5 s) before
+// it is killed. closeGrace bounds the release of the capture after it.
+const (
+	quitGrace  = 10 * time.Second
+	closeGrace = 5 * time.Second
+)

@@ -66,6 +66,10 @@ type Session struct {
 	done    chan struct{}
 	current *Loaded
 	onBatch func(Batch)
+	// closing is held through a Close, so that a second one (a signal's,
+	// beside the window's own) returns only once the capture is released
+	// and its spool removed, not while the first is still at it.
+	closing sync.Mutex
 }
 
 // NewSession returns a session that reports to onBatch through
@@ -190,6 +194,8 @@ func (s *Session) OpenLive(r io.Reader, name string) (*Loaded, error) {
 
 // Close stops any load and releases the current capture.
 func (s *Session) Close() {
+	s.closing.Lock()
+	defer s.closing.Unlock()
 	s.stop()
 	s.mu.Lock()
 	cur := s.current
