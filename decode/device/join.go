@@ -1,6 +1,8 @@
 package device
 
 import (
+	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -90,7 +92,10 @@ func (b *Builder) finishJoins() {
 	for sta := range b.joins {
 		stas = append(stas, sta)
 	}
-	slices.SortFunc(stas, func(x, y [6]byte) int { return int(b.joins[x].start - b.joins[y].start) })
+	slices.SortFunc(stas, func(x, y [6]byte) int {
+		// Same start: by MAC, so that the report is the same every run.
+		return cmp.Or(cmp.Compare(b.joins[x].start, b.joins[y].start), bytes.Compare(x[:], y[:]))
+	})
 	for _, sta := range stas {
 		j := b.joins[sta]
 		b.joined(sta, j, b.latest)
