@@ -37,6 +37,9 @@ func TestDetailsFieldBytes(t *testing.T) {
 	record := append([]byte{0x16, 0x03, 0x01, byte(len(hello) >> 8), byte(len(hello))}, hello...)
 	connect := []byte{0x10, 0x11, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0, 5, 'c', 'a', 'm', '-', '7'}
 	ntpServer := append([]byte{0x24, 2, 3, 0xe9}, make([]byte, 44)...)
+	// An SSLv2-framed hello offering TLS 1.0: 3 cipher specs, no session
+	// id, a 16-byte challenge of 0xcc.
+	sslv2 := append([]byte{0x80, 9 + 3 + 16, 1, 3, 1, 0, 3, 0, 0, 0, 16, 0, 0, 0x2f}, bytes.Repeat([]byte{0xcc}, 16)...)
 	cases := []struct {
 		name, field string
 		frame       []byte
@@ -46,6 +49,8 @@ func TestDetailsFieldBytes(t *testing.T) {
 		{"DNS name", "Name: update.example.com", dnsQ, append([]byte("\x06update\x07example\x03com"), 0)},
 		{"TLS server name", "Server Name: update.example.com", tcpFrame(8883, record), []byte("update.example.com")},
 		{"TLS ALPN", "ALPN Next Protocol: h3", tcpFrame(443, record), []byte("h3")},
+		{"SSLv2 hello version", "Version: TLS 1.0", tcpFrame(443, sslv2), []byte{3, 1}},
+		{"SSLv2 hello challenge", "Challenge (16 bytes)", tcpFrame(443, sslv2), bytes.Repeat([]byte{0xcc}, 16)},
 		{"MQTT client id", "Client ID: cam-7", tcpFrame(1883, connect), []byte("\x00\x05cam-7")},
 		{"NTP stratum", "Peer Clock Stratum: 2", udpFrame(123, 123, ntpServer), []byte{2}},
 		{"QUIC DCID", "Destination Connection ID: 0102030405060708", udpFrame(50000, 443, quictest.Initial(t, "a.example")), []byte{1, 2, 3, 4, 5, 6, 7, 8}},

@@ -17,6 +17,10 @@ func (t tree) tls(name string) Node {
 		title += " (" + name + ")"
 	}
 	n := Node{Title: title, Start: t.base, End: t.base + len(t.b)}
+	if tls.SSLv2Hello(t.b) {
+		n.Children = []Node{t.sslv2Hello()}
+		return n
+	}
 	for off := 0; off+5 <= len(t.b) && len(n.Children) < 64; {
 		typ, l := t.b[off], t.u16(off+3)
 		ct, ok := tlsContentTypes[typ]
@@ -41,6 +45,27 @@ func (t tree) tls(name string) Node {
 		off += 5 + l
 	}
 	return n
+}
+
+// sslv2Hello is the tree of an SSLv2-framed CLIENT-HELLO, which
+// tls.SSLv2Hello has checked fills the segment.
+func (t tree) sslv2Hello() Node {
+	specs, sid, chal := t.u16(5), t.u16(7), t.u16(9)
+	rec := t.at("SSLv2 Record Layer: Client Hello", 0, len(t.b))
+	rec.Children = []Node{
+		t.at(fmt.Sprintf("Length: %d", len(t.b)-2), 0, 2),
+		t.at("Handshake Message Type: Client Hello (1)", 2, 1),
+		t.at("Version: "+tls.Version(t.u16(3)).String(), 3, 2),
+		t.at(fmt.Sprintf("Cipher Spec Length: %d", specs), 5, 2),
+		t.at(fmt.Sprintf("Session ID Length: %d", sid), 7, 2),
+		t.at(fmt.Sprintf("Challenge Length: %d", chal), 9, 2),
+		t.at(fmt.Sprintf("Cipher Specs (%d specs)", specs/3), 11, specs),
+	}
+	if sid > 0 {
+		rec.Children = append(rec.Children, t.at(fmt.Sprintf("Session ID (%d bytes)", sid), 11+specs, sid))
+	}
+	rec.Children = append(rec.Children, t.at(fmt.Sprintf("Challenge (%d bytes)", chal), 11+specs+sid, chal))
+	return rec
 }
 
 // handshake is the tree of the handshake messages of a record at off.

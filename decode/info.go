@@ -150,6 +150,10 @@ func dhcpInfo(b *strings.Builder, payload []byte) bool {
 // ends, which a per-packet view cannot see), except a hello that starts
 // here, which is what a person looks for.
 func tlsInfo(b *strings.Builder, payload []byte) bool {
+	if tls.SSLv2Hello(payload) {
+		b.WriteString("Client Hello")
+		return true
+	}
 	var names []string
 	off := 0
 	for n := 0; off+5 <= len(payload) && len(names) < 64; off += 5 + n {

@@ -24,6 +24,7 @@ func TestInfoOfProtocols(t *testing.T) {
 	padi := decodetest.Frame(t, &layers.Ethernet{SrcMAC: thingMAC, DstMAC: layers.EthernetBroadcast, EthernetType: layers.EthernetTypePPPoEDiscovery},
 		&layers.PPPoE{Version: 1, Type: 1, Code: layers.PPPoECodePADI}, gopacket.Payload{0x01, 0x01, 0x00, 0x00})
 	alert := []byte{0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28}
+	sslv2 := append([]byte{0x80, 9 + 3 + 16, 1, 3, 1, 0, 3, 0, 0, 0, 16, 0, 0, 0x2f}, make([]byte, 16)...)
 	cases := []struct {
 		name string
 		b    []byte
@@ -34,6 +35,8 @@ func TestInfoOfProtocols(t *testing.T) {
 		{"NTP server", dgram(123, 40000, ntpServer), "NTP Version 4, server"},
 		{"PPPoE discovery", padi, "Active Discovery Initiation (PADI)"},
 		{"TLS alert in clear", seg(8883, alert), "Alert (Level: Fatal, Description: Handshake Failure)"},
+		{"SSLv2-framed hello on any port", seg(8443, sslv2), "Client Hello"},
+		{"the same bytes but one", seg(8443, sslv2[:len(sslv2)-1]), "50000 → 8443 [PSH, ACK] Seq=1 Ack=1 Win=502 Len=29"},
 		{"TLS record cut mid-way", seg(443, []byte{0x17, 0x03, 0x03, 0x40, 0x00, 1, 2, 3}), "[TLS segment of a reassembled PDU]"},
 	}
 	for _, c := range cases {

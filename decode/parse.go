@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"thingsniff/decode/dns"
 	"thingsniff/decode/quic"
+	"thingsniff/decode/tls"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -526,7 +527,7 @@ func appProto(p *Packet) Proto {
 	if LooksLikeHTTP(p.Payload) {
 		return ProtoHTTP
 	}
-	if looksLikeTLSRecord(p.Payload) {
+	if looksLikeTLSRecord(p.Payload) || tls.SSLv2Hello(p.Payload) {
 		return ProtoTLS
 	}
 	switch {

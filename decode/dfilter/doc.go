@@ -16,10 +16,12 @@
 //
 // Like tshark, an HTTP message (http, http.request, http.host…) is told
 // on the packet that completes it (the end of its head, or of its body
-// when its length is known), and tls is a packet in which a TLS record
-// ends: a Matcher that meets such terms follows each TCP direction of
-// the packets it is shown, in order, with bounded state (see heads and
-// records). app/filter_corpus_test.go holds the filters against tshark
+// when its length is known), tls is a packet in which a TLS record (or
+// an SSLv2-framed hello) ends, and a handshake message (tls.handshake.*)
+// is told on the packet where it ends, however many segments and records
+// it was split over: a Matcher that meets such terms follows each TCP
+// direction of the packets it is shown, in order, with bounded state
+// (see heads and records). app/filter_corpus_test.go holds the filters against tshark
 // over the corpus and states each difference and its reason.
 //
 // Comparisons follow Wireshark 4.0: a field may occur several times in a

@@ -132,7 +132,7 @@ func buildFields() ([]Field, map[string]*Field) {
 		return out
 	})
 	add("tls", KindProto, CostPayload, "a packet in which a TLS record ends", func(r *record, out []Value) []Value {
-		if r.tlsEnds {
+		if r.tls.ended {
 			return append(out, yes...)
 		}
 		return out
@@ -401,15 +401,14 @@ func buildFields() ([]Field, map[string]*Field) {
 
 	// TLS.
 	add("tls.handshake.type", KindNumber, CostPayload, "1 ClientHello, 2 ServerHello, 11 Certificate…", func(r *record, out []Value) []Value {
-		r.tlsInfo()
-		for _, t := range r.tlsTypes {
+		for _, t := range r.tls.types {
 			out = append(out, Value{N: float64(t)})
 		}
 		return out
 	})
 	add("tls.handshake.extensions_server_name", KindString, CostPayload, "server name (SNI) of a ClientHello", func(r *record, out []Value) []Value {
-		if r.tlsInfo(); r.hasSNI {
-			out = append(out, Value{S: r.sni})
+		if r.tls.sni != "" {
+			out = append(out, Value{S: r.tls.sni})
 		}
 		return out
 	})

@@ -26,8 +26,8 @@ type Filter struct {
 	// http says a term reads HTTP messages: every TCP packet is then
 	// followed, to tell a message on the packet that completes it.
 	http bool
-	// tls says the filter asks whether packets are TLS: the record
-	// boundaries of TLS flows are then followed.
+	// tls says a term reads TLS records or handshake messages: the TLS
+	// flows are then followed, to tell each on the packet where it ends.
 	tls bool
 }
 
@@ -189,7 +189,7 @@ func (p *parser) textTerm(t token, s string) (node, error) {
 		return nil, errAt(t, "expected some text to find, not an empty string")
 	}
 	p.use(CostPayload)
-	p.http = true
+	p.http, p.tls = true, true // the names a message carries are looked in
 	return textNode{strings.ToLower(s)}, nil
 }
 
@@ -335,7 +335,7 @@ func (p *parser) fieldTerm(t token, f *Field) (node, error) {
 	if f.Name == "http" || strings.HasPrefix(f.Name, "http.") {
 		p.http = true
 	}
-	p.tls = p.tls || f.Name == "tls"
+	p.tls = p.tls || f.Name == "tls" || strings.HasPrefix(f.Name, "tls.")
 	op := p.peek()
 	if !isCmp(op) {
 		return presentNode{f}, nil

@@ -10,7 +10,6 @@ import (
 	"thingsniff/decode/dhcp"
 	"thingsniff/decode/dns"
 	"thingsniff/decode/httpmsg"
-	"thingsniff/decode/tls"
 )
 
 // Packet is what a Matcher is shown of one packet: its index entry and
@@ -91,7 +90,8 @@ func (m *Matcher) http() {
 	}
 }
 
-// tlsRecords finds whether a TLS record ends in the packet (see records).
+// tlsRecords finds the TLS records and handshake messages that end in the
+// packet (see records).
 func (m *Matcher) tlsRecords() {
 	p := m.rec.p
 	tlsFlow := p.Index.Proto == decode.ProtoTLS || p.Flow != nil && p.Flow.App == decode.ProtoTLS
@@ -99,7 +99,7 @@ func (m *Matcher) tlsRecords() {
 		return
 	}
 	if pk := m.rec.packet(); pk != nil && m.rec.transport() == decode.ProtoTCP {
-		m.rec.tlsEnds = m.tls.see(pk, p.Index.Flow, true)
+		m.tls.see(pk, p.Index.Flow, &m.rec.tls)
 	}
 }
 
@@ -118,12 +118,8 @@ type record struct {
 	dnsOK, dhcpOK              bool
 	dns                        dns.Message
 	http                       *httpmsg.Message
-	tlsEnds                    bool // a TLS record ends in the packet
-	tlsTypes                   []uint8
-	sni                        string
-	hasSNI                     bool
+	tls                        tlsSeen // what of TLS ends in the packet
 	dhcp                       dhcp.Message
-	tlsAcc                     tls.Accumulator
 }
 
 // reset starts on packet p. The decoded parts are left as they are (a
@@ -134,7 +130,8 @@ func (r *record) reset(p *Packet, parser *decode.Parser) {
 	r.pktDone, r.pktOK = false, false
 	r.dnsDone, r.tlsDone, r.dhcpDone = false, false, false
 	r.dnsOK, r.dhcpOK = false, false
-	r.http, r.tlsTypes, r.sni, r.hasSNI, r.tlsEnds = nil, r.tlsTypes[:0], "", false, false
+	r.http = nil
+	r.tls.ended, r.tls.types, r.tls.sni = false, r.tls.types[:0], ""
 }
 
 // packet decodes the packet's headers; nil when its bytes cannot be read.
@@ -314,25 +311,6 @@ func (r *record) httpMsg() (*httpmsg.Message, bool) {
 	return r.http, r.http != nil
 }
 
-func (r *record) tlsInfo() {
-	if r.tlsDone {
-		return
-	}
-	r.tlsDone = true
-	if r.p.Index.Proto != decode.ProtoTLS {
-		return
-	}
-	b := r.payload()
-	r.tlsTypes = tls.HandshakeTypes(b, r.tlsTypes)
-	if len(r.tlsTypes) > 0 && r.tlsTypes[0] == tls.TypeClientHello {
-		r.tlsAcc.Reset()
-		r.tlsAcc.Write(b)
-		if h, err := r.tlsAcc.ClientHello(); err == nil && h.SNI != "" {
-			r.sni, r.hasSNI = h.SNI, true
-		}
-	}
-}
-
 func (r *record) dhcpMsg() (*dhcp.Message, bool) {
 	if !r.dhcpDone {
 		r.dhcpDone = true
@@ -369,8 +347,8 @@ func (r *record) text() string {
 	if m, ok := r.httpMsg(); ok {
 		b.WriteString(m.Host + "\n" + m.URI + "\n" + m.UserAgent + "\n")
 	}
-	if r.tlsInfo(); r.hasSNI {
-		b.WriteString(r.sni + "\n")
+	if r.tls.sni != "" {
+		b.WriteString(r.tls.sni + "\n")
 	}
 	if m, ok := r.dhcpMsg(); ok {
 		b.WriteString(m.Hostname + "\n" + m.VendorClass + "\n")

@@ -297,3 +297,24 @@ func parseSSLv2Hello(body []byte) (ClientHello, error) {
 	}
 	return c, nil
 }
+
+// SSLv2Hello reports whether b is exactly one SSLv2-framed CLIENT-HELLO
+// (a 2-byte length with the top bit set, message type 1, then a body
+// whose lengths add up to the record's), as clients that still offered
+// SSLv2 opened a connection with. It is strict, because it is asked of
+// any TCP segment: random bytes pass it about never.
+func SSLv2Hello(b []byte) bool {
+	if len(b) < 11 || b[0]&0x80 == 0 || b[2] != TypeClientHello {
+		return false
+	}
+	n := int(b[0]&0x7f)<<8 | int(b[1])
+	v := Version(binary.BigEndian.Uint16(b[3:]))
+	if len(b) != 2+n || v != VersionSSL2 && (v>>8 != 3 || v&0xff > 3) {
+		return false
+	}
+	specs := int(binary.BigEndian.Uint16(b[5:]))
+	sid := int(binary.BigEndian.Uint16(b[7:]))
+	chal := int(binary.BigEndian.Uint16(b[9:]))
+	return specs > 0 && specs%3 == 0 && (sid == 0 || sid == 16) && chal >= 16 && chal <= 32 &&
+		9+specs+sid+chal == n
+}
