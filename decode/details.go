@@ -113,11 +113,11 @@ func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, f *Flow, analysis Flags) {
 	if f == nil {
 		return
 	}
-	d, o := 1, 0
+	d := 1
 	if f.FromClient(p) {
-		d, o = 0, 1
+		d = 0
 	}
-	seq, ack := tcp.Seq-f.BaseSeq[d], tcp.Ack-f.BaseSeq[o]
+	seq, ack := tcp.Seq-f.BaseSeq[d], f.relativeAck(d, tcp.Ack)
 	n.Title = fmt.Sprintf("Transmission Control Protocol, Src Port: %d, Dst Port: %d, Seq: %d, Ack: %d, Len: %d",
 		tcp.SrcPort, tcp.DstPort, seq, ack, p.SentLen)
 	var kids []Node
@@ -130,6 +130,18 @@ func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, f *Flow, analysis Flags) {
 		case strings.HasPrefix(c.Title, "Ack:") && tcp.ACK:
 			kids = append(kids, Node{Title: fmt.Sprintf("Acknowledgment Number: %d    (relative ack number)", ack), Start: c.Start, End: c.End},
 				Node{Title: fmt.Sprintf("Acknowledgment number (raw): %d", tcp.Ack), Start: c.Start, End: c.End})
+			continue
+		case strings.HasPrefix(c.Title, "Window:"):
+			factor := "-1 (unknown)"
+			if s, ok := f.WindowShift(d); ok {
+				factor = fmt.Sprint(1 << s)
+			}
+			if tcp.SYN {
+				factor = "not used on a SYN"
+			}
+			kids = append(kids, Node{Title: fmt.Sprintf("Window: %d", tcp.Window), Start: c.Start, End: c.End},
+				Node{Title: fmt.Sprintf("[Calculated window size: %d]", f.WindowSize(&p.Header)), Start: c.Start, End: c.End},
+				Node{Title: "[Window size scaling factor: " + factor + "]", Start: c.Start, End: c.End})
 			continue
 		}
 		kids = append(kids, c)

@@ -102,3 +102,74 @@ func TestDetailsRelativeTCP(t *testing.T) {
 		t.Errorf("sequence number marks %d bytes", n.End-n.Start)
 	}
 }
+
+// Windows are scaled as both SYNs agreed (in the Info column and the
+// details), and shown as sent when either SYN left the option out.
+func TestWindowScaling(t *testing.T) {
+	client := ip4(layers.IPProtocolTCP, "192.168.137.23", "52.1.2.3")
+	server := ip4(layers.IPProtocolTCP, "52.1.2.3", "192.168.137.23")
+	wscale := func(shift byte) []layers.TCPOption {
+		return []layers.TCPOption{{OptionType: layers.TCPOptionKindWindowScale, OptionLength: 3, OptionData: []byte{shift}}}
+	}
+	type seg struct {
+		fromServer bool
+		flags      string
+		window     uint16
+		opts       []layers.TCPOption
+	}
+	for _, c := range []struct {
+		name         string
+		serverScale  []layers.TCPOption
+		wantC, wantS string
+	}{
+		{"both scale", wscale(2), "Win=64256", "Win=400"},
+		{"the server does not", nil, "Win=502", "Win=100"},
+	} {
+		e := decode.NewEngine()
+		var rows []string
+		var details []decode.Node
+		for i, s := range []seg{{false, "S", 64240, wscale(7)}, {true, "SA", 65160, c.serverScale}, {false, "A", 502, nil}, {true, "A", 100, nil}} {
+			ip, sp, dp := client, layers.TCPPort(50000), layers.TCPPort(80)
+			if s.fromServer {
+				ip, sp, dp = server, 80, 50000
+			}
+			tcp := &layers.TCP{SrcPort: sp, DstPort: dp, Seq: 1000, Ack: 5000, Window: s.window, Options: s.opts}
+			decodetest.SetTCPFlags(tcp, s.flags)
+			tcp.SetNetworkLayerForChecksum(ip)
+			b := decodetest.Frame(t, eth(layers.EthernetTypeIPv4), ip, tcp)
+			ix := e.Add(b, layers.LinkTypeEthernet, decode.Meta{Time: int64(i+1) * 1e6, CapLen: uint32(len(b)), OrigLen: uint32(len(b))})
+			var pkt decode.Packet
+			pkt.OrigLen = len(b)
+			decode.NewParser().Decode(b, layers.LinkTypeEthernet, &pkt)
+			f := e.Flow(ix.Flow)
+			pkt.ToServer = f.FromClient(&pkt)
+			rows = append(rows, decode.Summarize(&pkt, f).Info)
+			details = decode.DetailsOf(b, layers.LinkTypeEthernet, decode.Context{Flow: f})
+		}
+		if !strings.Contains(rows[0], "Win=64240 ") || !strings.Contains(rows[1], "Win=65160 ") {
+			t.Errorf("%s: a SYN's window is never scaled: %q, %q", c.name, rows[0], rows[1])
+		}
+		if !strings.Contains(rows[2], c.wantC+" ") || !strings.Contains(rows[3], c.wantS+" ") {
+			t.Errorf("%s: rows %q, %q; want %s and %s", c.name, rows[2], rows[3], c.wantC, c.wantS)
+		}
+		want := "[Calculated window size: " + strings.TrimPrefix(c.wantS, "Win=") + "]"
+		if find(details, want) == nil {
+			t.Errorf("%s: no %q in the server's last segment's details", c.name, want)
+		}
+	}
+}
+
+// A capture that starts mid-connection numbers each side from its first
+// byte seen, and the side not seen yet from the first ACK of it.
+func TestRelativeNumbersMidConnection(t *testing.T) {
+	client := ip4(layers.IPProtocolTCP, "192.168.137.23", "52.1.2.3")
+	tcp := &layers.TCP{SrcPort: 50000, DstPort: 80, Seq: 1000, Ack: 777, Window: 502}
+	decodetest.SetTCPFlags(tcp, "PA")
+	tcp.SetNetworkLayerForChecksum(client)
+	b := decodetest.Frame(t, eth(layers.EthernetTypeIPv4), client, tcp, gopacket.Payload(make([]byte, 10)))
+	e := decode.NewEngine()
+	ix := e.Add(b, layers.LinkTypeEthernet, decode.Meta{Time: 1, CapLen: uint32(len(b)), OrigLen: uint32(len(b))})
+	if got := decode.Summarize(e.Last(), e.Flow(ix.Flow)).Info; !strings.Contains(got, " Seq=1 Ack=1 Win=502 Len=10") {
+		t.Errorf("first segment seen: %q, want Seq=1 Ack=1", got)
+	}
+}

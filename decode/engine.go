@@ -296,12 +296,23 @@ func (e *Engine) trackTCP(f *Flow, p *Header, d int, ix *Index) {
 		f.State = StateEstablished
 	}
 
-	if !f.side[d].seqKnown {
-		f.BaseSeq[d] = p.Seq
+	if fl.Has(TCPSyn) && f.synScale[d] == 0 {
+		f.synScale[d] = -1
+		if p.WindowScale > 0 {
+			f.synScale[d] = int8(p.WindowScale)
+		}
+	}
+	if !f.baseKnown[d] {
+		f.BaseSeq[d], f.baseKnown[d] = p.Seq, true
 		if !fl.Has(TCPSyn) {
 			// As Wireshark: without the SYN, the first byte seen is 1.
 			f.BaseSeq[d] = p.Seq - 1
 		}
+	}
+	if fl.Has(TCPAck) && !f.baseKnown[1-d] {
+		// As Wireshark: the other side not seen yet, the first ACK of it
+		// acknowledges its byte 1.
+		f.BaseSeq[1-d], f.baseKnown[1-d] = p.Ack-1, true
 	}
 	if fl.Has(TCPSyn) && !fl.Has(TCPAck) && f.synTime == 0 {
 		f.synTime = p.Time

@@ -98,8 +98,15 @@ type Flow struct {
 	// App is the application protocol seen on the flow (HTTP, TLS, DNS...).
 	App Proto
 	// BaseSeq is the first TCP sequence number seen in each direction, for
-	// relative sequence numbers as Wireshark shows them.
-	BaseSeq [2]uint32
+	// relative sequence numbers as Wireshark shows them (known once
+	// baseKnown: from the direction's first segment, or from the other
+	// side's first acknowledgement when that came first).
+	BaseSeq   [2]uint32
+	baseKnown [2]bool
+	// synScale is, per direction, the window scale its first SYN offered:
+	// 0 when no SYN was seen, -1 for a SYN without the option, else the
+	// shift + 1 (see WindowShift).
+	synScale [2]int8
 
 	// Per direction: what TCP analysis compares each segment with.
 	side    [2]tcpSide
@@ -120,6 +127,45 @@ type tcpSide struct {
 	lastSegTime      int64 // when nextSeq last moved on
 	lastAckTime      int64 // when the side last acknowledged
 	keepAlive        bool  // its last segment was a keep-alive
+}
+
+// WindowShift returns how far the windows that direction d (0 client to
+// server) advertises are shifted, as Wireshark tells it: known once that
+// direction's SYN offered window scaling, and off for both once either
+// SYN left the option out.
+func (f *Flow) WindowShift(d int) (shift uint8, ok bool) {
+	if f.synScale[d] <= 0 || f.synScale[1-d] < 0 {
+		return 0, false
+	}
+	return uint8(f.synScale[d] - 1), true
+}
+
+// relativeAck is ack relative to the other direction's first sequence
+// number, as Wireshark shows it; ack itself while that is not known. d
+// is the direction of the segment that carries ack.
+func (f *Flow) relativeAck(d int, ack uint32) uint32 {
+	if o := 1 - d; f.baseKnown[o] {
+		return ack - f.BaseSeq[o]
+	}
+	return ack
+}
+
+// WindowSize is the window a segment of the flow advertises, scaled as
+// its direction's SYN asked (never on a SYN itself), or as sent when the
+// scale is not known.
+func (f *Flow) WindowSize(h *Header) int {
+	w := int(h.Window)
+	if f == nil || h.TCPFlags.Has(TCPSyn) {
+		return w
+	}
+	d := 1
+	if h.ToServer {
+		d = 0
+	}
+	if s, ok := f.WindowShift(d); ok {
+		w <<= s
+	}
+	return w
 }
 
 // Duration is the time between the flow's first and last packet.

@@ -30,6 +30,7 @@ type Packed struct {
 	icmpType         uint8
 	icmpCode         uint8
 	proto            Proto
+	windowScale      uint8
 	cast             Flags
 	bits             uint16
 }
@@ -56,7 +57,7 @@ func (h *Header) Pack(m Meta) Packed {
 		payloadLen: uint32(h.PayloadLen), sentLen: uint32(h.SentLen), ipLen: uint32(h.IPLen), seq: h.Seq, ack: h.Ack, fragID: h.Frag.ID, fragOffset: uint16(h.Frag.Offset),
 		srcPort: h.SrcPort, dstPort: h.DstPort, window: h.Window, icmpID: h.ICMPID, icmpSq: h.ICMPSq,
 		tcpFlags: h.TCPFlags, ipProto: h.IPProto, fragProto: h.Frag.Proto, icmpType: h.ICMPType, icmpCode: h.ICMPCode,
-		proto: h.Proto, cast: h.Cast}
+		proto: h.Proto, windowScale: h.WindowScale, cast: h.Cast}
 	p.bits = bit(h.HasMAC, packHasMAC) | bit(h.HasIP, packHasIP) | bit(h.Malformed, packMalformed) |
 		bit(h.Fragment, packFragment) | bit(h.Frag.More, packFragMore) | bit(h.Frag.Valid, packFragValid) |
 		bit(h.Src.IsValid(), packSrcValid) | bit(h.Src.Is4(), packSrc4) | bit(h.Dst.IsValid(), packDstValid) |
@@ -89,7 +90,7 @@ func (p *Packed) unpack(h *Header) {
 		Cast: p.cast, Src: unpackAddr(p.src, p.bits, packSrcValid, packSrc4), Dst: unpackAddr(p.dst, p.bits, packDstValid, packDst4),
 		IPProto: p.ipProto, Fragment: p.bits&packFragment != 0,
 		Frag:    Frag{ID: p.fragID, Offset: int(p.fragOffset), Proto: p.fragProto, More: p.bits&packFragMore != 0, Valid: p.bits&packFragValid != 0},
-		SrcPort: p.srcPort, DstPort: p.dstPort, TCPFlags: p.tcpFlags, Seq: p.seq, Ack: p.ack, Window: p.window,
+		SrcPort: p.srcPort, DstPort: p.dstPort, TCPFlags: p.tcpFlags, Seq: p.seq, Ack: p.ack, Window: p.window, WindowScale: p.windowScale,
 		ICMPType: p.icmpType, ICMPCode: p.icmpCode, ICMPID: p.icmpID, ICMPSq: p.icmpSq,
 		PayloadLen: int(p.payloadLen), SentLen: int(p.sentLen), IPLen: int(p.ipLen), Cut: p.bits&packCut != 0,
 		Tunneled: p.bits&packTunneled != 0, Proto: p.proto}

@@ -70,6 +70,9 @@ type Header struct {
 	TCPFlags       TCPFlags
 	Seq, Ack       uint32
 	Window         uint16
+	// WindowScale is a SYN's window scale option: its shift + 1, or 0
+	// when the segment has none.
+	WindowScale uint8
 	ICMPType       uint8
 	ICMPCode       uint8
 	ICMPID, ICMPSq uint16
@@ -372,6 +375,9 @@ func (p *Parser) fill(out *Packet) {
 			out.SrcPort, out.DstPort = uint16(p.tcp.SrcPort), uint16(p.tcp.DstPort)
 			out.Seq, out.Ack, out.Window = p.tcp.Seq, p.tcp.Ack, p.tcp.Window
 			out.TCPFlags = tcpFlags(&p.tcp)
+			if p.tcp.SYN {
+				out.WindowScale = windowScale(p.tcp.Options)
+			}
 			out.Payload = p.tcp.Payload
 			out.SentLen = sentLen(ipLen, ipPayload, p.tcp.Contents)
 		case layers.LayerTypeUDP:
@@ -486,6 +492,17 @@ func addr16(b []byte) netip.Addr {
 	var a [16]byte
 	copy(a[:], b)
 	return netip.AddrFrom16(a)
+}
+
+// windowScale returns a SYN's window scale option as Header.WindowScale
+// holds it. A shift above 14 counts as 14 (RFC 7323, as Wireshark does).
+func windowScale(opts []layers.TCPOption) uint8 {
+	for _, o := range opts {
+		if o.OptionType == layers.TCPOptionKindWindowScale && len(o.OptionData) == 1 {
+			return min(o.OptionData[0], 14) + 1
+		}
+	}
+	return 0
 }
 
 // appProto names the application protocol of a TCP or UDP packet from its

@@ -143,23 +143,19 @@ func tcpInfo(b *strings.Builder, p *Packet, f *Flow) {
 	fmt.Fprintf(b, "%d → %d [%s]", p.SrcPort, p.DstPort, flagString(p.TCPFlags))
 	seq, ack := p.Seq, p.Ack
 	if f != nil {
-		d, o := 1, 0
+		d := 1
 		if p.ToServer {
-			d, o = 0, 1
+			d = 0
 		}
 		seq -= f.BaseSeq[d]
-		if f.seqKnownFor(o) {
-			ack -= f.BaseSeq[o]
-		}
+		ack = f.relativeAck(d, ack)
 	}
 	fmt.Fprintf(b, " Seq=%d", seq)
 	if p.TCPFlags.Has(TCPAck) {
 		fmt.Fprintf(b, " Ack=%d", ack)
 	}
-	fmt.Fprintf(b, " Win=%d Len=%d", p.Window, p.SentLen) // what was sent, captured or not
+	fmt.Fprintf(b, " Win=%d Len=%d", f.WindowSize(&p.Header), p.SentLen) // what was sent, captured or not
 }
-
-func (f *Flow) seqKnownFor(d int) bool { return f.side[d].seqKnown }
 
 var flagNames = [...]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"}
 
