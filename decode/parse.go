@@ -64,15 +64,15 @@ type Header struct {
 	IPProto  layers.IPProtocol
 	Fragment bool // a non-first IP fragment or one still to be joined
 	// Frag says where an IP fragment belongs (see Fragment).
-	Frag           Frag
-	SrcPort        uint16
-	DstPort        uint16
-	TCPFlags       TCPFlags
-	Seq, Ack       uint32
-	Window         uint16
+	Frag     Frag
+	SrcPort  uint16
+	DstPort  uint16
+	TCPFlags TCPFlags
+	Seq, Ack uint32
+	Window   uint16
 	// WindowScale is a SYN's window scale option: its shift + 1, or 0
 	// when the segment has none.
-	WindowScale uint8
+	WindowScale    uint8
 	ICMPType       uint8
 	ICMPCode       uint8
 	ICMPID, ICMPSq uint16
