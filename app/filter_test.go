@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -97,5 +98,48 @@ func TestSelectionNarrowsFlowsAndEvents(t *testing.T) {
 	}
 	if _, err := Filter(ctx, l, "device == nosuchthing", l.Index.Len()); err == nil {
 		t.Error("an unknown device name passed")
+	}
+}
+
+// TestWiresharkFieldsAgreeWithEachOther holds the header fields a
+// Wireshark user types against other ways of saying the same on the demo
+// capture (tshark holds them on the corpus in TestFilterAgreesWithTshark).
+func TestWiresharkFieldsAgreeWithEachOther(t *testing.T) {
+	l := openDemo(t)
+	sel := func(expr string) []int {
+		got, err := Filter(context.Background(), l, expr, l.Index.Len())
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return got
+	}
+	// The n-th TCP and UDP flows by first packet are tshark's streams.
+	var tcpFlows, udpFlows []uint32
+	for id := uint32(1); l.engine.Flow(id) != nil; id++ {
+		switch l.engine.Flow(id).Proto {
+		case decode.ProtoTCP:
+			tcpFlows = append(tcpFlows, id)
+		case decode.ProtoUDP:
+			udpFlows = append(udpFlows, id)
+		}
+	}
+	if len(tcpFlows) < 2 || len(udpFlows) < 2 {
+		t.Fatalf("the demo has %d TCP and %d UDP flows", len(tcpFlows), len(udpFlows))
+	}
+	same := []struct{ a, b string }{
+		{"tcp.stream == 1", "flow " + strconv.Itoa(int(tcpFlows[1]))},
+		{"udp.stream == 1", "flow " + strconv.Itoa(int(udpFlows[1]))},
+		{"eth.type == 0x0806", "arp"},
+		{"ip.version == 4", "ip"},
+		{"ip.proto == 6", "ip && tcp"},
+		{"tcp.flags == 0x002", "tcp.flags.syn == 1 && tcp.flags.ack == 0"},
+		{"frame.time_delta >= 0", "frame"},
+		{"tcp.seq == 0 && tcp.flags.syn == 1", "tcp.flags.syn == 1"},
+	}
+	for _, c := range same {
+		a, b := sel(c.a), sel(c.b)
+		if len(a) == 0 || !slices.Equal(a, b) {
+			t.Errorf("%q selects %d packets, %q %d: they should be the same", c.a, len(a), c.b, len(b))
+		}
 	}
 }

@@ -117,7 +117,9 @@ func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, f *Flow, analysis Flags) {
 	if f.FromClient(p) {
 		d = 0
 	}
-	seq, ack := tcp.Seq-f.BaseSeq[d], f.relativeAck(d, tcp.Ack)
+	h := p.Header
+	h.ToServer = d == 0
+	seq, ack := f.Relative(&h)
 	n.Title = fmt.Sprintf("Transmission Control Protocol, Src Port: %d, Dst Port: %d, Seq: %d, Ack: %d, Len: %d",
 		tcp.SrcPort, tcp.DstPort, seq, ack, p.SentLen)
 	var kids []Node
@@ -140,7 +142,7 @@ func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, f *Flow, analysis Flags) {
 				factor = "not used on a SYN"
 			}
 			kids = append(kids, Node{Title: fmt.Sprintf("Window: %d", tcp.Window), Start: c.Start, End: c.End},
-				Node{Title: fmt.Sprintf("[Calculated window size: %d]", f.WindowSize(&p.Header)), Start: c.Start, End: c.End},
+				Node{Title: fmt.Sprintf("[Calculated window size: %d]", f.WindowSize(&h)), Start: c.Start, End: c.End},
 				Node{Title: "[Window size scaling factor: " + factor + "]", Start: c.Start, End: c.End})
 			continue
 		}

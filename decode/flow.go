@@ -140,14 +140,20 @@ func (f *Flow) WindowShift(d int) (shift uint8, ok bool) {
 	return uint8(f.synScale[d] - 1), true
 }
 
-// relativeAck is ack relative to the other direction's first sequence
-// number, as Wireshark shows it; ack itself while that is not known. d
-// is the direction of the segment that carries ack.
-func (f *Flow) relativeAck(d int, ack uint32) uint32 {
-	if o := 1 - d; f.baseKnown[o] {
-		return ack - f.BaseSeq[o]
+// Relative returns a segment's sequence and acknowledgment numbers as
+// Wireshark shows them: relative to the first byte of the side that
+// sent them and of the other side (the acknowledgment as sent while that
+// is not known). h.ToServer must be set.
+func (f *Flow) Relative(h *Header) (seq, ack uint32) {
+	d := 1
+	if h.ToServer {
+		d = 0
 	}
-	return ack
+	seq, ack = h.Seq-f.BaseSeq[d], h.Ack
+	if o := 1 - d; f.baseKnown[o] {
+		ack -= f.BaseSeq[o]
+	}
+	return seq, ack
 }
 
 // WindowSize is the window a segment of the flow advertises, scaled as

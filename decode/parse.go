@@ -21,8 +21,11 @@ type Packet struct {
 	Link layers.LinkType
 
 	SrcMAC, DstMAC []byte
-	VLAN           uint16 // innermost 802.1Q tag, 0 when untagged
-	Tagged         bool   // an 802.1Q or 802.1ad tag was decoded (its VLAN may be 0)
+	EtherType      layers.EthernetType // the outermost Ethernet header's type field
+	VLAN           uint16              // innermost 802.1Q tag, 0 when untagged
+	Tagged         bool                // an 802.1Q or 802.1ad tag was decoded (its VLAN may be 0)
+	// IP holds fields of the IP header that IPLen measures, for filters.
+	IP IPFields
 
 	ARP *layers.ARP // non-nil for ARP packets
 	// PPPoECode is a PPPoE discovery packet's code (PADI, PADO...).
@@ -99,6 +102,18 @@ type Header struct {
 	// Filled by the Engine after flow tracking.
 	Flow     uint32
 	ToServer bool // direction within Flow: client to server
+}
+
+// IPFields are the fields of a packet's first IP header after its
+// innermost Ethernet header (the one Header.IPLen measures) that display
+// filters ask for beyond addresses.
+type IPFields struct {
+	Version uint8             // 4 or 6; 0 without IP
+	TTL     uint8             // IPv4 time to live, IPv6 hop limit
+	TOS     uint8             // IPv4 type of service, IPv6 traffic class
+	Flags   layers.IPv4Flag   // IPv4: don't fragment, more fragments
+	ID      uint16            // IPv4 identification
+	Proto   layers.IPProtocol // IPv4 protocol, IPv6 next header
 }
 
 // Outer is the outermost IP header of a tunnelled frame and, when the
@@ -292,7 +307,10 @@ func (p *Parser) fill(out *Packet) {
 				out.SrcPort, out.DstPort = 0, 0
 			}
 			out.HasMAC, out.SrcMAC, out.DstMAC = true, p.eth.SrcMAC, p.eth.DstMAC
-			out.IPLen = 0 // the IP packet the innermost frame's MACs carry counts
+			if out.EtherType == 0 {
+				out.EtherType = p.eth.EthernetType
+			}
+			out.IPLen, out.IP = 0, IPFields{} // the IP packet the innermost frame's MACs carry counts
 			out.Proto = ProtoEthernet
 		case layers.LayerTypeLinuxSLL:
 			if p.sll.AddrType == 1 && p.sll.AddrLen == 6 { // Ethernet sender address
@@ -324,6 +342,7 @@ func (p *Parser) fill(out *Packet) {
 			}
 			if out.IPLen == 0 {
 				out.IPLen = length
+				out.IP = IPFields{Version: 4, TTL: p.ip4.TTL, TOS: p.ip4.TOS, Flags: p.ip4.Flags, ID: p.ip4.Id, Proto: p.ip4.Protocol}
 			}
 			ipLen, ipPayload = length-int(p.ip4.IHL)*4, p.ip4.Payload
 			out.Frag = Frag{ID: uint32(p.ip4.Id), Offset: int(p.ip4.FragOffset) * 8, Proto: p.ip4.Protocol, More: p.ip4.Flags&layers.IPv4MoreFragments != 0, Valid: true}
@@ -342,6 +361,9 @@ func (p *Parser) fill(out *Packet) {
 			out.Proto = ProtoIPv6
 			if out.IPLen == 0 && p.ip6.Length > 0 {
 				out.IPLen = int(p.ip6.Length) + 40
+			}
+			if out.IP.Version == 0 {
+				out.IP = IPFields{Version: 6, TTL: p.ip6.HopLimit, TOS: p.ip6.TrafficClass, Proto: p.ip6.NextHeader}
 			}
 			ipLen, ipPayload = int(p.ip6.Length), p.ip6.Payload
 		case layers.LayerTypeIPv6Fragment:

@@ -143,12 +143,7 @@ func tcpInfo(b *strings.Builder, p *Packet, f *Flow) {
 	fmt.Fprintf(b, "%d → %d [%s]", p.SrcPort, p.DstPort, flagString(p.TCPFlags))
 	seq, ack := p.Seq, p.Ack
 	if f != nil {
-		d := 1
-		if p.ToServer {
-			d = 0
-		}
-		seq -= f.BaseSeq[d]
-		ack = f.relativeAck(d, ack)
+		seq, ack = f.Relative(&p.Header)
 	}
 	fmt.Fprintf(b, " Seq=%d", seq)
 	if p.TCPFlags.Has(TCPAck) {

@@ -3,6 +3,7 @@ package dfilter
 import (
 	"net/netip"
 	"sort"
+	"strings"
 
 	"github.com/gopacket/gopacket/layers"
 
@@ -156,6 +157,12 @@ func buildFields() ([]Field, map[string]*Field) {
 	add("frame.time_relative", KindNumber, CostIndex, "seconds since the first packet", func(r *record, out []Value) []Value {
 		return append(out, Value{N: float64(r.p.Index.Time-r.p.Start) / 1e9})
 	})
+	add("frame.time_delta", KindNumber, CostIndex, "seconds since the packet before", func(r *record, out []Value) []Value {
+		return append(out, Value{N: float64(r.p.Index.Time-r.prevTime) / 1e9})
+	})
+	add("frame.time_epoch", KindNumber, CostIndex, "seconds since 1970 (UTC)", func(r *record, out []Value) []Value {
+		return append(out, Value{N: float64(r.p.Index.Time) / 1e9})
+	})
 	add("flow", KindNumber, CostIndex, "thingsniff's flow id", func(r *record, out []Value) []Value {
 		if r.p.Index.Flow != 0 {
 			out = append(out, Value{N: float64(r.p.Index.Flow)})
@@ -205,6 +212,12 @@ func buildFields() ([]Field, map[string]*Field) {
 	add("eth.addr", KindMAC, CostHeader, "source or destination MAC", mac(true, true))
 	add("eth.src", KindMAC, CostHeader, "source MAC", mac(true, false))
 	add("eth.dst", KindMAC, CostHeader, "destination MAC", mac(false, true))
+	add("eth.type", KindNumber, CostHeader, "EtherType (0x0800 IPv4, 0x0806 ARP, 0x86dd IPv6)", func(r *record, out []Value) []Value {
+		if p := r.packet(); p != nil && r.p.Link == layers.LinkTypeEthernet && p.EtherType != 0 {
+			out = append(out, Value{N: float64(p.EtherType)})
+		}
+		return out
+	})
 
 	// IP.
 	for _, v := range []struct {
@@ -216,6 +229,32 @@ func buildFields() ([]Field, map[string]*Field) {
 		add(v.pre+".dst", KindIP, CostHeader, "destination address", func(r *record, out []Value) []Value { return r.addrs(out, v.v4, false, true) })
 	}
 
+	ipField := func(version uint8, get func(f *decode.IPFields, p *decode.Packet) float64) func(r *record, out []Value) []Value {
+		return func(r *record, out []Value) []Value {
+			if p := r.packet(); p != nil && p.IP.Version == version {
+				out = append(out, Value{N: get(&p.IP, p)})
+			}
+			return out
+		}
+	}
+	add("ip.version", KindNumber, CostHeader, "IP version (4)", ipField(4, func(f *decode.IPFields, _ *decode.Packet) float64 { return 4 }))
+	add("ip.ttl", KindNumber, CostHeader, "time to live", ipField(4, func(f *decode.IPFields, _ *decode.Packet) float64 { return float64(f.TTL) }))
+	add("ip.id", KindNumber, CostHeader, "identification", ipField(4, func(f *decode.IPFields, _ *decode.Packet) float64 { return float64(f.ID) }))
+	add("ip.proto", KindNumber, CostHeader, "protocol (1 ICMP, 6 TCP, 17 UDP)", ipField(4, func(f *decode.IPFields, _ *decode.Packet) float64 { return float64(f.Proto) }))
+	add("ip.len", KindNumber, CostHeader, "total length by the header", ipField(4, func(_ *decode.IPFields, p *decode.Packet) float64 { return float64(p.IPLen) }))
+	add("ip.dsfield", KindNumber, CostHeader, "differentiated services byte (type of service)", ipField(4, func(f *decode.IPFields, _ *decode.Packet) float64 { return float64(f.TOS) }))
+	add("ip.dsfield.dscp", KindNumber, CostHeader, "differentiated services code point", ipField(4, func(f *decode.IPFields, _ *decode.Packet) float64 { return float64(f.TOS >> 2) }))
+	add("ip.flags.df", KindNumber, CostHeader, "don't fragment (0 or 1)", ipField(4, func(f *decode.IPFields, _ *decode.Packet) float64 {
+		return float64(f.Flags & layers.IPv4DontFragment >> 1)
+	}))
+	add("ip.flags.mf", KindNumber, CostHeader, "more fragments (0 or 1)", ipField(4, func(f *decode.IPFields, _ *decode.Packet) float64 {
+		return float64(f.Flags & layers.IPv4MoreFragments)
+	}))
+	add("ipv6.hlim", KindNumber, CostHeader, "hop limit", ipField(6, func(f *decode.IPFields, _ *decode.Packet) float64 { return float64(f.TTL) }))
+	add("ipv6.nxt", KindNumber, CostHeader, "next header (6 TCP, 17 UDP, 58 ICMPv6)", ipField(6, func(f *decode.IPFields, _ *decode.Packet) float64 { return float64(f.Proto) }))
+	add("ipv6.plen", KindNumber, CostHeader, "payload length by the header", ipField(6, func(_ *decode.IPFields, p *decode.Packet) float64 { return float64(p.IPLen - 40) }))
+	add("ipv6.tclass", KindNumber, CostHeader, "traffic class", ipField(6, func(f *decode.IPFields, _ *decode.Packet) float64 { return float64(f.TOS) }))
+
 	// TCP and UDP.
 	for _, t := range []struct {
 		pre   string
@@ -224,6 +263,12 @@ func buildFields() ([]Field, map[string]*Field) {
 		add(t.pre+".port", KindNumber, CostIndex, "source or destination port", func(r *record, out []Value) []Value { return r.ports(out, t.proto, true, true) })
 		add(t.pre+".srcport", KindNumber, CostHeader, "source port", func(r *record, out []Value) []Value { return r.ports(out, t.proto, true, false) })
 		add(t.pre+".dstport", KindNumber, CostHeader, "destination port", func(r *record, out []Value) []Value { return r.ports(out, t.proto, false, true) })
+		add(t.pre+".stream", KindNumber, CostHeader, "tshark's conversation number, from 0 (Follow's filter)", func(r *record, out []Value) []Value {
+			if n, ok := r.stream(t.proto); ok {
+				out = append(out, Value{N: float64(n)})
+			}
+			return out
+		})
 	}
 	tcpFlag := func(bit decode.TCPFlags) func(r *record, out []Value) []Value {
 		return onTransport(decode.ProtoTCP, func(p *decode.Packet, out []Value) []Value {
@@ -235,6 +280,46 @@ func buildFields() ([]Field, map[string]*Field) {
 	add("tcp.flags.reset", KindNumber, CostHeader, "RST bit (0 or 1)", tcpFlag(decode.TCPRst))
 	add("tcp.flags.ack", KindNumber, CostHeader, "ACK bit (0 or 1)", tcpFlag(decode.TCPAck))
 	add("tcp.flags.push", KindNumber, CostHeader, "PSH bit (0 or 1)", tcpFlag(decode.TCPPsh))
+	add("tcp.flags", KindNumber, CostHeader, "the flag bits (0x002 SYN, 0x012 SYN-ACK)", onTransport(decode.ProtoTCP, func(p *decode.Packet, out []Value) []Value {
+		return append(out, Value{N: float64(p.TCPFlags)})
+	}))
+	// The numbers Wireshark shows relative to each side's first are so
+	// with the packet's flow at hand (after a load, or in a scan).
+	tcpNumber := func(get func(h *decode.Header, f *decode.Flow) (uint32, bool)) func(r *record, out []Value) []Value {
+		return func(r *record, out []Value) []Value {
+			if r.transport() != decode.ProtoTCP {
+				return out
+			}
+			if p := r.packet(); p != nil {
+				if v, ok := get(&p.Header, r.p.Flow); ok {
+					out = append(out, Value{N: float64(v)})
+				}
+			}
+			return out
+		}
+	}
+	add("tcp.seq", KindNumber, CostHeader, "sequence number, relative to the side's first byte", tcpNumber(func(h *decode.Header, f *decode.Flow) (uint32, bool) {
+		if f == nil {
+			return 0, false
+		}
+		seq, _ := f.Relative(h)
+		return seq, true
+	}))
+	add("tcp.ack", KindNumber, CostHeader, "acknowledgment number, relative to the other side's first byte", tcpNumber(func(h *decode.Header, f *decode.Flow) (uint32, bool) {
+		if f == nil || !h.TCPFlags.Has(decode.TCPAck) {
+			return 0, false
+		}
+		_, ack := f.Relative(h)
+		return ack, true
+	}))
+	add("tcp.seq_raw", KindNumber, CostHeader, "sequence number as sent", tcpNumber(func(h *decode.Header, _ *decode.Flow) (uint32, bool) { return h.Seq, true }))
+	add("tcp.ack_raw", KindNumber, CostHeader, "acknowledgment number as sent", tcpNumber(func(h *decode.Header, _ *decode.Flow) (uint32, bool) {
+		return h.Ack, h.TCPFlags.Has(decode.TCPAck)
+	}))
+	add("tcp.window_size_value", KindNumber, CostHeader, "window as sent", tcpNumber(func(h *decode.Header, _ *decode.Flow) (uint32, bool) { return uint32(h.Window), true }))
+	add("tcp.window_size", KindNumber, CostHeader, "window scaled as the SYNs asked", tcpNumber(func(h *decode.Header, f *decode.Flow) (uint32, bool) {
+		return uint32(f.WindowSize(h)), true
+	}))
 	add("tcp.len", KindNumber, CostHeader, "TCP payload bytes, as the headers give them", onTransport(decode.ProtoTCP, func(p *decode.Packet, out []Value) []Value {
 		return append(out, Value{N: float64(p.SentLen)})
 	}))
@@ -352,6 +437,18 @@ func buildFields() ([]Field, map[string]*Field) {
 	add("dns.a", KindIP, CostPayload, "IPv4 address of an A record", dnsField(records(dns.Type(1), func(rr *dns.RR) Value { return ipValue(rr.Addr) })))
 	add("dns.aaaa", KindIP, CostPayload, "IPv6 address of an AAAA record", dnsField(records(dns.Type(28), func(rr *dns.RR) Value { return ipValue(rr.Addr) })))
 	add("dns.cname", KindString, CostPayload, "canonical name of a CNAME record", dnsField(records(dns.Type(5), func(rr *dns.RR) Value { return Value{S: rr.Target} })))
+	add("dns.count.answers", KindNumber, CostPayload, "records in the answer section", dnsField(func(m *dns.Message, out []Value) []Value {
+		return append(out, Value{N: float64(len(m.Answers))})
+	}))
+	add("dns.resp.ttl", KindNumber, CostPayload, "time to live of a record, seconds", dnsField(func(m *dns.Message, out []Value) []Value {
+		m.Records(func(_ int, rr *dns.RR) bool {
+			if rr.Type != 41 { // OPT holds no TTL
+				out = append(out, Value{N: float64(rr.TTL)})
+			}
+			return true
+		})
+		return out
+	}))
 	add("dns.resp.name", KindString, CostPayload, "owner name of a record", dnsField(func(m *dns.Message, out []Value) []Value {
 		m.Records(func(_ int, rr *dns.RR) bool {
 			out = append(out, Value{S: rr.Name})
@@ -392,6 +489,49 @@ func buildFields() ([]Field, map[string]*Field) {
 	add("http.cookie", KindString, CostPayload, "Cookie header", header(true, "Cookie"))
 	add("http.set_cookie", KindString, CostPayload, "Set-Cookie header", header(false, "Set-Cookie"))
 	add("http.server", KindString, CostPayload, "Server header", header(false, "Server"))
+	for _, h := range []struct{ name, header string }{
+		{"http.referer", "Referer"}, {"http.authorization", "Authorization"}, {"http.accept", "Accept"},
+		{"http.location", "Location"}, {"http.connection", "Connection"},
+	} {
+		// On requests and responses alike, and on SSDP's NOTIFY, which
+		// announces a Location.
+		add(h.name, KindString, CostPayload, h.header+" header", func(r *record, out []Value) []Value {
+			m := r.http
+			if r.ssdp != nil {
+				m = r.ssdp
+			}
+			if m == nil {
+				return out
+			}
+			for _, x := range m.Headers {
+				if equalFold(x.Name, h.header) {
+					out = append(out, Value{S: x.Value})
+				}
+			}
+			return out
+		})
+	}
+	add("http.request.full_uri", KindString, CostPayload, "the request's URL, with its host", func(r *record, out []Value) []Value {
+		m := r.http
+		if r.ssdp != nil {
+			m = r.ssdp // SSDP's NOTIFY too, as tshark
+		}
+		if m == nil || !m.IsRequest {
+			return out
+		}
+		if strings.Contains(m.URI, "://") || m.Host == "" {
+			return append(out, Value{S: m.URI}) // absolute already (to a proxy)
+		}
+		return append(out, Value{S: "http://" + m.Host + m.URI})
+	})
+	add("http.request.version", KindString, CostPayload, "HTTP/1.1 or HTTP/1.0", httpField(true, func(r *record) (Value, bool) { return Value{S: r.http.Version}, r.http.Version != "" }))
+	add("http.response.phrase", KindString, CostPayload, "the status line's reason", httpField(false, func(r *record) (Value, bool) { return Value{S: r.http.Reason}, true }))
+	add("http.content_length", KindNumber, CostPayload, "Content-Length header", func(r *record, out []Value) []Value {
+		if m, ok := r.httpMsg(); ok && m.ContentLength >= 0 {
+			out = append(out, Value{N: float64(m.ContentLength)})
+		}
+		return out
+	})
 	add("http.content_type", KindString, CostPayload, "Content-Type header", func(r *record, out []Value) []Value {
 		if m, ok := r.httpMsg(); ok && m.ContentType != "" {
 			out = append(out, Value{S: m.ContentType})
@@ -409,6 +549,18 @@ func buildFields() ([]Field, map[string]*Field) {
 	add("tls.handshake.extensions_server_name", KindString, CostPayload, "server name (SNI) of a ClientHello", func(r *record, out []Value) []Value {
 		if r.tls.sni != "" {
 			out = append(out, Value{S: r.tls.sni})
+		}
+		return out
+	})
+	add("tls.handshake.extensions_alpn_str", KindString, CostPayload, "application protocol offered (ClientHello) or chosen (ServerHello)", func(r *record, out []Value) []Value {
+		for _, p := range r.tls.alpn {
+			out = append(out, Value{S: p})
+		}
+		return out
+	})
+	add("tls.handshake.ja4", KindString, CostPayload, "the client's JA4 fingerprint", func(r *record, out []Value) []Value {
+		if r.tls.ja4 != "" {
+			out = append(out, Value{S: r.tls.ja4})
 		}
 		return out
 	})

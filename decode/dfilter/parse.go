@@ -29,6 +29,9 @@ type Filter struct {
 	// tls says a term reads TLS records or handshake messages: the TLS
 	// flows are then followed, to tell each on the packet where it ends.
 	tls bool
+	// streams says a term reads tcp.stream or udp.stream: every flow is
+	// then numbered as it starts.
+	streams bool
 }
 
 // Cost is the dearest part of a packet the filter may read.
@@ -53,18 +56,19 @@ func Compile(expr string, opts Options) (*Filter, error) {
 	if t := p.peek(); t.kind != tEOF {
 		return nil, p.unexpected(t, "&&, || or the end of the filter")
 	}
-	f.root, f.cost, f.http, f.tls = n, p.cost, p.http, p.tls
+	f.root, f.cost, f.http, f.tls, f.streams = n, p.cost, p.http, p.tls, p.streams
 	return f, nil
 }
 
 type parser struct {
-	toks []token
-	i    int
-	opts Options
-	src  string
-	cost Cost
-	http bool
-	tls  bool
+	toks    []token
+	i       int
+	opts    Options
+	src     string
+	cost    Cost
+	http    bool
+	tls     bool
+	streams bool
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -256,6 +260,7 @@ func (p *parser) sub(expr string) (node, error) {
 	p.use(f.cost)
 	p.http = p.http || f.http
 	p.tls = p.tls || f.tls
+	p.streams = p.streams || f.streams
 	return f.root, nil
 }
 
@@ -336,6 +341,7 @@ func (p *parser) fieldTerm(t token, f *Field) (node, error) {
 		p.http = true
 	}
 	p.tls = p.tls || f.Name == "tls" || strings.HasPrefix(f.Name, "tls.")
+	p.streams = p.streams || strings.HasSuffix(f.Name, ".stream")
 	op := p.peek()
 	if !isCmp(op) {
 		return presentNode{f}, nil

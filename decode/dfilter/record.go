@@ -2,6 +2,7 @@ package dfilter
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/gopacket/gopacket/layers"
@@ -36,11 +37,15 @@ type Packet struct {
 // parser and the current packet's decoded parts, so it belongs to one
 // goroutine; make one per goroutine with Filter.Matcher.
 type Matcher struct {
-	f      *Filter
-	parser *decode.Parser
-	rec    record
-	heads  heads
-	tls    records
+	f       *Filter
+	parser  *decode.Parser
+	rec     record
+	heads   heads
+	tls     records
+	streams streams
+	// prevTime is when the packet before the one matched was captured.
+	prevTime int64
+	started  bool
 }
 
 // Matcher returns a new Matcher of f.
@@ -48,16 +53,61 @@ func (f *Filter) Matcher() *Matcher {
 	return &Matcher{f: f, parser: decode.NewParser()}
 }
 
-// Match reports whether p passes the filter.
+// Match reports whether p passes the filter. A Matcher is shown every
+// packet of a capture in order, from the first: what follows TCP
+// directions, numbers streams and times the gap since the packet before
+// relies on it.
 func (m *Matcher) Match(p *Packet) bool {
+	if !m.started {
+		m.prevTime, m.started = p.Index.Time, true
+	}
 	m.rec.reset(p, m.parser)
+	m.rec.prevTime, m.rec.streams = m.prevTime, &m.streams
+	m.prevTime = p.Index.Time
 	if m.f.http {
 		m.http()
 	}
 	if m.f.tls {
 		m.tlsRecords()
 	}
+	if m.f.streams {
+		m.streams.see(p.Index.Flow, m.rec.transport())
+	}
 	return m.f.root.eval(&m.rec)
+}
+
+// streams numbers the TCP and the UDP flows each from 0 in the order of
+// their first packets, as tshark's tcp.stream and udp.stream: flow IDs
+// grow in that order, so a flow whose ID is above the last one numbered
+// is the next. They hold 4 bytes per flow.
+type streams struct {
+	tcp, udp []uint32
+}
+
+func (s *streams) list(proto decode.Proto) *[]uint32 {
+	switch proto {
+	case decode.ProtoTCP:
+		return &s.tcp
+	case decode.ProtoUDP:
+		return &s.udp
+	}
+	return nil
+}
+
+// see takes the flow of the next packet.
+func (s *streams) see(flow uint32, proto decode.Proto) {
+	if l := s.list(proto); l != nil && flow != 0 && (len(*l) == 0 || flow > (*l)[len(*l)-1]) {
+		*l = append(*l, flow)
+	}
+}
+
+// number returns the stream number of a flow seen.
+func (s *streams) number(flow uint32, proto decode.Proto) (int, bool) {
+	l := s.list(proto)
+	if l == nil {
+		return 0, false
+	}
+	return slices.BinarySearch(*l, flow)
 }
 
 // resent marks segments whose bytes start before what their side already
@@ -75,8 +125,11 @@ func (m *Matcher) http() {
 		// Wireshark takes M-SEARCH and responses for HTTP messages, not
 		// NOTIFY.
 		if pk := m.rec.packet(); pk != nil {
-			if msg, ok := httpmsg.ParseHead(pk.Payload); ok && (!msg.IsRequest || msg.Method == "M-SEARCH") {
-				m.rec.http = msg
+			if msg, ok := httpmsg.ParseHead(pk.Payload); ok {
+				m.rec.ssdp = msg // whose headers are http.* fields to tshark all the same
+				if !msg.IsRequest || msg.Method == "M-SEARCH" {
+					m.rec.http = msg
+				}
 			}
 		}
 	case p.Index.Flags.Any(resent):
@@ -118,7 +171,10 @@ type record struct {
 	dnsOK, dhcpOK              bool
 	dns                        dns.Message
 	http                       *httpmsg.Message
-	tls                        tlsSeen // what of TLS ends in the packet
+	ssdp                       *httpmsg.Message // an SSDP message, NOTIFY included
+	tls                        tlsSeen          // what of TLS ends in the packet
+	prevTime                   int64            // when the packet before was captured
+	streams                    *streams
 	dhcp                       dhcp.Message
 }
 
@@ -130,8 +186,8 @@ func (r *record) reset(p *Packet, parser *decode.Parser) {
 	r.pktDone, r.pktOK = false, false
 	r.dnsDone, r.tlsDone, r.dhcpDone = false, false, false
 	r.dnsOK, r.dhcpOK = false, false
-	r.http = nil
-	r.tls.ended, r.tls.types, r.tls.sni = false, r.tls.types[:0], ""
+	r.http, r.ssdp = nil, nil
+	r.tls.ended, r.tls.types, r.tls.sni, r.tls.alpn, r.tls.ja4 = false, r.tls.types[:0], "", nil, ""
 }
 
 // packet decodes the packet's headers; nil when its bytes cannot be read.
@@ -304,6 +360,15 @@ func (r *record) dnsMsg() (*dns.Message, bool) {
 		}
 	}
 	return &r.dns, r.dnsOK
+}
+
+// stream returns the packet's tshark stream number if its transport is
+// proto (see streams).
+func (r *record) stream(proto decode.Proto) (int, bool) {
+	if r.transport() != proto || r.p.Index.Flow == 0 {
+		return 0, false
+	}
+	return r.streams.number(r.p.Index.Flow, proto)
 }
 
 // httpMsg returns the HTTP message the packet completes (see heads).

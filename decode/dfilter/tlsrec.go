@@ -57,13 +57,16 @@ type recordState struct {
 type tlsSeen struct {
 	ended bool    // a record ends in it
 	types []uint8 // the handshake messages that end in it, by type
-	sni   string  // the server name of a ClientHello among them
+	// Of a ClientHello or ServerHello among them:
+	sni  string   // the server name the client asked for
+	alpn []string // the protocols the client offered, or the one the server chose
+	ja4  string   // the client's JA4 fingerprint
 }
 
 // see takes the next segment of a direction and tells what ends in it
 // into out (whose types slice is reused).
 func (t *records) see(p *decode.Packet, flow uint32, out *tlsSeen) {
-	out.ended, out.types, out.sni = false, out.types[:0], ""
+	out.ended, out.types, out.sni, out.alpn, out.ja4 = false, out.types[:0], "", nil, ""
 	b := p.Payload
 	if len(b) == 0 {
 		return
@@ -216,15 +219,25 @@ func (t *records) messages(st *recordState, out *tlsSeen) {
 			break
 		}
 		out.types = append(out.types, hs[0])
-		if hs[0] == tls.TypeClientHello {
-			if h, err := tls.ParseClientHello(hs[4:m]); err == nil && h.SNI != "" {
-				out.sni = h.SNI
-			}
-		}
+		out.hello(hs[0], hs[4:m])
 		hs = hs[m:]
 	}
 	t.held -= len(st.hs) - len(hs)
 	st.hs = st.hs[:copy(st.hs, hs)]
+}
+
+// hello takes what filters ask of a hello message.
+func (out *tlsSeen) hello(typ uint8, body []byte) {
+	switch typ {
+	case tls.TypeClientHello:
+		if h, err := tls.ParseClientHello(body); err == nil {
+			out.sni, out.alpn, out.ja4 = h.SNI, h.ALPN, h.JA4(tls.OverTCP)
+		}
+	case tls.TypeServerHello:
+		if h, err := tls.ParseServerHello(body); err == nil && h.ALPN != "" {
+			out.alpn = []string{h.ALPN}
+		}
+	}
 }
 
 // hold appends b to buf within the bound on all directions; a direction
