@@ -133,8 +133,8 @@ func (t *records) see(p *decode.Packet, flow uint32, out *tlsSeen) {
 // and returns what follows it.
 func (t *records) sslv2Record(b []byte, out *tlsSeen) []byte {
 	n := int(b[0]&0x7f)<<8 | int(b[1])
-	if len(b) < 2+n {
-		return nil // cut: what follows cannot be placed
+	if n == 0 || len(b) < 2+n {
+		return nil // empty or cut: what follows cannot be placed
 	}
 	out.ended = true
 	out.types = append(out.types, b[2])
