@@ -221,12 +221,8 @@ func (e *Engine) track(p *Header, ix *Index) *Flow {
 	}
 	p.Flow = id
 	ix.Flow = id
-	toServer := srcIsA == e.clientIsA[id]
-	p.ToServer = toServer
-	d := 1
-	if toServer {
-		d = 0
-	}
+	p.ToServer = srcIsA == e.clientIsA[id]
+	d := p.dir()
 	f.Packets[d]++
 	f.Bytes[d] += uint64(p.OrigLen)
 	f.Payload[d] += uint64(p.SentLen)

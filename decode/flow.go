@@ -140,15 +140,21 @@ func (f *Flow) WindowShift(d int) (shift uint8, ok bool) {
 	return uint8(f.synScale[d] - 1), true
 }
 
+// dir is the index of h's direction in a Flow's two-element arrays: 0
+// client to server (h.ToServer), 1 back.
+func (h *Header) dir() int {
+	if h.ToServer {
+		return 0
+	}
+	return 1
+}
+
 // Relative returns a segment's sequence and acknowledgment numbers as
 // Wireshark shows them: relative to the first byte of the side that
 // sent them and of the other side (the acknowledgment as sent while that
 // is not known). h.ToServer must be set.
 func (f *Flow) Relative(h *Header) (seq, ack uint32) {
-	d := 1
-	if h.ToServer {
-		d = 0
-	}
+	d := h.dir()
 	seq, ack = h.Seq-f.BaseSeq[d], h.Ack
 	if o := 1 - d; f.baseKnown[o] {
 		ack -= f.BaseSeq[o]
@@ -164,11 +170,7 @@ func (f *Flow) WindowSize(h *Header) int {
 	if f == nil || h.TCPFlags.Has(TCPSyn) {
 		return w
 	}
-	d := 1
-	if h.ToServer {
-		d = 0
-	}
-	if s, ok := f.WindowShift(d); ok {
+	if s, ok := f.WindowShift(h.dir()); ok {
 		w <<= s
 	}
 	return w

@@ -496,10 +496,7 @@ func buildFields() ([]Field, map[string]*Field) {
 		// On requests and responses alike, and on SSDP's NOTIFY, which
 		// announces a Location.
 		add(h.name, KindString, CostPayload, h.header+" header", func(r *record, out []Value) []Value {
-			m := r.http
-			if r.ssdp != nil {
-				m = r.ssdp
-			}
+			m := r.headers()
 			if m == nil {
 				return out
 			}
@@ -512,10 +509,7 @@ func buildFields() ([]Field, map[string]*Field) {
 		})
 	}
 	add("http.request.full_uri", KindString, CostPayload, "the request's URL, with its host", func(r *record, out []Value) []Value {
-		m := r.http
-		if r.ssdp != nil {
-			m = r.ssdp // SSDP's NOTIFY too, as tshark
-		}
+		m := r.headers() // SSDP's NOTIFY too, as tshark
 		if m == nil || !m.IsRequest {
 			return out
 		}

@@ -371,6 +371,16 @@ func (r *record) stream(proto decode.Proto) (int, bool) {
 	return r.streams.number(r.p.Index.Flow, proto)
 }
 
+// headers returns the HTTP-like message whose headers the packet ends:
+// an HTTP message, or any SSDP message (tshark reads NOTIFY's headers as
+// http.* fields too, though NOTIFY is no HTTP message to it).
+func (r *record) headers() *httpmsg.Message {
+	if r.ssdp != nil {
+		return r.ssdp
+	}
+	return r.http
+}
+
 // httpMsg returns the HTTP message the packet completes (see heads).
 func (r *record) httpMsg() (*httpmsg.Message, bool) {
 	return r.http, r.http != nil

@@ -88,7 +88,7 @@ func (t *records) see(p *decode.Packet, flow uint32, out *tlsSeen) {
 		t.dirs[k] = st
 		if v2 {
 			st.sslv2 = b[2]
-			b = t.sslv2Record(b, out)
+			b = sslv2Record(b, out)
 		}
 	}
 	for len(b) > 0 {
@@ -105,7 +105,7 @@ func (t *records) see(p *decode.Packet, flow uint32, out *tlsSeen) {
 		}
 		if st.sslv2 == sslv2ClientHello && len(b) >= 3 && b[0]&0x80 != 0 && b[2] == sslv2ClientMasterKey {
 			st.sslv2 = sslv2ClientMasterKey
-			b = t.sslv2Record(b, out)
+			b = sslv2Record(b, out)
 			continue
 		}
 		n := copy(st.head[st.got:], b)
@@ -131,7 +131,7 @@ func (t *records) see(p *decode.Packet, flow uint32, out *tlsSeen) {
 // sslv2Record reads an SSLv2-framed record (a 2-byte length with the top
 // bit set, then the message) at the start of b, tells its message type,
 // and returns what follows it.
-func (t *records) sslv2Record(b []byte, out *tlsSeen) []byte {
+func sslv2Record(b []byte, out *tlsSeen) []byte {
 	n := int(b[0]&0x7f)<<8 | int(b[1])
 	if n == 0 || len(b) < 2+n {
 		return nil // empty or cut: what follows cannot be placed
@@ -188,7 +188,7 @@ func (t *records) recordEnd(st *recordState, out *tlsSeen) {
 	}
 	rec := st.rec
 	for len(rec) >= 4 {
-		m := 4 + (int(rec[1])<<16 | int(rec[2])<<8 | int(rec[3]))
+		m := messageLen(rec)
 		if !knownHandshake(rec[0]) || m > len(rec) {
 			break
 		}
@@ -209,7 +209,7 @@ func (t *records) recordEnd(st *recordState, out *tlsSeen) {
 func (t *records) messages(st *recordState, out *tlsSeen) {
 	hs := st.hs
 	for len(hs) >= 4 {
-		m := 4 + (int(hs[1])<<16 | int(hs[2])<<8 | int(hs[3]))
+		m := messageLen(hs)
 		if m > tls.DefaultMax {
 			st.encrypted = true // no message is this long: not clear text
 			t.drop(st)
@@ -269,6 +269,10 @@ func (t *records) forgetAll() {
 	clear(t.dirs)
 	t.held = 0
 }
+
+// messageLen is the length, header included, of the handshake message
+// whose 4-byte header starts b.
+func messageLen(b []byte) int { return 4 + (int(b[1])<<16 | int(b[2])<<8 | int(b[3])) }
 
 // knownHandshake reports whether typ is a TLS handshake message type.
 func knownHandshake(typ uint8) bool {
