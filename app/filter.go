@@ -92,6 +92,7 @@ func FilterWith(ctx context.Context, l *Loaded, f *dfilter.Filter, n int) ([]int
 			return nil, ctx.Err()
 		}
 		pkt.Num, pkt.Index, pkt.Flow = i+1, l.Index.At(i), nil
+		pkt.DupAck = l.dupAckOf(i, pkt.Index)
 		if len(ifaces) <= int(pkt.Index.Iface()) {
 			ifaces = l.Interfaces()
 		}

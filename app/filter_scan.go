@@ -23,7 +23,7 @@ func ScanFilter(expr string, fn ScanFunc) (ScanFunc, error) {
 		if first {
 			pkt.Start, first = ix.Time, false
 		}
-		pkt.Num, pkt.Index, pkt.Link, pkt.Flow, pkt.Decoded = int(p.Num), ix, p.Link, fl, p
+		pkt.Num, pkt.Index, pkt.Link, pkt.Flow, pkt.Decoded, pkt.DupAck = int(p.Num), ix, p.Link, fl, p, p.DupAck
 		if !m.Match(&pkt) {
 			return nil
 		}

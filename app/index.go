@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -57,4 +58,32 @@ func (x *PacketIndex) Append(entries ...decode.Index) {
 // Bytes is the memory the index holds, for measurements.
 func (x *PacketIndex) Bytes() int64 {
 	return int64(len(*x.chunks.Load())) * (1 << chunkBits) * 32
+}
+
+// dupAcks keeps, beside the index, which duplicate ACK each packet marked
+// decode.AnalysisDupAck is: the index entry has no room for it, and only
+// such packets need it. The index stage adds in packet order while other
+// goroutines read.
+type dupAcks struct {
+	mu   sync.RWMutex
+	nums []uint32 // 0-based packet indexes, ascending
+	acks []decode.DupAck
+}
+
+// add records packet i's duplicate ACK; i grows from call to call.
+func (t *dupAcks) add(i int, d decode.DupAck) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.nums = append(t.nums, uint32(i))
+	t.acks = append(t.acks, d)
+}
+
+// of returns packet i's duplicate ACK, zero if it is none.
+func (t *dupAcks) of(i int) decode.DupAck {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if k, ok := slices.BinarySearch(t.nums, uint32(i)); ok {
+		return t.acks[k]
+	}
+	return decode.DupAck{}
 }

@@ -1,7 +1,11 @@
 package app
 
 import (
+	"context"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	"thingsniff/capture"
@@ -26,6 +30,57 @@ func TestIndexPointsIntoEveryCapture(t *testing.T) {
 		if ix.Offset() != m.Offset || ix.Iface() != m.Iface || ix.Time != m.Time || ix.CapLen != m.CapLen || ix.OrigLen != m.OrigLen ||
 			ix.Proto != decode.ProtoGRE || ix.Flags != decode.FlagTunnel|decode.FlagMalformed {
 			t.Errorf("%+v gave offset %d iface %d %+v", m, ix.Offset(), ix.Iface(), ix)
+		}
+	}
+}
+
+// Duplicate ACKs keep their numbers beside the index: the window's row,
+// the details and the filter fields tell which ACK each repeats, as the
+// engine counted them during the load.
+func TestDupAckNumbersBesideIndex(t *testing.T) {
+	path := writeTCPCapture(t, t.TempDir(), []seg{
+		{true, "S", 1000, 0, "", 0},
+		{false, "SA", 5000, 1001, "", 10 * time.Millisecond},
+		{true, "A", 1001, 5001, "", 20 * time.Millisecond},
+		{false, "PA", 5001, 1001, "hello", 30 * time.Millisecond},
+		{true, "A", 1001, 5006, "", 40 * time.Millisecond}, // 5: the ACK the next two repeat
+		{true, "A", 1001, 5006, "", 50 * time.Millisecond},
+		{true, "A", 1001, 5006, "", 60 * time.Millisecond},
+	})
+	l, _ := openAndWait(t, path)
+	rows := NewRows(l)
+	for _, f := range l.engine.Flows() {
+		rows.SetFlow(*f) // as the window's batches do
+	}
+	for i, want := range map[int]string{4: "50000 → 80 [ACK]", 5: "[TCP Dup ACK 5#1] ", 6: "[TCP Dup ACK 5#2] "} {
+		if got := rows.Row(i).Info; !strings.HasPrefix(got, want) {
+			t.Errorf("row %d: %q, want it to start with %q", i+1, got, want)
+		}
+	}
+	nodes, _, err := rows.Details(6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	var walk func([]decode.Node)
+	walk = func(ns []decode.Node) {
+		for _, n := range ns {
+			titles = append(titles, n.Title)
+			walk(n.Children)
+		}
+	}
+	walk(nodes)
+	if !slices.Contains(titles, "[Duplicate ACK #: 2]") || !slices.Contains(titles, "[Duplicate to the ACK in frame: 5]") {
+		t.Errorf("details lack the duplicate ACK's numbers: %q", titles)
+	}
+	for expr, want := range map[string][]int{
+		"tcp.analysis.duplicate_ack_num == 2":   {6},
+		"tcp.analysis.duplicate_ack_frame == 5": {5, 6},
+		"tcp.analysis.duplicate_ack":            {5, 6},
+	} {
+		got, err := Filter(context.Background(), l, expr, l.Index.Len())
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("%s selects %v (%v), want %v", expr, got, err, want)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 type Row struct {
 	No, Time, Source, Destination, Protocol, Length, Info string
 	Flags                                                 decode.Flags
+	Analysis                                              decode.Analysis
 	Flow                                                  uint32
 }
 
@@ -125,7 +126,7 @@ func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
 	if fl, ok := env.flows[ix.Flow]; ok {
 		fp = &fl
 	}
-	return append([]decode.Node{frame}, decode.DetailsOf(data, env.link(ix.Iface()), decode.Context{Flow: fp, Flags: ix.Flags, OrigLen: int(ix.OrigLen)})...), data, nil
+	return append([]decode.Node{frame}, decode.DetailsOf(data, env.link(ix.Iface()), decode.Context{Flow: fp, Analysis: ix.Analysis, DupAck: r.l.dupAckOf(i, ix), OrigLen: int(ix.OrigLen)})...), data, nil
 }
 
 // rowEnv is the flows and interfaces a row is formatted with: Rows' own
@@ -175,7 +176,7 @@ func (f *rowFormatter) decodeAt(i int, env *rowEnv) (decode.Index, []byte, error
 // row formats packet i.
 func (f *rowFormatter) row(i int, env *rowEnv) Row {
 	ix, _, err := f.decodeAt(i, env)
-	row := Row{No: strconv.Itoa(i + 1), Length: strconv.Itoa(int(ix.OrigLen)), Flags: ix.Flags, Flow: ix.Flow}
+	row := Row{No: strconv.Itoa(i + 1), Length: strconv.Itoa(int(ix.OrigLen)), Flags: ix.Flags, Analysis: ix.Analysis, Flow: ix.Flow}
 	if f.l.Index.Len() > 0 {
 		row.Time = strconv.FormatFloat(float64(ix.Time-f.l.Index.At(0).Time)/1e9, 'f', 6, 64)
 	}
@@ -184,7 +185,7 @@ func (f *rowFormatter) row(i int, env *rowEnv) Row {
 		row.Flags |= decode.FlagMalformed
 		return row
 	}
-	f.pkt.Analysis = ix.Flags & decode.FlagsTCPAnalysis
+	f.pkt.Analysis, f.pkt.DupAck = ix.Analysis, f.l.dupAckOf(i, ix)
 	var fp *decode.Flow
 	if fl, ok := env.flows[ix.Flow]; ok {
 		fp = &fl

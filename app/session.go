@@ -105,10 +105,20 @@ type Loaded struct {
 	Store    *capture.Capture
 	finished chan struct{}
 	engine   *decode.Engine
+	dupAcks  dupAcks      // beside Index: which duplicate ACK a packet is
 	devices  *deviceStage // nil when the session builds no timelines
 
 	ifMu   sync.RWMutex
 	ifaces []capture.Interface
+}
+
+// dupAckOf is which duplicate ACK packet i (0-based, entry ix) is, when
+// its entry says it is one.
+func (l *Loaded) dupAckOf(i int, ix decode.Index) decode.DupAck {
+	if !ix.Analysis.Has(decode.AnalysisDupAck) {
+		return decode.DupAck{}
+	}
+	return l.dupAcks.of(i)
 }
 
 // Interfaces returns the capture interfaces seen so far.
@@ -296,6 +306,9 @@ func (s *Session) load(ctx context.Context, l *Loaded) {
 // add takes the next index entry. Now and then it sends a batch: when
 // the first rows are in, or Interval has passed since the last one.
 func (ld *loader) add(ix decode.Index) {
+	if ix.Analysis.Has(decode.AnalysisDupAck) {
+		ld.l.dupAcks.add(ld.l.engine.Count()-1, ld.l.engine.DupAck())
+	}
 	ld.pending = append(ld.pending, ix)
 	if len(ld.pending) == cap(ld.pending) {
 		ld.publish()

@@ -28,8 +28,10 @@ func Details(data []byte, link layers.LinkType) []Node { return DetailsOf(data, 
 type Context struct {
 	// Flow is the packet's flow (nil if none or unknown).
 	Flow *Flow
-	// Flags are the packet's index flags, its TCP analysis marks among them.
-	Flags Flags
+	// Analysis is the packet's TCP analysis, and DupAck which duplicate
+	// ACK it is (see Packet).
+	Analysis Analysis
+	DupAck   DupAck
 	// OrigLen is the packet's length on the wire (0: as captured).
 	OrigLen int
 }
@@ -94,7 +96,7 @@ func DetailsOf(data []byte, link layers.LinkType, ctx Context) (nodes []Node) {
 		n.Children = fieldNodes(reflect.ValueOf(l), start, end, 0)
 		narrowFields(l.LayerType(), n.Children, start, end)
 		if tcp, ok := l.(*layers.TCP); ok {
-			relativeTCP(&n, tcp, &ours, ctx.Flow, ctx.Flags)
+			relativeTCP(&n, tcp, &ours, ctx)
 		}
 		nodes = append(nodes, n)
 		if t := l.LayerType(); (t == layers.LayerTypeTCP || t == layers.LayerTypeUDP) && appBase >= 0 && len(ours.Payload) > 0 {
@@ -109,7 +111,8 @@ func DetailsOf(data []byte, link layers.LinkType, ctx Context) (nodes []Node) {
 // relativeTCP shows a TCP layer's numbers as Wireshark does: sequence
 // and acknowledgment numbers relative to the flow's first, the raw ones
 // beside them, and the analysis of the segment.
-func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, f *Flow, analysis Flags) {
+func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, ctx Context) {
+	f := ctx.Flow
 	if f == nil {
 		return
 	}
@@ -148,14 +151,16 @@ func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, f *Flow, analysis Flags) {
 		}
 		kids = append(kids, c)
 	}
-	if a := analysis & FlagsTCPAnalysis; a != 0 {
-		var b strings.Builder
-		analysisTags(&b, a)
+	if a := ctx.Analysis; a != 0 {
 		seqAck := Node{Title: "[SEQ/ACK analysis]"}
-		for _, tag := range strings.SplitAfter(strings.TrimSpace(b.String()), "]") {
-			if tag = strings.TrimSpace(tag); tag != "" {
-				seqAck.Children = append(seqAck.Children, Node{Title: "[TCP Analysis Flags: " + strings.Trim(tag, "[]") + "]"})
+		for _, t := range analysisNames {
+			if a.Has(t.mark) {
+				seqAck.Children = append(seqAck.Children, Node{Title: "[TCP Analysis Flags: TCP " + t.name + "]"})
 			}
+		}
+		if dup := ctx.DupAck; a.Has(AnalysisDupAck) && dup.N > 0 {
+			seqAck.Children = append(seqAck.Children, Node{Title: fmt.Sprintf("[Duplicate ACK #: %d]", dup.N)},
+				Node{Title: fmt.Sprintf("[Duplicate to the ACK in frame: %d]", dup.Of)})
 		}
 		kids = append(kids, seqAck)
 	}

@@ -91,7 +91,7 @@ func TestDetailsRelativeTCP(t *testing.T) {
 		frames = append(frames, b)
 		ixs = append(ixs, e.Add(b, layers.LinkTypeEthernet, decode.Meta{Time: int64(len(frames)) * 1e9, CapLen: uint32(len(b)), OrigLen: uint32(len(b))}))
 	}
-	nodes := decode.DetailsOf(frames[2], layers.LinkTypeEthernet, decode.Context{Flow: e.Flow(ixs[2].Flow), Flags: ixs[2].Flags})
+	nodes := decode.DetailsOf(frames[2], layers.LinkTypeEthernet, decode.Context{Flow: e.Flow(ixs[2].Flow), Analysis: ixs[2].Analysis})
 	for _, want := range []string{"Sequence Number: 1    (relative sequence number)", "Sequence Number (raw): 3000000001",
 		"[TCP Analysis Flags: TCP Retransmission]"} {
 		if find(nodes, want) == nil {

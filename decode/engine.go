@@ -35,6 +35,7 @@ type Engine struct {
 	count     uint32
 	dirty     []uint32
 	isDirty   []bool
+	dupAck    DupAck // of the packet added last
 }
 
 // NewEngine returns an engine that reports decoded packets to observers.
@@ -58,7 +59,7 @@ func (e *Engine) Add(data []byte, link layers.LinkType, m Meta) Index {
 	p.Num, p.Time, p.OrigLen = e.count, m.Time, int(m.OrigLen)
 	e.parser.Decode(data, link, p)
 	ix, f := e.sequence(p, m)
-	p.Analysis = ix.Flags & FlagsTCPAnalysis
+	p.Analysis, p.DupAck = ix.Analysis, e.dupAck
 	for _, o := range e.observers {
 		o.Observe(p, f)
 	}
@@ -104,12 +105,18 @@ func (e *Engine) sequence(p *Packet, m Meta) (Index, *Flow) {
 // and tracks its flow.
 func (e *Engine) follow(h *Header, m Meta) (Index, *Flow) {
 	ix := IndexOf(m, h.Proto, indexFlags(h))
+	e.dupAck = DupAck{}
 	var f *Flow
 	if h.HasIP {
 		f = e.track(h, &ix)
 	}
 	return ix, f
 }
+
+// DupAck tells which duplicate ACK the packet added last is, when its
+// index entry says it is one (AnalysisDupAck); the index has no room for
+// it, so whoever keeps entries keeps this beside them.
+func (e *Engine) DupAck() DupAck { return e.dupAck }
 
 // Count is the number of packets added so far.
 func (e *Engine) Count() int { return int(e.count) }
@@ -202,13 +209,29 @@ func (e *Engine) track(p *Header, ix *Index) *Flow {
 		id = e.byKey[k6]
 	}
 	var f *Flow
+	var reused bool
+	if id != 0 && p.TCPFlags.Has(TCPSyn) {
+		// A SYN with a new initial sequence number on a connection's
+		// ports is a new connection, as Wireshark tells it: without ACK
+		// it starts a new flow, with ACK it is only marked.
+		f = e.flows[id]
+		d := 1
+		if srcIsA == e.clientIsA[id] {
+			d = 0
+		}
+		if f.Proto == ProtoTCP && f.baseKnown[d] && p.Seq != f.BaseSeq[d] {
+			reused = true
+			if !p.TCPFlags.Has(TCPAck) {
+				id = 0
+			} else {
+				// Its side's analysis starts afresh; its numbers do not,
+				// since rows are numbered with the flow as it ends.
+				f.side[d] = tcpSide{}
+			}
+		}
+	}
 	if id != 0 {
 		f = e.flows[id]
-		// A fresh SYN on a finished connection starts a new one (port reuse).
-		if f.Proto == ProtoTCP && (f.State == StateClosed || f.State == StateReset) &&
-			p.TCPFlags&(TCPSyn|TCPAck) == TCPSyn {
-			id = 0
-		}
 	}
 	if id == 0 {
 		f = e.newFlow(p, srcIsA)
@@ -233,6 +256,9 @@ func (e *Engine) track(p *Header, ix *Index) *Flow {
 	}
 	if f.Proto == ProtoTCP {
 		e.trackTCP(f, p, d, ix)
+		if reused {
+			ix.Analysis |= AnalysisPortsReused
+		}
 	} else if p.SentLen > 0 {
 		f.LastData = p.Time
 	}
@@ -315,9 +341,9 @@ func (e *Engine) trackTCP(f *Flow, p *Header, d int, ix *Index) {
 	} else if d == 0 && f.irtt == 0 && f.synTime != 0 && f.State == StateEstablished && !fl.Has(TCPSyn) {
 		f.irtt = p.Time - f.synTime
 	}
-	a := analyseTCP(f, p, d)
-	ix.Flags |= a
-	if a.Has(FlagRetransmission) {
+	a, dup := analyseTCP(f, p, d)
+	ix.Analysis, e.dupAck = a, dup
+	if a.Has(AnalysisRetransmission) {
 		f.Retransmissions++
 	}
 

@@ -119,14 +119,30 @@ type Flow struct {
 
 // tcpSide is one direction's state for TCP analysis, as Wireshark keeps it.
 type tcpSide struct {
+	seen             bool // a segment was sent this way
 	nextSeq, lastAck uint32
-	seqKnown         bool
-	ackKnown         bool
-	window           uint16
-	dupAcks          uint32
-	lastSegTime      int64 // when nextSeq last moved on
-	lastAckTime      int64 // when the side last acknowledged
-	keepAlive        bool  // its last segment was a keep-alive
+	window           uint16 // as the header gives it, not scaled
+	// maxToBeAcked is how far an acknowledgement of this side may go
+	// without covering data the capture missed; 0 until known.
+	maxToBeAcked uint32
+	// dupAcks counts the duplicate ACKs sent since the acknowledgement
+	// last moved on, in packet lastNonDup; -1 once the other side was
+	// told it acknowledged unseen data.
+	dupAcks     int32
+	lastNonDup  uint32
+	lastSegTime int64    // when nextSeq last moved on
+	lastAckTime int64    // when the side last sent a segment
+	last        Analysis // the marks of its last segment
+}
+
+// fullShift is how far the other side shifts the window direction d
+// advertises, for telling a full window: Wireshark checks it only once
+// d's SYN was seen, or the other's SYN turned scaling off.
+func (f *Flow) fullShift(d int) (uint8, bool) {
+	if s, ok := f.WindowShift(d); ok {
+		return s, true
+	}
+	return 0, f.synScale[d] < 0 || f.synScale[1-d] < 0
 }
 
 // WindowShift returns how far the windows that direction d (0 client to

@@ -90,69 +90,103 @@ func ParseProto(name string) (Proto, bool) {
 }
 
 // Flags are per-packet marks kept in the index.
-type Flags uint16
+type Flags uint8
 
 // Packet marks. Malformed means decoding stopped early on bad or truncated
 // bytes; the packet is still listed and counted.
-//
-// The TCP analysis marks are the engine's reading of each segment against
-// what its connection sent before, as Wireshark's tcp.analysis does (and
-// with its names in the packet list, "[TCP Retransmission]"...). They are
-// computed in capture order, with the segment lengths the IP headers
-// give, so a headers-only capture is analysed as well as a full one.
 const (
 	FlagMalformed Flags = 1 << iota
 	FlagTCPSyn
 	FlagTCPFin
 	FlagTCPRst
-	// FlagRetransmission: a segment carrying data (or SYN/FIN) that starts
-	// before the end of what its side already sent, not a keep-alive and
-	// not out of order (tcp.analysis.retransmission; fast and spurious
-	// retransmissions are retransmissions too).
-	FlagRetransmission
 	FlagBroadcast
 	FlagMulticast
 	FlagPayload
-	// FlagDupAck: an empty segment that acknowledges what the last one of
-	// its side did, with the same window (tcp.analysis.duplicate_ack).
-	FlagDupAck
-	// FlagKeepAlive: one byte or none, one before the next sequence
-	// number its side would send (tcp.analysis.keep_alive).
-	FlagKeepAlive
-	// FlagZeroWindow: the sender's receive window is zero; it can take
-	// no more data (tcp.analysis.zero_window).
-	FlagZeroWindow
-	// FlagOutOfOrder: a segment that starts before data already seen but
-	// comes within the connection's round-trip time (3 ms if unknown) of
-	// it: sent earlier, overtaken on the way (tcp.analysis.out_of_order).
-	FlagOutOfOrder
-	// FlagLostSegment: the segment starts after the end of what its side
-	// sent before: the capture missed a segment in between
-	// (tcp.analysis.lost_segment, "previous segment not captured").
-	FlagLostSegment
-	// FlagWindowUpdate: an empty segment that only changes the window
-	// (tcp.analysis.window_update).
-	FlagWindowUpdate
-	// FlagFastRetransmission: a retransmission (FlagRetransmission is set
-	// too) of what two duplicate ACKs or more asked for, within 20 ms of
-	// the last (tcp.analysis.fast_retransmission).
-	FlagFastRetransmission
 	// FlagTunnel: the packet came through a tunnel (VXLAN, GRE) whose
 	// outer IP header decoding set aside for an inner frame's
 	// (Packet.Outer); filters look there for ip, udp and their fields.
 	FlagTunnel
 )
 
-// FlagsTCPAnalysis are the TCP analysis marks together, the ones
-// tcp.analysis.flags matches in Wireshark.
-const FlagsTCPAnalysis = FlagRetransmission | FlagDupAck | FlagKeepAlive | FlagZeroWindow | FlagOutOfOrder | FlagLostSegment |
-	FlagWindowUpdate | FlagFastRetransmission
-
 // Any reports whether any bit of g is set in f.
 func (f Flags) Any(g Flags) bool { return f&g != 0 }
 
 // Has reports whether all bits of g are set in f.
 func (f Flags) Has(g Flags) bool { return f&g == g }
+
+// Analysis holds the TCP analysis marks of a segment: the engine's reading
+// of it against what its connection sent before, as Wireshark's
+// tcp.analysis does (with its names in the packet list, "[TCP
+// Retransmission]"...). They are computed in capture order, with the
+// segment lengths the IP headers give, so a headers-only capture is
+// analysed as well as a full one. Any mark sets tcp.analysis.flags.
+type Analysis uint16
+
+// The TCP analysis marks, each with the Wireshark field it sets.
+const (
+	// AnalysisRetransmission: a segment carrying data (or SYN/FIN) that
+	// starts before the end of what its side already sent, not a
+	// keep-alive and not out of order (tcp.analysis.retransmission; fast
+	// and spurious retransmissions are retransmissions too).
+	AnalysisRetransmission Analysis = 1 << iota
+	// AnalysisFastRetransmission: a retransmission of what two duplicate
+	// ACKs or more asked for, within 20 ms of the last
+	// (tcp.analysis.fast_retransmission).
+	AnalysisFastRetransmission
+	// AnalysisSpuriousRetransmission: a retransmission of data the other
+	// side had acknowledged already (tcp.analysis.spurious_retransmission).
+	AnalysisSpuriousRetransmission
+	// AnalysisOutOfOrder: a segment that starts before data already seen
+	// but comes within the connection's round-trip time (3 ms if unknown)
+	// of it: sent earlier, overtaken on the way (tcp.analysis.out_of_order).
+	AnalysisOutOfOrder
+	// AnalysisLostSegment: the segment starts after the end of what its
+	// side sent before: the capture missed a segment in between
+	// (tcp.analysis.lost_segment, "previous segment not captured").
+	AnalysisLostSegment
+	// AnalysisAckedUnseen: the segment acknowledges data the capture never
+	// saw the other side send (tcp.analysis.ack_lost_segment).
+	AnalysisAckedUnseen
+	// AnalysisDupAck: an empty segment that acknowledges what the last one
+	// of its side did, with the same window (tcp.analysis.duplicate_ack).
+	AnalysisDupAck
+	// AnalysisKeepAlive: one byte or none, one before the next sequence
+	// number its side would send (tcp.analysis.keep_alive).
+	AnalysisKeepAlive
+	// AnalysisKeepAliveAck: the answer to a keep-alive
+	// (tcp.analysis.keep_alive_ack).
+	AnalysisKeepAliveAck
+	// AnalysisZeroWindow: the sender's receive window is zero; it can take
+	// no more data (tcp.analysis.zero_window).
+	AnalysisZeroWindow
+	// AnalysisZeroWindowProbe: one byte sent to a side whose window is
+	// zero, to learn when it opens (tcp.analysis.zero_window_probe).
+	AnalysisZeroWindowProbe
+	// AnalysisZeroWindowProbeAck: the answer to a zero window probe
+	// (tcp.analysis.zero_window_probe_ack).
+	AnalysisZeroWindowProbeAck
+	// AnalysisWindowUpdate: an empty segment that only changes the window
+	// (tcp.analysis.window_update).
+	AnalysisWindowUpdate
+	// AnalysisWindowFull: the segment fills the window the other side
+	// last offered (tcp.analysis.window_full).
+	AnalysisWindowFull
+	// AnalysisPortsReused: a SYN with a new initial sequence number on the
+	// addresses and ports of a connection seen before
+	// (tcp.analysis.reused_ports); a SYN without ACK starts a new flow.
+	AnalysisPortsReused
+)
+
+// Any reports whether any bit of b is set in a.
+func (a Analysis) Any(b Analysis) bool { return a&b != 0 }
+
+// Has reports whether all bits of b are set in a.
+func (a Analysis) Has(b Analysis) bool { return a&b == b }
+
+// DupAck tells which duplicate acknowledgement a segment is: the N-th
+// repeat of the acknowledgement packet Of sent (Wireshark's "[TCP Dup ACK
+// Of#N]", tcp.analysis.duplicate_ack_frame and _num). Zero when unknown.
+type DupAck struct{ Of, N uint32 }
 
 // Index is what thingsniff keeps in memory for one packet: 32 bytes. The
 // packet's bytes stay in the capture file at Offset; everything shown
@@ -162,12 +196,13 @@ type Index struct {
 	// place holds where the packet's bytes start in the capture's store
 	// (the low 48 bits: stores of up to 256 TiB, see MaxStore) and its
 	// capture interface (the high 16), so that the entry fits 32 bytes.
-	place   uint64
-	CapLen  uint32 // bytes captured
-	OrigLen uint32 // bytes on the wire
-	Flow    uint32 // flow ID, 0 when the packet belongs to no flow
-	Proto   Proto
-	Flags   Flags
+	place    uint64
+	CapLen   uint32 // bytes captured
+	OrigLen  uint32 // bytes on the wire
+	Flow     uint32 // flow ID, 0 when the packet belongs to no flow
+	Proto    Proto
+	Flags    Flags
+	Analysis Analysis // TCP analysis marks; Proto, Flags and these fill the last 4 bytes
 }
 
 // MaxStore is the size of the biggest capture store an Index can point

@@ -37,11 +37,12 @@ type Packet struct {
 	Outer Outer
 
 	Payload []byte // transport payload (TCP, UDP) or the rest after the last known layer
-	// Analysis holds the packet's TCP analysis marks (FlagsTCPAnalysis),
-	// which only its connection's history gives: an Engine sets them,
-	// and whoever formats a packet again from its bytes copies them from
-	// its index entry.
-	Analysis Flags
+	// Analysis holds the packet's TCP analysis marks, and DupAck which
+	// duplicate ACK it is, which only its connection's history gives: an
+	// Engine sets them, and whoever formats a packet again from its bytes
+	// copies them from its index entry and the table beside it.
+	Analysis Analysis
+	DupAck   DupAck
 	// Err is why decoding stopped early; the packet is then malformed.
 	Err error
 }

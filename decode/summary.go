@@ -34,7 +34,7 @@ func Summarize(p *Packet, f *Flow) Summary {
 		}
 	}
 	var b strings.Builder
-	analysisTags(&b, p.Analysis)
+	analysisTags(&b, p.Analysis, p.DupAck)
 	switch {
 	case p.ARP != nil:
 		arpInfo(&b, p.ARP)
@@ -75,32 +75,44 @@ func Summarize(p *Packet, f *Flow) Summary {
 	return s
 }
 
-// analysisTags are the TCP analysis marks as Wireshark's Info starts with them.
-var analysisTags = func() func(*strings.Builder, Flags) {
-	tags := []struct {
-		f    Flags
-		text string
-	}{
-		{FlagLostSegment, "[TCP Previous segment not captured] "},
-		{FlagZeroWindow, "[TCP ZeroWindow] "},
-		{FlagKeepAlive, "[TCP Keep-Alive] "},
-		{FlagWindowUpdate, "[TCP Window Update] "},
-		{FlagDupAck, "[TCP Dup ACK] "},
-		{FlagOutOfOrder, "[TCP Out-Of-Order] "},
-		{FlagFastRetransmission, "[TCP Fast Retransmission] "},
-		{FlagRetransmission, "[TCP Retransmission] "},
-	}
-	return func(b *strings.Builder, f Flags) {
-		for _, t := range tags {
-			if f.Has(t.f) {
-				b.WriteString(t.text)
-				if t.f == FlagFastRetransmission {
-					return // a fast retransmission is not told twice
-				}
-			}
+// analysisTags writes the TCP analysis marks as Wireshark's Info starts
+// with them: in the reverse of the order Wireshark tells them, since each
+// goes in front of the last; a fast or spurious retransmission is named
+// once, and a duplicate ACK with its number when dup knows it.
+func analysisTags(b *strings.Builder, a Analysis, dup DupAck) {
+	for _, t := range analysisNames {
+		if !a.Has(t.mark) || t.mark == AnalysisRetransmission && a.Any(AnalysisFastRetransmission|AnalysisSpuriousRetransmission) {
+			continue
 		}
+		if t.mark == AnalysisDupAck && dup.N > 0 {
+			fmt.Fprintf(b, "[TCP Dup ACK %d#%d] ", dup.Of, dup.N)
+			continue
+		}
+		b.WriteString("[TCP " + t.name + "] ")
 	}
-}()
+}
+
+// analysisNames are the marks' names in Wireshark's Info, in its order.
+var analysisNames = []struct {
+	mark Analysis
+	name string
+}{
+	{AnalysisZeroWindowProbeAck, "ZeroWindowProbeAck"},
+	{AnalysisZeroWindow, "ZeroWindow"},
+	{AnalysisZeroWindowProbe, "ZeroWindowProbe"},
+	{AnalysisDupAck, "Dup ACK"},
+	{AnalysisKeepAliveAck, "Keep-Alive ACK"},
+	{AnalysisKeepAlive, "Keep-Alive"},
+	{AnalysisWindowFull, "Window Full"},
+	{AnalysisWindowUpdate, "Window Update"},
+	{AnalysisAckedUnseen, "ACKed unseen segment"},
+	{AnalysisLostSegment, "Previous segment not captured"},
+	{AnalysisOutOfOrder, "Out-Of-Order"},
+	{AnalysisSpuriousRetransmission, "Spurious Retransmission"},
+	{AnalysisFastRetransmission, "Fast Retransmission"},
+	{AnalysisRetransmission, "Retransmission"},
+	{AnalysisPortsReused, "Port numbers reused"},
+}
 
 func macString(m []byte) string {
 	if len(m) != 6 {

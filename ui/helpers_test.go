@@ -137,12 +137,20 @@ func buildCaptureN(t testing.TB, cutTail bool, n int) []byte {
 	}
 	base := int64(1_700_000_000_000_000_000)
 	specs := testPackets()
-	frames := make([][]byte, len(specs))
-	for i, p := range specs {
-		frames[i] = serialize(t, p)
-	}
 	for k := range n * len(specs) {
-		p, data := specs[k%len(specs)], frames[k%len(specs)]
+		// Each telling is a connection of its own: both sides pick new
+		// initial sequence numbers, as real ones do.
+		p := specs[k%len(specs)]
+		if p.tcp != nil {
+			tcp := *p.tcp
+			shift := uint32(k/len(specs)) * 100_000
+			tcp.Seq += shift
+			if tcp.ACK {
+				tcp.Ack += shift
+			}
+			p.tcp = &tcp
+		}
+		data := serialize(t, p)
 		orig := uint32(len(data))
 		if p.cut > 0 {
 			data = data[:p.cut]

@@ -238,7 +238,7 @@ func (p *packetsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		setCell(o, "", p.cols[id.Col].align, bg, fyne.TextStyle{})
 		return
 	}
-	setCell(o, row.Text(app.SortColumn(id.Col)), p.cols[id.Col].align, p.rowTint(i, row.Flags).color(), fyne.TextStyle{})
+	setCell(o, row.Text(app.SortColumn(id.Col)), p.cols[id.Col].align, p.rowTint(i, row).color(), fyne.TextStyle{})
 }
 
 // pendingColor marks a row whose chunk is on its way: a faint neutral
@@ -266,15 +266,19 @@ func (p *packetsView) source() *app.RowSource {
 // chunk of rows (one call per chunk).
 func (p *packetsView) chunkReady() { p.table.Refresh() }
 
-func (p *packetsView) rowTint(i int, f decode.Flags) tint {
+// notBad are the TCP analysis marks Wireshark's "Bad TCP" colouring
+// leaves out.
+const notBad = decode.AnalysisWindowUpdate | decode.AnalysisKeepAlive | decode.AnalysisKeepAliveAck
+
+func (p *packetsView) rowTint(i int, row app.Row) tint {
 	switch {
 	case i == p.selected:
 		return tintSelected
-	case f.Has(decode.FlagMalformed):
+	case row.Flags.Has(decode.FlagMalformed):
 		return tintMalformed
-	case f.Has(decode.FlagTCPRst):
+	case row.Flags.Has(decode.FlagTCPRst):
 		return tintReset
-	case f.Any(decode.FlagsTCPAnalysis &^ decode.FlagWindowUpdate): // Wireshark's "Bad TCP"
+	case row.Analysis != 0 && !row.Analysis.Any(notBad): // Wireshark's "Bad TCP"
 		return tintRetrans
 	}
 	return tintNone

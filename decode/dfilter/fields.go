@@ -326,25 +326,34 @@ func buildFields() ([]Field, map[string]*Field) {
 	// Wireshark's TCP analysis, as the engine marks it in capture order.
 	for _, a := range []struct {
 		name, help string
-		flag       decode.Flags
+		mark       decode.Analysis
 	}{
-		{"tcp.analysis.flags", "any TCP analysis mark the engine sets", decode.FlagsTCPAnalysis},
-		{"tcp.analysis.retransmission", "a retransmitted segment", decode.FlagRetransmission},
-		{"tcp.analysis.fast_retransmission", "a retransmission two duplicate ACKs asked for", decode.FlagFastRetransmission},
-		{"tcp.analysis.duplicate_ack", "a duplicate acknowledgement", decode.FlagDupAck},
-		{"tcp.analysis.keep_alive", "a keep-alive segment", decode.FlagKeepAlive},
-		{"tcp.analysis.zero_window", "the sender's window is zero", decode.FlagZeroWindow},
-		{"tcp.analysis.out_of_order", "a segment overtaken on the way", decode.FlagOutOfOrder},
-		{"tcp.analysis.lost_segment", "a segment before it was not captured", decode.FlagLostSegment},
-		{"tcp.analysis.window_update", "a segment that only changes the window", decode.FlagWindowUpdate},
+		{"tcp.analysis.flags", "any TCP analysis mark the engine sets", ^decode.Analysis(0)},
+		{"tcp.analysis.retransmission", "a retransmitted segment", decode.AnalysisRetransmission},
+		{"tcp.analysis.fast_retransmission", "a retransmission two duplicate ACKs asked for", decode.AnalysisFastRetransmission},
+		{"tcp.analysis.spurious_retransmission", "a retransmission of data acknowledged already", decode.AnalysisSpuriousRetransmission},
+		{"tcp.analysis.duplicate_ack", "a duplicate acknowledgement", decode.AnalysisDupAck},
+		{"tcp.analysis.keep_alive", "a keep-alive segment", decode.AnalysisKeepAlive},
+		{"tcp.analysis.keep_alive_ack", "the answer to a keep-alive", decode.AnalysisKeepAliveAck},
+		{"tcp.analysis.zero_window", "the sender's window is zero", decode.AnalysisZeroWindow},
+		{"tcp.analysis.zero_window_probe", "a probe of a zero window", decode.AnalysisZeroWindowProbe},
+		{"tcp.analysis.zero_window_probe_ack", "the answer to a zero window probe", decode.AnalysisZeroWindowProbeAck},
+		{"tcp.analysis.out_of_order", "a segment overtaken on the way", decode.AnalysisOutOfOrder},
+		{"tcp.analysis.lost_segment", "a segment before it was not captured", decode.AnalysisLostSegment},
+		{"tcp.analysis.ack_lost_segment", "acknowledges a segment that was not captured", decode.AnalysisAckedUnseen},
+		{"tcp.analysis.window_update", "a segment that only changes the window", decode.AnalysisWindowUpdate},
+		{"tcp.analysis.window_full", "a segment that fills the receiver's window", decode.AnalysisWindowFull},
+		{"tcp.analysis.reused_ports", "a SYN on the ports of an earlier connection", decode.AnalysisPortsReused},
 	} {
 		add(a.name, KindProto, CostIndex, a.help, func(r *record, out []Value) []Value {
-			if r.p.Index.Flags.Any(a.flag) {
+			if r.p.Index.Analysis.Any(a.mark) {
 				return append(out, yes...)
 			}
 			return out
 		})
 	}
+	add("tcp.analysis.duplicate_ack_num", KindNumber, CostIndex, "which duplicate of its acknowledgement a duplicate ACK is", dupAck(func(d decode.DupAck) uint32 { return d.N }))
+	add("tcp.analysis.duplicate_ack_frame", KindNumber, CostIndex, "the packet whose acknowledgement a duplicate ACK repeats", dupAck(func(d decode.DupAck) uint32 { return d.Of }))
 	add("udp.length", KindNumber, CostHeader, "UDP header and payload bytes (captured)", onTransport(decode.ProtoUDP, func(p *decode.Packet, out []Value) []Value {
 		return append(out, Value{N: float64(p.PayloadLen + 8)})
 	}))
@@ -617,6 +626,16 @@ func onTransport(proto decode.Proto, get func(p *decode.Packet, out []Value) []V
 		}
 		if p := r.packet(); p != nil {
 			out = get(p, out)
+		}
+		return out
+	}
+}
+
+// dupAck reads a number of the packet's duplicate ACK, when it is one.
+func dupAck(num func(decode.DupAck) uint32) func(r *record, out []Value) []Value {
+	return func(r *record, out []Value) []Value {
+		if d := r.p.DupAck; r.p.Index.Analysis.Has(decode.AnalysisDupAck) && d.N > 0 {
+			return append(out, Value{N: float64(num(d))})
 		}
 		return out
 	}

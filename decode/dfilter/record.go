@@ -31,6 +31,9 @@ type Packet struct {
 	// Decoded, when set, is the packet already decoded (by a scan that
 	// decodes every packet anyway): Read is then not called.
 	Decoded *decode.Packet
+	// DupAck is which duplicate ACK the packet is, when Index says it is
+	// one; zero when the caller does not know.
+	DupAck decode.DupAck
 }
 
 // Matcher evaluates a Filter over packets, one at a time. It keeps a
@@ -114,7 +117,7 @@ func (s *streams) number(flow uint32, proto decode.Proto) (int, bool) {
 // sent: a retransmission or a segment overtaken on the way (the engine
 // tells them apart; both once counted as retransmissions). The in-order
 // followers of HTTP heads and TLS records skip them.
-const resent = decode.FlagRetransmission | decode.FlagOutOfOrder
+const resent = decode.AnalysisRetransmission | decode.AnalysisOutOfOrder
 
 // http finds the HTTP message the packet completes: on TCP by following
 // its direction (see heads), over UDP (SSDP) in the datagram alone.
@@ -132,7 +135,7 @@ func (m *Matcher) http() {
 				}
 			}
 		}
-	case p.Index.Flags.Any(resent):
+	case p.Index.Analysis.Any(resent):
 	case p.Index.Flags&(decode.FlagPayload|decode.FlagTCPFin|decode.FlagTCPRst) == 0:
 		// A bare acknowledgement carries no part of a message, nor ends one.
 	case p.Flow != nil && p.Flow.App == decode.ProtoTLS:
@@ -148,7 +151,7 @@ func (m *Matcher) http() {
 func (m *Matcher) tlsRecords() {
 	p := m.rec.p
 	tlsFlow := p.Index.Proto == decode.ProtoTLS || p.Flow != nil && p.Flow.App == decode.ProtoTLS
-	if !tlsFlow || !p.Index.Flags.Has(decode.FlagPayload) || p.Index.Flags.Any(resent) {
+	if !tlsFlow || !p.Index.Flags.Has(decode.FlagPayload) || p.Index.Analysis.Any(resent) {
 		return
 	}
 	if pk := m.rec.packet(); pk != nil && m.rec.transport() == decode.ProtoTCP {
