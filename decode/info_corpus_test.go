@@ -16,25 +16,6 @@ import (
 	"thingsniff/decode/decodetest"
 )
 
-// corpusCaptures lists the corpus's captures small enough for tshark to
-// read in a test (the perf/ folder is for speed, not truth).
-func corpusCaptures(t *testing.T) []string {
-	dir := decodetest.CorpusDir(t)
-	if _, err := exec.LookPath("tshark"); err != nil {
-		t.Skip("tshark is not installed")
-	}
-	var files []string
-	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() && (d.Name() == "perf" || d.Name() == "expected") {
-			return filepath.SkipDir
-		}
-		if info, err := d.Info(); err == nil && !d.IsDir() && info.Size() < 8<<20 && regexp.MustCompile(`\.(pcap|pcapng|cap|trace)$`).MatchString(path) {
-			files = append(files, path)
-		}
-		return nil
-	})
-	return files
-}
 
 // tsharkRow is what tshark says of one frame: its Protocol and Info
 // columns and the TCP analysis fields it sets, as our flags.
@@ -204,7 +185,7 @@ func family(proto string) string {
 // disagree for a reason are named in infoDifferences.
 func TestInfoMatchesTshark(t *testing.T) {
 	agree, total, explained := map[string]int{}, map[string]int{}, map[string]int{}
-	for _, path := range corpusCaptures(t) {
+	for _, path := range decodetest.CorpusCaptures(t) {
 		theirs := tsharkRows(t, path)
 		ours := ourRows(path)
 		keys := hasDecryptionSecrets(t, path)
@@ -263,7 +244,7 @@ var tcpNumbers = regexp.MustCompile(` Seq=\d+( Ack=\d+)? Win=\d+`)
 // captures where that happens are compared only up to it.
 func TestTCPNumbersMatchTshark(t *testing.T) {
 	agree, total := 0, 0
-	for _, path := range corpusCaptures(t) {
+	for _, path := range decodetest.CorpusCaptures(t) {
 		theirs := tsharkRows(t, path)
 		reused := len(theirs) + 1 // the first frame tshark says reuses ports
 		for n, r := range theirs {
@@ -297,7 +278,7 @@ func TestTCPNumbersMatchTshark(t *testing.T) {
 func TestTCPAnalysisMatchesTshark(t *testing.T) {
 	agree, ours, theirs := map[decode.Analysis]int{}, map[decode.Analysis]int{}, map[decode.Analysis]int{}
 	shown, tags := 0, 0
-	for _, path := range corpusCaptures(t) {
+	for _, path := range decodetest.CorpusCaptures(t) {
 		th := tsharkRows(t, path)
 		rel, _ := filepath.Rel(decodetest.CorpusDir(t), path)
 		for i, row := range ourRows(path) {

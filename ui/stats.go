@@ -30,6 +30,7 @@ var statsTitles = map[string]string{
 	"dns":           "DNS",
 	"http":          "HTTP",
 	"io":            "I/O",
+	"expert":        "Expert info",
 }
 
 // statsView is the Statistics tab: one inner tab per statistic (and per
@@ -113,6 +114,7 @@ var statsHints = map[string]string{
 	"dns":           "Click a name to see the packets that carry it; click a column title to sort.",
 	"http":          "Click a request to see its packets; click a column title to sort.",
 	"io":            "Click an interval to see its packets; click a column title to sort.",
+	"expert":        "Click an item to see its packets; click a column title to sort.",
 }
 
 // show brings the statistic kind to the front, computing the statistics
@@ -449,6 +451,8 @@ func rowFilter(t *stats.Table, row []string, packets []uint32) string {
 		return cell("name")
 	case "HTTP hosts":
 		return cell("host")
+	case "Expert information":
+		return cell("filter")
 	}
 	if t.Title == "HTTP requests" || strings.HasPrefix(t.Title, "I/O") {
 		return framesFilter(packets, t.Title != "HTTP requests")

@@ -82,6 +82,26 @@ func TestStatsRowShowsItsPackets(t *testing.T) {
 	}
 }
 
+// TestExpertRowShowsItsPackets: every item of the expert information
+// shows, when clicked, as many packets as it counts: its filter selects
+// what it counted.
+func TestExpertRowShowsItsPackets(t *testing.T) {
+	h, v := openStats(t, "expert")
+	st := v.panes["expert"].tables[0]
+	if len(st.order) == 0 {
+		t.Fatal("no expert items for a capture with a reset and a handshake")
+	}
+	rowWhere(t, st, "summary", "Connection reset (RST)")
+	for r := range st.order {
+		st.selected(widget.TableCellID{Row: r})
+		h.settle()
+		want, _ := strconv.Atoi(statCell(st, r, "packets"))
+		if got := len(h.u.packets.shown); got != want || want == 0 {
+			t.Errorf("%q: the packet list shows %d packets (filter %q); the item counts %d", statCell(st, r, "summary"), got, h.u.packets.expr, want)
+		}
+	}
+}
+
 // TestStatsSortAndExport: a tap on a numeric column title puts the
 // busiest row first; the CSV saved holds the rows in the order shown.
 func TestStatsSortAndExport(t *testing.T) {

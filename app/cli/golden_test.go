@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"thingsniff/decode/stats"
 	"time"
 
 	"thingsniff/capture/synth"
@@ -123,7 +124,7 @@ func goldenCommands(t *testing.T, path string, follows int, record func(string, 
 	run("report", path, "--json")
 	run("report", path, "--md")
 	run("objects", path, "--list")
-	for _, kind := range []string{"protocols", "endpoints", "conversations", "dns", "http", "io"} {
+	for _, kind := range stats.Kinds {
 		run("stats", path, "--kind", kind, "--csv")
 	}
 	for _, f := range followed(flows, follows) {

@@ -9,7 +9,9 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"testing"
 
@@ -107,3 +109,25 @@ func OpenCapture(path string, mixed bool) (*Reader, error) {
 
 // Close closes the file.
 func (r *Reader) Close() error { return r.f.Close() }
+
+// CorpusCaptures lists the corpus's captures small enough for tshark to
+// read in a test (the perf/ folder is for speed, not truth); it skips the
+// test when the corpus or tshark is missing.
+func CorpusCaptures(t testing.TB) []string {
+	dir := CorpusDir(t)
+	if _, err := exec.LookPath("tshark"); err != nil {
+		t.Skip("tshark is not installed")
+	}
+	capture := regexp.MustCompile(`\.(pcap|pcapng|cap|trace)$`)
+	var files []string
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() && (d.Name() == "perf" || d.Name() == "expected") {
+			return filepath.SkipDir
+		}
+		if info, err := d.Info(); err == nil && !d.IsDir() && info.Size() < 8<<20 && capture.MatchString(path) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	return files
+}

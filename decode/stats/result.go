@@ -35,6 +35,9 @@ type Result struct {
 	HTTPHosts      []HTTPHost
 	HTTPRequests   []HTTPRequest
 	IO             IOSeries
+	// Expert is the expert information: errors, warnings, notes and
+	// chats, most serious first.
+	Expert []ExpertItem
 	// Senders is the I/O series of each MAC that sent, busiest first,
 	// each as coarse as it needed to stay within its cap.
 	Senders []SenderSeries
@@ -125,6 +128,10 @@ func (c *Collector) Result(flows []*decode.Flow, report *device.Report) *Result 
 		r.Flows[i] = *f
 	}
 	r.IO = c.io.IO()
+	r.Expert = c.expert.list()
+	if c.expert.left > 0 {
+		r.note("Only the first %s expert items are listed: %s packets of further ones are not.", decode.Thousands(maxExpertItems), decode.Thousands(int(c.expert.left)))
+	}
 	if c.io.widened > 0 {
 		r.note("The I/O series has %s buckets at most: its interval was widened to %s.", decode.Thousands(c.opts.MaxBuckets), r.IO.Interval)
 	}

@@ -59,6 +59,7 @@ type Collector struct {
 	// line per device (at most maxSenders of them).
 	senders     map[[6]byte]*Series
 	sendersLeft Count
+	expert      expert
 }
 
 // Caps of the series per device.
@@ -73,7 +74,8 @@ func New(opts Options) *Collector {
 	return &Collector{opts: o, paths: map[path]*Count{},
 		macs: newTable[[6]byte](o.MaxEndpoints), ip4: newTable[netip.Addr](o.MaxEndpoints),
 		ip6: newTable[netip.Addr](o.MaxEndpoints), pairs: newPairTable(o.MaxPairs),
-		io: NewSeries(o.Interval, o.MaxBuckets), senders: map[[6]byte]*Series{}}
+		io: NewSeries(o.Interval, o.MaxBuckets), senders: map[[6]byte]*Series{},
+		expert: expert{items: map[expertKey]*ExpertItem{}}}
 }
 
 // Count is a number of packets and their bytes on the wire.
@@ -118,6 +120,7 @@ func (c *Collector) Observe(p *decode.Packet, _ *decode.Flow) {
 		c.pairs.add(p.Src, p.Dst, n, p.Time)
 	}
 	c.io.Add(p.Time, n, p.Cast != 0, p.Num)
+	c.expert.add(p)
 }
 
 // sent counts a packet in its sender's series.

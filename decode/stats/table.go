@@ -14,7 +14,7 @@ import (
 )
 
 // Kinds lists the statistics a Result can be shown as, in menu order.
-var Kinds = []string{"protocols", "endpoints", "conversations", "dns", "http", "io"}
+var Kinds = []string{"protocols", "endpoints", "conversations", "dns", "http", "io", "expert"}
 
 // Column is one column of a Table; Numeric columns hold numbers (or ""
 // for unknown) and sort as numbers.
@@ -51,6 +51,8 @@ func (r *Result) Tables(kind string) ([]*Table, error) {
 		return []*Table{r.httpHostTable(), r.httpRequestTable()}, nil
 	case "io":
 		return []*Table{r.ioTable()}, nil
+	case "expert":
+		return []*Table{r.expertTable()}, nil
 	}
 	return nil, fmt.Errorf("no statistic %q (one of %s)", kind, strings.Join(Kinds, ", "))
 }
