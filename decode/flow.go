@@ -126,13 +126,11 @@ type tcpSide struct {
 	// without covering data the capture missed; 0 until known.
 	maxToBeAcked uint32
 	// dupAcks counts the duplicate ACKs sent since the acknowledgement
-	// last moved on, in packet lastNonDup; -1 once the other side was
-	// told it acknowledged unseen data.
-	dupAcks     int32
-	lastNonDup  uint32
-	lastSegTime int64    // when nextSeq last moved on
-	lastAckTime int64    // when the side last sent a segment
-	last        Analysis // the marks of its last segment
+	// last moved on, in packet lastNonDup.
+	dupAcks, lastNonDup uint32
+	lastSegTime         int64    // when nextSeq last moved on
+	lastAckTime         int64    // when the side last sent a segment
+	last                Analysis // the marks of its last segment
 }
 
 // fullShift is how far the other side shifts the window direction d

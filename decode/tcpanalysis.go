@@ -57,7 +57,7 @@ func analyseTCP(f *Flow, p *Header, d int) (Analysis, DupAck) {
 		case same && p.Window != 0 && p.Window == fwd.window:
 			fwd.dupAcks++
 			a |= AnalysisDupAck
-			dup = DupAck{Of: fwd.lastNonDup, N: uint32(fwd.dupAcks)}
+			dup = DupAck{Of: fwd.lastNonDup, N: fwd.dupAcks}
 		}
 	}
 	ackMoved := ack != fwd.lastAck
@@ -73,6 +73,10 @@ func analyseTCP(f *Flow, p *Header, d int) (Analysis, DupAck) {
 		rev.maxToBeAcked = rev.nextSeq
 	}
 
+	next := seq + seglen // where the side's next segment starts
+	if fl.Any(TCPSyn | TCPFin) {
+		next++
+	}
 	if (seglen > 0 || fl.Any(TCPSyn|TCPFin)) && !a.Has(AnalysisKeepAlive) {
 		// Data that starts before what the side sent next is sent again,
 		// unless it starts one byte early after a probe of one byte.
@@ -81,17 +85,13 @@ func analyseTCP(f *Flow, p *Header, d int) (Analysis, DupAck) {
 		if f.irtt > 0 {
 			threshold = f.irtt
 		}
-		synFin := uint32(0)
-		if fl.Any(TCPSyn | TCPFin) {
-			synFin = 1
-		}
 		switch {
 		case seglen > 0 && rev.seen && rev.lastAck != 0 && !seqAfter(seq+seglen, rev.lastAck):
 			// (Wireshark tells it even of data that does not go back.)
 			a |= AnalysisRetransmission | AnalysisSpuriousRetransmission
 		case resent && rev.dupAcks >= 2 && rev.lastAck == seq && p.Time-rev.lastAckTime < fastRetransmitTime:
 			a |= AnalysisRetransmission | AnalysisFastRetransmission
-		case resent && p.Time-fwd.lastSegTime < threshold && fwd.nextSeq != seq+seglen+synFin:
+		case resent && p.Time-fwd.lastSegTime < threshold && fwd.nextSeq != next:
 			// (The last segment sent again is a retransmission however soon.)
 			a |= AnalysisOutOfOrder
 		case resent:
@@ -100,10 +100,6 @@ func analyseTCP(f *Flow, p *Header, d int) (Analysis, DupAck) {
 	}
 
 	// Move this direction on.
-	next := seq + seglen
-	if fl.Any(TCPSyn | TCPFin) {
-		next++
-	}
 	if !a.Has(AnalysisZeroWindowProbe) {
 		if !fwd.seen || seqAfter(next, fwd.nextSeq) {
 			fwd.nextSeq, fwd.lastSegTime = next, p.Time
