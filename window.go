@@ -75,7 +75,11 @@ func quitOnSignal(a fyne.App, u *ui.UI) {
 	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
 	go func() {
 		<-sigs
-		fyne.Do(a.Quit)
+		u.Ending() // before Fyne's own handler of the signal can end the loop
+		// The driver's Quit, as Fyne's handler does: the app's Quit also
+		// closes the window, and a pointer event still queued for a
+		// closed window crashes Fyne before the spool is removed.
+		fyne.Do(a.Driver().Quit)
 		select {
 		case <-sigs:
 		case <-time.After(quitGrace):

@@ -16,7 +16,6 @@ import (
 	"thingsniff/decode/decodetest"
 )
 
-
 // tsharkRow is what tshark says of one frame: its Protocol and Info
 // columns and the TCP analysis fields it sets, as our flags.
 type tsharkRow struct {

@@ -153,6 +153,7 @@ func (u *UI) refreshRecent() {
 func (u *UI) Quit() {
 	u.unlessLiveUnsaved("quit", func() {
 		u.Shutdown()
+		u.Ending()
 		u.app.Quit()
 	})
 }

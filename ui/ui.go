@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -22,7 +23,9 @@ type UI struct {
 	win      fyne.Window
 	cfg      Config
 	session  *app.Session
-	dispatch func(func())
+	dispatch func(func()) // see dropWhenEnded
+	// ending is set once the event loop is about to end (see Ending).
+	ending atomic.Bool
 	// work counts background jobs (filter, sort, save) so tests can wait
 	// for their results to be dispatched.
 	work sync.WaitGroup
@@ -69,7 +72,9 @@ func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
 		opts.Dispatch = fyne.Do
 	}
 	opts.Devices = true
-	u := &UI{app: a, win: w, cfg: cfg, dispatch: opts.Dispatch}
+	u := &UI{app: a, win: w, cfg: cfg}
+	u.dispatch = u.dropWhenEnded(opts.Dispatch)
+	opts.Dispatch = u.dispatch
 	u.session = app.NewSession(opts, u.batch)
 	u.recent = newRecentFiles(a.Preferences())
 	applyThemePreference(a)
@@ -104,6 +109,27 @@ func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
 	u.showWelcome()
 	return u
 }
+
+// dropWhenEnded is base (fyne.Do in the program) for the functions that
+// workers hand to the UI goroutine, except that once the window is ending
+// they are dropped. After its event loop ends, Fyne runs such a function
+// at once on the goroutine that hands it over, where it would race the
+// window's last steps and other late ones (two table refreshes at once
+// crashed a window told to end, leaving its capture's spool behind).
+func (u *UI) dropWhenEnded(base func(func())) func(func()) {
+	return func(f func()) {
+		base(func() {
+			if !u.ending.Load() {
+				f()
+			}
+		})
+	}
+}
+
+// Ending tells the window that its event loop is about to end: nothing
+// workers hand to the UI goroutine runs from now on. Call it before
+// asking the loop to quit; Ended calls it too.
+func (u *UI) Ending() { u.ending.Store(true) }
 
 // AddTab adds a view to the window's tabs, after Packets and Flows. It is
 // how the Devices tab and the Follow stream view plug in.
@@ -208,6 +234,7 @@ func (u *UI) CloseSession() { u.session.Close() }
 // exit, removes the followed stream's temporary file, and releases the
 // capture on show, removing its spool.
 func (u *UI) Ended() {
+	u.Ending()
 	u.packets.cancelFilter()
 	u.stream.stopNow() // its temporary file too
 	u.live.cancel()
