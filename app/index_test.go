@@ -61,15 +61,7 @@ func TestDupAckNumbersBesideIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var titles []string
-	var walk func([]decode.Node)
-	walk = func(ns []decode.Node) {
-		for _, n := range ns {
-			titles = append(titles, n.Title)
-			walk(n.Children)
-		}
-	}
-	walk(nodes)
+	titles := nodeTitles(nodes)
 	if !slices.Contains(titles, "[Duplicate ACK #: 2]") || !slices.Contains(titles, "[Duplicate to the ACK in frame: 5]") {
 		t.Errorf("details lack the duplicate ACK's numbers: %q", titles)
 	}

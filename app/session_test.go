@@ -85,16 +85,7 @@ func TestSessionLoadsAndReportsWhoClosed(t *testing.T) {
 	if err != nil || len(data) == 0 {
 		t.Fatal(err)
 	}
-	var titles []string
-	var walk func([]decode.Node)
-	walk = func(ns []decode.Node) {
-		for _, n := range ns {
-			titles = append(titles, n.Title)
-			walk(n.Children)
-		}
-	}
-	walk(nodes)
-	joined := strings.Join(titles, "\n")
+	joined := strings.Join(nodeTitles(nodes), "\n")
 	for _, want := range []string{"Frame 4", "Ethernet II", "Internet Protocol Version 4", "Transmission Control Protocol", "GET /liveupdate.jsp?model=BD-5500 HTTP/1.1"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("details lack %q:\n%s", want, joined)
@@ -238,4 +229,14 @@ func TestStreamShowsPacketsWhileTheSenderIsQuiet(t *testing.T) {
 			t.Fatal("the packets of a quiet stream never reached the UI")
 		}
 	}
+}
+
+// nodeTitles lists the titles of a details tree, depth first.
+func nodeTitles(nodes []decode.Node) []string {
+	var titles []string
+	for _, n := range nodes {
+		titles = append(titles, n.Title)
+		titles = append(titles, nodeTitles(n.Children)...)
+	}
+	return titles
 }
