@@ -153,9 +153,9 @@ func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, ctx Context) {
 	}
 	if a := ctx.Analysis; a != 0 {
 		seqAck := Node{Title: "[SEQ/ACK analysis]"}
-		for _, t := range analysisNames {
-			if a.Has(t.mark) {
-				seqAck.Children = append(seqAck.Children, Node{Title: "[TCP Analysis Flags: TCP " + t.name + "]"})
+		for _, t := range AnalysisMarks {
+			if a.Has(t.Mark) {
+				seqAck.Children = append(seqAck.Children, Node{Title: "[TCP Analysis Flags: TCP " + t.Tag + "]"})
 			}
 		}
 		if dup := ctx.DupAck; a.Has(AnalysisDupAck) && dup.N > 0 {

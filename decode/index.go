@@ -177,6 +177,35 @@ const (
 	AnalysisPortsReused
 )
 
+// AnalysisMark names one TCP analysis mark as Wireshark does.
+type AnalysisMark struct {
+	Mark  Analysis
+	Field string // its display filter field, tcp.analysis.*
+	Tag   string // its tag in the Info column, "[TCP " + Tag + "]"
+	Help  string // what it means, in a few words
+}
+
+// AnalysisMarks are the TCP analysis marks in the order their tags stand
+// in Wireshark's Info column: the reverse of the order Wireshark tells
+// them, since each goes in front of the last.
+var AnalysisMarks = []AnalysisMark{
+	{AnalysisZeroWindowProbeAck, "tcp.analysis.zero_window_probe_ack", "ZeroWindowProbeAck", "the answer to a zero window probe"},
+	{AnalysisZeroWindow, "tcp.analysis.zero_window", "ZeroWindow", "the sender's window is zero"},
+	{AnalysisZeroWindowProbe, "tcp.analysis.zero_window_probe", "ZeroWindowProbe", "a probe of a zero window"},
+	{AnalysisDupAck, "tcp.analysis.duplicate_ack", "Dup ACK", "a duplicate acknowledgement"},
+	{AnalysisKeepAliveAck, "tcp.analysis.keep_alive_ack", "Keep-Alive ACK", "the answer to a keep-alive"},
+	{AnalysisKeepAlive, "tcp.analysis.keep_alive", "Keep-Alive", "a keep-alive segment"},
+	{AnalysisWindowFull, "tcp.analysis.window_full", "Window Full", "a segment that fills the receiver's window"},
+	{AnalysisWindowUpdate, "tcp.analysis.window_update", "Window Update", "a segment that only changes the window"},
+	{AnalysisAckedUnseen, "tcp.analysis.ack_lost_segment", "ACKed unseen segment", "acknowledges a segment that was not captured"},
+	{AnalysisLostSegment, "tcp.analysis.lost_segment", "Previous segment not captured", "a segment before it was not captured"},
+	{AnalysisOutOfOrder, "tcp.analysis.out_of_order", "Out-Of-Order", "a segment overtaken on the way"},
+	{AnalysisSpuriousRetransmission, "tcp.analysis.spurious_retransmission", "Spurious Retransmission", "a retransmission of data acknowledged already"},
+	{AnalysisFastRetransmission, "tcp.analysis.fast_retransmission", "Fast Retransmission", "a retransmission two duplicate ACKs asked for"},
+	{AnalysisRetransmission, "tcp.analysis.retransmission", "Retransmission", "a retransmitted segment"},
+	{AnalysisPortsReused, "tcp.analysis.reused_ports", "Port numbers reused", "a SYN on the ports of an earlier connection"},
+}
+
 // Any reports whether any bit of b is set in a.
 func (a Analysis) Any(b Analysis) bool { return a&b != 0 }
 

@@ -80,38 +80,16 @@ func Summarize(p *Packet, f *Flow) Summary {
 // goes in front of the last; a fast or spurious retransmission is named
 // once, and a duplicate ACK with its number when dup knows it.
 func analysisTags(b *strings.Builder, a Analysis, dup DupAck) {
-	for _, t := range analysisNames {
-		if !a.Has(t.mark) || t.mark == AnalysisRetransmission && a.Any(AnalysisFastRetransmission|AnalysisSpuriousRetransmission) {
+	for _, t := range AnalysisMarks {
+		if !a.Has(t.Mark) || t.Mark == AnalysisRetransmission && a.Any(AnalysisFastRetransmission|AnalysisSpuriousRetransmission) {
 			continue
 		}
-		if t.mark == AnalysisDupAck && dup.N > 0 {
+		if t.Mark == AnalysisDupAck && dup.N > 0 {
 			fmt.Fprintf(b, "[TCP Dup ACK %d#%d] ", dup.Of, dup.N)
 			continue
 		}
-		b.WriteString("[TCP " + t.name + "] ")
+		b.WriteString("[TCP " + t.Tag + "] ")
 	}
-}
-
-// analysisNames are the marks' names in Wireshark's Info, in its order.
-var analysisNames = []struct {
-	mark Analysis
-	name string
-}{
-	{AnalysisZeroWindowProbeAck, "ZeroWindowProbeAck"},
-	{AnalysisZeroWindow, "ZeroWindow"},
-	{AnalysisZeroWindowProbe, "ZeroWindowProbe"},
-	{AnalysisDupAck, "Dup ACK"},
-	{AnalysisKeepAliveAck, "Keep-Alive ACK"},
-	{AnalysisKeepAlive, "Keep-Alive"},
-	{AnalysisWindowFull, "Window Full"},
-	{AnalysisWindowUpdate, "Window Update"},
-	{AnalysisAckedUnseen, "ACKed unseen segment"},
-	{AnalysisLostSegment, "Previous segment not captured"},
-	{AnalysisOutOfOrder, "Out-Of-Order"},
-	{AnalysisSpuriousRetransmission, "Spurious Retransmission"},
-	{AnalysisFastRetransmission, "Fast Retransmission"},
-	{AnalysisRetransmission, "Retransmission"},
-	{AnalysisPortsReused, "Port numbers reused"},
 }
 
 func macString(m []byte) string {

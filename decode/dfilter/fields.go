@@ -324,29 +324,11 @@ func buildFields() ([]Field, map[string]*Field) {
 		return append(out, Value{N: float64(p.SentLen)})
 	}))
 	// Wireshark's TCP analysis, as the engine marks it in capture order.
-	for _, a := range []struct {
-		name, help string
-		mark       decode.Analysis
-	}{
-		{"tcp.analysis.flags", "any TCP analysis mark the engine sets", ^decode.Analysis(0)},
-		{"tcp.analysis.retransmission", "a retransmitted segment", decode.AnalysisRetransmission},
-		{"tcp.analysis.fast_retransmission", "a retransmission two duplicate ACKs asked for", decode.AnalysisFastRetransmission},
-		{"tcp.analysis.spurious_retransmission", "a retransmission of data acknowledged already", decode.AnalysisSpuriousRetransmission},
-		{"tcp.analysis.duplicate_ack", "a duplicate acknowledgement", decode.AnalysisDupAck},
-		{"tcp.analysis.keep_alive", "a keep-alive segment", decode.AnalysisKeepAlive},
-		{"tcp.analysis.keep_alive_ack", "the answer to a keep-alive", decode.AnalysisKeepAliveAck},
-		{"tcp.analysis.zero_window", "the sender's window is zero", decode.AnalysisZeroWindow},
-		{"tcp.analysis.zero_window_probe", "a probe of a zero window", decode.AnalysisZeroWindowProbe},
-		{"tcp.analysis.zero_window_probe_ack", "the answer to a zero window probe", decode.AnalysisZeroWindowProbeAck},
-		{"tcp.analysis.out_of_order", "a segment overtaken on the way", decode.AnalysisOutOfOrder},
-		{"tcp.analysis.lost_segment", "a segment before it was not captured", decode.AnalysisLostSegment},
-		{"tcp.analysis.ack_lost_segment", "acknowledges a segment that was not captured", decode.AnalysisAckedUnseen},
-		{"tcp.analysis.window_update", "a segment that only changes the window", decode.AnalysisWindowUpdate},
-		{"tcp.analysis.window_full", "a segment that fills the receiver's window", decode.AnalysisWindowFull},
-		{"tcp.analysis.reused_ports", "a SYN on the ports of an earlier connection", decode.AnalysisPortsReused},
-	} {
-		add(a.name, KindProto, CostIndex, a.help, func(r *record, out []Value) []Value {
-			if r.p.Index.Analysis.Any(a.mark) {
+	marks := append([]decode.AnalysisMark{{Mark: ^decode.Analysis(0), Field: "tcp.analysis.flags", Help: "any TCP analysis mark the engine sets"}},
+		decode.AnalysisMarks...)
+	for _, a := range marks {
+		add(a.Field, KindProto, CostIndex, a.Help, func(r *record, out []Value) []Value {
+			if r.p.Index.Analysis.Any(a.Mark) {
 				return append(out, yes...)
 			}
 			return out

@@ -42,33 +42,46 @@ func (s Severity) String() string {
 const maxExpertItems = 1024
 
 // expertMarks are the TCP analysis marks as expert items, in Wireshark's
-// words. A fast or spurious retransmission is also a retransmission, as
-// it is to Wireshark.
+// words and order of severity. A fast or spurious retransmission is also
+// a retransmission, as it is to Wireshark.
 var expertMarks = []struct {
 	mark     decode.Analysis
 	severity Severity
-	field    string
 	summary  string
 }{
-	{decode.AnalysisLostSegment, SeverityWarning, "lost_segment", "Previous segment(s) not captured (common at capture start)"},
-	{decode.AnalysisAckedUnseen, SeverityWarning, "ack_lost_segment", "ACKed segment that wasn't captured (common at capture start)"},
-	{decode.AnalysisOutOfOrder, SeverityWarning, "out_of_order", "This frame is a (suspected) out-of-order segment"},
-	{decode.AnalysisZeroWindow, SeverityWarning, "zero_window", "TCP Zero Window segment"},
-	{decode.AnalysisWindowFull, SeverityWarning, "window_full", "TCP window specified by the receiver is now completely full"},
-	{decode.AnalysisRetransmission, SeverityNote, "retransmission", "This frame is a (suspected) retransmission"},
-	{decode.AnalysisFastRetransmission, SeverityNote, "fast_retransmission", "This frame is a (suspected) fast retransmission"},
-	{decode.AnalysisSpuriousRetransmission, SeverityNote, "spurious_retransmission", "This frame is a (suspected) spurious retransmission"},
-	{decode.AnalysisDupAck, SeverityNote, "duplicate_ack", "Duplicate ACK"},
-	{decode.AnalysisKeepAlive, SeverityNote, "keep_alive", "TCP keep-alive segment"},
-	{decode.AnalysisKeepAliveAck, SeverityNote, "keep_alive_ack", "ACK to a TCP keep-alive segment"},
-	{decode.AnalysisZeroWindowProbe, SeverityNote, "zero_window_probe", "TCP Zero Window Probe"},
-	{decode.AnalysisZeroWindowProbeAck, SeverityNote, "zero_window_probe_ack", "ACK to a TCP Zero Window Probe"},
-	{decode.AnalysisPortsReused, SeverityNote, "reused_ports", "A new tcp session is started with the same ports as an earlier session in this trace"},
-	{decode.AnalysisWindowUpdate, SeverityChat, "window_update", "TCP window update"},
+	{decode.AnalysisLostSegment, SeverityWarning, "Previous segment(s) not captured (common at capture start)"},
+	{decode.AnalysisAckedUnseen, SeverityWarning, "ACKed segment that wasn't captured (common at capture start)"},
+	{decode.AnalysisOutOfOrder, SeverityWarning, "This frame is a (suspected) out-of-order segment"},
+	{decode.AnalysisZeroWindow, SeverityWarning, "TCP Zero Window segment"},
+	{decode.AnalysisWindowFull, SeverityWarning, "TCP window specified by the receiver is now completely full"},
+	{decode.AnalysisRetransmission, SeverityNote, "This frame is a (suspected) retransmission"},
+	{decode.AnalysisFastRetransmission, SeverityNote, "This frame is a (suspected) fast retransmission"},
+	{decode.AnalysisSpuriousRetransmission, SeverityNote, "This frame is a (suspected) spurious retransmission"},
+	{decode.AnalysisDupAck, SeverityNote, "Duplicate ACK"},
+	{decode.AnalysisKeepAlive, SeverityNote, "TCP keep-alive segment"},
+	{decode.AnalysisKeepAliveAck, SeverityNote, "ACK to a TCP keep-alive segment"},
+	{decode.AnalysisZeroWindowProbe, SeverityNote, "TCP Zero Window Probe"},
+	{decode.AnalysisZeroWindowProbeAck, SeverityNote, "ACK to a TCP Zero Window Probe"},
+	{decode.AnalysisPortsReused, SeverityNote, "A new tcp session is started with the same ports as an earlier session in this trace"},
+	{decode.AnalysisWindowUpdate, SeverityChat, "TCP window update"},
 }
 
-// expertKey tells expert items apart.
-type expertKey struct{ protocol, summary string }
+// markField is the display filter field of a TCP analysis mark.
+func markField(m decode.Analysis) string {
+	for _, a := range decode.AnalysisMarks {
+		if a.Mark == m {
+			return a.Field
+		}
+	}
+	return "tcp.analysis.flags"
+}
+
+// expertKey tells expert items apart: a handshake item is one per
+// server port (port -1 for the others).
+type expertKey struct {
+	protocol, summary string
+	port              int32
+}
 
 // expert counts packets into expert items.
 type expert struct {
@@ -79,40 +92,48 @@ type expert struct {
 // add counts packet p (whose analysis marks the engine set) in its items.
 func (e *expert) add(p *decode.Packet) {
 	if p.Malformed {
-		e.count(p.Num, SeverityError, "Malformed", p.Proto.String(), "Malformed packet", "malformed")
+		e.count(p.Num, SeverityError, "Malformed", p.Proto.String(), "Malformed packet", "malformed", -1)
 	}
 	if p.TCPFlags == 0 && p.Analysis == 0 {
 		return // not TCP, or nothing to tell
 	}
-	for _, m := range expertMarks {
-		if p.Analysis.Has(m.mark) {
-			e.count(p.Num, m.severity, "Sequence", "TCP", m.summary, "tcp.analysis."+m.field)
+	if p.Analysis != 0 {
+		for _, m := range expertMarks {
+			if p.Analysis.Has(m.mark) {
+				e.count(p.Num, m.severity, "Sequence", "TCP", m.summary, markField(m.mark), -1)
+			}
 		}
 	}
 	fl := p.TCPFlags
 	switch {
 	case fl.Has(decode.TCPSyn | decode.TCPAck):
-		e.count(p.Num, SeverityChat, "Sequence", "TCP", fmt.Sprintf("Connection establish acknowledge (SYN+ACK): server port %d", p.SrcPort),
-			fmt.Sprintf("tcp.flags.syn == 1 && tcp.flags.ack == 1 && tcp.srcport == %d", p.SrcPort))
+		e.count(p.Num, SeverityChat, "Sequence", "TCP", "Connection establish acknowledge (SYN+ACK)",
+			"tcp.flags.syn == 1 && tcp.flags.ack == 1 && tcp.srcport == %d", int32(p.SrcPort))
 	case fl.Has(decode.TCPSyn):
-		e.count(p.Num, SeverityChat, "Sequence", "TCP", fmt.Sprintf("Connection establish request (SYN): server port %d", p.DstPort),
-			fmt.Sprintf("tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.dstport == %d", p.DstPort))
+		e.count(p.Num, SeverityChat, "Sequence", "TCP", "Connection establish request (SYN)",
+			"tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.dstport == %d", int32(p.DstPort))
 	}
 	if fl.Has(decode.TCPFin) {
-		e.count(p.Num, SeverityChat, "Sequence", "TCP", "Connection finish (FIN)", "tcp.flags.fin == 1")
+		e.count(p.Num, SeverityChat, "Sequence", "TCP", "Connection finish (FIN)", "tcp.flags.fin == 1", -1)
 	}
 	if fl.Has(decode.TCPRst) {
-		e.count(p.Num, SeverityWarning, "Sequence", "TCP", "Connection reset (RST)", "tcp.flags.reset == 1")
+		e.count(p.Num, SeverityWarning, "Sequence", "TCP", "Connection reset (RST)", "tcp.flags.reset == 1", -1)
 	}
 }
 
-func (e *expert) count(num uint32, sev Severity, group, protocol, summary, filter string) {
-	k := expertKey{protocol, summary}
+// count counts packet num in its item. A handshake item (port not -1)
+// names its server port in its words and its filter (a format for it);
+// they are made once, when the item is.
+func (e *expert) count(num uint32, sev Severity, group, protocol, summary, filter string, port int32) {
+	k := expertKey{protocol, summary, port}
 	it := e.items[k]
 	if it == nil {
 		if len(e.items) >= maxExpertItems {
 			e.left++
 			return
+		}
+		if port >= 0 {
+			summary, filter = fmt.Sprintf("%s: server port %d", summary, port), fmt.Sprintf(filter, port)
 		}
 		it = &ExpertItem{Severity: sev, Group: group, Protocol: protocol, Summary: summary, Filter: filter, First: num}
 		e.items[k] = it
