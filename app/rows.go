@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -10,6 +11,7 @@ import (
 
 	"thingsniff/capture"
 	"thingsniff/decode"
+	"thingsniff/decode/device"
 )
 
 // Row is one packet-list row, every column preformatted.
@@ -58,8 +60,13 @@ type Rows struct {
 	mu     sync.RWMutex
 	flows  map[uint32]decode.Flow
 	ifaces []capture.Interface
-	// ver counts SetInterfaces calls: rows formatted under an older
-	// version may carry the wrong link type and are formatted again.
+	// timeFmt is how the Time column is written; multiDay says the
+	// capture crosses midnight (its times of day carry dates).
+	timeFmt  TimeFormat
+	multiDay bool
+	// ver counts what changes formatted rows (interfaces, the time
+	// format, the capture crossing midnight): rows formatted under an
+	// older version are formatted again.
 	ver uint64
 
 	decoded atomic.Int64
@@ -90,13 +97,43 @@ func (r *Rows) SetInterfaces(ifs []capture.Interface) {
 	r.mu.Unlock()
 }
 
+// SetTimeFormat makes the Time column's rows written in format tf; rows
+// formatted before are formatted again when next asked for.
+func (r *Rows) SetTimeFormat(tf TimeFormat) {
+	r.mu.Lock()
+	if r.timeFmt != tf {
+		r.timeFmt = tf
+		r.ver++
+	}
+	r.mu.Unlock()
+}
+
+// TimeFormat is the Time column's format.
+func (r *Rows) TimeFormat() TimeFormat { return r.timeFmt }
+
+// noteReadable takes the news that n packets are readable: once they
+// cross midnight, every time of day needs its date, and rows formatted
+// before are formatted again.
+func (r *Rows) noteReadable(n int) {
+	if r.multiDay || n < 2 || device.SameDay(r.l.Index.At(0).Time, r.l.Index.At(n-1).Time) {
+		return
+	}
+	r.mu.Lock()
+	r.multiDay = true
+	r.ver++
+	r.mu.Unlock()
+}
+
 // Decoded is how many packets Rows and its row sources have decoded, so
 // that tests can tell that showing a formatted row decodes nothing.
 func (r *Rows) Decoded() int64 { return r.decoded.Load() }
 
 // env is what formatting needs from Rows on the UI goroutine, which
 // writes the fields and so may read them without the lock.
-func (r *Rows) env() *rowEnv { return &rowEnv{l: r.l, ifaces: r.ifaces, flows: r.flows} }
+func (r *Rows) env() *rowEnv {
+	r.noteReadable(r.l.Index.Len())
+	return &rowEnv{l: r.l, ifaces: r.ifaces, flows: r.flows, timeFmt: r.timeFmt, multiDay: r.multiDay}
+}
 
 // Row returns the formatted row of packet i (0-based), decoding it on the
 // calling goroutine. The packet table does not use it (see RowSource);
@@ -113,9 +150,13 @@ func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
 		return nil, nil, err
 	}
 	data := append([]byte(nil), b...)
+	t := env.times(i, ix.Time)
 	frame := decode.Node{Title: fmt.Sprintf("Frame %d: %d bytes on wire, %d bytes captured", i+1, ix.OrigLen, ix.CapLen), End: len(data)}
 	frame.Children = []decode.Node{
 		{Title: "Arrival time: " + formatStamp(ix.Time)},
+		{Title: "Epoch time: " + TimeEpoch.Format(t) + " seconds"},
+		{Title: "[Time since the packet before: " + TimeSincePrevious.Format(t) + " seconds]"},
+		{Title: "[Time since the first packet: " + TimeSinceStart.Format(t) + " seconds]"},
 		{Title: fmt.Sprintf("Interface: %d (%s)", ix.Iface(), env.link(ix.Iface()))},
 		{Title: "Flow: " + flowTitle(ix.Flow)},
 	}
@@ -129,12 +170,38 @@ func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
 	return append([]decode.Node{frame}, decode.DetailsOf(data, env.link(ix.Iface()), decode.Context{Flow: fp, Analysis: ix.Analysis, DupAck: r.l.dupAckOf(i, ix), OrigLen: int(ix.OrigLen)})...), data, nil
 }
 
-// rowEnv is the flows and interfaces a row is formatted with: Rows' own
-// on the UI goroutine, a copy of the few a chunk needs on a worker.
+// rowEnv is what a row is formatted with: Rows' own flows and interfaces
+// on the UI goroutine, a copy of the few a chunk needs on a worker; and
+// how its time is written.
 type rowEnv struct {
-	l      *Loaded
-	ifaces []capture.Interface
-	flows  map[uint32]decode.Flow
+	l        *Loaded
+	ifaces   []capture.Interface
+	flows    map[uint32]decode.Flow
+	timeFmt  TimeFormat
+	multiDay bool
+	// shown is the view's packets in capture order (nil: every packet),
+	// for the time since the packet shown before.
+	shown []int
+}
+
+// times gathers what the Time column needs of packet i, at time at.
+func (e *rowEnv) times(i int, at int64) PacketTimes {
+	t := PacketTimes{At: at, First: e.l.Index.At(0).Time, Previous: at, Shown: at, MultiDay: e.multiDay}
+	if i > 0 {
+		t.Previous = e.l.Index.At(i - 1).Time
+	}
+	before := i - 1
+	if e.shown != nil {
+		k, _ := slices.BinarySearch(e.shown, i)
+		before = -1
+		if k > 0 {
+			before = e.shown[k-1]
+		}
+	}
+	if before >= 0 {
+		t.Shown = e.l.Index.At(before).Time
+	}
+	return t
 }
 
 func (e *rowEnv) link(iface uint16) layers.LinkType {
@@ -178,7 +245,7 @@ func (f *rowFormatter) row(i int, env *rowEnv) Row {
 	ix, _, err := f.decodeAt(i, env)
 	row := Row{No: strconv.Itoa(i + 1), Length: strconv.Itoa(int(ix.OrigLen)), Flags: ix.Flags, Analysis: ix.Analysis, Flow: ix.Flow}
 	if f.l.Index.Len() > 0 {
-		row.Time = strconv.FormatFloat(float64(ix.Time-f.l.Index.At(0).Time)/1e9, 'f', 6, 64)
+		row.Time = env.timeFmt.Format(env.times(i, ix.Time))
 	}
 	if err != nil {
 		row.Info = err.Error()

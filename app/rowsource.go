@@ -41,8 +41,9 @@ type RowSource struct {
 
 	// Owned by the UI goroutine.
 	closed bool
-	n      int   // packets readable: the view's length when shown is nil
-	shown  []int // packets of a filter's view, in view order; nil for all
+	n      int   // packets readable: the view's length when view is nil
+	view   []int // packets of a filter's or a sort's view, in view order; nil for all
+	shown  []int // the same packets in capture order, nil for all
 	cache  map[int]*rowChunk
 	tick   uint64 // counts cache hits, for least-recently-used eviction
 
@@ -71,6 +72,7 @@ type rowJob struct {
 	chunk    int
 	from, to int
 	pkts     []int // the view's packets for lines from..to; nil when line = packet
+	shown    []int // the view's packets in capture order; nil for all
 }
 
 // NewRowSource returns a row source over all packets of r's capture,
@@ -85,24 +87,29 @@ func NewRowSource(r *Rows, dispatch func(func()), ready func()) *RowSource {
 
 // Grow takes the news that n packets are readable (a batch's Packets).
 // Chunks of the view of all packets are extended as lines are asked for.
-func (s *RowSource) Grow(n int) { s.n = n }
+func (s *RowSource) Grow(n int) {
+	s.n = n
+	s.rows.noteReadable(n)
+}
 
 // Show makes the view the given packets in the given order (a filter's,
-// a sort's; not modified afterwards), or all packets when shown is nil. Lines change
-// meaning, so cached chunks and pending work are dropped.
-func (s *RowSource) Show(shown []int) {
-	if shown == nil && s.shown == nil {
+// a sort's; not modified afterwards), or all packets when view is nil;
+// shown is the same packets in capture order (the filter's; nil for
+// all), which the time since the packet shown before reads. Lines
+// change meaning, so cached chunks and pending work are dropped.
+func (s *RowSource) Show(view, shown []int) {
+	if view == nil && s.view == nil && shown == nil && s.shown == nil {
 		return
 	}
-	s.shown = shown
+	s.view, s.shown = view, shown
 	s.restart()
 	clear(s.cache)
 }
 
 // Len is the number of lines in the view.
 func (s *RowSource) Len() int {
-	if s.shown != nil {
-		return len(s.shown)
+	if s.view != nil {
+		return len(s.view)
 	}
 	return s.n
 }
@@ -142,8 +149,8 @@ func (s *RowSource) ask(c, from, to int) {
 				s.want[len(s.want)-1] = j
 				if from == j.from && to > j.to {
 					j.to = to
-					if s.shown != nil {
-						j.pkts = s.shown[from:to]
+					if s.view != nil {
+						j.pkts = s.view[from:to]
 					}
 				}
 				break
@@ -151,9 +158,9 @@ func (s *RowSource) ask(c, from, to int) {
 		}
 		return
 	}
-	j := &rowJob{gen: s.gen.Load(), chunk: c, from: from, to: to}
-	if s.shown != nil {
-		j.pkts = s.shown[from:to]
+	j := &rowJob{gen: s.gen.Load(), chunk: c, from: from, to: to, shown: s.shown}
+	if s.view != nil {
+		j.pkts = s.view[from:to]
 	}
 	s.busy[c] = j
 	s.want = append(s.want, j)
@@ -243,7 +250,7 @@ func (s *RowSource) format(f *rowFormatter, j *rowJob) (rows []Row, ver uint64, 
 	}
 	// Copy the chunk's flows once, under one read lock: the UI goroutine
 	// goes on recording newer copies meanwhile.
-	env := &rowEnv{l: f.l, flows: map[uint32]decode.Flow{}}
+	env := &rowEnv{l: f.l, flows: map[uint32]decode.Flow{}, shown: j.shown}
 	ids := map[uint32]struct{}{}
 	for k := j.from; k < j.to; k++ {
 		if id := f.l.Index.At(at(k)).Flow; id != 0 {
@@ -252,7 +259,7 @@ func (s *RowSource) format(f *rowFormatter, j *rowJob) (rows []Row, ver uint64, 
 	}
 	r := s.rows
 	r.mu.RLock()
-	ver, env.ifaces = r.ver, r.ifaces
+	ver, env.ifaces, env.timeFmt, env.multiDay = r.ver, r.ifaces, r.timeFmt, r.multiDay
 	for id := range ids {
 		if fl, ok := r.flows[id]; ok {
 			env.flows[id] = fl

@@ -150,7 +150,7 @@ func TestRowsSourceFollowsTheFilteredView(t *testing.T) {
 	t.Cleanup(s.Close)
 	s.Row(0)
 	s.Wait()
-	s.Show([]int{2, 5, 8}) // the view changes while a chunk of the old one is on its way
+	s.Show([]int{2, 5, 8}, []int{2, 5, 8}) // the view changes while a chunk of the old one is on its way
 	q.Drain()
 	if _, ok := s.Row(0); ok {
 		t.Fatal("a chunk of the unfiltered view showed in the filtered one")
@@ -174,7 +174,7 @@ func TestRowsSourceFollowsTheFilteredView(t *testing.T) {
 	if _, ok := s.Row(3); ok {
 		t.Error("a line past the view's end was ready")
 	}
-	s.Show(nil)
+	s.Show(nil, nil)
 	if s.Len() != len(serverHangsUp) {
 		t.Errorf("unfiltered view has %d lines", s.Len())
 	}

@@ -53,7 +53,14 @@ func (r *Rows) SortPackets(ctx context.Context, view []int, n int, col SortColum
 	case SortNo:
 		cmpFn = func(a, b int) int { return cmp.Compare(order[a], order[b]) }
 	case SortTime:
-		cmpFn = func(a, b int) int { return cmp.Compare(r.l.Index.At(order[a]).Time, r.l.Index.At(order[b]).Time) }
+		// By what the column shows: a delta format sorts by the gap
+		// before each packet, the way to find the longest silences.
+		env := r.workerEnv(view)
+		keys := make([]int64, len(order))
+		for k, i := range order {
+			keys[k] = env.timeFmt.SortKey(env.times(i, r.l.Index.At(i).Time))
+		}
+		cmpFn = func(a, b int) int { return cmp.Compare(keys[a], keys[b]) }
 	case SortLength:
 		cmpFn = func(a, b int) int { return cmp.Compare(r.l.Index.At(order[a]).OrigLen, r.l.Index.At(order[b]).OrigLen) }
 	case SortSource, SortDestination, SortProtocol, SortInfo:
@@ -94,15 +101,23 @@ func (r *Rows) SortPackets(ctx context.Context, view []int, n int, col SortColum
 	return out, nil
 }
 
-// textKeys formats the column col of every packet of order, cut to
-// sortKeyMax bytes.
-func (r *Rows) textKeys(ctx context.Context, order []int, col SortColumn) ([]string, error) {
+// workerEnv copies what formatting needs, for a goroutine other than
+// the UI's; shown is the view's packets in capture order (nil for all).
+func (r *Rows) workerEnv(shown []int) *rowEnv {
 	r.mu.RLock()
-	env := &rowEnv{l: r.l, ifaces: r.ifaces, flows: make(map[uint32]decode.Flow, len(r.flows))}
+	defer r.mu.RUnlock()
+	env := &rowEnv{l: r.l, ifaces: r.ifaces, flows: make(map[uint32]decode.Flow, len(r.flows)),
+		timeFmt: r.timeFmt, multiDay: r.multiDay, shown: shown}
 	for id, f := range r.flows {
 		env.flows[id] = f
 	}
-	r.mu.RUnlock()
+	return env
+}
+
+// textKeys formats the column col of every packet of order, cut to
+// sortKeyMax bytes.
+func (r *Rows) textKeys(ctx context.Context, order []int, col SortColumn) ([]string, error) {
+	env := r.workerEnv(nil)
 	f := newRowFormatter(r.l, &r.decoded)
 	keys := make([]string, len(order))
 	for k, i := range order {

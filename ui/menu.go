@@ -52,6 +52,7 @@ func (u *UI) addShortcuts() {
 		u.win.Canvas().AddShortcut(shortcut(s.key), func(fyne.Shortcut) { do() })
 	}
 	u.win.Canvas().AddShortcut(followShortcut(), func(fyne.Shortcut) { u.followSelected() })
+	u.addTimeShortcuts()
 }
 
 func (u *UI) newMainMenu() *fyne.MainMenu {
@@ -98,6 +99,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		item("Filter packets", fyne.KeyF, theme.SearchIcon(), u.focusFilter),
 		item("Devices", fyne.KeyD, iconDevices(), u.showDevices),
 		&fyne.MenuItem{Label: roomForShortcut("Follow stream", "Ctrl+Shift+F"), Icon: theme.MailForwardIcon(), Action: u.followSelected, Shortcut: followShortcut()},
+		u.timeFormatMenu(),
 		item("Light or dark theme", fyne.KeyT, theme.ColorPaletteIcon(), func() { toggleTheme(u.app) }),
 	)
 	capture := fyne.NewMenu("Capture",
@@ -267,6 +269,8 @@ func (u *UI) shortcutsDialog() {
 	}
 	grid.Add(widget.NewLabelWithStyle(mod+"Shift+F", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 	grid.Add(widget.NewLabel("Follow the chosen packet's stream"))
+	grid.Add(widget.NewLabelWithStyle(mod+"Alt+1 … 6", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+	grid.Add(widget.NewLabel("Time column format (View → Time format)"))
 	grid.Add(widget.NewLabelWithStyle("↑ ↓ PgUp PgDn Home End", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 	grid.Add(widget.NewLabel("Move through any list or table (click it first)"))
 	grid.Add(widget.NewLabelWithStyle("Enter", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))

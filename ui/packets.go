@@ -43,6 +43,7 @@ type packetsView struct {
 	u       *UI
 	cols    []column
 	table   *listTable
+	list    *fyne.Container // the table, its last column filling the width
 	filter  *widget.Entry
 	bar     *filterBar
 	count   *widget.Label
@@ -100,8 +101,8 @@ func newPacketsView(u *UI) *packetsView {
 		container.NewHBox(p.bar.recent, apply, p.count, p.follow, stream), p.bar.entry)
 
 	p.details = newDetailsView()
-	list := container.New(&fillColumn{table: p.table, col: len(p.cols) - 1, cols: p.cols}, p.table)
-	split := container.NewVSplit(list, p.details.content)
+	p.list = container.New(&fillColumn{table: p.table, col: len(p.cols) - 1, cols: p.cols}, p.table)
+	split := container.NewVSplit(p.list, p.details.content)
 	split.Offset = 0.55
 	p.content = container.NewBorder(container.NewPadded(container.NewVBox(bar, p.bar.message)), nil, nil, nil, split)
 	return p
@@ -256,7 +257,7 @@ func (p *packetsView) source() *app.RowSource {
 		if p.u.rows != nil {
 			p.src = app.NewRowSource(p.u.rows, p.u.dispatch, p.chunkReady)
 			p.src.Grow(p.n)
-			p.src.Show(p.view())
+			p.src.Show(p.view(), p.shown)
 		}
 	}
 	return p.src
@@ -531,7 +532,7 @@ func (p *packetsView) show(shown []int, expr string, n int) {
 func (p *packetsView) showView() {
 	p.table.UnselectAll()
 	if src := p.source(); src != nil {
-		src.Show(p.view())
+		src.Show(p.view(), p.shown)
 	}
 	p.updateCount()
 	p.table.Refresh()

@@ -5,11 +5,15 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"thingsniff/app"
 )
 
 // writeLongCapture writes the test story repeated 400 times: 5200
@@ -175,5 +179,65 @@ func TestPacketsLateChunkOfAClosedCaptureIsDropped(t *testing.T) {
 	h.settle()
 	if text, _ := cellOf(p.updateCell, 3000, 0); text != "3001" {
 		t.Fatalf("row 3001 shows %q", text)
+	}
+}
+
+// TestTimeFormatShortcutsRewriteTheTimeColumn presses Ctrl+Alt+2 and
+// Ctrl+Alt+5 as a user would: the Time column's cells change format and
+// fit their column, the View menu checks the choice, and the next
+// capture, and the next run, keep it.
+func TestTimeFormatShortcutsRewriteTheTimeColumn(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1200, 800))
+	h.open(writeCapture(t, false))
+	cell := newTintedCell()
+	timeOf := func(row int) string {
+		h.u.packets.updateCell(widget.TableCellID{Row: row, Col: int(app.SortTime)}, cell)
+		return cell.(*fyne.Container).Objects[1].(*widget.Label).Text
+	}
+	at := func(i int) int64 { return h.u.loaded.Index.At(i).Time }
+	press := func(n int) {
+		h.w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(timeShortcut(n))
+		h.settle()
+	}
+	if got, want := timeOf(3), app.TimeSinceStart.Format(app.PacketTimes{At: at(3), First: at(0)}); got != want {
+		t.Fatalf("packet 4's time by default: %q, want %q", got, want)
+	}
+
+	press(2)
+	if got, want := timeOf(3), app.TimeSincePrevious.Format(app.PacketTimes{At: at(3), First: at(0), Previous: at(2)}); got != want {
+		t.Errorf("packet 4's time after Ctrl+Alt+2: %q, want %q (since packet 3)", got, want)
+	}
+	if got := h.a.Preferences().String(prefTimeFormat); got != app.TimeSincePrevious.String() {
+		t.Errorf("the preference says %q", got)
+	}
+
+	press(5)
+	got := timeOf(3)
+	if want := app.TimeDateAndTime.Format(app.PacketTimes{At: at(3), First: at(0)}); got != want || !strings.Contains(got, "-") {
+		t.Errorf("packet 4's time after Ctrl+Alt+5: %q, want %q", got, want)
+	}
+	if need := fyne.MeasureText(got, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding(); h.u.packets.cols[app.SortTime].width < need {
+		t.Errorf("the Time column is %.0f wide, %q needs %.0f", h.u.packets.cols[app.SortTime].width, got, need)
+	}
+	var checked []string
+	for _, m := range h.u.newMainMenu().Items {
+		for _, it := range m.Items {
+			if it.ChildMenu != nil && strings.HasPrefix(it.Label, "Time format") {
+				for _, sub := range it.ChildMenu.Items {
+					if sub.Checked {
+						checked = append(checked, trimRoom(sub.Label))
+					}
+				}
+			}
+		}
+	}
+	if len(checked) != 1 || checked[0] != app.TimeDateAndTime.Title() {
+		t.Errorf("View → Time format checks %q, want only %q", checked, app.TimeDateAndTime.Title())
+	}
+
+	// The next capture is written in the chosen format too.
+	h.open(writeCapture(t, false))
+	if got, want := timeOf(0), app.TimeDateAndTime.Format(app.PacketTimes{At: at(0), First: at(0)}); got != want {
+		t.Errorf("the next capture's first time: %q, want %q", got, want)
 	}
 }

@@ -81,6 +81,7 @@ func Create(a fyne.App, w fyne.Window, cfg Config) *UI {
 
 	u.status = newStatusBar()
 	u.packets = newPacketsView(u)
+	u.packets.setTimeWidth(u.timeFormat())
 	u.flows = newFlowsView(u)
 	u.welcome = newWelcomeView(u)
 	u.tabs = container.NewAppTabs(
@@ -260,6 +261,7 @@ func (u *UI) adopt(l *app.Loaded) {
 	u.packets.cancelFilter()
 	u.loaded = l
 	u.rows = app.NewRows(l)
+	u.rows.SetTimeFormat(u.timeFormat())
 	u.packets.reset()
 	u.flows.reset()
 	u.status.start(l)

@@ -27,24 +27,37 @@ func runPackets(env Env) error {
 	fs := newFlags("packets", env)
 	asJSON := fs.Bool("json", false, "one JSON object per line")
 	expr := fs.String("filter", "", "only packets that pass this display filter (Wireshark's syntax: ip.addr == 10.0.0.1 && tcp.port == 80)")
+	timeName := fs.String("time", app.TimeSinceStart.String(), "how the time column is written: relative (seconds since the first packet), delta (since the packet before), delta-shown (since the packet printed before), time (UTC time of day, with the date from a later day on), date (UTC date and time), epoch")
 	c, err := openFile(env, fs)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
+	tf, err := app.ParseTimeFormat(*timeName)
+	if err != nil {
+		return err
+	}
 	w := bufio.NewWriterSize(env.Stdout, 1<<16)
 	defer w.Flush()
 	enc := jsonEncoder(w)
-	var first int64
+	// times runs ahead of the filter: the packet captured before is the
+	// one scanned before, the packet shown before the one printed before.
+	var times app.PacketTimes
+	shown := false
 	fn, err := app.ScanFilter(*expr, func(ix decode.Index, p *decode.Packet, f *decode.Flow) error {
+		if !shown {
+			times.Shown, shown = ix.Time, true
+		}
+		at := tf.Format(times)
+		times.Shown = ix.Time
 		s := app.Describe(p, f)
 		if *asJSON {
 			return enc.Encode(packetJSON{No: p.Num, Time: time.Unix(0, ix.Time).UTC().Format(time.RFC3339Nano),
 				Len: ix.OrigLen, CapLen: ix.CapLen, Src: s.Source, Dst: s.Destination, Proto: s.Protocol,
 				Info: s.Info, Malformed: ix.Flags.Has(decode.FlagMalformed), Flow: ix.Flow})
 		}
-		_, err := fmt.Fprintf(w, "%6d %12.6f %-22s %-22s %-8s %5d %s\n", p.Num,
-			float64(ix.Time-first)/1e9, s.Source, s.Destination, s.Protocol, ix.OrigLen, decode.Printable(s.Info))
+		_, err := fmt.Fprintf(w, "%6d %12s %-22s %-22s %-8s %5d %s\n", p.Num,
+			at, s.Source, s.Destination, s.Protocol, ix.OrigLen, decode.Printable(s.Info))
 		return err
 	})
 	if err != nil {
@@ -52,9 +65,12 @@ func runPackets(env Env) error {
 	}
 	_, err = app.Scan(c, nil, func(ix decode.Index, p *decode.Packet, f *decode.Flow) error {
 		if p.Num == 1 {
-			first = ix.Time
+			times.First, times.Previous = ix.Time, ix.Time
 		}
-		return fn(ix, p, f)
+		times.At = ix.Time
+		err := fn(ix, p, f)
+		times.Previous = ix.Time
+		return err
 	})
 	return err
 }

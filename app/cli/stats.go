@@ -11,8 +11,8 @@ import (
 	"thingsniff/decode/stats"
 )
 
-const statsUsage = "FILE --kind " + "protocols|endpoints|conversations|dns|http|io [--interval 1s] [--csv]" +
-	"  statistics: protocol hierarchy, endpoints (MAC, IPv4, IPv6 with vendor and names), conversations (host pairs and flows), DNS names, HTTP hosts and requests, packets and bytes per interval"
+var statsUsage = "FILE --kind " + strings.Join(stats.Kinds, "|") + " [--interval 1s] [--csv]" +
+	"  statistics: protocol hierarchy, endpoints (MAC, IPv4, IPv6 with vendor and names), conversations (host pairs and flows), DNS names, HTTP hosts and requests, packets and bytes per interval, expert information"
 
 func runStats(env Env) error {
 	fs := newFlags("stats", env)

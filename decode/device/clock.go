@@ -25,8 +25,9 @@ func FormatTime(t time.Time, withDate bool) string {
 // FormatDay writes t's day (UTC), as a timeline's day heading.
 func FormatDay(t time.Time) string { return t.UTC().Format(layoutDay) }
 
-// sameDay reports whether Unix nanoseconds a and b fall on one UTC day.
-func sameDay(a, b int64) bool {
+// SameDay reports whether Unix nanoseconds a and b fall on one UTC day:
+// a capture that crosses midnight writes dates beside its times.
+func SameDay(a, b int64) bool {
 	const day = int64(24 * time.Hour)
 	return floorDiv(a, day) == floorDiv(b, day)
 }
@@ -43,7 +44,7 @@ func floorDiv(a, b int64) int64 {
 // date once the capture has crossed midnight or t is on another day than
 // its first packet; with milliseconds when ms.
 func (b *Builder) clock(t time.Time, ms bool) string {
-	withDate := !sameDay(b.first, b.latest) || !sameDay(b.first, t.UnixNano())
+	withDate := !SameDay(b.first, b.latest) || !SameDay(b.first, t.UnixNano())
 	switch {
 	case withDate && ms:
 		return t.UTC().Format(layoutDateMs)

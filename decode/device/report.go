@@ -54,7 +54,7 @@ func (b *Builder) Report() Report {
 		}
 		r.Devices = append(r.Devices, d)
 	}
-	r.First, r.Last, r.MultiDay = stamp(b.first), stamp(b.latest), !sameDay(b.first, b.latest)
+	r.First, r.Last, r.MultiDay = stamp(b.first), stamp(b.latest), !SameDay(b.first, b.latest)
 	sumUpAll(r.Devices, span{b.first, b.latest})
 	sameSoftware(r.Devices)
 	r.Dropped, r.Notes = b.droppedTotals(r.Devices)
@@ -136,7 +136,7 @@ func sumUpAll(devs []*Device, sp span) {
 type span struct{ first, last int64 }
 
 // multiDay reports whether the span crosses midnight (UTC).
-func (sp span) multiDay() bool { return !sameDay(sp.first, sp.last) }
+func (sp span) multiDay() bool { return !SameDay(sp.first, sp.last) }
 
 // sumUp puts the device's events and findings in time order, finds its
 // routines, and words its profile and summary.
@@ -288,7 +288,7 @@ func (d *Device) summarize(multiDay bool) []string {
 		who = fmt.Sprintf("%s, called %s", who, strings.Join(d.Names, ", "))
 	}
 	last := d.Last.Format(layoutTime)
-	if multiDay || !sameDay(d.First.UnixNano(), d.Last.UnixNano()) {
+	if multiDay || !SameDay(d.First.UnixNano(), d.Last.UnixNano()) {
 		last = d.Last.Format(layoutDateTime)
 	}
 	line := fmt.Sprintf("%s was seen from %s to %s (%s) and sent %s packets", who,
