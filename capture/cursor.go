@@ -42,6 +42,9 @@ type Cursor struct {
 	sawPacket   bool
 	packets     int
 	err         error // sticky: once Next fails it keeps failing the same way
+	// props gathers what the file says of itself (Capture.Properties);
+	// nil for every other cursor.
+	props *Properties
 }
 
 // Next returns the next packet. It returns io.EOF at a clean end (a

@@ -62,6 +62,24 @@ func FuzzOpen(f *testing.F) {
 				t.Fatalf("frame %d differs between stream and file", i+1)
 			}
 		}
+		// Properties read the file from its first byte, descriptions
+		// and all: the same packets, the same end.
+		pc, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pc.Close()
+		p, propErr := pc.Properties()
+		if fmt.Sprint(propErr) != fmt.Sprint(readErr) && !(errors.Is(readErr, io.EOF) && propErr == nil) || p.Packets != len(read) {
+			t.Fatalf("properties: %d packets, %v; cursor: %d frames, %v", p.Packets, propErr, len(read), readErr)
+		}
+		n := 0
+		for _, ifc := range p.Interfaces {
+			n += ifc.Packets
+		}
+		if n != p.Packets {
+			t.Fatalf("interfaces count %d packets of %d", n, p.Packets)
+		}
 	})
 }
 

@@ -330,8 +330,9 @@ func sectionOrder(h []byte) (binary.ByteOrder, error) {
 }
 
 // handle takes in a block that carries no packet: section and interface
-// headers change the cursor's state, anything else (name resolution,
-// statistics, comments, decryption secrets, custom blocks) is skipped.
+// headers change the cursor's state; a cursor that gathers Properties
+// also reads their descriptions and the interface statistics. Anything
+// else (name resolution, decryption secrets, custom blocks) is skipped.
 func (r *Cursor) handle(start int64, typ uint32, body []byte) error {
 	st := &r.st
 	switch typ {
@@ -344,8 +345,20 @@ func (r *Cursor) handle(start int64, typ uint32, body []byte) error {
 		}
 		st.secIfaces = st.secIfaces[:0]
 		st.layout++
+		if r.props != nil {
+			r.props.section(st.order, body[16:])
+		}
 	case blockIDB:
-		return r.addInterface(start, body)
+		if err := r.addInterface(start, body); err != nil {
+			return err
+		}
+		if r.props != nil {
+			r.props.iface(st.order, st.ifaces[len(st.ifaces)-1], body[8:])
+		}
+	case blockISB:
+		if r.props != nil {
+			r.props.stats(st.order, body, st.secIfaces)
+		}
 	}
 	return nil
 }
@@ -360,26 +373,18 @@ func (r *Cursor) addInterface(start int64, body []byte) error {
 		Snaplen:  st.order.Uint32(body[4:]),
 	}
 	conv := tsConv{mul: 1000} // microseconds unless if_tsresol says otherwise
-	opts := body[8:]
-	for len(opts) >= 4 {
-		code, n := st.order.Uint16(opts), int(st.order.Uint16(opts[2:]))
-		opts = opts[4:]
-		if code == optEnd || n > len(opts) {
-			break
-		}
-		v := opts[:n]
+	eachOption(st.order, body[8:], func(code uint16, v []byte) {
 		switch {
 		case code == optIfName:
-			ifc.Name = string(v)
-		case code == optTSResol && n >= 1:
+			ifc.Name = string(bytes.TrimRight(v, "\x00"))
+		case code == optTSResol && len(v) >= 1:
 			conv = resolution(v[0])
-		case code == optFCSLen && n >= 1:
+		case code == optFCSLen && len(v) >= 1:
 			ifc.FCSLen = v[0]
-		case code == optTSOffset && n >= 8:
+		case code == optTSOffset && len(v) >= 8:
 			conv.offset = int64(st.order.Uint64(v))
 		}
-		opts = opts[min((n+3)&^3, len(opts)):]
-	}
+	})
 	if len(st.ifaces) >= 1<<16 {
 		return r.corrupt(start, "more than 65536 interfaces")
 	}

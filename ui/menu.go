@@ -53,6 +53,7 @@ func (u *UI) addShortcuts() {
 	}
 	u.win.Canvas().AddShortcut(followShortcut(), func(fyne.Shortcut) { u.followSelected() })
 	u.addTimeShortcuts()
+	u.win.Canvas().AddShortcut(propertiesShortcut(), func(fyne.Shortcut) { u.propertiesDialog() })
 }
 
 func (u *UI) newMainMenu() *fyne.MainMenu {
@@ -271,6 +272,8 @@ func (u *UI) shortcutsDialog() {
 	grid.Add(widget.NewLabel("Follow the chosen packet's stream"))
 	grid.Add(widget.NewLabelWithStyle(mod+"Alt+1 … 6", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 	grid.Add(widget.NewLabel("Time column format (View → Time format)"))
+	grid.Add(widget.NewLabelWithStyle(mod+"Alt+Shift+C", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+	grid.Add(widget.NewLabel("Capture file properties"))
 	grid.Add(widget.NewLabelWithStyle("↑ ↓ PgUp PgDn Home End", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 	grid.Add(widget.NewLabel("Move through any list or table (click it first)"))
 	grid.Add(widget.NewLabelWithStyle("Enter", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))

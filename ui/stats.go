@@ -488,7 +488,10 @@ func (v *statsView) chartPanes() map[string]*chartPane {
 // statsMenu is the Statistics menu: each item opens its statistic or
 // picture.
 func (u *UI) statsMenu() *fyne.Menu {
-	m := fyne.NewMenu("Statistics")
+	m := fyne.NewMenu("Statistics",
+		&fyne.MenuItem{Label: roomForShortcut("Capture file properties…", "Ctrl+Alt+Shift+C"), Icon: theme.InfoIcon(),
+			Action: u.propertiesDialog, Shortcut: propertiesShortcut()},
+		fyne.NewMenuItemSeparator())
 	for _, k := range stats.Kinds {
 		m.Items = append(m.Items, fyne.NewMenuItem(statsTitles[k]+"…", func() { u.statsOf().show(k) }))
 	}

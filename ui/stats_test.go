@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,4 +142,52 @@ func TestStatsSortAndExport(t *testing.T) {
 func TestStatsGolden(t *testing.T) {
 	h, _ := openStats(t, "protocols")
 	test.AssertRendersToMarkup(t, "stats_protocols.xml", h.w.Canvas())
+}
+
+// TestCaptureFilePropertiesDialog opens Statistics → Capture file
+// properties with a filter on, as Ctrl+Alt+Shift+C does: the dialog
+// names the file's writer and interface, counts every packet and the
+// shown ones apart, and Copy puts the same facts on the clipboard.
+func TestCaptureFilePropertiesDialog(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1100, 700))
+	h.open(writeCapture(t, false))
+	h.u.packets.setFilter("tcp")
+	h.settle()
+	shown := len(h.u.packets.shown)
+	h.w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(propertiesShortcut())
+	h.settle()
+	top := h.w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog opened")
+	}
+	var labels []string
+	var copyButton *widget.Button
+	walk(top, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			labels = append(labels, x.Text)
+		case *widget.Button:
+			if x.Text == "Copy" {
+				copyButton = x
+			}
+		}
+	})
+	text := strings.Join(labels, "\n")
+	if !strings.Contains(text, "\nInterface 0") {
+		t.Errorf("the dialog has no interface 0:\n%s", text)
+	}
+	for _, want := range []string{"Capture file properties", "File", "Link type", "Ethernet (1)",
+		"Shown by the filter", "tcp", strconv.Itoa(len(testPackets())), strconv.Itoa(shown)} {
+		if !slices.Contains(labels, want) {
+			t.Errorf("the dialog has no %q:\n%s", want, text)
+		}
+	}
+	if copyButton == nil {
+		t.Fatal("no Copy button")
+	}
+	test.Tap(copyButton)
+	clip := h.a.Clipboard().Content()
+	if !strings.Contains(clip, "Shown by the filter\n") || !strings.Contains(clip, "Packets:") {
+		t.Errorf("the clipboard holds %q", clip)
+	}
 }

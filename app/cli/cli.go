@@ -29,6 +29,7 @@ type Command struct {
 func Commands() []Command {
 	return []Command{
 		{"packets", "FILE [--json] [--filter EXPR] [--time relative|delta|delta-shown|time|date|epoch]  list packets as rows, like the packet list", runPackets},
+		{"info", "FILE [--json]  the file's properties: format, size, time span, who wrote it, interfaces with their filters and drops, totals", runInfo},
 		{"flows", "FILE [--json] [--filter EXPR]  list TCP/UDP/ICMP conversations and who closed them", runFlows},
 		{"follow", "FILE --flow ID|--stream N [--format ascii|hex|raw|hexraw|http] [--direction both|client|server]  a TCP or UDP conversation as its ends saw it", runFollow},
 		{"objects", "FILE --out DIR | --list  export (or list) the HTTP objects", runObjects},

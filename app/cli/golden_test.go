@@ -124,6 +124,7 @@ func goldenCommands(t *testing.T, path string, follows int, record func(string, 
 	run("report", path, "--json")
 	run("report", path, "--md")
 	run("objects", path, "--list")
+	run("info", path)
 	for _, kind := range stats.Kinds {
 		run("stats", path, "--kind", kind, "--csv")
 	}
