@@ -1,7 +1,6 @@
 package app
 
 import (
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -15,14 +14,7 @@ import (
 // half way (another file is opened): the timelines' goroutine must end
 // instead of reading on, or waiting, with the devices it built.
 func TestCancelledLoadEndsItsTimelines(t *testing.T) {
-	dir := t.TempDir()
-	first, second := filepath.Join(dir, "first.pcapng"), filepath.Join(dir, "second.pcapng")
-	if err := synth.WriteMixFile(first, synth.Options{Packets: 60000, Seed: 5}); err != nil {
-		t.Fatal(err)
-	}
-	if err := synth.WriteMixFile(second, synth.Options{Packets: 100, Seed: 6}); err != nil {
-		t.Fatal(err)
-	}
+	first, second := mixFile(t, synth.Options{Packets: 60000, Seed: 5}), mixFile(t, synth.Options{Packets: 100, Seed: 6})
 	// The first batch (after 257 packets) holds the load until the test
 	// has asked for the second file, so that the first load is cancelled
 	// half way.

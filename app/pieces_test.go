@@ -130,10 +130,7 @@ func TestPiecesEqualOneCursorOnTheCorpus(t *testing.T) {
 // file formats, cut short too.
 func TestPiecesEqualOneCursorOnAMix(t *testing.T) {
 	for _, format := range []string{"pcapng", "pcap"} {
-		path := filepath.Join(t.TempDir(), "mix."+format)
-		if err := synth.WriteMixFile(path, synth.Options{Packets: 20000, Seed: 9, Format: format}); err != nil {
-			t.Fatal(err)
-		}
+		path := mixFile(t, synth.Options{Packets: 20000, Seed: 9, Format: format})
 		check := func(what string) {
 			want := serialIndex(t, path)
 			for _, size := range []int64{1 << 20, 64 << 10, 4099} {

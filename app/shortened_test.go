@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"thingsniff/capture"
@@ -14,11 +13,7 @@ import (
 // shortenedMix writes a mix of a few megabytes.
 func shortenedMix(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "mix.pcapng")
-	if err := synth.WriteMixFile(path, synth.Options{Packets: 8000, Seed: 3}); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return mixFile(t, synth.Options{Packets: 8000, Seed: 3})
 }
 
 // TestLoadOfAFileShortenedAfterItOpened: the file is cut after it was

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -17,10 +16,7 @@ import (
 // command's (one pass feeding both), and the I/O series the window draws
 // from the index counts every packet once.
 func TestStatsOfALoadMatchTheCommand(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mix.pcapng")
-	if err := synth.WriteMixFile(path, synth.Options{Packets: 20_000, Seed: 3}); err != nil {
-		t.Fatal(err)
-	}
+	path := mixFile(t, synth.Options{Packets: 20_000, Seed: 3})
 	s := NewSession(Options{Devices: true, Dispatch: func(f func()) { f() }}, nil)
 	defer s.Close()
 	l, err := s.Open(path)

@@ -11,6 +11,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"thingsniff/capture"
+	"thingsniff/capture/synth"
 	"thingsniff/decode/decodetest"
 )
 
@@ -81,4 +82,19 @@ var serverHangsUp = []seg{
 	{false, "FA", 5051, 1056, "", 42090 * time.Millisecond},
 	{true, "FA", 1056, 5052, "", 42100 * time.Millisecond},
 	{false, "A", 5052, 1057, "", 42110 * time.Millisecond},
+}
+
+// mixFile writes a generated mix with options o into a temporary folder
+// and returns its path.
+func mixFile(t testing.TB, o synth.Options) string {
+	t.Helper()
+	format := o.Format
+	if format == "" {
+		format = "pcapng"
+	}
+	path := filepath.Join(t.TempDir(), "mix."+format)
+	if err := synth.WriteMixFile(path, o); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

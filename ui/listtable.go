@@ -14,6 +14,9 @@ type listTable struct {
 	widget.Table
 	// move selects the row that key leads to and reports whether it did.
 	move func(key fyne.KeyName) bool
+	// menu, when set, opens a context menu at a right click, after the
+	// click selected the row under it (as Wireshark does).
+	menu func(at fyne.Position)
 }
 
 func newListTable(length func() (int, int), create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *listTable {
@@ -44,6 +47,16 @@ func (t *listTable) Tapped(e *fyne.PointEvent) {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(t); c != nil {
 		c.Focus(t)
 	}
+}
+
+// TappedSecondary selects the row under a right click and opens the
+// table's context menu there.
+func (t *listTable) TappedSecondary(e *fyne.PointEvent) {
+	if t.menu == nil {
+		return
+	}
+	t.Tapped(e)
+	t.menu(e.AbsolutePosition)
 }
 
 // TypedKey selects rows with the navigation keys (and gives Enter to

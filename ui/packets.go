@@ -86,6 +86,7 @@ func newPacketsView(u *UI) *packetsView {
 	p := &packetsView{u: u, cols: packetColumns(), selected: -1}
 	p.table = newListTable(p.length, newTintedCell, p.updateCell)
 	p.table.move = p.move
+	p.table.menu = p.openRowMenu
 	p.table.showColumns(p.cols, p.updateHeader)
 	p.table.OnSelected = func(id widget.TableCellID) { p.selectRow(id.Row) }
 

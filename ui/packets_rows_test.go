@@ -241,3 +241,74 @@ func TestTimeFormatShortcutsRewriteTheTimeColumn(t *testing.T) {
 		t.Errorf("the next capture's first time: %q, want %q", got, want)
 	}
 }
+
+// TestRightClickOpensThePacketMenu right-clicks a packet: it is selected
+// and its menu opens; "Filter on this conversation" shows its flow's
+// packets, "Hide this conversation" the others, and "Copy the row" puts
+// its columns on the clipboard.
+func TestRightClickOpensThePacketMenu(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1200, 800))
+	h.open(writeCapture(t, false))
+	p := h.u.packets
+	// Right-click the fourth row: below the header, in its middle.
+	rowH := newTintedCell().MinSize().Height + theme.Padding()/2
+	header := p.table.Size().Height
+	walk(p.table, func(o fyne.CanvasObject) {
+		if hb, ok := o.(*headerButton); ok && hb.Size().Height > 0 {
+			header = hb.Size().Height
+		}
+	})
+	p.table.TappedSecondary(&fyne.PointEvent{Position: fyne.NewPos(40, header+3.5*rowH)})
+	if p.selected != 3 {
+		t.Fatalf("the right click selected packet %d, want 4", p.selected+1)
+	}
+	menu := false
+	if top := h.w.Canvas().Overlays().Top(); top != nil {
+		walk(top, func(o fyne.CanvasObject) { _, isMenu := o.(*widget.PopUpMenu); menu = menu || isMenu })
+	}
+	if !menu {
+		t.Fatal("no context menu opened")
+	}
+	items := map[string]*fyne.MenuItem{}
+	menuOf := func() {
+		clear(items)
+		for _, it := range p.rowMenu(p.selected).Items {
+			items[it.Label] = it
+		}
+	}
+	menuOf()
+	flow := h.u.loaded.Index.At(3).Flow
+	var ofFlow []int
+	for i := range h.u.loaded.Index.Len() {
+		if h.u.loaded.Index.At(i).Flow == flow {
+			ofFlow = append(ofFlow, i)
+		}
+	}
+	items["Filter on this conversation"].Action()
+	h.settle()
+	if flow == 0 || !slices.Equal(p.shown, ofFlow) {
+		t.Errorf("filter %q shows %v, the flow's packets are %v", p.expr, p.shown, ofFlow)
+	}
+	if p.selected != 3 {
+		t.Fatalf("packet %d is selected after the filter", p.selected+1)
+	}
+	menuOf() // hiding now keeps to the filter on show
+	items["Hide this conversation"].Action()
+	h.settle()
+	if len(p.shown) != 0 {
+		t.Errorf("hiding the conversation under its own filter (%q) left %v", p.expr, p.shown)
+	}
+	p.setFilter("")
+	h.settle()
+	p.table.Select(widget.TableCellID{Row: 3}) // the empty view had no selected packet
+	menuOf()
+	items["Hide this conversation"].Action()
+	h.settle()
+	if n := h.u.loaded.Index.Len(); len(p.shown) != n-len(ofFlow) || slices.Contains(p.shown, 3) {
+		t.Errorf("hiding the conversation (%q) shows %d of %d packets", p.expr, len(p.shown), n)
+	}
+	items["Copy the row"].Action()
+	if clip := h.a.Clipboard().Content(); !strings.HasPrefix(clip, "4\t") || strings.Count(clip, "\t") != 6 {
+		t.Errorf("the copied row is %q", clip)
+	}
+}

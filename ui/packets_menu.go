@@ -1,0 +1,74 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"thingsniff/app"
+)
+
+// openRowMenu opens the selected packet's context menu at a right click.
+func (p *packetsView) openRowMenu(at fyne.Position) {
+	if m := p.rowMenu(p.selected); m != nil {
+		widget.ShowPopUpMenuAtPosition(m, p.u.win.Canvas(), at)
+	}
+}
+
+// rowMenu is packet i's context menu, as Wireshark's: follow its stream,
+// filter on its conversation, hide it, filter on its source or its
+// destination, copy its row or its conversation's filter. Nil when no
+// packet is chosen.
+func (p *packetsView) rowMenu(i int) *fyne.Menu {
+	if i < 0 || p.u.rows == nil || i >= p.n {
+		return nil
+	}
+	pf, err := p.u.rows.Filters(i)
+	if err != nil {
+		p.u.status.setError(err.Error())
+		return nil
+	}
+	filterItem := func(label, expr string) *fyne.MenuItem {
+		m := fyne.NewMenuItemWithIcon(label, theme.SearchIcon(), func() { p.setFilter(expr) })
+		m.Disabled = expr == ""
+		return m
+	}
+	hide := ""
+	if pf.Conversation != "" {
+		hide = "!(" + pf.Conversation + ")"
+		if p.expr != "" {
+			hide = "(" + p.expr + ") && " + hide
+		}
+	}
+	follow := fyne.NewMenuItemWithIcon("Follow stream", theme.MailForwardIcon(), p.u.followSelected)
+	follow.Disabled = !p.u.canFollow(p.u.loaded.Index.At(i).Flow)
+	copyFilter := fyne.NewMenuItemWithIcon("Copy the conversation's filter", theme.ContentCopyIcon(), func() {
+		p.u.app.Clipboard().SetContent(pf.Conversation)
+	})
+	copyFilter.Disabled = pf.Conversation == ""
+	return fyne.NewMenu("",
+		follow,
+		fyne.NewMenuItemSeparator(),
+		filterItem("Filter on this conversation", pf.Conversation),
+		filterItem("Hide this conversation", hide),
+		filterItem("Filter on its source", pf.Source),
+		filterItem("Filter on its destination", pf.Destination),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItemWithIcon("Copy the row", theme.ContentCopyIcon(), func() {
+			p.u.app.Clipboard().SetContent(rowText(p.u.rows.Row(i)))
+		}),
+		copyFilter,
+	)
+}
+
+// rowText is a packet-list row as tab-separated text, its columns in
+// the list's order.
+func rowText(r app.Row) string {
+	cols := make([]string, 0, int(app.SortInfo)+1)
+	for c := app.SortNo; c <= app.SortInfo; c++ {
+		cols = append(cols, r.Text(c))
+	}
+	return strings.Join(cols, "\t")
+}
