@@ -151,14 +151,20 @@ func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
 	}
 	data := append([]byte(nil), b...)
 	t := env.times(i, ix.Time)
-	frame := decode.Node{Title: fmt.Sprintf("Frame %d: %d bytes on wire, %d bytes captured", i+1, ix.OrigLen, ix.CapLen), End: len(data)}
+	frame := decode.Node{Title: fmt.Sprintf("Frame %d: %d bytes on wire, %d bytes captured", i+1, ix.OrigLen, ix.CapLen), End: len(data),
+		Filter: fmt.Sprint("frame.number == ", i+1)}
 	frame.Children = []decode.Node{
 		{Title: "Arrival time: " + formatStamp(ix.Time)},
 		{Title: "Epoch time: " + TimeEpoch.Format(t) + " seconds"},
 		{Title: "[Time since the packet before: " + TimeSincePrevious.Format(t) + " seconds]"},
 		{Title: "[Time since the first packet: " + TimeSinceStart.Format(t) + " seconds]"},
 		{Title: fmt.Sprintf("Interface: %d (%s)", ix.Iface(), env.link(ix.Iface()))},
+		{Title: fmt.Sprintf("Frame length: %d bytes", ix.OrigLen), Filter: fmt.Sprint("frame.len == ", ix.OrigLen)},
+		{Title: fmt.Sprintf("Capture length: %d bytes", ix.CapLen), Filter: fmt.Sprint("frame.cap_len == ", ix.CapLen)},
 		{Title: "Flow: " + flowTitle(ix.Flow)},
+	}
+	if ix.Flow != 0 {
+		frame.Children[len(frame.Children)-1].Filter = fmt.Sprint("flow == ", ix.Flow)
 	}
 	if ix.Flags.Has(decode.FlagMalformed) {
 		frame.Children = append(frame.Children, decode.Node{Title: "[Malformed packet]"})

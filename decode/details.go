@@ -17,6 +17,9 @@ type Node struct {
 	Title      string
 	Start, End int
 	Children   []Node
+	// Filter is a display filter that matches this line's value in this
+	// packet ("ip.src == 10.0.0.1"); "" when no filter field holds it.
+	Filter string
 }
 
 // Details decodes one packet fully (gopacket.NewPacket, every layer gopacket
@@ -72,6 +75,10 @@ func DetailsOf(data []byte, link layers.LinkType, ctx Context) (nodes []Node) {
 	NewParser().Decode(data, link, &ours)
 	appBase := indexOf(data, ours.Payload, 0)
 	pkt := gopacket.NewPacket(data[off:], dec, gopacket.DecodeOptions{NoCopy: true})
+	kinds := map[gopacket.LayerType]int{}
+	for _, l := range pkt.Layers() {
+		kinds[l.LayerType()]++
+	}
 	for _, l := range pkt.Layers() {
 		contents := l.LayerContents()
 		start := off
@@ -95,6 +102,9 @@ func DetailsOf(data []byte, link layers.LinkType, ctx Context) (nodes []Node) {
 		n := Node{Title: layerTitle(l), Start: start, End: end}
 		n.Children = fieldNodes(reflect.ValueOf(l), start, end, 0)
 		narrowFields(l.LayerType(), n.Children, start, end)
+		if filterReads(l, &ours, kinds[l.LayerType()] == 1) {
+			setLayerFilters(l, n.Children)
+		}
 		if tcp, ok := l.(*layers.TCP); ok {
 			relativeTCP(&n, tcp, &ours, ctx)
 		}
@@ -129,12 +139,12 @@ func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, ctx Context) {
 	for _, c := range n.Children {
 		switch {
 		case strings.HasPrefix(c.Title, "Seq:"):
-			kids = append(kids, Node{Title: fmt.Sprintf("Sequence Number: %d    (relative sequence number)", seq), Start: c.Start, End: c.End},
-				Node{Title: fmt.Sprintf("Sequence Number (raw): %d", tcp.Seq), Start: c.Start, End: c.End})
+			kids = append(kids, Node{Title: fmt.Sprintf("Sequence Number: %d    (relative sequence number)", seq), Start: c.Start, End: c.End, Filter: fmt.Sprint("tcp.seq == ", seq)},
+				Node{Title: fmt.Sprintf("Sequence Number (raw): %d", tcp.Seq), Start: c.Start, End: c.End, Filter: fmt.Sprint("tcp.seq_raw == ", tcp.Seq)})
 			continue
 		case strings.HasPrefix(c.Title, "Ack:") && tcp.ACK:
-			kids = append(kids, Node{Title: fmt.Sprintf("Acknowledgment Number: %d    (relative ack number)", ack), Start: c.Start, End: c.End},
-				Node{Title: fmt.Sprintf("Acknowledgment number (raw): %d", tcp.Ack), Start: c.Start, End: c.End})
+			kids = append(kids, Node{Title: fmt.Sprintf("Acknowledgment Number: %d    (relative ack number)", ack), Start: c.Start, End: c.End, Filter: fmt.Sprint("tcp.ack == ", ack)},
+				Node{Title: fmt.Sprintf("Acknowledgment number (raw): %d", tcp.Ack), Start: c.Start, End: c.End, Filter: fmt.Sprint("tcp.ack_raw == ", tcp.Ack)})
 			continue
 		case strings.HasPrefix(c.Title, "Window:"):
 			factor := "-1 (unknown)"
@@ -144,7 +154,7 @@ func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, ctx Context) {
 			if tcp.SYN {
 				factor = "not used on a SYN"
 			}
-			kids = append(kids, Node{Title: fmt.Sprintf("Window: %d", tcp.Window), Start: c.Start, End: c.End},
+			kids = append(kids, Node{Title: fmt.Sprintf("Window: %d", tcp.Window), Start: c.Start, End: c.End, Filter: c.Filter},
 				Node{Title: fmt.Sprintf("[Calculated window size: %d]", f.WindowSize(&h)), Start: c.Start, End: c.End},
 				Node{Title: "[Window size scaling factor: " + factor + "]", Start: c.Start, End: c.End})
 			continue
@@ -155,12 +165,12 @@ func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, ctx Context) {
 		seqAck := Node{Title: "[SEQ/ACK analysis]"}
 		for _, t := range AnalysisMarks {
 			if a.Has(t.Mark) {
-				seqAck.Children = append(seqAck.Children, Node{Title: "[TCP Analysis Flags: TCP " + t.Tag + "]"})
+				seqAck.Children = append(seqAck.Children, Node{Title: "[TCP Analysis Flags: TCP " + t.Tag + "]", Filter: t.Field})
 			}
 		}
 		if dup := ctx.DupAck; a.Has(AnalysisDupAck) && dup.N > 0 {
-			seqAck.Children = append(seqAck.Children, Node{Title: fmt.Sprintf("[Duplicate ACK #: %d]", dup.N)},
-				Node{Title: fmt.Sprintf("[Duplicate to the ACK in frame: %d]", dup.Of)})
+			seqAck.Children = append(seqAck.Children, Node{Title: fmt.Sprintf("[Duplicate ACK #: %d]", dup.N), Filter: fmt.Sprint("tcp.analysis.duplicate_ack_num == ", dup.N)},
+				Node{Title: fmt.Sprintf("[Duplicate to the ACK in frame: %d]", dup.Of), Filter: fmt.Sprint("tcp.analysis.duplicate_ack_frame == ", dup.Of)})
 		}
 		kids = append(kids, seqAck)
 	}

@@ -43,6 +43,30 @@ func (t tree) u16(off int) int {
 	return int(binary.BigEndian.Uint16(t.b[off:]))
 }
 
+// withFilter gives n the display filter that matches its value.
+func withFilter(n Node, filter string) Node {
+	n.Filter = filter
+	return n
+}
+
+// parsed is filter when the message parsed (err is nil): the display
+// filter reads the fields of a message it could parse only.
+func parsed(err error, filter string) string {
+	if err != nil {
+		return ""
+	}
+	return filter
+}
+
+// addrFilter matches field to an address that ip4At read, "" when
+// there was none.
+func addrFilter(field, addr string) string {
+	if addr == "?" {
+		return ""
+	}
+	return field + " == " + addr
+}
+
 // appDetails returns the tree of the application protocol p was
 // recognised as, from its payload at base; ok is false for protocols
 // without a tree of their own here.
@@ -106,7 +130,7 @@ func (t tree) dns(proto Proto) Node {
 	}
 	flags := t.u16(2)
 	n.Children = append(n.Children,
-		t.at(fmt.Sprintf("Transaction ID: 0x%04x", m.ID), 0, 2),
+		withFilter(t.at(fmt.Sprintf("Transaction ID: 0x%04x", m.ID), 0, 2), parsed(err, fmt.Sprintf("dns.id == 0x%04x", m.ID))),
 		t.at(fmt.Sprintf("Flags: 0x%04x (%s, %s)", flags, m.Opcode, m.RCode), 2, 2),
 		t.at(fmt.Sprintf("Questions: %d", t.u16(4)), 4, 2),
 		t.at(fmt.Sprintf("Answer RRs: %d", t.u16(6)), 6, 2),
@@ -119,12 +143,13 @@ func (t tree) dns(proto Proto) Node {
 		if end < 0 || end+4 > len(t.b) {
 			break
 		}
-		qname, qtype := "?", dns.Type(t.u16(end))
+		qname, qtype, qfilter := "?", dns.Type(t.u16(end)), ""
 		if i < len(m.Questions) {
 			qname = Printable(m.Questions[i].Name)
+			qfilter = parsed(err, "dns.qry.name == "+FilterString(m.Questions[i].Name))
 		}
 		q := t.at(fmt.Sprintf("%s: type %s, class %s", qname, qtype, dns.Class(t.u16(end+2)&0x7fff)), off, end+4-off)
-		q.Children = []Node{t.at("Name: "+qname, off, end-off), t.at("Type: "+qtype.String(), end, 2),
+		q.Children = []Node{withFilter(t.at("Name: "+qname, off, end-off), qfilter), t.at("Type: "+qtype.String(), end, 2),
 			t.at(fmt.Sprintf("Class: %s (0x%04x)", dns.Class(t.u16(end+2)&0x7fff), t.u16(end+2)), end+2, 2)}
 		queries.Children = append(queries.Children, q)
 		off = end + 4
@@ -224,7 +249,7 @@ func (t tree) dhcp() Node {
 		t.at(fmt.Sprintf("Seconds elapsed: %d", m.Secs), 8, 2),
 		t.at(fmt.Sprintf("Bootp flags: 0x%04x", t.u16(10)), 10, 2),
 		t.at("Client IP address: "+ip4At(t.b, 12), 12, 4),
-		t.at("Your (client) IP address: "+ip4At(t.b, 16), 16, 4),
+		withFilter(t.at("Your (client) IP address: "+ip4At(t.b, 16), 16, 4), parsed(err, addrFilter("dhcp.ip.your", ip4At(t.b, 16)))),
 		t.at("Next server IP address: "+ip4At(t.b, 20), 20, 4),
 		t.at("Relay agent IP address: "+ip4At(t.b, 24), 24, 4),
 		t.at("Client MAC address: "+m.ClientMAC.String(), 28, 16),
@@ -249,6 +274,9 @@ func (t tree) dhcp() Node {
 		}
 		l := int(t.b[off+1])
 		o := t.at(fmt.Sprintf("Option: (%d) %s", code, dhcpOptionText(code, t.b[off+2:min(off+2+l, len(t.b))])), off, 2+l)
+		if code == 12 && off+2+l <= len(t.b) && err == nil {
+			o.Filter = "dhcp.option.hostname == " + FilterString(string(t.b[off+2:off+2+l]))
+		}
 		o.Children = []Node{t.at(fmt.Sprintf("Length: %d", l), off+1, 1)}
 		if l > 0 {
 			o.Children = append(o.Children, t.at("Value", off+2, l))

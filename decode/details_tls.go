@@ -138,7 +138,8 @@ func (t tree) hello(off, l int, client bool) []Node {
 		case typ == 0 && client && d+5 <= end: // list length, type, name length, name
 			nl := t.u16(d + 3)
 			if d+5+nl <= end {
-				ext.Children = append(ext.Children, t.at("Server Name: "+Printable(string(t.b[d+5:d+5+nl])), d+5, nl))
+				ext.Children = append(ext.Children, withFilter(t.at("Server Name: "+Printable(string(t.b[d+5:d+5+nl])), d+5, nl),
+					"tls.handshake.extensions_server_name == "+FilterString(string(t.b[d+5:d+5+nl]))))
 			}
 		case typ == 16 && d+2 <= end: // ALPN: list length, then length-prefixed names
 			for q := d + 2; q < min(d+n, end); {

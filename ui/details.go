@@ -22,6 +22,8 @@ type detailsView struct {
 	where *widget.Label
 	hint  *widget.Label
 	split *container.Split
+	// menu opens a line's context menu at a right click.
+	menu func(n *decode.Node, at fyne.Position)
 
 	content fyne.CanvasObject
 }
@@ -48,13 +50,41 @@ func (d *detailsView) childUIDs(id widget.TreeNodeID) []widget.TreeNodeID { retu
 func (d *detailsView) isBranch(id widget.TreeNodeID) bool { return len(d.kids[id]) > 0 }
 
 func (d *detailsView) createNode(bool) fyne.CanvasObject {
-	l := widget.NewLabel("")
+	l := &detailLine{d: d}
 	l.Truncation = fyne.TextTruncateEllipsis
+	l.ExtendBaseWidget(l)
 	return l
 }
 
+// detailLine is one line of the details tree: its text, and a right
+// click that opens the line's menu (Apply as filter...). Fyne gives a
+// click to the topmost object that takes clicks, so the line takes left
+// clicks too and selects itself, as the tree's own line does.
+type detailLine struct {
+	widget.Label
+	d  *detailsView
+	id widget.TreeNodeID
+}
+
+// Tapped selects the line and gives the tree the keyboard.
+func (l *detailLine) Tapped(*fyne.PointEvent) {
+	l.d.tree.Select(l.id)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(l.d.tree); c != nil {
+		c.Focus(l.d.tree)
+	}
+}
+
+// TappedSecondary selects the line and opens its menu.
+func (l *detailLine) TappedSecondary(e *fyne.PointEvent) {
+	l.d.tree.Select(l.id)
+	if n := l.d.nodes[l.id]; n != nil && l.d.menu != nil {
+		l.d.menu(n, e.AbsolutePosition)
+	}
+}
+
 func (d *detailsView) updateNode(id widget.TreeNodeID, branch bool, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
+	l := o.(*detailLine)
+	l.id = id
 	n := d.nodes[id]
 	if n == nil {
 		l.SetText("")

@@ -102,6 +102,7 @@ func newPacketsView(u *UI) *packetsView {
 		container.NewHBox(p.bar.recent, apply, p.count, p.follow, stream), p.bar.entry)
 
 	p.details = newDetailsView()
+	p.details.menu = p.openLineMenu
 	p.list = container.New(&fillColumn{table: p.table, col: len(p.cols) - 1, cols: p.cols}, p.table)
 	split := container.NewVSplit(p.list, p.details.content)
 	split.Offset = 0.55

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/app"
+	"thingsniff/decode"
 )
 
 // openRowMenu opens the selected packet's context menu at a right click.
@@ -71,4 +72,46 @@ func rowText(r app.Row) string {
 		cols = append(cols, r.Text(c))
 	}
 	return strings.Join(cols, "\t")
+}
+
+// openLineMenu opens the menu of a line of the details at a right click:
+// Wireshark's Apply as Filter and Prepare as Filter with the line's
+// filter, and copying the line.
+func (p *packetsView) openLineMenu(n *decode.Node, at fyne.Position) {
+	widget.ShowPopUpMenuAtPosition(p.lineMenu(n), p.u.win.Canvas(), at)
+}
+
+// lineMenu is a details line's menu; the filter items are disabled on
+// a line no filter field holds.
+func (p *packetsView) lineMenu(n *decode.Node) *fyne.Menu {
+	f := n.Filter
+	with := func(join string) string {
+		if p.expr == "" {
+			return f
+		}
+		return "(" + p.expr + ") " + join + " " + f
+	}
+	apply := func(label, expr string) *fyne.MenuItem {
+		m := fyne.NewMenuItemWithIcon(label, theme.SearchIcon(), func() { p.setFilter(expr) })
+		m.Disabled = f == ""
+		return m
+	}
+	prepare := fyne.NewMenuItemWithIcon("Prepare as filter", theme.DocumentCreateIcon(), func() {
+		p.filter.SetText(f)
+		p.u.win.Canvas().Focus(p.bar.entry)
+	})
+	prepare.Disabled = f == ""
+	items := []*fyne.MenuItem{
+		apply("Apply as filter", f),
+		apply("Apply as filter: not this", "!("+f+")"),
+		apply("Add to the filter (and)", with("&&")),
+		apply("Add to the filter (or)", with("||")),
+		prepare,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItemWithIcon("Copy the line", theme.ContentCopyIcon(), func() { p.u.app.Clipboard().SetContent(n.Title) }),
+	}
+	if f != "" {
+		items = append(items, fyne.NewMenuItemWithIcon("Copy the filter", theme.ContentCopyIcon(), func() { p.u.app.Clipboard().SetContent(f) }))
+	}
+	return fyne.NewMenu("", items...)
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -310,5 +311,67 @@ func TestRightClickOpensThePacketMenu(t *testing.T) {
 	items["Copy the row"].Action()
 	if clip := h.a.Clipboard().Content(); !strings.HasPrefix(clip, "4\t") || strings.Count(clip, "\t") != 6 {
 		t.Errorf("the copied row is %q", clip)
+	}
+}
+
+// TestRightClickOnADetailLineAppliesItsFilter right-clicks the line of
+// the details that holds the packet's TCP source port: it is selected and
+// its menu opens; "Apply as filter" shows the packets with that port,
+// "Add to the filter (and)" narrows it, and a line no filter field holds
+// offers no filter.
+func TestRightClickOnADetailLineAppliesItsFilter(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1200, 800))
+	h.open(writeCapture(t, false))
+	p := h.u.packets
+	p.table.Select(widget.TableCellID{Row: 6}) // the HTTP request
+	d := p.details
+	var portID, plainID widget.TreeNodeID
+	for id, n := range d.nodes {
+		switch {
+		case strings.HasPrefix(n.Title, "SrcPort:") && n.Filter != "":
+			portID = id
+		case strings.HasPrefix(n.Title, "DataOffset:"):
+			plainID = id
+		}
+	}
+	if portID == "" || plainID == "" {
+		t.Fatal("no TCP source port line, or no data offset line, in the details")
+	}
+	d.tree.OpenBranch(parentOf(portID))
+	line := &detailLine{d: d, id: portID}
+	line.ExtendBaseWidget(line)
+	line.TappedSecondary(&fyne.PointEvent{})
+	if n := d.nodes[portID]; d.where.Text != fmt.Sprintf("Bytes %d–%d (2 bytes)", n.Start, n.End-1) {
+		t.Errorf("after the right click the bytes pane says %q: the port's line is not selected", d.where.Text)
+	}
+	filter := d.nodes[portID].Filter
+	items := map[string]*fyne.MenuItem{}
+	for _, it := range p.lineMenu(d.nodes[portID]).Items {
+		items[it.Label] = it
+	}
+	items["Apply as filter"].Action()
+	h.settle()
+	if p.expr != filter || len(p.shown) == 0 || !slices.Contains(p.shown, 6) {
+		t.Fatalf("Apply as filter: %q shows %v", p.expr, p.shown)
+	}
+	wide := len(p.shown)
+	p.table.Select(widget.TableCellID{Row: slices.Index(p.shown, 6)})
+	for id, n := range d.nodes {
+		if strings.HasPrefix(n.Title, "Frame ") && n.Filter != "" {
+			for _, it := range p.lineMenu(d.nodes[id]).Items {
+				if it.Label == "Add to the filter (and)" {
+					it.Action()
+				}
+			}
+		}
+	}
+	h.settle()
+	if !strings.HasPrefix(p.expr, "("+filter+") && frame.number == ") || len(p.shown) != 1 || wide < 2 {
+		t.Errorf("Add to the filter: %q shows %v (before: %d packets)", p.expr, p.shown, wide)
+	}
+	for _, it := range p.lineMenu(d.nodes[plainID]).Items {
+		if strings.HasPrefix(it.Label, "Apply") && !it.Disabled {
+			t.Errorf("%q is offered on a line without a filter", it.Label)
+		}
 	}
 }

@@ -1,0 +1,141 @@
+package decode
+
+import (
+	"net"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// layerFilters names, for fields of the layers gopacket decodes, the
+// display filter field that holds the same value, so that a line of the
+// details tree can become a filter (Wireshark's Apply as Filter). Lengths
+// are left out (the filter reads them from what was captured, the
+// header's field says what was sent), and so is the EtherType (an 802.3
+// frame's length field is not one).
+var layerFilters = map[gopacket.LayerType]map[string]string{
+	layers.LayerTypeEthernet: {"SrcMAC": "eth.src", "DstMAC": "eth.dst"},
+	layers.LayerTypeIPv4: {"SrcIP": "ip.src", "DstIP": "ip.dst", "TTL": "ip.ttl", "Id": "ip.id",
+		"Protocol": "ip.proto", "TOS": "ip.dsfield"},
+	layers.LayerTypeIPv6: {"SrcIP": "ipv6.src", "DstIP": "ipv6.dst", "HopLimit": "ipv6.hlim",
+		"NextHeader": "ipv6.nxt", "TrafficClass": "ipv6.tclass"},
+	layers.LayerTypeTCP: {"SrcPort": "tcp.srcport", "DstPort": "tcp.dstport", "Window": "tcp.window_size_value",
+		"SYN": "tcp.flags.syn", "ACK": "tcp.flags.ack", "FIN": "tcp.flags.fin", "RST": "tcp.flags.reset", "PSH": "tcp.flags.push"},
+	layers.LayerTypeUDP: {"SrcPort": "udp.srcport", "DstPort": "udp.dstport"},
+	layers.LayerTypeARP: {"Operation": "arp.opcode", "SourceHwAddress": "arp.src.hw_mac", "SourceProtAddress": "arp.src.proto_ipv4",
+		"DstHwAddress": "arp.dst.hw_mac", "DstProtAddress": "arp.dst.proto_ipv4"},
+}
+
+// filterReads says whether the display filter reads layer l of a packet
+// as the details show it: the filter takes its fields from the packet
+// list's own decoding (ours), which reads one IP header, one transport
+// header and one frame, the innermost of a tunnel; a layer that decoding
+// did not reach, or one of several alike, offers no filter. once says
+// l's type stands only once in the packet.
+func filterReads(l gopacket.Layer, ours *Packet, once bool) bool {
+	if !once || ours.Tunneled || ours.Malformed {
+		return false
+	}
+	switch x := l.(type) {
+	case *layers.Ethernet:
+		return ours.HasMAC
+	case *layers.IPv4:
+		return ours.HasIP && ours.IP.Version == 4
+	case *layers.IPv6:
+		return ours.HasIP && ours.IP.Version == 6
+	case *layers.TCP:
+		return ours.IPProto == layers.IPProtocolTCP && !ours.Fragment && ours.SrcPort == uint16(x.SrcPort) && ours.DstPort == uint16(x.DstPort)
+	case *layers.UDP:
+		return ours.IPProto == layers.IPProtocolUDP && !ours.Fragment && ours.SrcPort == uint16(x.SrcPort) && ours.DstPort == uint16(x.DstPort)
+	case *layers.ARP:
+		return ours.ARP != nil
+	}
+	return false
+}
+
+// setLayerFilters gives each line of a layer's fields that a display
+// filter field holds the filter that matches its value in this packet.
+func setLayerFilters(l gopacket.Layer, fields []Node) {
+	names := layerFilters[l.LayerType()]
+	if names == nil {
+		return
+	}
+	v := reflect.ValueOf(l)
+	for v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	for k := range fields {
+		goName, _, _ := strings.Cut(fields[k].Title, ":")
+		field, ok := names[goName]
+		if !ok {
+			continue
+		}
+		if value, ok := filterValue(v.FieldByName(goName)); ok {
+			fields[k].Filter = field + " == " + value
+		}
+	}
+}
+
+// filterValue writes a field's value as a display filter's literal.
+func filterValue(f reflect.Value) (string, bool) {
+	if !f.IsValid() {
+		return "", false
+	}
+	switch x := f.Interface().(type) {
+	case net.IP:
+		if len(x) == 0 {
+			return "", false
+		}
+		return x.String(), true
+	case net.HardwareAddr:
+		if len(x) != 6 {
+			return "", false
+		}
+		return x.String(), true
+	}
+	switch f.Kind() {
+	case reflect.Bool:
+		if f.Bool() {
+			return "1", true
+		}
+		return "0", true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(f.Uint(), 10), true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(f.Int(), 10), true
+	}
+	return "", false
+}
+
+// FilterString writes s as a display filter's string literal: in double
+// quotes, with the escapes the filter language reads (\" \\ \n \t \r,
+// and \xNN for any other control byte).
+func FilterString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c < 0x20 || c == 0x7f:
+			b.WriteString(`\x`)
+			b.WriteByte("0123456789abcdef"[c>>4])
+			b.WriteByte("0123456789abcdef"[c&15])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
