@@ -96,7 +96,10 @@ func DetailsOf(data []byte, link layers.LinkType, ctx Context) (nodes []Node) {
 			nodes = append(nodes, Node{Title: title, Start: start, End: len(data)})
 			continue
 		case *gopacket.Payload:
-			nodes = append(nodes, payloadNode(l.Payload(), start))
+			// The filter reads HTTP over TCP only (SSDP speaks it over
+			// UDP), and a message once: not again in a retransmission.
+			retransmitted := ctx.Analysis.Any(AnalysisRetransmission | AnalysisFastRetransmission | AnalysisSpuriousRetransmission)
+			nodes = append(nodes, payloadNode(l.Payload(), start, ours.Proto == ProtoHTTP && ours.IPProto == layers.IPProtocolTCP && !retransmitted))
 			continue
 		}
 		n := Node{Title: layerTitle(l), Start: start, End: end}
@@ -233,16 +236,20 @@ func dhcpType(d *layers.DHCPv4) string {
 
 // payloadNode shows application bytes; text protocols (HTTP, SSDP) get a
 // line per header line.
-func payloadNode(b []byte, start int) Node {
+func payloadNode(b []byte, start int, httpFilters bool) Node {
 	n := Node{Title: fmt.Sprintf("Data (%d bytes)", len(b)), Start: start, End: start + len(b)}
 	if LooksLikeHTTP(b) {
 		n.Title = "Hypertext Transfer Protocol"
 		pos := start
-		for _, line := range strings.SplitAfter(string(b), "\n") {
+		for k, line := range strings.SplitAfter(string(b), "\n") {
 			if strings.TrimSpace(line) == "" {
 				break
 			}
-			n.Children = append(n.Children, Node{Title: strings.TrimRight(line, "\r\n"), Start: pos, End: pos + len(line)})
+			text := strings.TrimRight(line, "\r\n")
+			n.Children = append(n.Children, Node{Title: text, Start: pos, End: pos + len(line)})
+			if httpFilters {
+				n.Children[len(n.Children)-1].Filter = httpLineFilter(text, k == 0)
+			}
 			pos += len(line)
 			if len(n.Children) > 200 {
 				break

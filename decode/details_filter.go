@@ -139,3 +139,31 @@ func FilterString(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// httpHeaderFilters names the display filter field of the HTTP headers
+// the filter language reads, by lower-case name.
+var httpHeaderFilters = map[string]string{"host": "http.host", "user-agent": "http.user_agent",
+	"server": "http.server", "content-type": "http.content_type"}
+
+// httpLineFilter is the filter that matches a line of an HTTP head: the
+// request's URI or the response's code on its first line, the value of
+// a header the filter language reads on the others.
+func httpLineFilter(line string, first bool) string {
+	if first {
+		f := strings.Fields(line)
+		switch {
+		case len(f) >= 2 && strings.HasPrefix(f[0], "HTTP/"):
+			if code, err := strconv.Atoi(f[1]); err == nil {
+				return "http.response.code == " + strconv.Itoa(code)
+			}
+		case len(f) == 3 && strings.HasPrefix(f[2], "HTTP/"):
+			return "http.request.uri == " + FilterString(f[1])
+		}
+		return ""
+	}
+	name, value, ok := strings.Cut(line, ":")
+	if field := httpHeaderFilters[strings.ToLower(name)]; ok && field != "" {
+		return field + " == " + FilterString(strings.TrimSpace(value))
+	}
+	return ""
+}
