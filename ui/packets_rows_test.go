@@ -357,7 +357,7 @@ func TestRightClickOnADetailLineAppliesItsFilter(t *testing.T) {
 	wide := len(p.shown)
 	p.table.Select(widget.TableCellID{Row: slices.Index(p.shown, 6)})
 	for id, n := range d.nodes {
-		if strings.HasPrefix(n.Title, "Frame ") && n.Filter != "" {
+		if strings.HasPrefix(n.Filter, "frame.number == ") {
 			for _, it := range p.lineMenu(d.nodes[id]).Items {
 				if it.Label == "Add to the filter (and)" {
 					it.Action()
