@@ -108,9 +108,6 @@ func (r *Rows) SetTimeFormat(tf TimeFormat) {
 	r.mu.Unlock()
 }
 
-// TimeFormat is the Time column's format.
-func (r *Rows) TimeFormat() TimeFormat { return r.timeFmt }
-
 // noteReadable takes the news that n packets are readable: once they
 // cross midnight, every time of day needs its date, and rows formatted
 // before are formatted again.
