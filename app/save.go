@@ -13,10 +13,21 @@ import (
 // 0-based packet indexes to write; nil writes every packet loaded so far.
 // It writes to a temporary file beside path and renames it, so a failed
 // save never leaves half a file under the chosen name.
-func SaveAs(l *Loaded, path, format string, which []int) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".thingsniff-save-*")
+func SaveAs(l *Loaded, path, format string, which []int) error {
+	err := writeAtomically(path, func(bw *bufio.Writer) error { return savePackets(l, bw, format, which) })
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeAtomically writes a file through fill into a temporary file beside
+// path, then renames it to path: a failed or cancelled write never leaves
+// half a file under the chosen name, and the temporary file goes.
+func writeAtomically(path string, fill func(*bufio.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".thingsniff-save-*")
+	if err != nil {
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -25,6 +36,20 @@ func SaveAs(l *Loaded, path, format string, which []int) (err error) {
 		}
 	}()
 	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err := fill(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// savePackets writes packets of l (see SaveAs) to bw.
+func savePackets(l *Loaded, bw *bufio.Writer, format string, which []int) error {
 	ifaces := l.Interfaces()
 	n := l.Index.Len()
 	count := n
@@ -43,55 +68,44 @@ func SaveAs(l *Loaded, path, format string, which []int) (err error) {
 	case "pcapng":
 		w, err := capture.NewPcapngWriter(bw, ifaces)
 		if err != nil {
-			return fmt.Errorf("save %s: %w", path, err)
+			return err
 		}
 		write = w.WritePacket
 		flush = w.Flush
 	case "pcap":
 		if len(ifaces) == 0 {
-			return fmt.Errorf("save %s: the capture has no interfaces", path)
+			return fmt.Errorf("the capture has no interfaces")
 		}
 		link := ifaces[0].LinkType
 		for _, ifc := range ifaces[1:] {
 			if ifc.LinkType != link {
-				return fmt.Errorf("save %s: pcap holds one link type but this capture has several; save as pcapng", path)
+				return fmt.Errorf("pcap holds one link type but this capture has several; save as pcapng")
 			}
 		}
 		w, err := capture.NewPcapWriter(bw, link, 262144)
 		if err != nil {
-			return fmt.Errorf("save %s: %w", path, err)
+			return err
 		}
 		write = func(_ uint16, t int64, data []byte, orig uint32) error { return w.WritePacket(t, data, orig) }
 		flush = w.Flush
 	default:
-		return fmt.Errorf("save %s: unknown format %q (pcapng or pcap)", path, format)
+		return fmt.Errorf("unknown format %q (pcapng or pcap)", format)
 	}
 	var buf []byte
 	for k := 0; k < count; k++ {
 		i := at(k)
 		if i < 0 || i >= n {
-			return fmt.Errorf("save %s: packet %d is not loaded", path, i+1)
+			return fmt.Errorf("packet %d is not loaded", i+1)
 		}
 		ix := l.Index.At(i)
+		var err error
 		buf, err = l.Store.ReadPacket(ix.Offset(), ix.CapLen, buf)
 		if err != nil {
-			return fmt.Errorf("save %s: read packet %d: %w", path, i+1, err)
+			return fmt.Errorf("read packet %d: %w", i+1, err)
 		}
 		if err := write(ix.Iface(), ix.Time, buf, ix.OrigLen); err != nil {
-			return fmt.Errorf("save %s: write packet %d: %w", path, i+1, err)
+			return fmt.Errorf("write packet %d: %w", i+1, err)
 		}
 	}
-	if err := flush(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return nil
+	return flush()
 }

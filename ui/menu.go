@@ -89,6 +89,7 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Save as…", fyne.KeyS, theme.DocumentSaveIcon(), u.saveDialog),
 		item("Export displayed packets…", "", theme.UploadIcon(), u.exportDialog),
+		item("Export packet list as CSV or text…", "", theme.ListIcon(), u.exportRowsDialog),
 		item("Export device report…", "", theme.DocumentIcon(), func() { u.devices.exportDialog() }),
 		&fyne.MenuItem{Label: "Export objects", Icon: theme.DownloadIcon(), ChildMenu: fyne.NewMenu("", fyne.NewMenuItem("HTTP…", u.exportObjectsDialog))},
 		item("Close", fyne.KeyW, theme.CancelIcon(), u.guarded("close it", u.CloseCapture)),

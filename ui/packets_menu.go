@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"context"
+	"fmt"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -114,4 +117,44 @@ func (p *packetsView) lineMenu(n *decode.Node) *fyne.Menu {
 		items = append(items, fyne.NewMenuItemWithIcon("Copy the filter", theme.ContentCopyIcon(), func() { p.u.app.Clipboard().SetContent(f) }))
 	}
 	return fyne.NewMenu("", items...)
+}
+
+// exportRowsDialog is File → Export packet list: asks where to write
+// the rows on show (see exportRowsTo).
+func (u *UI) exportRowsDialog() {
+	l := u.loaded
+	if l == nil || u.rows == nil {
+		u.status.setMessage("Open a capture first.")
+		return
+	}
+	base := strings.TrimSuffix(filepath.Base(l.Name), filepath.Ext(l.Name))
+	u.saveFileDialog(base+".csv", []string{".csv", ".txt"}, u.exportRowsTo).Show()
+}
+
+// exportRowsTo writes the rows on show, as filtered and sorted, with the
+// Time column's format, to path as CSV (or text for another name), in
+// the background with its progress in the status bar.
+func (u *UI) exportRowsTo(path string) {
+	rows, p := u.rows, u.packets
+	if rows == nil {
+		return
+	}
+	view, shown, n := p.view(), p.shown, p.n
+	count := n
+	if view != nil {
+		count = len(view)
+	}
+	u.status.setMessage("Exporting the packet list…")
+	u.background(func() func() {
+		err := rows.ExportRows(context.Background(), path, view, shown, n, func(done, total int) {
+			u.dispatch(func() { u.status.setMessage(fmt.Sprintf("Exporting the packet list… %d%%", done*100/max(total, 1))) })
+		})
+		return func() {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			u.status.setMessage(fmt.Sprintf("Exported %s to %s.", plural(count, "row", "rows"), path))
+		}
+	})
 }

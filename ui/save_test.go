@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,6 +29,17 @@ func TestSaveAndExport(t *testing.T) {
 	part := filepath.Join(dir, "tcp.pcap")
 	h.u.saveTo(h.u.loaded, part, h.u.packets.shown, nil)
 	h.settle()
+
+	// The packet list as CSV: the filter's rows, a header before them.
+	list := filepath.Join(dir, "tcp.csv")
+	h.u.exportRowsTo(list)
+	h.settle()
+	if b, err := os.ReadFile(list); err != nil || strings.Count(string(b), "\n") != len(tcp)+1 || !strings.HasPrefix(string(b), "No.,Time,Source") {
+		t.Errorf("the exported list (%v):\n%s", err, b)
+	}
+	if msg := h.u.status.message.Text; !strings.Contains(msg, fmt.Sprintf("Exported %d rows", len(tcp))) {
+		t.Errorf("status after the list's export: %q", msg)
+	}
 
 	h.open(all)
 	if h.u.packets.n != len(testPackets()) {

@@ -2,7 +2,7 @@ package cli
 
 import (
 	"bufio"
-	"fmt"
+	"strconv"
 	"time"
 
 	"thingsniff/app"
@@ -56,9 +56,8 @@ func runPackets(env Env) error {
 				Len: ix.OrigLen, CapLen: ix.CapLen, Src: s.Source, Dst: s.Destination, Proto: s.Protocol,
 				Info: s.Info, Malformed: ix.Flags.Has(decode.FlagMalformed), Flow: ix.Flow})
 		}
-		_, err := fmt.Fprintf(w, "%6d %12s %-22s %-22s %-8s %5d %s\n", p.Num,
-			at, s.Source, s.Destination, s.Protocol, ix.OrigLen, decode.Printable(s.Info))
-		return err
+		return app.WriteRowText(w, app.Row{No: strconv.Itoa(int(p.Num)), Time: at, Source: s.Source, Destination: s.Destination,
+			Protocol: s.Protocol, Length: strconv.Itoa(int(ix.OrigLen)), Info: s.Info})
 	})
 	if err != nil {
 		return err
