@@ -36,7 +36,7 @@ type Totals struct {
 // the packets a filter shows when shown is not nil. The error says why
 // reading stopped early, if it did; the facts describe what came before.
 func (l *Loaded) Facts(shown []int, filter string) []FileFact {
-	p, stopped := l.Store.Properties()
+	p, stopped := l.Store.Properties(false)
 	var st *Totals
 	if shown != nil {
 		t := ShownTotals(l, shown)

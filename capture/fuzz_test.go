@@ -69,7 +69,7 @@ func FuzzOpen(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer pc.Close()
-		p, propErr := pc.Properties()
+		p, propErr := pc.Properties(false)
 		if fmt.Sprint(propErr) != fmt.Sprint(readErr) && !(errors.Is(readErr, io.EOF) && propErr == nil) || p.Packets != len(read) {
 			t.Fatalf("properties: %d packets, %v; cursor: %d frames, %v", p.Packets, propErr, len(read), readErr)
 		}

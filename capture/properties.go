@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -84,10 +85,13 @@ const blockISB = 0x00000005
 
 // Properties reads the whole capture with a cursor of its own, from its
 // very first byte, and returns what the file says of itself. A capture
-// that is still growing is described as far as it has arrived. A file cut
-// short or damaged returns the properties of everything before the damage
-// and the *TruncatedError that says where it stopped.
-func (c *Capture) Properties() (*Properties, error) {
+// that is still growing (a stream, a live capture) is read to its end
+// when wait is set, as a command reading standard input wants, and
+// otherwise described as far as it has arrived, as a window showing a
+// live capture wants. A file cut short or damaged returns the properties
+// of everything before the damage and the *TruncatedError that says
+// where it stopped.
+func (c *Capture) Properties(wait bool) (*Properties, error) {
 	p := &Properties{InOrder: true}
 	var cur *Cursor
 	if c.start.ng {
@@ -99,8 +103,12 @@ func (c *Capture) Properties() (*Properties, error) {
 		p.Interfaces = []InterfaceInfo{{Interface: c.start.ifaces[0], Received: -1, Dropped: -1}}
 	}
 	cur.props = p
+	next := cur.Next
+	if wait {
+		next = func() (Frame, error) { return cur.NextWait(context.Background()) }
+	}
 	for {
-		f, err := cur.Next()
+		f, err := next()
 		if err != nil {
 			if err == io.EOF || errors.Is(err, ErrPending) {
 				return p, nil

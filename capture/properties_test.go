@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"io"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gopacket/gopacket/layers"
 )
@@ -44,7 +46,7 @@ func propertiesOf(t *testing.T, name string, data []byte) *Properties {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	p, err := c.Properties()
+	p, err := c.Properties(false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +93,7 @@ func TestPropertiesOfAFileCutShortCountWhatCameBefore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	p, err := c.Properties()
+	p, err := c.Properties(false)
 	var te *TruncatedError
 	if !errors.As(err, &te) || te.Packets != 2 {
 		t.Fatalf("error %v, want a cut after 2 packets", err)
@@ -136,5 +138,50 @@ func TestPropertiesStayBoundedOnAHostileFile(t *testing.T) {
 	}
 	if len(p.Sections) != maxSections || p.MoreSections != 5000-maxSections || kept > maxText || p.OmittedText == 0 {
 		t.Errorf("%d sections kept, %d more, %d bytes of comments kept, %d left out", len(p.Sections), p.MoreSections, kept, p.OmittedText)
+	}
+}
+
+// TestPropertiesOfAStreamWaitToItsEnd: a capture still arriving on a
+// pipe is described to its end when asked to wait, and as far as it has
+// arrived otherwise.
+func TestPropertiesOfAStreamWaitToItsEnd(t *testing.T) {
+	data := describedCapture()
+	second := bytes.LastIndex(data, pkt(42, 4)) - 28 // the last packet's block
+	pr, pw := io.Pipe()
+	rest := make(chan struct{})
+	go func() {
+		pw.Write(data[:second])
+		<-rest
+		pw.Write(data[second:])
+		pw.Close()
+	}()
+	c, err := OpenStream(pr, "stdin", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// Without waiting, the description stops where the stream has come
+	// (once the spool holds the first part, all three of its packets).
+	for p, _ := c.Properties(false); p.Packets != 3; p, _ = c.Properties(false) {
+		if p.Packets > 3 {
+			t.Fatalf("%d packets before the rest was sent", p.Packets)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	done := make(chan *Properties)
+	go func() {
+		p, _ := c.Properties(true)
+		done <- p
+	}()
+	// Waiting, it must not end while the stream is open. A pause cannot
+	// make this fail wrongly: only an early end can.
+	select {
+	case p := <-done:
+		t.Fatalf("waiting properties ended before the stream: %d packets", p.Packets)
+	case <-time.After(20 * time.Millisecond):
+	}
+	close(rest)
+	if p := <-done; p.Packets != 4 {
+		t.Errorf("the whole stream: %d packets, want 4", p.Packets)
 	}
 }

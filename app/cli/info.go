@@ -22,7 +22,7 @@ func runInfo(env Env) error {
 		return err
 	}
 	defer c.Close()
-	p, stopped := c.Properties()
+	p, stopped := c.Properties(true)
 	facts := app.FileFacts(c, p, nil, stopped)
 	w := bufio.NewWriter(env.Stdout)
 	defer w.Flush()
