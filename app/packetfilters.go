@@ -2,6 +2,7 @@ package app
 
 import (
 	"net"
+	"net/netip"
 	"strconv"
 
 	"github.com/gopacket/gopacket/layers"
@@ -33,16 +34,14 @@ func filtersOf(p *decode.Packet) PacketFilters {
 	var f PacketFilters
 	switch {
 	case p.HasIP && p.Src.IsValid() && p.Dst.IsValid():
-		field := "ip"
-		if p.Src.Is6() && !p.Src.Is4In6() {
-			field = "ipv6"
-		}
+		field := ipField(p.Src)
 		f.Source = field + ".src == " + p.Src.String()
 		f.Destination = field + ".dst == " + p.Dst.String()
-		f.Conversation = pairFilter(field+".addr", p.Src.String(), p.Dst.String())
-		if port := portField(p); port != "" && !p.Fragment {
-			f.Conversation += " && " + pairFilter(port, strconv.Itoa(int(p.SrcPort)), strconv.Itoa(int(p.DstPort)))
+		port := portField(p.IPProto)
+		if p.Fragment {
+			port = ""
 		}
+		f.Conversation = conversationFilter(netip.AddrPortFrom(p.Src, p.SrcPort), netip.AddrPortFrom(p.Dst, p.DstPort), port)
 	case p.HasMAC && macSet(p.SrcMAC):
 		src, dst := net.HardwareAddr(p.SrcMAC), net.HardwareAddr(p.DstMAC)
 		f.Source = "eth.src == " + src.String()
@@ -54,6 +53,38 @@ func filtersOf(p *decode.Packet) PacketFilters {
 	return f
 }
 
+// FlowFilter is the display filter of a flow's conversation, as
+// Wireshark writes it: both addresses, and both ports for TCP and UDP.
+func FlowFilter(f decode.Flow) string {
+	port := ""
+	switch f.Proto {
+	case decode.ProtoTCP:
+		port = portField(layers.IPProtocolTCP)
+	case decode.ProtoUDP:
+		port = portField(layers.IPProtocolUDP)
+	}
+	return conversationFilter(f.Client, f.Server, port)
+}
+
+// conversationFilter matches packets between a and b, by their ports too
+// when port names the ports' field.
+func conversationFilter(a, b netip.AddrPort, port string) string {
+	field := ipField(a.Addr()) + ".addr"
+	expr := pairFilter(field, a.Addr().String(), b.Addr().String())
+	if port != "" {
+		expr += " && " + pairFilter(port, strconv.Itoa(int(a.Port())), strconv.Itoa(int(b.Port())))
+	}
+	return expr
+}
+
+// ipField is the filter protocol of an address: "ip" or "ipv6".
+func ipField(a netip.Addr) string {
+	if a.Is6() && !a.Is4In6() {
+		return "ipv6"
+	}
+	return "ip"
+}
+
 // pairFilter matches packets between a and b in either direction.
 func pairFilter(field, a, b string) string {
 	if a == b {
@@ -62,9 +93,10 @@ func pairFilter(field, a, b string) string {
 	return field + " == " + a + " && " + field + " == " + b
 }
 
-// portField is the field of a packet's ports, "" when it has none.
-func portField(p *decode.Packet) string {
-	switch p.IPProto {
+// portField is the field of a transport protocol's ports, "" when it
+// has none.
+func portField(proto layers.IPProtocol) string {
+	switch proto {
 	case layers.IPProtocolTCP:
 		return "tcp.port"
 	case layers.IPProtocolUDP:

@@ -11,8 +11,8 @@ import (
 
 // TestPacketFiltersSelectTheirConversation writes every packet's filters
 // for a generated mix and runs them: each selects its packet, and a TCP or
-// UDP packet's conversation filter selects exactly the packets of its
-// flow.
+// UDP packet's conversation filter, like its flow's, selects exactly the
+// packets of its flow.
 func TestPacketFiltersSelectTheirConversation(t *testing.T) {
 	l, _ := openAndWait(t, mixFile(t, synth.Options{Packets: 3000, Seed: 2}))
 	rows := NewRows(l)
@@ -59,6 +59,9 @@ func TestPacketFiltersSelectTheirConversation(t *testing.T) {
 		}
 		if got := run(pf.Conversation); !slices.Equal(got, flow) {
 			t.Errorf("packet %d: %q selects %d packets, its flow has %d", i+1, pf.Conversation, len(got), len(flow))
+		}
+		if expr := FlowFilter(*l.Engine().Flow(id)); !slices.Equal(run(expr), flow) {
+			t.Errorf("flow %d's filter %q does not select its %d packets", id, expr, len(flow))
 		}
 	}
 	t.Logf("conversations by kind: %v", kinds)

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"thingsniff/app"
 	"thingsniff/decode"
 )
 
@@ -95,6 +96,7 @@ func newFlowsView(u *UI) *flowsView {
 	v.table.move = v.move
 	v.table.showColumns(v.cols, v.updateHeader)
 	v.table.OnSelected = v.selected
+	v.table.menu = v.openRowMenu
 	v.filter = widget.NewEntry()
 	v.filter.SetPlaceHolder("Filter flows by any text: an address, a port, tcp, server, rst, http…")
 	v.filter.OnChanged = v.filterChanged
@@ -105,7 +107,7 @@ func newFlowsView(u *UI) *flowsView {
 		swatch(tintReset), widget.NewLabel("reset"),
 	)
 	bar := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), container.NewHBox(v.count, legend), v.filter)
-	hint := widget.NewLabel("Click a flow to see its packets, Follow to read its conversation; click a column title to sort.")
+	hint := widget.NewLabel("Click a flow to see its packets, Follow to read its conversation, right-click it for more; click a column title to sort.")
 	hint.Importance = widget.LowImportance
 	v.content = container.NewBorder(container.NewPadded(bar), container.NewPadded(hint), nil, nil,
 		v.table)
@@ -232,6 +234,10 @@ func (v *flowsView) selected(id widget.TableCellID) {
 	v.cursor = id.Row
 	v.table.UnselectAll()
 	if k < 0 {
+		return
+	}
+	if v.table.rightClick {
+		v.table.Refresh() // the cursor's row; its menu acts
 		return
 	}
 	if id.Col == fcFollow && v.cells[k].text[fcFollow] != "" {
@@ -452,4 +458,36 @@ func (h *headerButton) MinSize() fyne.Size {
 // CreateRenderer shows the label.
 func (h *headerButton) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(h.label)
+}
+
+// openRowMenu opens the menu of the flow under a right click.
+func (v *flowsView) openRowMenu(at fyne.Position) {
+	if m := v.rowMenu(v.flowAt(v.cursor)); m != nil {
+		widget.ShowPopUpMenuAtPosition(m, v.u.win.Canvas(), at)
+	}
+}
+
+// rowMenu is flow k's menu: its packets, its stream, the packet list
+// without it, and copies of its row and of its conversation's filter
+// (addresses and ports, as Wireshark writes it). Nil for no flow.
+func (v *flowsView) rowMenu(k int) *fyne.Menu {
+	if k < 0 || k >= len(v.flows) {
+		return nil
+	}
+	f := v.flows[k]
+	id := strconv.FormatUint(uint64(f.ID), 10)
+	follow := fyne.NewMenuItemWithIcon("Follow stream", theme.MailForwardIcon(), func() { v.u.FollowFlow(f.ID) })
+	follow.Disabled = !v.u.canFollow(f.ID)
+	return fyne.NewMenu("",
+		fyne.NewMenuItemWithIcon("Show its packets", theme.SearchIcon(), func() { v.u.ShowPackets("flow " + id) }),
+		follow,
+		fyne.NewMenuItemWithIcon("Show the packets of every other flow", theme.SearchIcon(), func() { v.u.ShowPackets("!(flow " + id + ")") }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItemWithIcon("Copy the row", theme.ContentCopyIcon(), func() {
+			v.u.app.Clipboard().SetContent(strings.Join(v.cells[k].text[fcID:], "\t"))
+		}),
+		fyne.NewMenuItemWithIcon("Copy its conversation's filter", theme.ContentCopyIcon(), func() {
+			v.u.app.Clipboard().SetContent(app.FlowFilter(f))
+		}),
+	)
 }

@@ -17,6 +17,9 @@ type listTable struct {
 	// menu, when set, opens a context menu at a right click, after the
 	// click selected the row under it (as Wireshark does).
 	menu func(at fyne.Position)
+	// rightClick is set while a right click selects a row, so that
+	// OnSelected can tell it from a left click (which may act).
+	rightClick bool
 }
 
 func newListTable(length func() (int, int), create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *listTable {
@@ -55,7 +58,9 @@ func (t *listTable) TappedSecondary(e *fyne.PointEvent) {
 	if t.menu == nil {
 		return
 	}
+	t.rightClick = true
 	t.Tapped(e)
+	t.rightClick = false
 	t.menu(e.AbsolutePosition)
 }
 

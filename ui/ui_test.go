@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"thingsniff/decode"
@@ -174,6 +175,47 @@ func TestChoosingFlowFiltersPackets(t *testing.T) {
 	p.setFilter("")
 	if rows, _ := p.length(); rows != len(testPackets()) {
 		t.Errorf("%d rows after clearing the filter", rows)
+	}
+}
+
+// TestRightClickOnAFlow: a right click chooses the flow without leaving
+// the flows, and its menu shows its packets, or every other flow's, and
+// copies its conversation's filter.
+func TestRightClickOnAFlow(t *testing.T) {
+	h := newHarness(t, fyne.NewSize(1200, 800))
+	h.open(writeCapture(t, false))
+	fv := h.u.flows
+	h.u.tabs.SelectIndex(1)
+	rowH := newTintedCell().MinSize().Height + theme.Padding()/2
+	header := float32(0)
+	walk(fv.table, func(o fyne.CanvasObject) {
+		if hb, ok := o.(*headerButton); ok && hb.Size().Height > 0 {
+			header = hb.Size().Height
+		}
+	})
+	fv.table.TappedSecondary(&fyne.PointEvent{Position: fyne.NewPos(120, header+1.5*rowH)})
+	if h.u.tabs.SelectedIndex() != 1 || fv.cursor != 1 {
+		t.Fatalf("after the right click: tab %d, flow row %d; want the flows, row 2", h.u.tabs.SelectedIndex(), fv.cursor+1)
+	}
+	f := fv.flows[fv.flowAt(1)]
+	items := map[string]*fyne.MenuItem{}
+	for _, it := range fv.rowMenu(fv.flowAt(1)).Items {
+		items[it.Label] = it
+	}
+	items["Show the packets of every other flow"].Action()
+	h.settle()
+	p := h.u.packets
+	if h.u.tabs.SelectedIndex() != 0 || len(p.shown) != len(testPackets())-int(f.TotalPackets()) {
+		t.Errorf("every other flow: %q shows %d of %d packets, the flow has %d", p.expr, len(p.shown), len(testPackets()), f.TotalPackets())
+	}
+	items["Show its packets"].Action()
+	h.settle()
+	if len(p.shown) != int(f.TotalPackets()) {
+		t.Errorf("its packets: %q shows %d, the flow has %d", p.expr, len(p.shown), f.TotalPackets())
+	}
+	items["Copy its conversation's filter"].Action()
+	if clip := h.a.Clipboard().Content(); !strings.Contains(clip, f.Client.Addr().String()) || !strings.Contains(clip, strconv.Itoa(int(f.Server.Port()))) {
+		t.Errorf("the copied filter %q", clip)
 	}
 }
 
