@@ -104,10 +104,7 @@ func DetailsOf(data []byte, link layers.LinkType, ctx Context) (nodes []Node) {
 		}
 		n := Node{Title: layerTitle(l), Start: start, End: end}
 		n.Children = fieldNodes(reflect.ValueOf(l), start, end, 0)
-		narrowFields(l.LayerType(), n.Children, start, end)
-		if filterReads(l, &ours, kinds[l.LayerType()] == 1) {
-			setLayerFilters(l, n.Children)
-		}
+		describeFields(l, n.Children, start, end, filterReads(l, &ours, kinds[l.LayerType()] == 1))
 		if tcp, ok := l.(*layers.TCP); ok {
 			relativeTCP(&n, tcp, &ours, ctx)
 		}
@@ -141,13 +138,13 @@ func relativeTCP(n *Node, tcp *layers.TCP, p *Packet, ctx Context) {
 	var kids []Node
 	for _, c := range n.Children {
 		switch {
-		case strings.HasPrefix(c.Title, "Seq:"):
+		case strings.HasPrefix(c.Title, "Sequence Number (raw):"):
 			kids = append(kids, Node{Title: fmt.Sprintf("Sequence Number: %d    (relative sequence number)", seq), Start: c.Start, End: c.End, Filter: fmt.Sprint("tcp.seq == ", seq)},
 				Node{Title: fmt.Sprintf("Sequence Number (raw): %d", tcp.Seq), Start: c.Start, End: c.End, Filter: fmt.Sprint("tcp.seq_raw == ", tcp.Seq)})
 			continue
-		case strings.HasPrefix(c.Title, "Ack:") && tcp.ACK:
+		case strings.HasPrefix(c.Title, "Acknowledgment Number (raw):") && tcp.ACK:
 			kids = append(kids, Node{Title: fmt.Sprintf("Acknowledgment Number: %d    (relative ack number)", ack), Start: c.Start, End: c.End, Filter: fmt.Sprint("tcp.ack == ", ack)},
-				Node{Title: fmt.Sprintf("Acknowledgment number (raw): %d", tcp.Ack), Start: c.Start, End: c.End, Filter: fmt.Sprint("tcp.ack_raw == ", tcp.Ack)})
+				Node{Title: fmt.Sprintf("Acknowledgment Number (raw): %d", tcp.Ack), Start: c.Start, End: c.End, Filter: fmt.Sprint("tcp.ack_raw == ", tcp.Ack)})
 			continue
 		case strings.HasPrefix(c.Title, "Window:"):
 			factor := "-1 (unknown)"
@@ -344,44 +341,86 @@ func truncate(s string, n int) string {
 }
 
 // fieldRange is where a header field lies, from the start of its layer.
-type fieldRange struct{ off, len int }
-
-// fieldRanges places the fields of the fixed-layout headers, so that
-// choosing a field marks its own bytes in the hex view, not the whole
-// layer's. Fields not listed keep the layer's range.
-var fieldRanges = map[gopacket.LayerType]map[string]fieldRange{
-	layers.LayerTypeEthernet: {"DstMAC": {0, 6}, "SrcMAC": {6, 6}, "EthernetType": {12, 2}, "Length": {12, 2}},
-	layers.LayerTypeIPv4: {"Version": {0, 1}, "IHL": {0, 1}, "TOS": {1, 1}, "Length": {2, 2}, "Id": {4, 2},
-		"Flags": {6, 1}, "FragOffset": {6, 2}, "TTL": {8, 1}, "Protocol": {9, 1}, "Checksum": {10, 2},
-		"SrcIP": {12, 4}, "DstIP": {16, 4}},
-	layers.LayerTypeIPv6: {"Version": {0, 1}, "TrafficClass": {0, 2}, "FlowLabel": {1, 3}, "Length": {4, 2},
-		"NextHeader": {6, 1}, "HopLimit": {7, 1}, "SrcIP": {8, 16}, "DstIP": {24, 16}},
-	layers.LayerTypeTCP: {"SrcPort": {0, 2}, "DstPort": {2, 2}, "Seq": {4, 4}, "Ack": {8, 4}, "DataOffset": {12, 1},
-		"NS": {12, 1}, "CWR": {13, 1}, "ECE": {13, 1}, "URG": {13, 1}, "ACK": {13, 1}, "PSH": {13, 1}, "RST": {13, 1},
-		"SYN": {13, 1}, "FIN": {13, 1}, "Window": {14, 2}, "Checksum": {16, 2}, "Urgent": {18, 2}},
-	layers.LayerTypeUDP:    {"SrcPort": {0, 2}, "DstPort": {2, 2}, "Length": {4, 2}, "Checksum": {6, 2}},
-	layers.LayerTypeICMPv4: {"TypeCode": {0, 2}, "Checksum": {2, 2}, "Id": {4, 2}, "Seq": {6, 2}},
-	layers.LayerTypeICMPv6: {"TypeCode": {0, 2}, "Checksum": {2, 2}},
-	layers.LayerTypeARP: {"AddrType": {0, 2}, "Protocol": {2, 2}, "HwAddressSize": {4, 1}, "ProtAddressSize": {5, 1},
-		"Operation": {6, 2}, "SourceHwAddress": {8, 6}, "SourceProtAddress": {14, 4}, "DstHwAddress": {18, 6},
-		"DstProtAddress": {24, 4}},
-	layers.LayerTypeDot1Q: {"Priority": {0, 1}, "DropEligible": {0, 1}, "VLANIdentifier": {0, 2}, "Type": {2, 2}},
+// layerField is what the details know of one field of a fixed-layout
+// header that gopacket decodes: where its bytes lie in the header, the
+// name Wireshark gives it, and the display filter field that holds its
+// value ("" for none).
+type layerField struct {
+	off, len int
+	name     string
+	filter   string
 }
 
-// narrowFields gives the known fields of a layer their own byte range,
-// within the layer's [start, end).
-func narrowFields(t gopacket.LayerType, fields []Node, start, end int) {
-	ranges := fieldRanges[t]
-	if ranges == nil {
+// layerFields describes the fields of the fixed-layout headers, by
+// gopacket's field names: choosing one marks its own bytes in the hex
+// view (not the whole layer's), its line reads as in Wireshark, and it
+// can become a filter (Apply as Filter). Fields not listed keep the
+// layer's range and gopacket's name. Lengths offer no filter (the filter
+// reads them from what was captured, the header's field says what was
+// sent), nor does the EtherType (an 802.3 frame's length field is not
+// one).
+var layerFields = map[gopacket.LayerType]map[string]layerField{
+	layers.LayerTypeEthernet: {"DstMAC": {0, 6, "Destination", "eth.dst"}, "SrcMAC": {6, 6, "Source", "eth.src"},
+		"EthernetType": {12, 2, "Type", ""}, "Length": {12, 2, "Length", ""}},
+	layers.LayerTypeIPv4: {"Version": {0, 1, "Version", ""}, "IHL": {0, 1, "Header Length (32-bit words)", ""},
+		"TOS": {1, 1, "Differentiated Services Field", "ip.dsfield"}, "Length": {2, 2, "Total Length", ""},
+		"Id": {4, 2, "Identification", "ip.id"}, "Flags": {6, 1, "Flags", ""}, "FragOffset": {6, 2, "Fragment Offset (8-byte units)", ""},
+		"TTL": {8, 1, "Time to Live", "ip.ttl"}, "Protocol": {9, 1, "Protocol", "ip.proto"}, "Checksum": {10, 2, "Header Checksum", ""},
+		"SrcIP": {12, 4, "Source Address", "ip.src"}, "DstIP": {16, 4, "Destination Address", "ip.dst"}},
+	layers.LayerTypeIPv6: {"Version": {0, 1, "Version", ""}, "TrafficClass": {0, 2, "Traffic Class", "ipv6.tclass"},
+		"FlowLabel": {1, 3, "Flow Label", ""}, "Length": {4, 2, "Payload Length", ""}, "NextHeader": {6, 1, "Next Header", "ipv6.nxt"},
+		"HopLimit": {7, 1, "Hop Limit", "ipv6.hlim"}, "SrcIP": {8, 16, "Source Address", "ipv6.src"}, "DstIP": {24, 16, "Destination Address", "ipv6.dst"}},
+	layers.LayerTypeTCP: {"SrcPort": {0, 2, "Source Port", "tcp.srcport"}, "DstPort": {2, 2, "Destination Port", "tcp.dstport"},
+		"Seq": {4, 4, "Sequence Number (raw)", "tcp.seq_raw"}, "Ack": {8, 4, "Acknowledgment Number (raw)", ""}, // a filter only with the ACK flag (relativeTCP)
+		"DataOffset": {12, 1, "Header Length (32-bit words)", ""}, "NS": {12, 1, "Nonce", ""},
+		"CWR": {13, 1, "Congestion Window Reduced", ""}, "ECE": {13, 1, "ECN-Echo", ""}, "URG": {13, 1, "Urgent", ""},
+		"ACK": {13, 1, "Acknowledgment", "tcp.flags.ack"}, "PSH": {13, 1, "Push", "tcp.flags.push"}, "RST": {13, 1, "Reset", "tcp.flags.reset"},
+		"SYN": {13, 1, "Syn", "tcp.flags.syn"}, "FIN": {13, 1, "Fin", "tcp.flags.fin"}, "Window": {14, 2, "Window", "tcp.window_size_value"},
+		"Checksum": {16, 2, "Checksum", ""}, "Urgent": {18, 2, "Urgent Pointer", ""}},
+	layers.LayerTypeUDP: {"SrcPort": {0, 2, "Source Port", "udp.srcport"}, "DstPort": {2, 2, "Destination Port", "udp.dstport"},
+		"Length": {4, 2, "Length", ""}, "Checksum": {6, 2, "Checksum", ""}},
+	layers.LayerTypeICMPv4: {"TypeCode": {0, 2, "Type and Code", ""}, "Checksum": {2, 2, "Checksum", ""},
+		"Id": {4, 2, "Identifier", ""}, "Seq": {6, 2, "Sequence Number", ""}},
+	layers.LayerTypeICMPv6: {"TypeCode": {0, 2, "Type and Code", ""}, "Checksum": {2, 2, "Checksum", ""}},
+	layers.LayerTypeARP: {"AddrType": {0, 2, "Hardware Type", ""}, "Protocol": {2, 2, "Protocol Type", ""},
+		"HwAddressSize": {4, 1, "Hardware Size", ""}, "ProtAddressSize": {5, 1, "Protocol Size", ""},
+		"Operation": {6, 2, "Opcode", "arp.opcode"}, "SourceHwAddress": {8, 6, "Sender MAC Address", "arp.src.hw_mac"},
+		"SourceProtAddress": {14, 4, "Sender IP Address", "arp.src.proto_ipv4"}, "DstHwAddress": {18, 6, "Target MAC Address", "arp.dst.hw_mac"},
+		"DstProtAddress": {24, 4, "Target IP Address", "arp.dst.proto_ipv4"}},
+	layers.LayerTypeDot1Q: {"Priority": {0, 1, "Priority", ""}, "DropEligible": {0, 1, "Drop Eligible", ""},
+		"VLANIdentifier": {0, 2, "ID", ""}, "Type": {2, 2, "Type", ""}},
+}
+
+// describeFields gives the known fields of layer l (whose bytes are
+// [start, end)) their own byte range and Wireshark's name, and, when
+// filters is set, the display filter that matches each value in this
+// packet. A port reads as its number, as Wireshark writes it.
+func describeFields(l gopacket.Layer, fields []Node, start, end int, filters bool) {
+	known := layerFields[l.LayerType()]
+	if known == nil {
 		return
 	}
+	v := reflect.ValueOf(l)
+	for v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
 	for i := range fields {
-		name, _, _ := strings.Cut(fields[i].Title, ":")
-		name, _, _ = strings.Cut(name, " (")
-		r, ok := ranges[name]
-		if !ok || start+r.off+r.len > end {
+		goName, rest, _ := strings.Cut(fields[i].Title, ":")
+		goName, _, _ = strings.Cut(goName, " (")
+		f, ok := known[goName]
+		if !ok {
 			continue
 		}
-		fields[i].Start, fields[i].End = start+r.off, start+r.off+r.len
+		if start+f.off+f.len <= end {
+			fields[i].Start, fields[i].End = start+f.off, start+f.off+f.len
+		}
+		value, ok := filterValue(v.FieldByName(goName))
+		if filters && f.filter != "" && ok {
+			fields[i].Filter = f.filter + " == " + value
+		}
+		if strings.HasSuffix(f.filter, "port") && ok {
+			rest = " " + value
+		}
+		fields[i].Title = f.name + ":" + rest
 	}
 }

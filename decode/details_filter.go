@@ -10,25 +10,6 @@ import (
 	"github.com/gopacket/gopacket/layers"
 )
 
-// layerFilters names, for fields of the layers gopacket decodes, the
-// display filter field that holds the same value, so that a line of the
-// details tree can become a filter (Wireshark's Apply as Filter). Lengths
-// are left out (the filter reads them from what was captured, the
-// header's field says what was sent), and so is the EtherType (an 802.3
-// frame's length field is not one).
-var layerFilters = map[gopacket.LayerType]map[string]string{
-	layers.LayerTypeEthernet: {"SrcMAC": "eth.src", "DstMAC": "eth.dst"},
-	layers.LayerTypeIPv4: {"SrcIP": "ip.src", "DstIP": "ip.dst", "TTL": "ip.ttl", "Id": "ip.id",
-		"Protocol": "ip.proto", "TOS": "ip.dsfield"},
-	layers.LayerTypeIPv6: {"SrcIP": "ipv6.src", "DstIP": "ipv6.dst", "HopLimit": "ipv6.hlim",
-		"NextHeader": "ipv6.nxt", "TrafficClass": "ipv6.tclass"},
-	layers.LayerTypeTCP: {"SrcPort": "tcp.srcport", "DstPort": "tcp.dstport", "Window": "tcp.window_size_value",
-		"SYN": "tcp.flags.syn", "ACK": "tcp.flags.ack", "FIN": "tcp.flags.fin", "RST": "tcp.flags.reset", "PSH": "tcp.flags.push"},
-	layers.LayerTypeUDP: {"SrcPort": "udp.srcport", "DstPort": "udp.dstport"},
-	layers.LayerTypeARP: {"Operation": "arp.opcode", "SourceHwAddress": "arp.src.hw_mac", "SourceProtAddress": "arp.src.proto_ipv4",
-		"DstHwAddress": "arp.dst.hw_mac", "DstProtAddress": "arp.dst.proto_ipv4"},
-}
-
 // filterReads says whether the display filter reads layer l of a packet
 // as the details show it: the filter takes its fields from the packet
 // list's own decoding (ours), which reads one IP header, one transport
@@ -54,29 +35,6 @@ func filterReads(l gopacket.Layer, ours *Packet, once bool) bool {
 		return ours.ARP != nil
 	}
 	return false
-}
-
-// setLayerFilters gives each line of a layer's fields that a display
-// filter field holds the filter that matches its value in this packet.
-func setLayerFilters(l gopacket.Layer, fields []Node) {
-	names := layerFilters[l.LayerType()]
-	if names == nil {
-		return
-	}
-	v := reflect.ValueOf(l)
-	for v.Kind() == reflect.Pointer {
-		v = v.Elem()
-	}
-	for k := range fields {
-		goName, _, _ := strings.Cut(fields[k].Title, ":")
-		field, ok := names[goName]
-		if !ok {
-			continue
-		}
-		if value, ok := filterValue(v.FieldByName(goName)); ok {
-			fields[k].Filter = field + " == " + value
-		}
-	}
 }
 
 // filterValue writes a field's value as a display filter's literal.

@@ -187,15 +187,15 @@ func TestDetailsMarkFieldBytes(t *testing.T) {
 		t.Fatalf("no TCP layer in %+v", nodes)
 	}
 	for _, f := range tcp.Children {
-		if strings.HasPrefix(f.Title, "DstPort") {
+		if f.Title == "Destination Port: 80" {
 			// Ethernet 14 + 802.1Q 4 + IPv4 20 = 38; the destination port is bytes 2-3 of TCP.
 			if f.Start != 40 || f.End != 42 || string(data[f.Start:f.End]) != "\x00\x50" {
-				t.Errorf("DstPort marks bytes %d-%d", f.Start, f.End)
+				t.Errorf("the destination port marks bytes %d-%d", f.Start, f.End)
 			}
 			return
 		}
 	}
-	t.Error("no DstPort field")
+	t.Error("no \"Destination Port: 80\" line")
 }
 
 func TestLooksLikeHTTP(t *testing.T) {

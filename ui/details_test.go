@@ -61,7 +61,7 @@ func TestDetailsFieldsAndBytesSelectEachOther(t *testing.T) {
 	tap(55, true)  // inside "update" of the question's name
 	tap(43, false) // the ID's second byte
 	tap(15, false) // the IPv4 header's TOS byte
-	want := []string{"Name: update.example.com", "Transaction ID: 0x1234", "TOS: "}
+	want := []string{"Name: update.example.com", "Transaction ID: 0x1234", "Differentiated Services Field: "}
 	if len(chosen) != len(want) {
 		t.Fatalf("taps chose %q, want %q", chosen, want)
 	}

@@ -328,9 +328,9 @@ func TestRightClickOnADetailLineAppliesItsFilter(t *testing.T) {
 	var portID, plainID widget.TreeNodeID
 	for id, n := range d.nodes {
 		switch {
-		case strings.HasPrefix(n.Title, "SrcPort:") && n.Filter != "":
+		case strings.HasPrefix(n.Title, "Source Port:") && n.Filter != "":
 			portID = id
-		case strings.HasPrefix(n.Title, "DataOffset:"):
+		case strings.HasPrefix(n.Title, "Header Length (32-bit words):"):
 			plainID = id
 		}
 	}
