@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"encoding/binary"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -74,5 +77,47 @@ func TestDupAckNumbersBesideIndex(t *testing.T) {
 		if err != nil || !slices.Equal(got, want) {
 			t.Errorf("%s selects %v (%v), want %v", expr, got, err, want)
 		}
+	}
+}
+
+// TestCommentsHeadThePacketDetails writes a pcapng file by hand whose one
+// packet carries two comments: its details begin with them, unfolded, as
+// Wireshark's do.
+func TestCommentsHeadThePacketDetails(t *testing.T) {
+	le := binary.LittleEndian
+	block := func(typ uint32, body []byte) []byte {
+		for len(body)%4 != 0 {
+			body = append(body, 0)
+		}
+		b := le.AppendUint32(le.AppendUint32(nil, typ), uint32(len(body)+12))
+		return le.AppendUint32(append(b, body...), uint32(len(body)+12))
+	}
+	opt := func(code uint16, v string) []byte {
+		b := append(le.AppendUint16(le.AppendUint16(nil, code), uint16(len(v))), v...)
+		return append(b, make([]byte, -len(v)&3)...)
+	}
+	frame := make([]byte, 42) // an Ethernet frame of zeros, cut to 42 bytes
+	shb := le.AppendUint64(le.AppendUint16(le.AppendUint16(le.AppendUint32(nil, 0x1a2b3c4d), 1), 0), ^uint64(0))
+	idb := le.AppendUint32(le.AppendUint16(le.AppendUint16(nil, 1), 0), 0)
+	epb := le.AppendUint32(le.AppendUint32(le.AppendUint32(le.AppendUint32(le.AppendUint32(nil, 0), 0), 1), 42), 42)
+	epb = append(append(epb, frame...), 0, 0) // the frame's bytes, padded to 4
+	epb = append(append(epb, opt(1, "the heater wakes up")...), opt(1, "second note")...)
+	epb = append(epb, 0, 0, 0, 0)
+	var file []byte
+	file = append(file, block(0x0a0d0d0a, shb)...)
+	file = append(file, block(1, idb)...)
+	file = append(file, block(6, epb)...)
+	path := filepath.Join(t.TempDir(), "noted.pcapng")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := openAndWait(t, path)
+	nodes, _, err := NewRows(l).Details(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nodes) < 2 || nodes[0].Title != "Packet comments" || !nodes[0].Open || len(nodes[0].Children) != 2 ||
+		nodes[0].Children[0].Title != "the heater wakes up" || !strings.HasPrefix(nodes[1].Title, "Frame 1:") {
+		t.Errorf("details: %+v", nodes[:min(2, len(nodes))])
 	}
 }

@@ -170,7 +170,16 @@ func (r *Rows) Details(i int) ([]decode.Node, []byte, error) {
 	if fl, ok := env.flows[ix.Flow]; ok {
 		fp = &fl
 	}
-	return append([]decode.Node{frame}, decode.DetailsOf(data, env.link(ix.Iface()), decode.Context{Flow: fp, Analysis: ix.Analysis, DupAck: r.l.dupAckOf(i, ix), OrigLen: int(ix.OrigLen)})...), data, nil
+	var top []decode.Node
+	if comments := r.l.Store.PacketComments(ix.Offset(), ix.CapLen); len(comments) > 0 {
+		// Above the frame, as Wireshark shows what someone wrote of it.
+		c := decode.Node{Title: "Packet comments", Open: true}
+		for _, text := range comments {
+			c.Children = append(c.Children, decode.Node{Title: text})
+		}
+		top = append(top, c)
+	}
+	return append(append(top, frame), decode.DetailsOf(data, env.link(ix.Iface()), decode.Context{Flow: fp, Analysis: ix.Analysis, DupAck: r.l.dupAckOf(i, ix), OrigLen: int(ix.OrigLen)})...), data, nil
 }
 
 // rowEnv is what a row is formatted with: Rows' own flows and interfaces

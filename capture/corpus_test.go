@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -135,4 +136,54 @@ func contains(s []int, v int) bool {
 		}
 	}
 	return false
+}
+
+// TestPacketCommentsMatchTshark holds every packet's comments, on every
+// pcapng capture of the corpus, to tshark's frame.comment (comments
+// joined by commas).
+func TestPacketCommentsMatchTshark(t *testing.T) {
+	dir := corpusDir(t)
+	if _, err := exec.LookPath("tshark"); err != nil {
+		t.Skip("tshark is not installed")
+	}
+	commented := 0
+	for _, row := range readTSV(t, filepath.Join(dir, "MANIFEST.tsv")) {
+		local := row[2]
+		if !strings.HasSuffix(local, ".pcapng") || tsharkNotPackets[local] != nil {
+			continue
+		}
+		if _, known := corpusFailures[local]; known {
+			continue
+		}
+		path := filepath.Join(dir, local)
+		out, err := exec.Command("tshark", "-n", "-r", path, "-T", "fields", "-e", "frame.comment").Output()
+		if err != nil {
+			continue // tshark cannot read it; TestCorpus says what thingsniff does
+		}
+		want := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+		c, err := Open(path)
+		if err != nil {
+			t.Errorf("%s: %v", local, err)
+			continue
+		}
+		frames, _ := drain(t, c)
+		if len(frames) != len(want) {
+			c.Close()
+			continue // TestCorpus compares the packet counts
+		}
+		for i, f := range frames {
+			got := strings.Join(c.PacketComments(f.Offset, f.CapLen), ",")
+			if got != want[i] {
+				t.Errorf("%s packet %d: comments %q, tshark %q", local, i+1, got, want[i])
+			}
+			if got != "" {
+				commented++
+			}
+		}
+		c.Close()
+	}
+	if commented == 0 {
+		t.Error("no corpus packet has a comment: the comparison compared nothing")
+	}
+	t.Logf("%d commented packets agree with tshark", commented)
 }

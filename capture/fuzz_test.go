@@ -80,6 +80,18 @@ func FuzzOpen(f *testing.F) {
 		if n != p.Packets {
 			t.Fatalf("interfaces count %d packets of %d", n, p.Packets)
 		}
+		// Each packet's comments are read from its block alone, whatever
+		// lies before its bytes.
+		cur := pc.Cursor()
+		for {
+			fr, err := cur.Next()
+			if err != nil {
+				break
+			}
+			if cs := pc.PacketComments(fr.Offset, fr.CapLen); len(cs) > maxComments {
+				t.Fatalf("%d comments on one packet", len(cs))
+			}
+		}
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -147,8 +148,9 @@ func (b *ng) idb(link uint16, snap uint32, opts ...[]byte) *ng {
 }
 
 func (b *ng) epb(iface uint32, ts uint64, data []byte, orig uint32) *ng {
+	padded := append(slices.Clone(data), make([]byte, -len(data)&3)...) // options start on a 4-byte boundary
 	return b.block(blockEPB, b.u32(iface), b.u32(uint32(ts>>32)), b.u32(uint32(ts)),
-		b.u32(uint32(len(data))), b.u32(orig), data, b.opt(1, []byte("a comment")), b.u32(0))
+		b.u32(uint32(len(data))), b.u32(orig), padded, b.opt(1, []byte("a comment")), b.u32(0))
 }
 
 func (b *ng) pb(iface uint16, ts uint64, data []byte) *ng {

@@ -243,3 +243,53 @@ func eachOption(order binary.ByteOrder, opts []byte, fn func(code uint16, v []by
 		opts = opts[min((n+3)&^3, len(opts)):]
 	}
 }
+
+// maxComments bounds the comments read of one packet.
+const maxComments = 64
+
+// PacketComments returns the comments (opt_comment) of the pcapng packet
+// block whose data lies at off (a Frame.Offset) with caplen bytes, as
+// Wireshark shows them above a packet's details: none for pcap, for a
+// simple packet block, or for a block that does not check out. It reads
+// that one block, and is safe from any goroutine.
+func (c *Capture) PacketComments(off int64, caplen uint32) []string {
+	const hdr = 28 // type, length, interface, timestamp, lengths
+	if !c.start.ng || off < hdr {
+		return nil
+	}
+	var head [hdr]byte
+	if n, _ := c.f.ReadAt(head[:], off-hdr); n < hdr {
+		return nil
+	}
+	// The block's byte order is its section's; try the first section's,
+	// then the other.
+	for _, order := range []binary.ByteOrder{c.start.order, otherOrder(c.start.order)} {
+		typ, n := order.Uint32(head[:]), order.Uint32(head[4:])
+		if typ != blockEPB && typ != blockPB || order.Uint32(head[20:]) != caplen {
+			continue
+		}
+		optStart := hdr + int64(caplen+3)&^3
+		if n%4 != 0 || n > maxRecord || int64(n) < optStart+4 {
+			continue
+		}
+		block := make([]byte, n)
+		if m, _ := c.f.ReadAt(block, off-hdr); m < len(block) || order.Uint32(block[n-4:]) != n {
+			continue
+		}
+		var comments []string
+		eachOption(order, block[optStart:n-4], func(code uint16, v []byte) {
+			if code == optComment && len(comments) < maxComments {
+				comments = append(comments, string(bytes.TrimRight(v, "\x00")))
+			}
+		})
+		return comments
+	}
+	return nil
+}
+
+func otherOrder(o binary.ByteOrder) binary.ByteOrder {
+	if o == binary.BigEndian {
+		return binary.LittleEndian
+	}
+	return binary.BigEndian
+}

@@ -185,3 +185,38 @@ func TestPropertiesOfAStreamWaitToItsEnd(t *testing.T) {
 		t.Errorf("the whole stream: %d packets, want 4", p.Packets)
 	}
 }
+
+// TestPacketCommentsOfEachBlock reads the comment every enhanced packet
+// block of a capture carries, in either byte order, and none of a simple
+// packet block or a pcap file.
+func TestPacketCommentsOfEachBlock(t *testing.T) {
+	for _, order := range []binary.AppendByteOrder{binary.LittleEndian, binary.BigEndian} {
+		b := &ng{o: order}
+		b.shb().idb(1, 0).epb(0, 1, pkt(61, 1), 61).spb(70, pkt(64, 2)).epb(0, 2, pkt(1, 3), 1)
+		c, err := Open(writeTemp(t, "comments.pcapng", b.buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := drain(t, c)
+		var comments [][]string
+		for _, f := range got {
+			comments = append(comments, c.PacketComments(f.Offset, f.CapLen))
+		}
+		c.Close()
+		if len(comments) != 3 || !slices.Equal(comments[0], []string{"a comment"}) || comments[1] != nil || !slices.Equal(comments[2], []string{"a comment"}) {
+			t.Errorf("%v: comments %q", order, comments)
+		}
+	}
+	var buf bytes.Buffer
+	w, _ := NewPcapWriter(&buf, layers.LinkTypeEthernet, 0)
+	w.WritePacket(1, pkt(60, 1), 60)
+	w.Flush()
+	c, err := Open(writeTemp(t, "plain.pcap", buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got := c.PacketComments(40, 60); got != nil {
+		t.Errorf("a pcap record has comments %q", got)
+	}
+}

@@ -20,6 +20,9 @@ type Node struct {
 	// Filter is a display filter that matches this line's value in this
 	// packet ("ip.src == 10.0.0.1"); "" when no filter field holds it.
 	Filter string
+	// Open asks the window to show the line's children at once (a
+	// packet's comments), where other lines start folded.
+	Open bool
 }
 
 // Details decodes one packet fully (gopacket.NewPacket, every layer gopacket

@@ -163,6 +163,11 @@ func (d *detailsView) show(nodes []decode.Node, data []byte, err error) {
 	if kids := d.kids[""]; len(kids) > 0 {
 		d.tree.CloseAllBranches()
 		d.tree.OpenBranch(kids[len(kids)-1])
+		for _, id := range kids {
+			if d.nodes[id].Open {
+				d.tree.OpenBranch(id)
+			}
+		}
 		d.tree.ScrollToTop()
 	}
 }
