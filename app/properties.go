@@ -33,8 +33,8 @@ type Totals struct {
 
 // Facts reads the properties of l's capture with a cursor of its own
 // (off the UI goroutine: it reads the whole file) and describes them, with
-// the packets a filter shows when shown is not nil. The error says why
-// reading stopped early, if it did; the facts describe what came before.
+// the packets a filter shows when shown is not nil. A file that ends
+// early is described up to the damage, and a fact says where it stopped.
 func (l *Loaded) Facts(shown []int, filter string) []FileFact {
 	p, stopped := l.Store.Properties(false)
 	var st *Totals
@@ -101,8 +101,9 @@ func FileFacts(c *capture.Capture, p *capture.Properties, shown *Totals, stopped
 	}
 	if p.Packets > 0 {
 		multiDay := !device.SameDay(p.First, p.Last)
-		add("Time", "First packet", exactStamp(p.First, p.First%1000 != 0 || p.Last%1000 != 0))
-		add("Time", "Last packet", exactStamp(p.Last, p.First%1000 != 0 || p.Last%1000 != 0))
+		ns := p.First%1000 != 0 || p.Last%1000 != 0 // the file keeps nanoseconds
+		add("Time", "First packet", exactStamp(p.First, ns))
+		add("Time", "Last packet", exactStamp(p.Last, ns))
 		add("Time", "Elapsed", decode.FormatDuration(time.Duration(p.Last-p.First)))
 		if multiDay {
 			add("Time", "Days", "the capture crosses midnight (UTC)")
