@@ -28,6 +28,10 @@ type Packet struct {
 	IP IPFields
 
 	ARP *layers.ARP // non-nil for ARP packets
+	// TCP is the TCP header as decoded, non-nil for TCP segments: its
+	// options and urgent pointer, which the Info column tells. Like
+	// Payload, it holds until the parser decodes its next packet.
+	TCP *layers.TCP
 	// PPPoECode is a PPPoE discovery packet's code (PADI, PADO...).
 	PPPoECode layers.PPPoECode
 
@@ -352,7 +356,7 @@ func (p *Parser) fill(out *Packet) {
 				out.Proto = ProtoFragment
 				out.Payload = p.ip4.Payload
 			} else if p.ip4.Protocol == layers.IPProtocolIGMP {
-				out.Proto = ProtoIGMP
+				out.Proto, out.Payload = ProtoIGMP, p.ip4.Payload
 			}
 		case layers.LayerTypeIPv6:
 			out.HasIP = true
@@ -398,6 +402,7 @@ func (p *Parser) fill(out *Packet) {
 			out.SrcPort, out.DstPort = uint16(p.tcp.SrcPort), uint16(p.tcp.DstPort)
 			out.Seq, out.Ack, out.Window = p.tcp.Seq, p.tcp.Ack, p.tcp.Window
 			out.TCPFlags = tcpFlags(&p.tcp)
+			out.TCP = &p.tcp
 			if p.tcp.SYN {
 				out.WindowScale = windowScale(p.tcp.Options)
 			}

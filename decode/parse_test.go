@@ -66,7 +66,7 @@ var packetCases = []struct {
 		// AF_INET (2, host order), IPv4 127.0.0.1 -> 127.0.0.1, echo request id 7 seq 1
 		hex: `02000000 4500 001c 0001 0000 4001 0000 7f000001 7f000001
 		      0800 0000 0007 0001`,
-		proto: ProtoICMP, src: "127.0.0.1", info: "Echo (ping) request  id=0x0007, seq=1/256",
+		proto: ProtoICMP, src: "127.0.0.1", info: "Echo (ping) request  id=0x0007, seq=1/256, ttl=64",
 	},
 	{
 		name: "IPv6 UDP on Linux SLL",
@@ -164,6 +164,10 @@ func FuzzDecode(f *testing.F) {
 	for _, c := range packetCases {
 		f.Add(uint16(c.link), unhex(f, c.hex))
 	}
+	// Raw IP: an IGMPv3 report of eight group records, and an ICMPv6
+	// neighbor advertisement with a link-layer address option.
+	f.Add(uint16(layers.LinkTypeRaw), unhex(f, "46c0009c00010000010239830a000002e000001694040000220088790000000801000002ef0202010a0101010a01010202000002ef0202020a0101010a01010203000002ef0202030a0101010a01010204000002ef0202040a0101010a01010205000002ef0202050a0101010a01010206000002ef0202060a0101010a01010209000002ef0202090a0101010a01010201000001ef0303030a090909"))
+	f.Add(uint16(layers.LinkTypeRaw), unhex(f, "6000000000203afffe800000000000000000000000000002fe80000000000000000000000000000188000000e0000000fe80000000000000000000000000000202011c5f2baafd4e"))
 	e := NewEngine()
 	f.Fuzz(func(t *testing.T, link uint16, data []byte) {
 		lt := layers.LinkType(link % 300)

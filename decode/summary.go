@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net"
 	"net/netip"
@@ -50,7 +51,7 @@ func Summarize(p *Packet, f *Flow) Summary {
 	case p.Proto == ProtoICMP || p.Proto == ProtoICMPv6:
 		icmpInfo(&b, p)
 	case p.Proto == ProtoIGMP:
-		b.WriteString("IGMP")
+		s.Protocol = igmpSummary(&b, p.Payload)
 	case p.Proto == ProtoLLC:
 		b.WriteString("Logical-Link Control")
 	case p.HasIP:
@@ -100,14 +101,21 @@ func macString(m []byte) string {
 }
 
 func arpInfo(b *strings.Builder, a *layers.ARP) {
-	sip, tip := ipString(a.SourceProtAddress), ipString(a.DstProtAddress)
+	// Wireshark reads the protocol addresses as IPv4 only when the
+	// packet says they are; other kinds it writes out in hex.
+	sip, tip := fmt.Sprintf("%x", a.SourceProtAddress), fmt.Sprintf("%x", a.DstProtAddress)
+	if a.Protocol == layers.EthernetTypeIPv4 {
+		sip, tip = ipString(a.SourceProtAddress), ipString(a.DstProtAddress)
+	}
 	switch a.Operation {
 	case layers.ARPRequest:
 		switch {
 		case sip == "0.0.0.0":
 			fmt.Fprintf(b, "Who has %s? (ARP Probe)", tip)
-		case sip == tip:
+		case sip == tip && allZero(a.DstHwAddress):
 			fmt.Fprintf(b, "ARP Announcement for %s", sip)
+		case sip == tip:
+			fmt.Fprintf(b, "Gratuitous ARP for %s (Request)", sip)
 		default:
 			fmt.Fprintf(b, "Who has %s? Tell %s", tip, sip)
 		}
@@ -117,8 +125,10 @@ func arpInfo(b *strings.Builder, a *layers.ARP) {
 		} else {
 			fmt.Fprintf(b, "%s is at %s", sip, net.HardwareAddr(a.SourceHwAddress))
 		}
+	case 0:
+		b.WriteString("Reserved opcode 0")
 	default:
-		fmt.Fprintf(b, "ARP opcode %d", a.Operation)
+		fmt.Fprintf(b, "Unknown ARP opcode 0x%04x", a.Operation)
 	}
 }
 
@@ -130,7 +140,7 @@ func ipString(b []byte) string {
 }
 
 func tcpInfo(b *strings.Builder, p *Packet, f *Flow) {
-	fmt.Fprintf(b, "%d → %d [%s]", p.SrcPort, p.DstPort, flagString(p.TCPFlags))
+	fmt.Fprintf(b, "%d → %d [%s]", p.SrcPort, p.DstPort, flagString(p.TCPFlags, p.TCP))
 	seq, ack := p.Seq, p.Ack
 	if f != nil {
 		seq, ack = f.Relative(&p.Header)
@@ -139,24 +149,141 @@ func tcpInfo(b *strings.Builder, p *Packet, f *Flow) {
 	if p.TCPFlags.Has(TCPAck) {
 		fmt.Fprintf(b, " Ack=%d", ack)
 	}
-	fmt.Fprintf(b, " Win=%d Len=%d", f.WindowSize(&p.Header), p.SentLen) // what was sent, captured or not
+	fmt.Fprintf(b, " Win=%d", f.WindowSize(&p.Header))
+	if p.TCP != nil && p.TCP.URG {
+		fmt.Fprintf(b, " Urg=%d", p.TCP.Urgent)
+	}
+	fmt.Fprintf(b, " Len=%d", p.SentLen) // what was sent, captured or not
+	if p.TCP != nil {
+		// SACK edges count from the same first byte as the ACK.
+		tcpOptionsInfo(b, p.TCP.Options, p.Ack-ack)
+	}
 }
 
-var flagNames = [...]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"}
-
-func flagString(f TCPFlags) string {
-	// Wireshark's order: SYN, FIN, RST, PSH, ACK, URG, ECE, CWR, NS.
-	order := [...]int{1, 0, 2, 3, 4, 5, 6, 7, 8}
-	var parts []string
-	for _, i := range order {
-		if f&(1<<i) != 0 {
-			parts = append(parts, flagNames[i])
+// tcpOptionsInfo appends the TCP options as Wireshark's Info ends with
+// them, in the order the header carries them: "MSS=1460 SACK_PERM
+// TSval=3178885056 TSecr=0 WS=128", a block "SLE=… SRE=…" for each
+// selective acknowledgment (relative to ackBase), "TFO=R" or "TFO=C"
+// for a Fast Open cookie request or cookie.
+func tcpOptionsInfo(b *strings.Builder, opts []layers.TCPOption, ackBase uint32) {
+	for _, o := range opts {
+		d := o.OptionData
+		switch o.OptionType {
+		case layers.TCPOptionKindMSS:
+			if len(d) == 2 {
+				fmt.Fprintf(b, " MSS=%d", binary.BigEndian.Uint16(d))
+			}
+		case layers.TCPOptionKindWindowScale:
+			if len(d) == 1 {
+				fmt.Fprintf(b, " WS=%d", 1<<min(d[0], 14))
+			}
+		case layers.TCPOptionKindSACKPermitted:
+			if len(d) == 0 {
+				b.WriteString(" SACK_PERM")
+			}
+		case layers.TCPOptionKindTimestamps:
+			if len(d) == 8 {
+				fmt.Fprintf(b, " TSval=%d TSecr=%d", binary.BigEndian.Uint32(d), binary.BigEndian.Uint32(d[4:]))
+			}
+		case layers.TCPOptionKindSACK:
+			for ; len(d) >= 8; d = d[8:] {
+				fmt.Fprintf(b, " SLE=%d SRE=%d", binary.BigEndian.Uint32(d)-ackBase, binary.BigEndian.Uint32(d[4:])-ackBase)
+			}
+		case tcpOptionFastOpen:
+			tfoInfo(b, d)
+		case tcpOptionExperiment1, tcpOptionExperiment2:
+			// RFC 6994: Fast Open before it had a kind of its own
+			// carried the magic 0xF989 in an experimental option.
+			if len(d) >= 2 && binary.BigEndian.Uint16(d) == 0xf989 {
+				tfoInfo(b, d[2:])
+			}
 		}
+	}
+}
+
+// TCP option kinds that gopacket does not name.
+const (
+	tcpOptionFastOpen    layers.TCPOptionKind = 34
+	tcpOptionExperiment1 layers.TCPOptionKind = 253
+	tcpOptionExperiment2 layers.TCPOptionKind = 254
+)
+
+// tfoInfo tells a TCP Fast Open option: a request carries no cookie.
+func tfoInfo(b *strings.Builder, cookie []byte) {
+	if len(cookie) == 0 {
+		b.WriteString(" TFO=R")
+	} else {
+		b.WriteString(" TFO=C")
+	}
+}
+
+// flagNames are the TCP flags as Wireshark 4.0's Info names them, by
+// bit: bit 8 (once NS) is Accurate ECN's "AE".
+var flagNames = [...]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"}
+
+// flagString names a segment's flags in bit order, as Wireshark does
+// ("FIN, SYN, …"), then "Reserved" when tcp sets any of the three bits
+// no flag owns.
+func flagString(f TCPFlags, tcp *layers.TCP) string {
+	var parts []string
+	for i, name := range flagNames {
+		if f&(1<<i) != 0 {
+			parts = append(parts, name)
+		}
+	}
+	if tcp != nil && len(tcp.Contents) > 12 && tcp.Contents[12]&0x0e != 0 {
+		parts = append(parts, "Reserved")
 	}
 	if len(parts) == 0 {
 		return "<None>"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// neighborInfo tells what an IPv6 neighbor discovery message (after
+// its first four bytes) is about, as Wireshark's Info does: the target
+// of a solicitation or advertisement, an advertisement's flags, and the
+// link-layer address its options give ("from" the sender, "is at" the
+// target's).
+func neighborInfo(b *strings.Builder, typ uint8, msg []byte) {
+	var options []byte
+	switch {
+	case typ == 133 && len(msg) >= 4: // router solicitation
+		options = msg[4:]
+	case typ == 134 && len(msg) >= 12: // router advertisement
+		options = msg[12:]
+	case (typ == 135 || typ == 136) && len(msg) >= 20:
+		target, _ := netip.AddrFromSlice(msg[4:20])
+		if typ == 135 {
+			b.WriteString(" for")
+		}
+		b.WriteString(" " + target.String())
+		if typ == 136 {
+			var flags []string
+			for i, f := range []string{"rtr", "sol", "ovr"} {
+				if msg[0]&(0x80>>i) != 0 {
+					flags = append(flags, f)
+				}
+			}
+			if len(flags) == 0 {
+				flags = []string{"none"}
+			}
+			b.WriteString(" (" + strings.Join(flags, ", ") + ")")
+		}
+		options = msg[20:]
+	default:
+		return
+	}
+	// Options: a type, a length in units of 8 bytes, and the value.
+	for len(options) >= 8 && options[1] > 0 && int(options[1])*8 <= len(options) {
+		switch typ, mac := options[0], net.HardwareAddr(options[2:8]); {
+		case typ == 1 && options[1] == 1:
+			b.WriteString(" from " + mac.String())
+		case typ == 2 && options[1] == 1:
+			b.WriteString(" is at " + mac.String())
+		}
+		options = options[int(options[1])*8:]
+	}
 }
 
 // icmpInfo names an ICMP message as Wireshark's Info does: "Echo (ping)
@@ -174,23 +301,27 @@ func icmpInfo(b *strings.Builder, p *Packet) {
 		fmt.Fprintf(b, "Type %d, code %d", p.ICMPType, p.ICMPCode)
 		return
 	}
-	b.WriteString(name)
+	if p.Proto == ProtoICMP {
+		fmt.Fprintf(b, "%-20s", name) // Wireshark lines ICMP's names up
+	} else {
+		b.WriteString(name)
+	}
 	if c, ok := codes[p.ICMPCode]; ok {
 		b.WriteString(" (" + c + ")")
 	}
 	switch {
 	case isEcho(&p.Header) && p.Proto == ProtoICMP:
-		fmt.Fprintf(b, "  id=0x%04x, seq=%d/%d", p.ICMPID, p.ICMPSq, p.ICMPSq>>8|p.ICMPSq<<8)
+		fmt.Fprintf(b, " id=0x%04x, seq=%d/%d", p.ICMPID, p.ICMPSq, p.ICMPSq>>8|p.ICMPSq<<8)
+		if p.IP.Version == 4 {
+			fmt.Fprintf(b, ", ttl=%d", p.IP.TTL)
+		}
 	case isEcho(&p.Header):
 		fmt.Fprintf(b, " id=0x%04x, seq=%d", p.ICMPID, p.ICMPSq)
-	case p.Proto == ProtoICMPv6 && (p.ICMPType == 135 || p.ICMPType == 136) && len(p.Payload) >= 20:
-		// Neighbor discovery: 4 bytes of flags, then the target.
-		if a, ok := netip.AddrFromSlice(p.Payload[4:20]); ok {
-			if p.ICMPType == 135 {
-				b.WriteString(" for")
-			}
-			b.WriteString(" " + a.String())
+		if p.IP.Version == 6 {
+			fmt.Fprintf(b, ", hop limit=%d", p.IP.TTL)
 		}
+	case p.Proto == ProtoICMPv6:
+		neighborInfo(b, p.ICMPType, p.Payload)
 	}
 }
 
@@ -228,4 +359,14 @@ func firstLine(b []byte) string {
 		}
 	}
 	return truncate(string(b[:min(end, 200)]), 199)
+}
+
+// allZero reports whether every byte of b is zero.
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
