@@ -375,7 +375,7 @@ var layerFields = map[gopacket.LayerType]map[string]layerField{
 		"HopLimit": {7, 1, "Hop Limit", "ipv6.hlim"}, "SrcIP": {8, 16, "Source Address", "ipv6.src"}, "DstIP": {24, 16, "Destination Address", "ipv6.dst"}},
 	layers.LayerTypeTCP: {"SrcPort": {0, 2, "Source Port", "tcp.srcport"}, "DstPort": {2, 2, "Destination Port", "tcp.dstport"},
 		"Seq": {4, 4, "Sequence Number (raw)", "tcp.seq_raw"}, "Ack": {8, 4, "Acknowledgment Number (raw)", ""}, // a filter only with the ACK flag (relativeTCP)
-		"DataOffset": {12, 1, "Header Length (32-bit words)", ""}, "NS": {12, 1, "Nonce", ""},
+		"DataOffset": {12, 1, "Header Length (32-bit words)", ""}, "NS": {12, 1, "Accurate ECN", ""},
 		"CWR": {13, 1, "Congestion Window Reduced", ""}, "ECE": {13, 1, "ECN-Echo", ""}, "URG": {13, 1, "Urgent", ""},
 		"ACK": {13, 1, "Acknowledgment", "tcp.flags.ack"}, "PSH": {13, 1, "Push", "tcp.flags.push"}, "RST": {13, 1, "Reset", "tcp.flags.reset"},
 		"SYN": {13, 1, "Syn", "tcp.flags.syn"}, "FIN": {13, 1, "Fin", "tcp.flags.fin"}, "Window": {14, 2, "Window", "tcp.window_size_value"},

@@ -276,10 +276,10 @@ func neighborInfo(b *strings.Builder, typ uint8, msg []byte) {
 	}
 	// Options: a type, a length in units of 8 bytes, and the value.
 	for len(options) >= 8 && options[1] > 0 && int(options[1])*8 <= len(options) {
-		switch typ, mac := options[0], net.HardwareAddr(options[2:8]); {
-		case typ == 1 && options[1] == 1:
+		switch kind, mac := options[0], net.HardwareAddr(options[2:8]); {
+		case kind == 1 && options[1] == 1:
 			b.WriteString(" from " + mac.String())
-		case typ == 2 && options[1] == 1:
+		case kind == 2 && options[1] == 1:
 			b.WriteString(" is at " + mac.String())
 		}
 		options = options[int(options[1])*8:]
