@@ -129,6 +129,9 @@ var echoPair = regexp.MustCompile(` \((request|reply) in \d+\)$| \(no response f
 
 var arpBeyond = regexp.MustCompile(`\[Malformed Packet\]|…|\(duplicate use of .* detected!\)`)
 
+// imageTail is what Wireshark's image decoders add to an HTTP line.
+var imageTail = regexp.MustCompile(`^  \((PNG|GIF8[79]a|JPEG[^)]*)\)$`)
+
 var sniPart = regexp.MustCompile(` \(SNI=[^)]*\)`)
 
 // infoAgrees compares the meaningful part of an Info column with tshark's,
@@ -137,8 +140,9 @@ var sniPart = regexp.MustCompile(` \(SNI=[^)]*\)`)
 //   - TLS: "Client Hello (SNI=x)" names the server (Wireshark 4.2 does;
 //     the corpus's tshark 4.0 does not): the SNI is left out of the
 //     comparison.
-//   - HTTP: tshark appends what it learnt by reassembly ("(text/html)",
-//     "Continuation"); the request or status line must match.
+//   - HTTP: tshark names what an image decoder found in the body
+//     ("  (PNG)"); thingsniff gives the media type only for bodies
+//     Wireshark shows as media ("  (text/html)"), and the rest must match.
 //   - ICMP: tshark names the request an echo reply answers ("(request in
 //     7)"), which thingsniff does not pair; the rest must match.
 func infoAgrees(family, ours, theirs string) bool {
@@ -146,7 +150,8 @@ func infoAgrees(family, ours, theirs string) bool {
 	case "TLS":
 		return sniPart.ReplaceAllString(ours, "") == theirs
 	case "HTTP":
-		return strings.HasPrefix(theirs, ours)
+		tail, ok := strings.CutPrefix(theirs, ours)
+		return ok && (tail == "" || imageTail.MatchString(tail))
 	case "ICMP":
 		return ours == echoPair.ReplaceAllString(theirs, "")
 	}

@@ -37,6 +37,16 @@ func TestInfoOfProtocols(t *testing.T) {
 		{"TLS alert in clear", seg(8883, alert), "Alert (Level: Fatal, Description: Handshake Failure)"},
 		{"SSLv2-framed hello on any port", seg(8443, sslv2), "Client Hello"},
 		{"the same bytes but one", seg(8443, sslv2[:len(sslv2)-1]), "50000 → 8443 [PSH, ACK] Seq=1 Ack=1 Win=502 Len=29"},
+		{"HTTP body whose type Wireshark names", seg(80, []byte("HTTP/1.1 200 OK\r\nContent-Type: Text/HTML; charset=utf-8\r\nContent-Length: 2\r\n\r\nhi")),
+			"HTTP/1.1 200 OK  (text/html)"},
+		{"HTTP header whose body was not captured", seg(80, []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n")),
+			"HTTP/1.1 200 OK"},
+		{"HTTP chunked body", seg(80, []byte("POST /a HTTP/1.1\r\ncontent-type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n3\r\na=b\r\n0\r\n\r\n")),
+			"POST /a HTTP/1.1  (application/x-www-form-urlencoded)"},
+		{"HTTP empty body", seg(80, []byte("HTTP/1.1 304 Not Modified\r\nContent-Type: text/html\r\nContent-Length: 0\r\n\r\nHTTP/1.1")),
+			"HTTP/1.1 304 Not Modified"},
+		{"HTTP body for a dissector of its own", seg(80, []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{}")),
+			"HTTP/1.1 200 OK"},
 		{"TLS record cut mid-way", seg(443, []byte{0x17, 0x03, 0x03, 0x40, 0x00, 1, 2, 3}), "[TLS segment of a reassembled PDU]"},
 	}
 	for _, c := range cases {

@@ -41,7 +41,9 @@ func Summarize(p *Packet, f *Flow) Summary {
 		arpInfo(&b, p.ARP)
 	case p.Fragment:
 		fmt.Fprintf(&b, "Fragmented IP protocol (proto=%s %d)", p.IPProto, int(p.IPProto))
-	case p.Proto == ProtoHTTP || p.Proto == ProtoSSDP && LooksLikeHTTP(p.Payload):
+	case p.Proto == ProtoHTTP:
+		b.WriteString(Printable(firstLine(p.Payload)) + httpMediaSuffix(p.Payload))
+	case p.Proto == ProtoSSDP && LooksLikeHTTP(p.Payload):
 		b.WriteString(Printable(firstLine(p.Payload)))
 	case appInfo(&b, p):
 	case p.IPProto == layers.IPProtocolTCP && p.Proto != ProtoIPv4 && p.Proto != ProtoIPv6:
